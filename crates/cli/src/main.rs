@@ -1,0 +1,412 @@
+//! `engagement-report`: the engagement report from the command line, with
+//! the options of the original `manage.py engagement_report`.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use engagement_engine::export::{self, Format, OutputFile};
+use engagement_engine::load::{Bundle, Limits};
+use engagement_engine::period::{date_in, parse_time_zone, Period};
+use engagement_engine::timestamp::Timestamp;
+use engagement_engine::{demo, metrics};
+use engagement_report::inputs::{self, Progress, Silent};
+use engagement_report::s3;
+
+const EXAMPLES: &str = "\
+Examples:
+  engagement-report demo-data --out demo
+  engagement-report demo --start 2025-06-01 --end 2025-06-30 --format csv --output-dir report --zip
+  engagement-report exports.zip --timezone America/Los_Angeles --stdout > report.json
+  engagement-report 'https://bucket.s3.amazonaws.com/exports.zip?X-Amz-...' --zip --upload-s3 --upload-url '<presigned PUT URL>'
+  engagement-report presign --method put --bucket reports --key engagement-reports/report.zip --expires 3600";
+
+/// The engagement report from a community app's data exports.
+#[derive(Parser)]
+#[command(
+    name = "engagement-report",
+    version,
+    about,
+    after_help = EXAMPLES,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    report: ReportArgs,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write a generated demo bundle (CSV tables, or a dumpdata JSON).
+    DemoData(DemoArgs),
+    /// Mint a presigned S3 URL from AWS credentials in the environment.
+    Presign(PresignArgs),
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    /// Export files, folders, .zip files or http(s) URLs (presigned GET).
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<String>,
+    /// First day of the period, YYYY-MM-DD [default: end - 30 days].
+    #[arg(long)]
+    start: Option<String>,
+    /// Last day of the period (inclusive), YYYY-MM-DD [default: today in --timezone].
+    #[arg(long)]
+    end: Option<String>,
+    /// IANA time zone for the period, days and weeks, e.g. Europe/Paris.
+    #[arg(long, default_value = "UTC")]
+    timezone: String,
+    /// Format of the data-set files.
+    #[arg(long, value_enum, default_value_t = FormatArg::Json)]
+    format: FormatArg,
+    /// Print the consolidated JSON to stdout and write no files.
+    #[arg(long)]
+    stdout: bool,
+    /// Folder for the files [default: a new temporary folder, printed].
+    #[arg(long, value_name = "DIR")]
+    output_dir: Option<PathBuf>,
+    /// Also write engagement_<start>_to_<end>.zip.
+    #[arg(long)]
+    zip: bool,
+    /// Upload the zip to S3 (with --upload-url, or credentials from AWS_* variables).
+    #[arg(long)]
+    upload_s3: bool,
+    /// Presigned PUT URL to upload to (no credentials needed).
+    #[arg(long, value_name = "URL")]
+    upload_url: Option<String>,
+    /// Bucket [default: $AWS_STORAGE_BUCKET_NAME].
+    #[arg(long, value_name = "BUCKET")]
+    s3_bucket: Option<String>,
+    /// Endpoint of an S3-compatible store, e.g. http://127.0.0.1:9000.
+    #[arg(long, value_name = "URL")]
+    s3_endpoint: Option<String>,
+    /// Key prefix of the upload.
+    #[arg(long, default_value = "engagement-reports/")]
+    s3_prefix: String,
+    /// No progress bar and no warnings on stderr.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Longest CSV field or JSON object accepted, in bytes.
+    #[arg(long, default_value_t = Limits::default().max_field_bytes)]
+    max_field_bytes: usize,
+    /// Most bytes that zips may expand to.
+    #[arg(long, default_value_t = Limits::default().max_unzipped_bytes)]
+    max_unzipped_bytes: u64,
+    /// Deepest JSON nesting accepted.
+    #[arg(long, default_value_t = Limits::default().max_json_depth)]
+    max_json_depth: usize,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Json,
+    Csv,
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    /// Folder to write into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Number of users (about 20 events and 10 feed items each).
+    #[arg(long, default_value_t = 2000)]
+    users: u32,
+    /// Seed: the same seed gives the same bytes.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Write one dumpdata JSON (dump.json) instead of the CSV tables.
+    #[arg(long)]
+    dump: bool,
+}
+
+#[derive(Args)]
+struct PresignArgs {
+    /// HTTP method the URL allows.
+    #[arg(long, value_enum)]
+    method: MethodArg,
+    /// Bucket [default: $AWS_STORAGE_BUCKET_NAME].
+    #[arg(long)]
+    bucket: Option<String>,
+    /// Object key.
+    #[arg(long)]
+    key: String,
+    /// Seconds the URL stays valid (at most 7 days).
+    #[arg(long, default_value_t = 3600)]
+    expires: u64,
+    /// Endpoint of an S3-compatible store.
+    #[arg(long, value_name = "URL")]
+    s3_endpoint: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MethodArg {
+    Put,
+    Get,
+}
+
+/// A failure and its exit status: 2 for bad usage or input, 1 for a failed
+/// upload or missing settings.
+struct Failure {
+    status: u8,
+    message: String,
+}
+
+fn input_error(message: impl std::fmt::Display) -> Failure {
+    Failure {
+        status: 2,
+        message: message.to_string(),
+    }
+}
+
+fn upload_error(message: impl std::fmt::Display) -> Failure {
+    Failure {
+        status: 1,
+        message: message.to_string(),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::DemoData(args)) => demo_data(&args),
+        Some(Command::Presign(args)) => presign(&args),
+        None => report(&cli.report),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("error: {}", f.message);
+            ExitCode::from(f.status)
+        }
+    }
+}
+
+fn now() -> Timestamp {
+    let micros = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as i64);
+    Timestamp(micros)
+}
+
+fn report(args: &ReportArgs) -> Result<(), Failure> {
+    let tz = parse_time_zone(&args.timezone).map_err(input_error)?;
+    let period = Period::from_options(
+        args.start.as_deref(),
+        args.end.as_deref(),
+        Some(&args.timezone),
+        date_in(tz, now()),
+    )
+    .map_err(input_error)?;
+    if args.upload_url.is_some() && !args.upload_s3 {
+        return Err(input_error("--upload-url needs --upload-s3"));
+    }
+
+    let limits = Limits {
+        max_field_bytes: args.max_field_bytes,
+        max_unzipped_bytes: args.max_unzipped_bytes,
+        max_json_depth: args.max_json_depth,
+    };
+    let mut bundle = Bundle::new(limits);
+    let mut progress: Box<dyn Progress> = if !args.quiet && std::io::stderr().is_terminal() {
+        Box::new(Bar::default())
+    } else {
+        Box::new(Silent)
+    };
+    for input in &args.inputs {
+        inputs::add_input(&mut bundle, input, progress.as_mut()).map_err(input_error)?;
+    }
+    drop(progress);
+    let loaded = bundle.finish().map_err(input_error)?;
+    if !args.quiet {
+        for w in &loaded.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+
+    let report = metrics::compute(&loaded.dataset, &period);
+    let format = match args.format {
+        FormatArg::Json => Format::Json,
+        FormatArg::Csv => Format::Csv,
+    };
+
+    if args.stdout {
+        let mut out = std::io::stdout().lock();
+        out.write_all(&export::consolidated_json(&report))
+            .and_then(|()| out.flush())
+            .map_err(|e| upload_error(format!("cannot write to stdout: {e}")))?;
+        if args.upload_s3 {
+            let zip = export::zip(&export::files(&report, format));
+            upload(args, "engagement_report.zip", &zip)?;
+        }
+        return Ok(());
+    }
+
+    let files = export::files(&report, format);
+    let zip_name = export::zip_name(&period);
+    let zip = (args.zip || args.upload_s3).then(|| export::zip(&files));
+    let dir = match &args.output_dir {
+        Some(dir) => dir.clone(),
+        None => tempfile::Builder::new()
+            .prefix("engagement_report_")
+            .tempdir()
+            .map_err(|e| {
+                input_error(format!(
+                    "cannot create a temporary folder: {e}; give --output-dir"
+                ))
+            })?
+            .keep(),
+    };
+    let mut to_write: Vec<OutputFile> = files;
+    if args.zip {
+        to_write.push(OutputFile {
+            name: zip_name.clone(),
+            bytes: zip.clone().expect("built above"),
+        });
+    }
+    write_all_or_nothing(&dir, &to_write).map_err(input_error)?;
+    println!("{}", dir.display());
+
+    if args.upload_s3 {
+        let name = if args.zip {
+            zip_name.as_str()
+        } else {
+            "engagement_report.zip"
+        };
+        upload(args, name, zip.as_deref().expect("built above"))?;
+    }
+    Ok(())
+}
+
+/// Writes every file under a temporary name first and renames them only
+/// when all were written, so a failure leaves no partial report.
+fn write_all_or_nothing(dir: &Path, files: &[OutputFile]) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let temp = |f: &OutputFile| dir.join(format!(".{}.partial", f.name));
+    let result = files.iter().try_for_each(|f| {
+        std::fs::write(temp(f), &f.bytes)
+            .map_err(|e| format!("cannot write {}: {e}", dir.join(&f.name).display()))
+    });
+    if let Err(e) = result {
+        for f in files {
+            let _ = std::fs::remove_file(temp(f));
+        }
+        return Err(e);
+    }
+    for f in files {
+        std::fs::rename(temp(f), dir.join(&f.name))
+            .map_err(|e| format!("cannot write {}: {e}", f.name))?;
+    }
+    Ok(())
+}
+
+fn upload(args: &ReportArgs, zip_name: &str, zip: &[u8]) -> Result<(), Failure> {
+    if let Some(url) = &args.upload_url {
+        s3::upload_presigned(url, zip, "application/zip").map_err(upload_error)?;
+        eprintln!("uploaded {zip_name} to {}", s3::redact_url(url));
+        return Ok(());
+    }
+    let settings = s3::S3Settings::from_env(args.s3_bucket.as_deref(), args.s3_endpoint.as_deref())
+        .map_err(upload_error)?;
+    let prefix = args.s3_prefix.trim_end_matches('/');
+    let key = if prefix.is_empty() {
+        zip_name.to_string()
+    } else {
+        format!("{prefix}/{zip_name}")
+    };
+    let url = s3::upload_with_credentials(&settings, &key, zip, "application/zip")
+        .map_err(upload_error)?;
+    println!("{url}");
+    Ok(())
+}
+
+fn demo_data(args: &DemoArgs) -> Result<(), Failure> {
+    let cfg = demo::DemoConfig {
+        seed: args.seed,
+        ..demo::DemoConfig::new(args.users)
+    };
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| input_error(format!("cannot create {}: {e}", args.out.display())))?;
+    let write =
+        |name: &str, body: &dyn Fn(&mut dyn Write) -> std::io::Result<()>| -> Result<(), Failure> {
+            let path = args.out.join(name);
+            let file = std::fs::File::create(&path)
+                .map_err(|e| input_error(format!("cannot write {}: {e}", path.display())))?;
+            let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+            body(&mut out)
+                .and_then(|()| out.flush())
+                .map_err(|e| input_error(format!("cannot write {}: {e}", path.display())))
+        };
+    if args.dump {
+        write("dump.json", &|out| demo::write_dumpdata(&cfg, out))?;
+    } else {
+        for name in demo::CSV_TABLES {
+            write(name, &|out| demo::write_csv_table(&cfg, name, out))?;
+        }
+    }
+    println!("{}", args.out.display());
+    Ok(())
+}
+
+fn presign(args: &PresignArgs) -> Result<(), Failure> {
+    let settings = s3::S3Settings::from_env(args.bucket.as_deref(), args.s3_endpoint.as_deref())
+        .map_err(upload_error)?;
+    let method = match args.method {
+        MethodArg::Put => s3::Method::Put,
+        MethodArg::Get => s3::Method::Get,
+    };
+    let url = s3::presign(
+        &settings,
+        method,
+        &args.key,
+        Duration::from_secs(args.expires),
+    )
+    .map_err(input_error)?;
+    println!("{url}");
+    Ok(())
+}
+
+/// A progress bar on stderr for terminals.
+#[derive(Default)]
+struct Bar {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress for Bar {
+    fn start_file(&mut self, name: &str, size: Option<u64>) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+        let bar = match size {
+            Some(n) => indicatif::ProgressBar::new(n),
+            None => indicatif::ProgressBar::no_length(),
+        };
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg:30} {bar:30} {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+            )
+            .expect("a valid template"),
+        );
+        bar.set_message(name.rsplit('/').next().unwrap_or(name).to_string());
+        self.bar = Some(bar);
+    }
+
+    fn advance(&mut self, bytes: u64) {
+        if let Some(bar) = &self.bar {
+            bar.inc(bytes);
+        }
+    }
+}
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}

@@ -1,0 +1,473 @@
+//! Output files of SPEC §5: one JSON or CSV file per data set, the
+//! consolidated JSON, and the zip. Everything is written to memory so that
+//! a failed report leaves nothing half-written; callers write the bytes out
+//! only when all of them are ready.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use crate::period::Period;
+use crate::report::Report;
+
+/// Output format of the data-set files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Format {
+    /// One pretty-printed JSON file per data set.
+    #[default]
+    Json,
+    /// CSV for data sets 1–6; `other_metrics.json` stays JSON.
+    Csv,
+}
+
+/// One output file, in memory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputFile {
+    /// File name, e.g. `fasts.csv`.
+    pub name: String,
+    /// Contents.
+    pub bytes: Vec<u8>,
+}
+
+/// The data sets' base names, in SPEC order.
+pub const DATA_SETS: [&str; 7] = [
+    "new_users_over_time",
+    "fasts",
+    "user_activity",
+    "user_activity_timeline",
+    "user_fast_participation",
+    "retention_cohorts",
+    "other_metrics",
+];
+
+/// Pretty JSON with 2-space indentation, as SPEC §5 asks.
+fn pretty<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(value).expect("report values always serialize");
+    out.push(b'\n');
+    out
+}
+
+/// The seven files of a report.
+pub fn files(report: &Report<'_>, format: Format) -> Vec<OutputFile> {
+    let file = |name: &str, ext: &str, bytes: Vec<u8>| OutputFile {
+        name: format!("{name}.{ext}"),
+        bytes,
+    };
+    let mut out = Vec::with_capacity(7);
+    match format {
+        Format::Json => {
+            out.push(file(
+                DATA_SETS[0],
+                "json",
+                pretty(&report.new_users_over_time),
+            ));
+            out.push(file(DATA_SETS[1], "json", pretty(&report.fasts)));
+            out.push(file(DATA_SETS[2], "json", pretty(&report.user_activity)));
+            out.push(file(
+                DATA_SETS[3],
+                "json",
+                pretty(&report.user_activity_timeline),
+            ));
+            out.push(file(
+                DATA_SETS[4],
+                "json",
+                pretty(&report.user_fast_participation),
+            ));
+            out.push(file(
+                DATA_SETS[5],
+                "json",
+                pretty(&report.retention_cohorts),
+            ));
+        }
+        Format::Csv => {
+            out.push(file(DATA_SETS[0], "csv", csv::new_users(report)));
+            out.push(file(DATA_SETS[1], "csv", csv::fasts(report)));
+            out.push(file(DATA_SETS[2], "csv", csv::user_activity(report)));
+            out.push(file(DATA_SETS[3], "csv", csv::timeline(report)));
+            out.push(file(DATA_SETS[4], "csv", csv::participation(report)));
+            out.push(file(DATA_SETS[5], "csv", csv::retention(report)));
+        }
+    }
+    out.push(file(DATA_SETS[6], "json", pretty(&report.other_metrics)));
+    out
+}
+
+/// The consolidated JSON object (`--stdout`, "copy JSON" in the page).
+pub fn consolidated_json(report: &Report<'_>) -> Vec<u8> {
+    pretty(report)
+}
+
+/// `engagement_<start>_to_<end>.zip`.
+pub fn zip_name(period: &Period) -> String {
+    format!("engagement_{}_to_{}.zip", period.start(), period.end())
+}
+
+/// A zip holding `files` at its root. Deterministic: fixed timestamps and
+/// permissions, so the same report gives the same bytes natively and in the
+/// browser.
+pub fn zip(files: &[OutputFile]) -> Vec<u8> {
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644)
+        .large_file(
+            files
+                .iter()
+                .any(|f| f.bytes.len() as u64 >= u32::MAX as u64),
+        );
+    for f in files {
+        writer
+            .start_file(f.name.as_str(), options)
+            .and_then(|()| writer.write_all(&f.bytes).map_err(Into::into))
+            .expect("writing to memory cannot fail");
+    }
+    writer
+        .finish()
+        .expect("writing to memory cannot fail")
+        .into_inner()
+}
+
+/// CSV writers, one per data set.
+mod csv {
+    use super::*;
+    use crate::report::{Report, Status};
+    use crate::timestamp::Timestamp;
+
+    /// One cell.
+    pub(super) enum Cell<'a> {
+        /// Text from the data: guarded against formula injection.
+        Text(&'a str),
+        /// Text the report made (dates, timestamps, codes): written as is.
+        Plain(String),
+        Int(i64),
+        Float(f64),
+        Null,
+    }
+
+    fn opt_text(s: Option<&str>) -> Cell<'_> {
+        s.map_or(Cell::Null, Cell::Text)
+    }
+
+    fn opt_ts(t: Option<Timestamp>) -> Cell<'static> {
+        t.map_or(Cell::Null, |t| Cell::Plain(t.to_rfc3339()))
+    }
+
+    /// A cell a spreadsheet would run as a formula gets a leading `'`.
+    pub fn guard(text: &str) -> std::borrow::Cow<'_, str> {
+        match text.as_bytes().first() {
+            Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{text}").into(),
+            _ => text.into(),
+        }
+    }
+
+    /// Writes a header and rows.
+    pub(super) fn write<'r, I>(header: &[&str], rows: I) -> Vec<u8>
+    where
+        I: Iterator<Item = Vec<Cell<'r>>>,
+    {
+        let mut w = ::csv::WriterBuilder::new()
+            .terminator(::csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
+        w.write_record(header).expect("in memory");
+        let mut buf = String::new();
+        for row in rows {
+            for cell in row {
+                buf.clear();
+                let field: &str = match &cell {
+                    Cell::Text(t) => {
+                        let g = guard(t);
+                        buf.push_str(&g);
+                        &buf
+                    }
+                    Cell::Plain(s) => s,
+                    Cell::Int(i) => {
+                        let _ = write!(buf, "{i}");
+                        &buf
+                    }
+                    Cell::Float(f) => {
+                        buf.push_str(&serde_json::to_string(f).expect("finite"));
+                        &buf
+                    }
+                    Cell::Null => "",
+                };
+                w.write_field(field).expect("in memory");
+            }
+            w.write_record(None::<&[u8]>).expect("in memory");
+        }
+        w.into_inner().expect("in memory")
+    }
+
+    pub(super) fn new_users(r: &Report<'_>) -> Vec<u8> {
+        write(
+            &["date", "count"],
+            r.new_users_over_time
+                .iter()
+                .map(|d| vec![Cell::Plain(d.date.to_string()), Cell::Int(d.count as i64)]),
+        )
+    }
+
+    pub(super) fn fasts(r: &Report<'_>) -> Vec<u8> {
+        write(
+            &[
+                "fast_id",
+                "fast_name",
+                "church_name",
+                "participants",
+                "joins_in_period",
+                "leaves_in_period",
+            ],
+            r.fasts.iter().map(|f| {
+                vec![
+                    Cell::Int(f.fast_id),
+                    Cell::Text(f.fast_name),
+                    opt_text(f.church_name),
+                    Cell::Int(f.participants as i64),
+                    Cell::Int(f.joins_in_period as i64),
+                    Cell::Int(f.leaves_in_period as i64),
+                ]
+            }),
+        )
+    }
+
+    pub(super) fn user_activity(r: &Report<'_>) -> Vec<u8> {
+        let types: BTreeSet<&str> = r
+            .user_activity
+            .iter()
+            .flat_map(|u| u.by_type.keys().copied())
+            .collect();
+        let type_columns: Vec<String> = types.iter().map(|t| format!("type_{t}")).collect();
+        let mut header = vec!["user_id", "username", "email", "date_joined", "total_items"];
+        header.extend(type_columns.iter().map(String::as_str));
+        write(
+            &header,
+            r.user_activity.iter().map(|u| {
+                let mut row = vec![
+                    Cell::Int(u.user_id),
+                    Cell::Text(u.username),
+                    Cell::Text(u.email),
+                    Cell::Plain(u.date_joined.to_rfc3339()),
+                    Cell::Int(u.total_items as i64),
+                ];
+                row.extend(
+                    types
+                        .iter()
+                        .map(|t| Cell::Int(u.by_type.get(t).copied().unwrap_or(0) as i64)),
+                );
+                row
+            }),
+        )
+    }
+
+    pub(super) fn timeline(r: &Report<'_>) -> Vec<u8> {
+        write(
+            &[
+                "user_id",
+                "username",
+                "activity_type",
+                "timestamp",
+                "title",
+                "description",
+                "target_type",
+                "target_id",
+            ],
+            r.user_activity_timeline.iter().map(|t| {
+                vec![
+                    Cell::Int(t.user_id),
+                    Cell::Text(t.username),
+                    Cell::Text(t.activity_type),
+                    Cell::Plain(t.timestamp.to_rfc3339()),
+                    opt_text(t.title),
+                    opt_text(t.description),
+                    opt_text(t.target_type),
+                    t.target_id.map_or(Cell::Null, Cell::Int),
+                ]
+            }),
+        )
+    }
+
+    pub(super) fn participation(r: &Report<'_>) -> Vec<u8> {
+        write(
+            &[
+                "user_id",
+                "username",
+                "email",
+                "fast_id",
+                "fast_name",
+                "church_name",
+                "joined_at",
+                "left_at",
+                "status",
+            ],
+            r.user_fast_participation.iter().map(|p| {
+                vec![
+                    Cell::Int(p.user_id),
+                    Cell::Text(p.username),
+                    Cell::Text(p.email),
+                    Cell::Int(p.fast_id),
+                    Cell::Text(p.fast_name),
+                    opt_text(p.church_name),
+                    opt_ts(p.joined_at),
+                    opt_ts(p.left_at),
+                    Cell::Plain(
+                        if p.status == Status::Active {
+                            "active"
+                        } else {
+                            "left"
+                        }
+                        .into(),
+                    ),
+                ]
+            }),
+        )
+    }
+
+    pub(super) fn retention(r: &Report<'_>) -> Vec<u8> {
+        write(
+            &[
+                "cohort_week",
+                "cohort_start_date",
+                "total_users",
+                "active_users",
+                "retention_rate",
+                "avg_activities_per_user",
+                "cohort_age_weeks",
+            ],
+            r.retention_cohorts.iter().map(|c| {
+                vec![
+                    Cell::Plain(c.cohort_week.clone()),
+                    Cell::Plain(c.cohort_start_date.to_string()),
+                    Cell::Int(c.total_users as i64),
+                    Cell::Int(c.active_users as i64),
+                    Cell::Float(c.retention_rate),
+                    Cell::Float(c.avg_activities_per_user),
+                    Cell::Int(c.cohort_age_weeks),
+                ]
+            }),
+        )
+    }
+}
+
+/// Prefixes `'` to text a spreadsheet would run as a formula (SPEC §5).
+pub use csv::guard as guard_formula;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::testing::*;
+
+    fn sample() -> crate::model::Dataset {
+        TestBundle::new()
+            .named_user(1, "=cmd", "2025-01-01 00:00:00+00")
+            .named_user(2, "ana, \"b\"", "2025-01-01 00:00:00+00")
+            .feed_item(
+                1,
+                1,
+                "milestone",
+                "2025-01-02 00:00:00+00",
+                Some("-2"),
+                Some("line\nbreak"),
+                None,
+            )
+            .feed_item(
+                2,
+                2,
+                "fast_join",
+                "2025-01-02 00:00:00+00",
+                Some("@everyone"),
+                None,
+                Some((12, 16)),
+            )
+            .feed_item(
+                3,
+                2,
+                "milestone",
+                "2025-01-03 00:00:00+00",
+                Some(""),
+                Some("+1"),
+                None,
+            )
+            .load()
+    }
+
+    fn text(f: &OutputFile) -> &str {
+        std::str::from_utf8(&f.bytes).unwrap()
+    }
+
+    #[test]
+    fn csv_flattens_types_and_guards_formulas() {
+        let data = sample();
+        let r = report(&data, "2025-01-01", "2025-01-31", "UTC");
+        let files = files(&r, Format::Csv);
+        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "new_users_over_time.csv",
+                "fasts.csv",
+                "user_activity.csv",
+                "user_activity_timeline.csv",
+                "user_fast_participation.csv",
+                "retention_cohorts.csv",
+                "other_metrics.json"
+            ]
+        );
+        assert_eq!(
+            text(&files[2]),
+            "user_id,username,email,date_joined,total_items,type_fast_join,type_milestone\n\
+             1,'=cmd,u1@example.org,2025-01-01T00:00:00Z,1,0,1\n\
+             2,\"ana, \"\"b\"\"\",u2@example.org,2025-01-01T00:00:00Z,2,1,1\n"
+        );
+        assert_eq!(
+            text(&files[3]),
+            "user_id,username,activity_type,timestamp,title,description,target_type,target_id\n\
+             1,'=cmd,milestone,2025-01-02T00:00:00Z,'-2,\"line\nbreak\",,\n\
+             2,\"ana, \"\"b\"\"\",milestone,2025-01-03T00:00:00Z,,'+1,,\n\
+             2,\"ana, \"\"b\"\"\",fast_join,2025-01-02T00:00:00Z,'@everyone,,fast,16\n"
+        );
+        assert!(text(&files[5]).starts_with("cohort_week,cohort_start_date,total_users,active_users,retention_rate,avg_activities_per_user,cohort_age_weeks\n2025-W01,2024-12-30,2,2,100.0,1.5,4\n"));
+        // JSON keeps the text as it is.
+        let json_files = super::files(&r, Format::Json);
+        assert!(text(&json_files[3]).contains("\"title\": \"-2\""));
+        assert!(text(&json_files[3]).starts_with("[\n  {\n    \"user_id\": 1,"));
+    }
+
+    #[test]
+    fn zip_is_deterministic_and_holds_the_files() {
+        let data = sample();
+        let r = report(&data, "2025-01-01", "2025-01-31", "UTC");
+        let files = files(&r, Format::Json);
+        let a = zip(&files);
+        assert_eq!(a, zip(&files));
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&a)).unwrap();
+        assert_eq!(archive.len(), 7);
+        for f in &files {
+            let mut entry = archive.by_name(&f.name).unwrap();
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+            assert_eq!(bytes, f.bytes);
+        }
+    }
+
+    #[test]
+    fn consolidated_has_every_key_in_order() {
+        let data = sample();
+        let r = report(&data, "2025-01-01", "2025-01-31", "UTC");
+        let text = String::from_utf8(consolidated_json(&r)).unwrap();
+        let keys: Vec<usize> = [
+            "\"range\"",
+            "\"new_users_over_time\"",
+            "\"fasts\"",
+            "\"user_activity\"",
+            "\"user_activity_timeline\"",
+            "\"user_fast_participation\"",
+            "\"retention_cohorts\"",
+            "\"other_metrics\"",
+        ]
+        .iter()
+        .map(|k| text.find(k).unwrap())
+        .collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]));
+        assert!(text.contains("\"timezone\": \"UTC\""));
+    }
+}

@@ -1,0 +1,37 @@
+//! # engagement-engine
+//!
+//! The pure engine of the Engagement Report Builder: it loads a community
+//! app's data exports (PostgreSQL CSV tables, Django `dumpdata` JSON, zips of
+//! them), computes the seven data sets of the engagement report for a period
+//! and time zone, and writes them as JSON, CSV and zip.
+//!
+//! No network, no threads, no file system: it takes bytes and gives rows, so
+//! the same code runs in the native CLI and in the browser (WebAssembly).
+//!
+//! ```
+//! use engagement_engine::{load::{Bundle, Limits}, period::Period, metrics};
+//!
+//! let mut bundle = Bundle::new(Limits::default());
+//! bundle.add_bytes("auth_user.csv", b"id,username,email,date_joined\n1,ana,a@x,2025-01-02 10:00:00+00\n")?;
+//! let loaded = bundle.finish()?;
+//! let period = Period::from_options(Some("2025-01-01"), Some("2025-01-31"), None, Default::default())?;
+//! let report = metrics::compute(&loaded.dataset, &period);
+//! assert_eq!(report.new_users_over_time[0].count, 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod csv_split;
+pub mod demo;
+pub mod event_data;
+pub mod export;
+pub mod load;
+pub mod metrics;
+pub mod model;
+pub mod period;
+pub mod report;
+pub mod timestamp;
+
+/// The engine's version, for the CLI and the page's footer.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

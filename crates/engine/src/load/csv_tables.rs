@@ -1,0 +1,494 @@
+//! The PostgreSQL CSV tables of SPEC §2a.
+
+use super::raw::{RawFast, RawTables, RawUser, UserRef};
+use super::{Limits, LoadError, Location, Table, Warnings};
+use crate::csv_split::{Field, Record, SplitError, Splitter};
+use crate::event_data::parse_event_data;
+use crate::model::NO_ID;
+use crate::timestamp::{shorten, Timestamp};
+
+/// Columns each table needs, in the order the parser reads them.
+fn needed_columns(table: Table) -> &'static [&'static str] {
+    match table {
+        Table::Users => &["id", "username", "email", "date_joined"],
+        Table::Churches => &["id", "name"],
+        Table::Fasts => &["id", "name", "church_id", "year"],
+        Table::Profiles => &["id", "user_id"],
+        Table::Memberships => &["profile_id", "fast_id"],
+        Table::EventTypes => &["id", "code"],
+        Table::Events => &[
+            "id",
+            "event_type_id",
+            "user_id",
+            "content_type_id",
+            "object_id",
+            "data",
+            "timestamp",
+        ],
+        Table::Feed => &[
+            "id",
+            "user_id",
+            "activity_type",
+            "content_type_id",
+            "object_id",
+            "title",
+            "description",
+            "created_at",
+        ],
+        Table::ContentTypes => &["id", "app_label", "model"],
+    }
+}
+
+/// Columns that may be absent from the header (SPEC: `year` may be absent).
+fn optional_column(table: Table, name: &str) -> bool {
+    table == Table::Fasts && name == "year"
+}
+
+/// A problem with one row: the row is left out and counted.
+struct RowIssue {
+    what: String,
+    found: String,
+}
+
+impl RowIssue {
+    fn column(column: &str, expected: &str, field: &Field<'_>) -> RowIssue {
+        RowIssue {
+            what: format!("rows have an unreadable `{column}` ({expected} expected)"),
+            found: format!("found {:?}", shorten(&String::from_utf8_lossy(field.bytes))),
+        }
+    }
+}
+
+/// Parses one CSV table file.
+pub(crate) struct CsvTableParser {
+    file: String,
+    table: Table,
+    splitter: Splitter,
+    /// Position of each needed column in the file; `None` until the header.
+    columns: Option<Vec<Option<usize>>>,
+    raw: RawTables,
+    warnings: Warnings,
+    rows: u64,
+}
+
+type Fields<'r> = Vec<Option<Field<'r>>>;
+
+impl CsvTableParser {
+    pub(crate) fn new(file: &str, table: Table, limits: Limits) -> Self {
+        let mut raw = RawTables::default();
+        raw.note_source(table, file);
+        CsvTableParser {
+            file: file.to_string(),
+            table,
+            splitter: Splitter::new(limits.max_field_bytes),
+            columns: None,
+            raw,
+            warnings: Warnings::default(),
+            rows: 0,
+        }
+    }
+
+    pub(crate) fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    pub(crate) fn push(&mut self, chunk: &[u8]) -> Result<(), LoadError> {
+        let mut splitter = std::mem::replace(&mut self.splitter, Splitter::new(0));
+        let result = splitter.push(chunk, &mut |r: &Record| self.record(r));
+        self.splitter = splitter;
+        result.map_err(|e: Failure| e.into_load_error(&self.file))
+    }
+
+    pub(crate) fn finish(mut self) -> Result<(RawTables, Warnings), LoadError> {
+        let mut splitter = std::mem::replace(&mut self.splitter, Splitter::new(0));
+        splitter
+            .finish(&mut |r: &Record| self.record(r))
+            .map_err(|e: Failure| e.into_load_error(&self.file))?;
+        if self.columns.is_none() {
+            return Err(LoadError::new(
+                &self.file,
+                None,
+                format!(
+                    "the file is empty; expected a CSV header line with the columns {}",
+                    needed_columns(self.table).join(", ")
+                ),
+            ));
+        }
+        Ok((self.raw, self.warnings))
+    }
+
+    fn record(&mut self, record: &Record) -> Result<(), Failure> {
+        let Some(columns) = &self.columns else {
+            self.columns = Some(self.header(record)?);
+            return Ok(());
+        };
+        if record.is_blank() {
+            return Ok(());
+        }
+        let line = record.line();
+        let fields: Fields<'_> = columns
+            .iter()
+            .map(|c| c.and_then(|i| record.get(i)))
+            .collect();
+        let missing = columns
+            .iter()
+            .zip(&fields)
+            .any(|(c, f)| c.is_some() && f.is_none());
+        if missing {
+            self.warnings.add(
+                &self.file,
+                "rows have fewer fields than the header",
+                "left out",
+                Some((
+                    Location::Line(line),
+                    format!("found {} fields", record.len()),
+                )),
+            );
+            return Ok(());
+        }
+        for f in fields.iter().flatten() {
+            if std::str::from_utf8(f.bytes).is_err() {
+                return Err(Failure::NotUtf8 { line });
+            }
+        }
+        self.rows += 1;
+        if let Err(issue) = self.row(&fields) {
+            self.warnings.add(
+                &self.file,
+                &issue.what,
+                "left out",
+                Some((Location::Line(line), issue.found)),
+            );
+        }
+        Ok(())
+    }
+
+    fn header(&self, record: &Record) -> Result<Vec<Option<usize>>, Failure> {
+        let mut names = Vec::with_capacity(record.len());
+        for i in 0..record.len() {
+            let bytes = record.get(i).map(|f| f.bytes).unwrap_or_default();
+            let bytes = if i == 0 {
+                bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+            } else {
+                bytes
+            };
+            let Ok(name) = std::str::from_utf8(bytes) else {
+                return Err(Failure::NotUtf8 { line: 1 });
+            };
+            names.push(name.trim().to_ascii_lowercase());
+        }
+        let needed = needed_columns(self.table);
+        let mut columns = Vec::with_capacity(needed.len());
+        for &col in needed {
+            let pos = names.iter().position(|n| n == col);
+            if pos.is_none() && !optional_column(self.table, col) {
+                return Err(Failure::MissingColumn {
+                    column: col,
+                    found: names,
+                    table: self.table,
+                });
+            }
+            columns.push(pos);
+        }
+        Ok(columns)
+    }
+
+    fn row(&mut self, f: &Fields<'_>) -> Result<(), RowIssue> {
+        let raw = &mut self.raw;
+        match self.table {
+            Table::Users => raw.users.push(RawUser {
+                id: id(f, 0, "id")?,
+                username: text(f, 1).unwrap_or_default().into(),
+                email: text(f, 2).unwrap_or_default().into(),
+                date_joined: timestamp(f, 3, "date_joined")?,
+            }),
+            Table::Churches => raw
+                .churches
+                .push((id(f, 0, "id")?, text(f, 1).unwrap_or_default().into())),
+            Table::Fasts => raw.fasts.push(RawFast {
+                id: id(f, 0, "id")?,
+                name: text(f, 1).unwrap_or_default().into(),
+                church_id: opt_int(f, 2, "church_id")?,
+                year: opt_int(f, 3, "year")?,
+            }),
+            Table::Profiles => {
+                let profile = id(f, 0, "id")?;
+                let user = id(f, 1, "user_id")?;
+                raw.profiles.push((profile, UserRef::Id(user)));
+            }
+            Table::Memberships => raw
+                .memberships
+                .push((id(f, 0, "profile_id")?, id(f, 1, "fast_id")?)),
+            Table::EventTypes => raw
+                .event_types
+                .push((id(f, 0, "id")?, text(f, 1).unwrap_or_default().into())),
+            Table::ContentTypes => raw.content_types.push((
+                id(f, 0, "id")?,
+                text(f, 1).unwrap_or_default().into(),
+                text(f, 2).unwrap_or_default().into(),
+            )),
+            Table::Events => {
+                let row_id = id(f, 0, "id")?;
+                let event_type = id(f, 1, "event_type_id")?;
+                let user = opt_int(f, 2, "user_id")?.unwrap_or(NO_ID);
+                let content_type = opt_int(f, 3, "content_type_id")?.unwrap_or(NO_ID);
+                let object_id = object_id(f, 4);
+                let ts = timestamp(f, 6, "timestamp")?;
+                let detail = match text(f, 5) {
+                    Some(data) if data != "{}" => raw.detail(parse_event_data(data)),
+                    _ => 0,
+                };
+                let e = &mut raw.events;
+                e.id.push(row_id);
+                e.event_type.push(event_type);
+                e.user.push(user);
+                e.content_type.push(content_type);
+                e.object_id.push(object_id);
+                e.timestamp.push(ts);
+                e.detail.push(detail);
+            }
+            Table::Feed => {
+                let row_id = id(f, 0, "id")?;
+                let user = id(f, 1, "user_id")?;
+                let activity = text(f, 2).unwrap_or_default();
+                let content_type = opt_int(f, 3, "content_type_id")?.unwrap_or(NO_ID);
+                let object_id = object_id(f, 4);
+                let ts = timestamp(f, 7, "created_at")?;
+                let activity = raw.strings.intern(activity);
+                let feed = &mut raw.feed;
+                feed.id.push(row_id);
+                feed.user.push(user);
+                feed.activity_type.push(activity);
+                feed.content_type.push(content_type);
+                feed.object_id.push(object_id);
+                feed.timestamp.push(ts);
+                feed.title.push(text(f, 5));
+                feed.description.push(text(f, 6));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Text of column `i`; `None` for NULL. Fields were checked to be UTF-8.
+fn text<'a>(f: &'a Fields<'_>, i: usize) -> Option<&'a str> {
+    let field = f[i].as_ref()?;
+    if field.is_null() {
+        return None;
+    }
+    std::str::from_utf8(field.bytes).ok()
+}
+
+/// An integer column that may be NULL.
+fn opt_int(f: &Fields<'_>, i: usize, column: &str) -> Result<Option<i64>, RowIssue> {
+    let Some(field) = f[i].as_ref() else {
+        return Ok(None);
+    };
+    if field.bytes.is_empty() {
+        return Ok(None);
+    }
+    parse_i64(field.bytes)
+        .map(Some)
+        .ok_or_else(|| RowIssue::column(column, "a whole number", field))
+}
+
+/// An integer column that must be present.
+fn id(f: &Fields<'_>, i: usize, column: &str) -> Result<i64, RowIssue> {
+    match opt_int(f, i, column)? {
+        Some(v) => Ok(v),
+        None => Err(RowIssue {
+            what: format!("rows have an empty `{column}` (a whole number expected)"),
+            found: String::new(),
+        }),
+    }
+}
+
+/// `object_id`: an id, or nothing when empty or not a number (Django's
+/// generic `object_id` is text in some schemas; such ids target no fast).
+fn object_id(f: &Fields<'_>, i: usize) -> i64 {
+    f[i].as_ref()
+        .and_then(|field| parse_i64(field.bytes.trim_ascii()))
+        .unwrap_or(NO_ID)
+}
+
+fn timestamp(f: &Fields<'_>, i: usize, column: &str) -> Result<i64, RowIssue> {
+    let field = f[i]
+        .as_ref()
+        .filter(|f| !f.bytes.is_empty())
+        .ok_or_else(|| RowIssue {
+            what: format!("rows have an empty `{column}`"),
+            found: String::new(),
+        })?;
+    let text = std::str::from_utf8(field.bytes).unwrap_or_default();
+    Timestamp::parse(text).map(|t| t.0).map_err(|e| RowIssue {
+        what: format!("rows have an unreadable `{column}` timestamp"),
+        found: e.to_string(),
+    })
+}
+
+/// Parses a decimal integer without allocating.
+pub(crate) fn parse_i64(bytes: &[u8]) -> Option<i64> {
+    let (neg, digits) = match bytes.first()? {
+        b'-' => (true, &bytes[1..]),
+        b'+' => (false, &bytes[1..]),
+        _ => (false, bytes),
+    };
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for &b in digits {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
+    }
+    Some(if neg { -v } else { v })
+}
+
+/// Why a CSV file cannot be read at all.
+enum Failure {
+    Split(SplitError),
+    NotUtf8 {
+        line: u64,
+    },
+    MissingColumn {
+        column: &'static str,
+        found: Vec<String>,
+        table: Table,
+    },
+}
+
+impl From<SplitError> for Failure {
+    fn from(e: SplitError) -> Self {
+        Failure::Split(e)
+    }
+}
+
+impl Failure {
+    fn into_load_error(self, file: &str) -> LoadError {
+        match self {
+            Failure::Split(e) => {
+                let line = match e {
+                    SplitError::UnterminatedQuote { line } | SplitError::FieldTooLong { line, .. } => line,
+                };
+                let text = e.to_string();
+                let message = text.split_once(": ").map(|(_, m)| m).unwrap_or(&text);
+                LoadError::new(file, Some(Location::Line(line)), message)
+            }
+            Failure::NotUtf8 { line } => LoadError::new(
+                file,
+                Some(Location::Line(line)),
+                "the text is not UTF-8 (it may be a Latin-1 or Windows-1252 export); export again as UTF-8",
+            ),
+            Failure::MissingColumn {
+                column,
+                found,
+                table,
+            } => {
+                let hint = if found.len() == 1 && (found[0].contains(';') || found[0].contains('\t')) {
+                    " The header looks separated by `;` or tabs: export with commas (PostgreSQL `\\copy ... CSV HEADER`)."
+                } else {
+                    ""
+                };
+                LoadError::new(
+                    file,
+                    Some(Location::Line(1)),
+                    format!(
+                        "missing column `{column}`; found columns [{}], expected {}.{hint}",
+                        found
+                            .iter()
+                            .map(|s| shorten(s))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        needed_columns(table).join(", "),
+                    ),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(table: Table, text: &[u8]) -> Result<(RawTables, Warnings), LoadError> {
+        let mut p = CsvTableParser::new(table.file_name(), table, Limits::default());
+        for chunk in text.chunks(5) {
+            p.push(chunk)?;
+        }
+        p.finish()
+    }
+
+    #[test]
+    fn reads_columns_by_name_in_any_order_with_bom_and_crlf() {
+        let (raw, w) = parse(
+            Table::Fasts,
+            b"\xEF\xBB\xBFextra,church_id,name,id\r\nx,,\"Lent, great\",7\r\n,3,Advent,8\r\n",
+        )
+        .unwrap();
+        assert!(w.list().is_empty());
+        assert_eq!(raw.fasts.len(), 2);
+        assert_eq!(raw.fasts[0].id, 7);
+        assert_eq!(&*raw.fasts[0].name, "Lent, great");
+        assert_eq!(raw.fasts[0].church_id, None);
+        assert_eq!(raw.fasts[0].year, None); // no year column at all
+        assert_eq!(raw.fasts[1].church_id, Some(3));
+    }
+
+    #[test]
+    fn missing_column_names_file_line_and_expectation() {
+        let err = parse(Table::Churches, b"id,title\n1,x\n").unwrap_err();
+        assert_eq!(err.file, "hub_church.csv");
+        assert_eq!(err.location, Some(Location::Line(1)));
+        assert!(err.message.contains("missing column `name`"), "{err}");
+        assert!(err.message.contains("found columns [id, title]"), "{err}");
+    }
+
+    #[test]
+    fn semicolon_files_get_a_hint() {
+        let err = parse(Table::Churches, b"id;name\n1;x\n").unwrap_err();
+        assert!(err.message.contains("`;`"), "{err}");
+    }
+
+    #[test]
+    fn bad_rows_are_counted_and_left_out() {
+        let (raw, w) = parse(
+            Table::Users,
+            b"id,username,email,date_joined\n1,a,a@x,2024-01-01 00:00:00+00\nx,b,b@x,2024-01-01 00:00:00+00\n3,c,c@x,01/02/2024\n4,d\n",
+        )
+        .unwrap();
+        assert_eq!(raw.users.len(), 1);
+        let text: Vec<String> = w.list().iter().map(|w| w.to_string()).collect();
+        assert_eq!(text.len(), 3, "{text:?}");
+        assert!(text[0].starts_with("auth_user.csv: 1 rows have an unreadable `id`"));
+        assert!(text[0].contains("line 3"));
+        assert!(text[1].contains("`date_joined` timestamp"));
+        assert!(text[2].contains("fewer fields"));
+    }
+
+    #[test]
+    fn latin1_is_an_error_with_the_line() {
+        let err = parse(Table::Churches, b"id,name\n1,ok\n2,Jos\xe9\n").unwrap_err();
+        assert_eq!(err.location, Some(Location::Line(3)));
+        assert!(err.message.contains("UTF-8"));
+    }
+
+    #[test]
+    fn empty_file_is_an_error() {
+        let err = parse(Table::Churches, b"").unwrap_err();
+        assert!(err.message.contains("empty"), "{err}");
+    }
+
+    #[test]
+    fn integers() {
+        assert_eq!(parse_i64(b"0"), Some(0));
+        assert_eq!(parse_i64(b"-42"), Some(-42));
+        assert_eq!(parse_i64(b"9223372036854775807"), Some(i64::MAX));
+        assert_eq!(parse_i64(b"9223372036854775808"), None);
+        assert_eq!(parse_i64(b"1.5"), None);
+        assert_eq!(parse_i64(b""), None);
+        assert_eq!(parse_i64(b"-"), None);
+    }
+}

@@ -1,0 +1,698 @@
+//! Django `dumpdata` JSON (SPEC §2b), read as a stream.
+//!
+//! A dump is one JSON array that can be gigabytes long, so it is never
+//! parsed whole: a small scanner finds where each top-level object ends
+//! (tracking strings, escapes and nesting depth), and only that object is
+//! handed to `serde_json`. Memory holds one object at a time.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::raw::{RawFast, RawTables, RawUser, UserRef};
+use super::{Limits, LoadError, Location, Table, Warnings};
+use crate::event_data::parse_event_data;
+use crate::model::NO_ID;
+use crate::timestamp::{shorten, Timestamp};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// Before the opening `[`.
+    Start,
+    /// After `[` or `,`: an object or `]` comes next.
+    BeforeObject,
+    /// Inside a top-level object.
+    InObject,
+    /// After an object: `,` or `]` comes next.
+    AfterObject,
+    /// After the closing `]`.
+    Done,
+}
+
+/// Parses one dump file pushed in chunks.
+pub(crate) struct DumpParser {
+    file: String,
+    limits: Limits,
+    phase: Phase,
+    buf: Vec<u8>,
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+    index: u64,
+    raw: RawTables,
+    warnings: Warnings,
+}
+
+/// The envelope of every dumped object.
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(borrow)]
+    model: Cow<'a, str>,
+    #[serde(borrow, default)]
+    pk: Option<&'a RawValue>,
+    #[serde(borrow)]
+    fields: &'a RawValue,
+}
+
+#[derive(Deserialize)]
+struct UserFields<'a> {
+    #[serde(borrow)]
+    username: Cow<'a, str>,
+    #[serde(borrow, default)]
+    email: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    date_joined: Cow<'a, str>,
+}
+
+#[derive(Deserialize)]
+struct NameFields<'a> {
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+}
+
+#[derive(Deserialize)]
+struct FastFields<'a> {
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    #[serde(borrow, default)]
+    church: Option<&'a RawValue>,
+    #[serde(default)]
+    year: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct ProfileFields<'a> {
+    #[serde(borrow)]
+    user: &'a RawValue,
+    #[serde(default)]
+    fasts: Vec<i64>,
+}
+
+#[derive(Deserialize)]
+struct EventTypeFields<'a> {
+    #[serde(borrow)]
+    code: Cow<'a, str>,
+}
+
+#[derive(Deserialize)]
+struct ContentTypeFields<'a> {
+    #[serde(borrow)]
+    app_label: Cow<'a, str>,
+    #[serde(borrow)]
+    model: Cow<'a, str>,
+}
+
+#[derive(Deserialize)]
+struct EventFields<'a> {
+    #[serde(borrow)]
+    event_type: &'a RawValue,
+    #[serde(borrow, default)]
+    user: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    content_type: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    object_id: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    data: Option<&'a RawValue>,
+    #[serde(borrow)]
+    timestamp: Cow<'a, str>,
+}
+
+#[derive(Deserialize)]
+struct FeedFields<'a> {
+    #[serde(borrow)]
+    user: &'a RawValue,
+    #[serde(borrow)]
+    activity_type: Cow<'a, str>,
+    #[serde(borrow, default)]
+    content_type: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    object_id: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    title: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    description: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    created_at: Cow<'a, str>,
+}
+
+/// A problem with one object: it is left out and counted.
+struct ObjectIssue {
+    what: String,
+    found: String,
+}
+
+/// A reference to another object: a pk, a natural key, or nothing.
+enum Reference {
+    Null,
+    Pk(i64),
+    Natural(Vec<String>),
+}
+
+fn reference(value: Option<&RawValue>) -> Result<Reference, String> {
+    let Some(value) = value else {
+        return Ok(Reference::Null);
+    };
+    let raw = value.get();
+    match raw.as_bytes().first() {
+        Some(b'n') => Ok(Reference::Null),
+        Some(b'[') => serde_json::from_str::<Vec<String>>(raw)
+            .map(Reference::Natural)
+            .map_err(|_| format!("found {}", shorten(raw))),
+        Some(b'"') => serde_json::from_str::<String>(raw)
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+            .map(Reference::Pk)
+            .ok_or_else(|| format!("found {}", shorten(raw))),
+        _ => raw
+            .parse()
+            .map(Reference::Pk)
+            .map_err(|_| format!("found {}", shorten(raw))),
+    }
+}
+
+fn field_issue(model: &str, field: &str, found: String) -> ObjectIssue {
+    ObjectIssue {
+        what: format!("{model} objects have an unreadable `{field}`"),
+        found,
+    }
+}
+
+fn parse_timestamp(model: &str, field: &str, text: &str) -> Result<i64, ObjectIssue> {
+    Timestamp::parse(text)
+        .map(|t| t.0)
+        .map_err(|e| field_issue(model, field, e.to_string()))
+}
+
+impl DumpParser {
+    pub(crate) fn new(file: &str, limits: Limits) -> Self {
+        DumpParser {
+            file: file.to_string(),
+            limits,
+            phase: Phase::Start,
+            buf: Vec::new(),
+            depth: 0,
+            in_string: false,
+            escaped: false,
+            index: 0,
+            raw: RawTables::default(),
+            warnings: Warnings::default(),
+        }
+    }
+
+    pub(crate) fn objects(&self) -> u64 {
+        self.index
+    }
+
+    fn error(&self, message: impl Into<String>) -> LoadError {
+        LoadError::new(&self.file, Some(Location::Object(self.index)), message)
+    }
+
+    pub(crate) fn push(&mut self, chunk: &[u8]) -> Result<(), LoadError> {
+        let mut i = 0;
+        while i < chunk.len() {
+            match self.phase {
+                Phase::Start | Phase::BeforeObject | Phase::AfterObject | Phase::Done => {
+                    let b = chunk[i];
+                    i += 1;
+                    if b.is_ascii_whitespace()
+                        || (self.phase == Phase::Start && matches!(b, 0xEF | 0xBB | 0xBF))
+                    {
+                        continue;
+                    }
+                    self.structural(b)?;
+                }
+                Phase::InObject => {
+                    let start = i;
+                    let end = self.scan_object(chunk, i)?;
+                    let complete = self.depth == 0;
+                    if self.buf.len() + (end - start) > self.limits.max_field_bytes {
+                        return Err(self.error(format!(
+                            "one object is larger than {} bytes (the limit; raise it with --max-field-bytes)",
+                            self.limits.max_field_bytes
+                        )));
+                    }
+                    self.buf.extend_from_slice(&chunk[start..end]);
+                    i = end;
+                    if complete {
+                        let object = std::mem::take(&mut self.buf);
+                        self.object(&object)?;
+                        self.buf = object;
+                        self.buf.clear();
+                        self.index += 1;
+                        self.phase = Phase::AfterObject;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Handles one non-space byte outside objects.
+    fn structural(&mut self, b: u8) -> Result<(), LoadError> {
+        match (self.phase, b) {
+            (Phase::Start, b'[') => self.phase = Phase::BeforeObject,
+            (Phase::Start, b'{') => {
+                return Err(LoadError::new(
+                    &self.file,
+                    None,
+                    "the file is a JSON object; expected a JSON array of objects as `manage.py dumpdata` writes it",
+                ))
+            }
+            (Phase::Start, _) => {
+                return Err(LoadError::new(
+                    &self.file,
+                    None,
+                    format!(
+                        "the file does not start like JSON (found {:?}); expected a `manage.py dumpdata` array",
+                        char::from(b)
+                    ),
+                ))
+            }
+            (Phase::BeforeObject, b'{') => {
+                self.phase = Phase::InObject;
+                self.depth = 1;
+                self.buf.clear();
+                self.buf.push(b'{');
+            }
+            (Phase::BeforeObject, b']') if self.index == 0 => self.phase = Phase::Done,
+            (Phase::AfterObject, b',') => self.phase = Phase::BeforeObject,
+            (Phase::AfterObject, b']') => self.phase = Phase::Done,
+            (Phase::Done, _) => {
+                return Err(LoadError::new(
+                    &self.file,
+                    None,
+                    "data after the end of the JSON array; expected one array per file",
+                ))
+            }
+            (_, other) => {
+                return Err(self.error(format!(
+                    "found {:?} where a dumped object `{{\"model\": ..., \"fields\": ...}}` was expected",
+                    char::from(other)
+                )))
+            }
+        }
+        Ok(())
+    }
+
+    /// Scans from `i` until the object closes or the chunk ends; returns
+    /// the end position (exclusive).
+    fn scan_object(&mut self, chunk: &[u8], mut i: usize) -> Result<usize, LoadError> {
+        while i < chunk.len() {
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                    i += 1;
+                    continue;
+                }
+                match memchr::memchr2(b'"', b'\\', &chunk[i..]) {
+                    Some(j) => {
+                        i += j;
+                        if chunk[i] == b'\\' {
+                            self.escaped = true;
+                        } else {
+                            self.in_string = false;
+                        }
+                        i += 1;
+                    }
+                    None => return Ok(chunk.len()),
+                }
+                continue;
+            }
+            match chunk[i] {
+                b'"' => self.in_string = true,
+                b'{' | b'[' => {
+                    self.depth += 1;
+                    if self.depth > self.limits.max_json_depth {
+                        return Err(self.error(format!(
+                            "JSON nested deeper than {} levels (the limit; raise it with --max-json-depth)",
+                            self.limits.max_json_depth
+                        )));
+                    }
+                }
+                b'}' | b']' => {
+                    self.depth -= 1;
+                    if self.depth == 0 {
+                        return Ok(i + 1);
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        Ok(i)
+    }
+
+    pub(crate) fn finish(self) -> Result<(RawTables, Warnings), LoadError> {
+        match self.phase {
+            Phase::Done => Ok((self.raw, self.warnings)),
+            Phase::Start => Err(LoadError::new(
+                &self.file,
+                None,
+                "the file is empty; expected a `manage.py dumpdata` JSON array",
+            )),
+            _ => Err(self.error(
+                "the JSON ends in the middle of the array; the file looks truncated (download or export it again)",
+            )),
+        }
+    }
+
+    fn object(&mut self, bytes: &[u8]) -> Result<(), LoadError> {
+        let envelope: Envelope<'_> = serde_json::from_slice(bytes).map_err(|e| {
+            self.error(format!(
+                "not a dumped object ({}); expected {{\"model\": ..., \"pk\": ..., \"fields\": {{...}}}}",
+                serde_message(&e)
+            ))
+        })?;
+        let model = envelope.model.as_ref();
+        let table = match model {
+            "auth.user" => Table::Users,
+            "hub.church" => Table::Churches,
+            "hub.fast" => Table::Fasts,
+            "hub.profile" => Table::Profiles,
+            "events.eventtype" => Table::EventTypes,
+            "events.event" => Table::Events,
+            "events.useractivityfeed" => Table::Feed,
+            "contenttypes.contenttype" => Table::ContentTypes,
+            _ => return Ok(()),
+        };
+        self.raw.note_source(table, &self.file);
+        let pk = match reference(envelope.pk) {
+            Ok(Reference::Pk(pk)) => Some(pk),
+            _ => None,
+        };
+        if pk.is_none() && table != Table::ContentTypes {
+            if table == Table::Users {
+                return Err(self.error(
+                    "auth.user object without a pk: the dump was made with --natural-primary; export again without that flag",
+                ));
+            }
+            self.warnings.add(
+                &self.file,
+                &format!("{model} objects have no pk"),
+                "left out",
+                Some((Location::Object(self.index), String::new())),
+            );
+            return Ok(());
+        }
+        let pk = pk.unwrap_or(NO_ID);
+        if let Err(issue) = self.fields(table, model, pk, envelope.fields) {
+            self.warnings.add(
+                &self.file,
+                &issue.what,
+                "left out",
+                Some((Location::Object(self.index), issue.found)),
+            );
+        }
+        Ok(())
+    }
+
+    fn fields(
+        &mut self,
+        table: Table,
+        model: &str,
+        pk: i64,
+        fields: &RawValue,
+    ) -> Result<(), ObjectIssue> {
+        fn de<'a, T: Deserialize<'a>>(model: &str, fields: &'a RawValue) -> Result<T, ObjectIssue> {
+            serde_json::from_str(fields.get()).map_err(|e| ObjectIssue {
+                what: format!("{model} objects have unexpected fields"),
+                found: serde_message(&e),
+            })
+        }
+        let raw = &mut self.raw;
+        match table {
+            Table::Users => {
+                let f: UserFields<'_> = de(model, fields)?;
+                raw.users.push(RawUser {
+                    id: pk,
+                    username: f.username.into(),
+                    email: f.email.unwrap_or_default().into(),
+                    date_joined: parse_timestamp(model, "date_joined", &f.date_joined)?,
+                });
+            }
+            Table::Churches => {
+                let f: NameFields<'_> = de(model, fields)?;
+                raw.churches.push((pk, f.name.into()));
+            }
+            Table::Fasts => {
+                let f: FastFields<'_> = de(model, fields)?;
+                let church_id =
+                    match reference(f.church).map_err(|e| field_issue(model, "church", e))? {
+                        Reference::Pk(id) => Some(id),
+                        _ => None,
+                    };
+                raw.fasts.push(RawFast {
+                    id: pk,
+                    name: f.name.into(),
+                    church_id,
+                    year: f.year,
+                });
+            }
+            Table::Profiles => {
+                let f: ProfileFields<'_> = de(model, fields)?;
+                let user =
+                    match reference(Some(f.user)).map_err(|e| field_issue(model, "user", e))? {
+                        Reference::Pk(id) => UserRef::Id(id),
+                        Reference::Natural(key) if key.len() == 1 => {
+                            UserRef::Name(key[0].as_str().into())
+                        }
+                        _ => return Err(field_issue(model, "user", f.user.get().to_string())),
+                    };
+                raw.profiles.push((pk, user));
+                raw.memberships
+                    .extend(f.fasts.iter().map(|&fast| (pk, fast)));
+            }
+            Table::EventTypes => {
+                let f: EventTypeFields<'_> = de(model, fields)?;
+                raw.event_types.push((pk, f.code.into()));
+            }
+            Table::ContentTypes => {
+                let f: ContentTypeFields<'_> = de(model, fields)?;
+                if pk == NO_ID {
+                    raw.natural_content_type(&f.app_label, &f.model);
+                } else {
+                    raw.content_types
+                        .push((pk, f.app_label.into(), f.model.into()));
+                }
+            }
+            Table::Events => {
+                let f: EventFields<'_> = de(model, fields)?;
+                let event_type = match reference(Some(f.event_type))
+                    .map_err(|e| field_issue(model, "event_type", e))?
+                {
+                    Reference::Pk(id) => id,
+                    Reference::Natural(key) if key.len() == 1 => raw.natural_event_type(&key[0]),
+                    _ => {
+                        return Err(field_issue(
+                            model,
+                            "event_type",
+                            f.event_type.get().to_string(),
+                        ))
+                    }
+                };
+                let (user, natural_user) = user_column(model, f.user)?;
+                let content_type = content_type_column(raw, model, f.content_type)?;
+                let ts = parse_timestamp(model, "timestamp", &f.timestamp)?;
+                let detail = match f.data {
+                    Some(d) if d.get() != "{}" => raw.detail(parse_event_data(d.get())),
+                    _ => 0,
+                };
+                let e = &mut raw.events;
+                if let Some(name) = natural_user {
+                    e.natural_users.push((e.id.len() as u32, name));
+                }
+                e.id.push(pk);
+                e.event_type.push(event_type);
+                e.user.push(user);
+                e.content_type.push(content_type);
+                e.object_id.push(object_id(f.object_id));
+                e.timestamp.push(ts);
+                e.detail.push(detail);
+            }
+            Table::Feed => {
+                let f: FeedFields<'_> = de(model, fields)?;
+                let (user, natural_user) = user_column(model, Some(f.user))?;
+                let content_type = content_type_column(raw, model, f.content_type)?;
+                let ts = parse_timestamp(model, "created_at", &f.created_at)?;
+                let activity = raw.strings.intern(&f.activity_type);
+                let feed = &mut raw.feed;
+                if let Some(name) = natural_user {
+                    feed.natural_users.push((feed.id.len() as u32, name));
+                }
+                feed.id.push(pk);
+                feed.user.push(user);
+                feed.activity_type.push(activity);
+                feed.content_type.push(content_type);
+                feed.object_id.push(object_id(f.object_id));
+                feed.timestamp.push(ts);
+                feed.title.push(f.title.as_deref());
+                feed.description.push(f.description.as_deref());
+            }
+            Table::Memberships => {}
+        }
+        Ok(())
+    }
+}
+
+/// A user column: a pk, or [`NO_ID`] plus the username of a natural key.
+fn user_column(
+    model: &str,
+    value: Option<&RawValue>,
+) -> Result<(i64, Option<Box<str>>), ObjectIssue> {
+    match reference(value).map_err(|e| field_issue(model, "user", e))? {
+        Reference::Null => Ok((NO_ID, None)),
+        Reference::Pk(id) => Ok((id, None)),
+        Reference::Natural(key) if key.len() == 1 => Ok((NO_ID, Some(key[0].as_str().into()))),
+        Reference::Natural(key) => Err(field_issue(model, "user", format!("found {key:?}"))),
+    }
+}
+
+fn content_type_column(
+    raw: &mut RawTables,
+    model: &str,
+    value: Option<&RawValue>,
+) -> Result<i64, ObjectIssue> {
+    match reference(value).map_err(|e| field_issue(model, "content_type", e))? {
+        Reference::Null => Ok(NO_ID),
+        Reference::Pk(id) => Ok(id),
+        Reference::Natural(key) if key.len() == 2 => Ok(raw.natural_content_type(&key[0], &key[1])),
+        Reference::Natural(key) => {
+            Err(field_issue(model, "content_type", format!("found {key:?}")))
+        }
+    }
+}
+
+/// `object_id`: a number, or a string holding one; anything else targets
+/// nothing.
+fn object_id(value: Option<&RawValue>) -> i64 {
+    match reference(value) {
+        Ok(Reference::Pk(id)) => id,
+        _ => NO_ID,
+    }
+}
+
+/// serde_json's message without its "at line 1 column N" tail, which means
+/// nothing to a user since objects are parsed one at a time.
+fn serde_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str, chunk: usize) -> Result<(RawTables, Warnings), LoadError> {
+        let mut p = DumpParser::new("dump.json", Limits::default());
+        for c in text.as_bytes().chunks(chunk) {
+            p.push(c)?;
+        }
+        p.finish()
+    }
+
+    const DUMP: &str = r#"[
+{"model": "auth.user", "pk": 7, "fields": {"username": "a\"b", "email": "e", "date_joined": "2024-12-30T00:00:00Z", "groups": []}},
+{"model": "prayers.prayerrequest", "pk": 1, "fields": {"title": "} ] {", "user": 7}},
+{"model": "contenttypes.contenttype", "pk": 12, "fields": {"app_label": "hub", "model": "fast"}},
+{"model": "events.event", "pk": 1, "fields": {"event_type": 3, "user": ["a\"b"], "content_type": ["hub", "fast"], "object_id": "16", "data": {"screen": "home"}, "timestamp": "2025-01-01T00:00:00.5Z"}},
+{"model": "hub.profile", "pk": 501, "fields": {"user": 7, "fasts": [16, 22]}}
+]"#;
+
+    #[test]
+    fn streams_objects_in_any_chunking() {
+        for chunk in [1, 2, 7, 64, 4096] {
+            let (raw, w) = parse(DUMP, chunk).unwrap();
+            assert!(w.list().is_empty());
+            assert_eq!(raw.users.len(), 1);
+            assert_eq!(&*raw.users[0].username, "a\"b");
+            assert_eq!(raw.events.id, vec![1]);
+            assert_eq!(raw.events.object_id, vec![16]);
+            assert_eq!(raw.events.natural_users, vec![(0, "a\"b".into())]);
+            // The natural content type got a synthetic id.
+            assert!(raw.events.content_type[0] < 0);
+            assert_eq!(raw.memberships, vec![(501, 16), (501, 22)]);
+            assert_eq!(
+                raw.details[raw.events.detail[0] as usize].screen.as_deref(),
+                Some("home")
+            );
+        }
+    }
+
+    #[test]
+    fn object_instead_of_array() {
+        let err = parse(r#"{"model": "auth.user"}"#, 8).unwrap_err();
+        assert!(err.message.contains("expected a JSON array"), "{err}");
+    }
+
+    #[test]
+    fn truncated_dump() {
+        let err = parse(&DUMP[..DUMP.len() / 2], 16).unwrap_err();
+        assert!(err.message.contains("truncated"), "{err}");
+        assert!(matches!(err.location, Some(Location::Object(_))));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_without_recursion() {
+        let deep = format!("[{}{}]", "[".repeat(10_000), "]".repeat(10_000));
+        let err = parse(&deep, 1000).unwrap_err();
+        assert!(err.message.contains("where a dumped object"), "{err}");
+        let deep = format!(
+            "[{{\"model\": \"x\", \"fields\": {}{}}}]",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
+        assert!(parse(&deep, 1000)
+            .unwrap_err()
+            .message
+            .contains("nested deeper"));
+    }
+
+    #[test]
+    fn natural_primary_users_are_refused() {
+        let err = parse(
+            r#"[{"model": "auth.user", "fields": {"username": "a", "date_joined": "2024-01-01T00:00:00Z"}}]"#,
+            9,
+        )
+        .unwrap_err();
+        assert!(err.message.contains("--natural-primary"), "{err}");
+        assert_eq!(err.location, Some(Location::Object(0)));
+    }
+
+    #[test]
+    fn wrong_types_are_counted() {
+        let (raw, w) = parse(
+            r#"[{"model": "hub.church", "pk": 1, "fields": {"name": 5}},
+               {"model": "hub.church", "pk": 2, "fields": {"name": "ok"}},
+               {"model": "auth.user", "pk": 3, "fields": {"username": "u", "date_joined": "yesterday"}}]"#,
+            5,
+        )
+        .unwrap();
+        assert_eq!(raw.churches.len(), 1);
+        let text: Vec<String> = w.list().iter().map(|w| w.to_string()).collect();
+        assert!(
+            text[0].starts_with("dump.json: 1 hub.church objects have unexpected fields"),
+            "{text:?}"
+        );
+        assert!(text[0].contains("object 0"), "{text:?}");
+        assert!(text[1].contains("`date_joined`"), "{text:?}");
+    }
+
+    #[test]
+    fn empty_and_trailing_data() {
+        assert!(parse("", 4).unwrap_err().message.contains("empty"));
+        assert!(parse("[]", 4).is_ok());
+        assert!(parse("[] x", 4)
+            .unwrap_err()
+            .message
+            .contains("after the end"));
+        assert!(parse("[1]", 4)
+            .unwrap_err()
+            .message
+            .contains("where a dumped object"));
+    }
+}

@@ -1,0 +1,272 @@
+//! Rows as parsed, before references are resolved. Each file parser fills
+//! its own [`RawTables`]; a bundle appends them in any order.
+
+use std::collections::HashMap;
+
+use super::{Table, TableCounts};
+use crate::model::{EventDetail, Interner, TextColumn, NO_ID};
+
+/// Where a user reference points before users are known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum UserRef {
+    /// By primary key.
+    Id(i64),
+    /// By natural key (`["username"]` in `--natural-foreign` dumps).
+    Name(Box<str>),
+}
+
+/// A user row.
+#[derive(Clone, Debug)]
+pub(crate) struct RawUser {
+    pub id: i64,
+    pub username: Box<str>,
+    pub email: Box<str>,
+    pub date_joined: i64,
+}
+
+/// A fast row.
+#[derive(Clone, Debug)]
+pub(crate) struct RawFast {
+    pub id: i64,
+    pub name: Box<str>,
+    pub church_id: Option<i64>,
+    pub year: Option<i64>,
+}
+
+/// Events, column by column. `user` is [`NO_ID`] when null or given by
+/// natural key (then listed in `natural_users`).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RawEvents {
+    pub id: Vec<i64>,
+    pub event_type: Vec<i64>,
+    pub user: Vec<i64>,
+    pub content_type: Vec<i64>,
+    pub object_id: Vec<i64>,
+    pub timestamp: Vec<i64>,
+    pub detail: Vec<u32>,
+    /// (row, username) for users given by natural key.
+    pub natural_users: Vec<(u32, Box<str>)>,
+}
+
+/// Feed items, column by column, like [`RawEvents`].
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RawFeed {
+    pub id: Vec<i64>,
+    pub user: Vec<i64>,
+    pub activity_type: Vec<u32>,
+    pub content_type: Vec<i64>,
+    pub object_id: Vec<i64>,
+    pub timestamp: Vec<i64>,
+    pub title: TextColumn,
+    pub description: TextColumn,
+    pub natural_users: Vec<(u32, Box<str>)>,
+}
+
+/// Everything parsed from some files of a bundle.
+#[derive(Clone, Debug, Default)]
+pub struct RawTables {
+    pub(crate) users: Vec<RawUser>,
+    pub(crate) churches: Vec<(i64, Box<str>)>,
+    pub(crate) fasts: Vec<RawFast>,
+    pub(crate) profiles: Vec<(i64, UserRef)>,
+    pub(crate) memberships: Vec<(i64, i64)>,
+    pub(crate) event_types: Vec<(i64, Box<str>)>,
+    /// (id, app_label, model). Natural-key references add entries with
+    /// negative synthetic ids.
+    pub(crate) content_types: Vec<(i64, Box<str>, Box<str>)>,
+    pub(crate) events: RawEvents,
+    pub(crate) feed: RawFeed,
+    /// Activity types.
+    pub(crate) strings: Interner,
+    /// Distinct event details; index 0 is the empty detail.
+    pub(crate) details: Vec<EventDetail>,
+    detail_index: HashMap<EventDetail, u32>,
+    /// Files that contributed rows, per table, for warnings.
+    pub(crate) sources: Vec<(Table, String)>,
+    /// Next synthetic id for content types and event types given by
+    /// natural key.
+    next_synthetic: i64,
+    synthetic_content_types: HashMap<(Box<str>, Box<str>), i64>,
+    synthetic_event_types: HashMap<Box<str>, i64>,
+}
+
+impl RawTables {
+    /// The symbol of an event detail, adding it when new.
+    pub(crate) fn detail(&mut self, detail: EventDetail) -> u32 {
+        if self.details.is_empty() {
+            self.details.push(EventDetail::default());
+            self.detail_index.insert(EventDetail::default(), 0);
+        }
+        if let Some(&i) = self.detail_index.get(&detail) {
+            return i;
+        }
+        let i = self.details.len() as u32;
+        self.details.push(detail.clone());
+        self.detail_index.insert(detail, i);
+        i
+    }
+
+    /// A synthetic content-type id for a natural key `[app_label, model]`.
+    pub(crate) fn natural_content_type(&mut self, app_label: &str, model: &str) -> i64 {
+        let key = (Box::<str>::from(app_label), Box::<str>::from(model));
+        if let Some(&id) = self.synthetic_content_types.get(&key) {
+            return id;
+        }
+        self.next_synthetic -= 1;
+        let id = self.next_synthetic;
+        self.content_types.push((id, key.0.clone(), key.1.clone()));
+        self.synthetic_content_types.insert(key, id);
+        id
+    }
+
+    /// A synthetic event-type id for a natural key `[code]`.
+    pub(crate) fn natural_event_type(&mut self, code: &str) -> i64 {
+        if let Some(&id) = self.synthetic_event_types.get(code) {
+            return id;
+        }
+        self.next_synthetic -= 1;
+        let id = self.next_synthetic;
+        self.event_types.push((id, code.into()));
+        self.synthetic_event_types.insert(code.into(), id);
+        id
+    }
+
+    /// Records that `file` contributed rows to `table`.
+    pub(crate) fn note_source(&mut self, table: Table, file: &str) {
+        if !self.sources.iter().any(|(t, f)| *t == table && f == file) {
+            self.sources.push((table, file.to_string()));
+        }
+    }
+
+    /// The files that contributed to `table`, joined for messages.
+    pub(crate) fn source_of(&self, table: Table) -> String {
+        let names: Vec<&str> = self
+            .sources
+            .iter()
+            .filter(|(t, _)| *t == table)
+            .map(|(_, f)| f.as_str())
+            .collect();
+        if names.is_empty() {
+            table.file_name().to_string()
+        } else {
+            names.join(" + ")
+        }
+    }
+
+    /// Rows per table.
+    pub(crate) fn counts(&self) -> TableCounts {
+        TableCounts(vec![
+            (Table::Users, self.users.len() as u64),
+            (Table::Churches, self.churches.len() as u64),
+            (Table::Fasts, self.fasts.len() as u64),
+            (Table::Profiles, self.profiles.len() as u64),
+            (Table::Memberships, self.memberships.len() as u64),
+            (Table::EventTypes, self.event_types.len() as u64),
+            (Table::Events, self.events.id.len() as u64),
+            (Table::Feed, self.feed.id.len() as u64),
+            (Table::ContentTypes, self.content_types.len() as u64),
+        ])
+    }
+
+    /// Appends `other`, re-mapping its symbols and synthetic ids.
+    pub(crate) fn append(&mut self, other: RawTables) {
+        if self.is_empty_of_rows() && self.next_synthetic == 0 {
+            let sources = std::mem::take(&mut self.sources);
+            *self = other;
+            for (t, f) in sources {
+                self.note_source(t, &f);
+            }
+            return;
+        }
+        for (t, f) in &other.sources {
+            self.note_source(*t, f);
+        }
+        self.users.extend(other.users);
+        self.churches.extend(other.churches);
+        self.fasts.extend(other.fasts);
+        self.profiles.extend(other.profiles);
+        self.memberships.extend(other.memberships);
+
+        // Synthetic ids of `other` are re-issued here so they stay unique.
+        let mut synthetic: HashMap<i64, i64> = HashMap::new();
+        for (id, app, model) in other.content_types {
+            if id < 0 {
+                synthetic.insert(id, self.natural_content_type(&app, &model));
+            } else {
+                self.content_types.push((id, app, model));
+            }
+        }
+        for (id, code) in other.event_types {
+            if id < 0 {
+                synthetic.insert(id, self.natural_event_type(&code));
+            } else {
+                self.event_types.push((id, code));
+            }
+        }
+        let remap_id = |id: i64| {
+            if id < 0 && id != NO_ID {
+                synthetic[&id]
+            } else {
+                id
+            }
+        };
+
+        // Index 0 is the empty detail in every table, even one never filled.
+        let mut detail_map: Vec<u32> = other.details.into_iter().map(|d| self.detail(d)).collect();
+        if detail_map.is_empty() {
+            detail_map.push(self.detail(EventDetail::default()));
+        }
+        let e = other.events;
+        let base = self.events.id.len() as u32;
+        self.events.id.extend(e.id);
+        self.events
+            .event_type
+            .extend(e.event_type.into_iter().map(remap_id));
+        self.events.user.extend(e.user);
+        self.events
+            .content_type
+            .extend(e.content_type.into_iter().map(remap_id));
+        self.events.object_id.extend(e.object_id);
+        self.events.timestamp.extend(e.timestamp);
+        self.events
+            .detail
+            .extend(e.detail.into_iter().map(|d| detail_map[d as usize]));
+        self.events
+            .natural_users
+            .extend(e.natural_users.into_iter().map(|(r, n)| (r + base, n)));
+
+        let f = other.feed;
+        let base = self.feed.id.len() as u32;
+        let strings = other.strings;
+        self.feed.id.extend(f.id);
+        self.feed.user.extend(f.user);
+        let activity: Vec<u32> = f
+            .activity_type
+            .into_iter()
+            .map(|s| self.strings.intern(strings.get(s)))
+            .collect();
+        self.feed.activity_type.extend(activity);
+        self.feed
+            .content_type
+            .extend(f.content_type.into_iter().map(remap_id));
+        self.feed.object_id.extend(f.object_id);
+        self.feed.timestamp.extend(f.timestamp);
+        self.feed.title.append(&f.title);
+        self.feed.description.append(&f.description);
+        self.feed
+            .natural_users
+            .extend(f.natural_users.into_iter().map(|(r, n)| (r + base, n)));
+    }
+
+    fn is_empty_of_rows(&self) -> bool {
+        self.users.is_empty()
+            && self.churches.is_empty()
+            && self.fasts.is_empty()
+            && self.profiles.is_empty()
+            && self.memberships.is_empty()
+            && self.event_types.is_empty()
+            && self.content_types.is_empty()
+            && self.events.id.is_empty()
+            && self.feed.id.is_empty()
+    }
+}

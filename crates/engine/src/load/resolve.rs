@@ -1,0 +1,517 @@
+//! Turns raw rows into the compact [`Dataset`]: duplicates dropped,
+//! references followed, dangling ones counted, feed items put in report
+//! order.
+
+use std::collections::{HashMap, HashSet};
+
+use super::raw::{RawTables, UserRef};
+use super::{LoadError, Table, Warnings};
+use crate::model::{Dataset, EventKind, Events, Fast, Feed, Interner, User, NONE, NO_ID};
+use crate::timestamp::Timestamp;
+
+/// Maps database ids to dense indices: a direct table when ids are dense
+/// enough (the usual case for serial keys), a hash map otherwise.
+enum IdIndex {
+    Dense { min: i64, slots: Vec<u32> },
+    Sparse(HashMap<i64, u32>),
+}
+
+impl IdIndex {
+    fn new(ids: impl Iterator<Item = i64> + Clone) -> IdIndex {
+        let (mut min, mut max, mut n) = (i64::MAX, i64::MIN, 0usize);
+        for id in ids.clone() {
+            min = min.min(id);
+            max = max.max(id);
+            n += 1;
+        }
+        let span = (max as i128) - (min as i128) + 1;
+        if n > 0 && span <= (4 * n as i128).max(1024) {
+            let mut slots = vec![NONE; span as usize];
+            for (i, id) in ids.enumerate() {
+                slots[(id - min) as usize] = i as u32;
+            }
+            IdIndex::Dense { min, slots }
+        } else {
+            IdIndex::Sparse(ids.enumerate().map(|(i, id)| (id, i as u32)).collect())
+        }
+    }
+
+    #[inline]
+    fn get(&self, id: i64) -> Option<u32> {
+        match self {
+            IdIndex::Dense { min, slots } => {
+                let off = id.checked_sub(*min)?;
+                if off < 0 {
+                    return None;
+                }
+                slots.get(off as usize).copied().filter(|&i| i != NONE)
+            }
+            IdIndex::Sparse(map) => map.get(&id).copied(),
+        }
+    }
+}
+
+/// Sorts rows by id and drops repeated ids (keeping the first), counting
+/// them as a warning.
+fn dedupe_by_id<T>(rows: &mut Vec<T>, id: impl Fn(&T) -> i64, file: &str, warnings: &mut Warnings) {
+    rows.sort_by_key(|r| id(r));
+    let before = rows.len();
+    rows.dedup_by_key(|r| id(r));
+    warnings.add_many(
+        file,
+        (before - rows.len()) as u64,
+        "rows repeat an id already loaded",
+        "the first one is kept",
+        None,
+    );
+}
+
+/// An order of rows sorted by id with repeated ids removed, or `None` when
+/// ids are already strictly increasing (the usual export order).
+fn unique_order(ids: &[i64]) -> Option<Vec<u32>> {
+    if ids.windows(2).all(|w| w[0] < w[1]) {
+        return None;
+    }
+    let mut order: Vec<u32> = (0..ids.len() as u32).collect();
+    order.sort_by_key(|&i| (ids[i as usize], i));
+    order.dedup_by_key(|i| ids[*i as usize]);
+    Some(order)
+}
+
+pub(super) fn resolve(mut raw: RawTables, warnings: &mut Warnings) -> Result<Dataset, LoadError> {
+    let sources: Vec<(Table, String)> = Table::ALL.iter().map(|&t| (t, raw.source_of(t))).collect();
+    let src = |t: Table| {
+        sources
+            .iter()
+            .find(|(s, _)| *s == t)
+            .map(|(_, f)| f.clone())
+            .unwrap_or_default()
+    };
+    let (users_src, fasts_src, profiles_src, members_src, events_src, feed_src) = (
+        src(Table::Users),
+        src(Table::Fasts),
+        src(Table::Profiles),
+        src(Table::Memberships),
+        src(Table::Events),
+        src(Table::Feed),
+    );
+
+    // Users.
+    dedupe_by_id(&mut raw.users, |u| u.id, &users_src, warnings);
+    let users: Vec<User> = std::mem::take(&mut raw.users)
+        .into_iter()
+        .map(|u| User {
+            id: u.id,
+            username: u.username,
+            email: u.email,
+            date_joined: Timestamp(u.date_joined),
+        })
+        .collect();
+    let user_index = IdIndex::new(users.iter().map(|u| u.id));
+    let needs_names = !raw.events.natural_users.is_empty()
+        || !raw.feed.natural_users.is_empty()
+        || raw
+            .profiles
+            .iter()
+            .any(|(_, r)| matches!(r, UserRef::Name(_)));
+    let by_name: HashMap<&str, u32> = if needs_names {
+        users
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (&*u.username, i as u32))
+            .collect()
+    } else {
+        HashMap::new()
+    };
+
+    // Churches and fasts.
+    dedupe_by_id(&mut raw.churches, |c| c.0, &src(Table::Churches), warnings);
+    let churches: HashMap<i64, &str> = raw.churches.iter().map(|(id, n)| (*id, &**n)).collect();
+    dedupe_by_id(&mut raw.fasts, |f| f.id, &fasts_src, warnings);
+    let mut unknown_church = 0;
+    let fasts: Vec<Fast> = raw
+        .fasts
+        .iter()
+        .map(|f| {
+            let church_name = f
+                .church_id
+                .and_then(|c| churches.get(&c).map(|n| Box::from(*n)));
+            if f.church_id.is_some() && church_name.is_none() {
+                unknown_church += 1;
+            }
+            let display_name = match f.year {
+                Some(year) => format!("{} ({year})", f.name).into(),
+                None => f.name.clone(),
+            };
+            Fast {
+                id: f.id,
+                display_name,
+                church_name,
+            }
+        })
+        .collect();
+    warnings.add_many(
+        &fasts_src,
+        unknown_church,
+        "fasts reference churches not in the bundle",
+        "shown without a church",
+        None,
+    );
+    let fast_index = IdIndex::new(fasts.iter().map(|f| f.id));
+
+    // Profiles and memberships.
+    dedupe_by_id(&mut raw.profiles, |p| p.0, &profiles_src, warnings);
+    let mut profile_users = HashMap::with_capacity(raw.profiles.len());
+    let mut dangling_profiles = 0;
+    for (profile, user) in &raw.profiles {
+        let index = match user {
+            UserRef::Id(id) => user_index.get(*id),
+            UserRef::Name(name) => by_name.get(&**name).copied(),
+        };
+        match index {
+            Some(i) => {
+                profile_users.insert(*profile, i);
+            }
+            None => dangling_profiles += 1,
+        }
+    }
+    warnings.add_many(
+        &profiles_src,
+        dangling_profiles,
+        "profiles reference users not in the bundle",
+        "their memberships are left out",
+        None,
+    );
+    let all_profiles: HashSet<i64> = raw.profiles.iter().map(|p| p.0).collect();
+    let (mut unknown_profile, mut unknown_fast) = (0, 0);
+    let mut memberships = Vec::with_capacity(raw.memberships.len());
+    for &(profile, fast) in &raw.memberships {
+        let Some(&user) = profile_users.get(&profile) else {
+            // Memberships of a profile whose user is missing were counted
+            // with that profile already.
+            if !all_profiles.contains(&profile) {
+                unknown_profile += 1;
+            }
+            continue;
+        };
+        match fast_index.get(fast) {
+            Some(f) => memberships.push((user, f)),
+            None => unknown_fast += 1,
+        }
+    }
+    memberships.sort_unstable();
+    memberships.dedup();
+    warnings.add_many(
+        &members_src,
+        unknown_profile,
+        "memberships reference profiles not in the bundle",
+        "left out",
+        None,
+    );
+    warnings.add_many(
+        &members_src,
+        unknown_fast,
+        "memberships reference fasts not in the bundle",
+        "left out",
+        None,
+    );
+
+    // Content types: which ids mean (hub, fast), and each id's model name.
+    let mut strings = std::mem::take(&mut raw.strings);
+    dedupe_by_id(
+        &mut raw.content_types,
+        |c| c.0,
+        &src(Table::ContentTypes),
+        warnings,
+    );
+    let content_types: HashMap<i64, (bool, u32)> = raw
+        .content_types
+        .iter()
+        .map(|(id, app, model)| {
+            (
+                *id,
+                (&**app == "hub" && &**model == "fast", strings.intern(model)),
+            )
+        })
+        .collect();
+
+    // Event types.
+    dedupe_by_id(
+        &mut raw.event_types,
+        |e| e.0,
+        &src(Table::EventTypes),
+        warnings,
+    );
+    let mut event_codes: Vec<Box<str>> = Vec::new();
+    let mut code_of_type: HashMap<i64, u32> = HashMap::new();
+    {
+        let mut code_index: HashMap<&str, u32> = HashMap::new();
+        for (id, code) in &raw.event_types {
+            let next = code_index.len() as u32;
+            let c = *code_index.entry(code).or_insert_with(|| {
+                event_codes.push(code.clone());
+                next
+            });
+            code_of_type.insert(*id, c);
+        }
+    }
+
+    let events = resolve_events(
+        &mut raw,
+        &user_index,
+        &by_name,
+        &code_of_type,
+        &content_types,
+        &events_src,
+        warnings,
+    );
+    let mut dataset = Dataset {
+        users: Vec::new(),
+        fasts,
+        memberships,
+        event_codes,
+        events,
+        event_details: std::mem::take(&mut raw.details),
+        feed: Feed::default(),
+        strings: Interner::default(),
+    };
+    if dataset.event_details.is_empty() {
+        dataset.event_details.push(Default::default());
+    }
+    dataset.feed = resolve_feed(
+        &mut raw,
+        &user_index,
+        &by_name,
+        &content_types,
+        &feed_src,
+        warnings,
+    );
+    drop(by_name);
+    dataset.users = users;
+    dataset.strings = strings;
+    count_dangling_participation(&dataset, &events_src, warnings);
+    Ok(dataset)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn resolve_events(
+    raw: &mut RawTables,
+    user_index: &IdIndex,
+    by_name: &HashMap<&str, u32>,
+    code_of_type: &HashMap<i64, u32>,
+    content_types: &HashMap<i64, (bool, u32)>,
+    file: &str,
+    warnings: &mut Warnings,
+) -> Events {
+    let mut e = std::mem::take(&mut raw.events);
+    let mut natural: HashMap<u32, &str> = e.natural_users.iter().map(|(r, n)| (*r, &**n)).collect();
+    let order = unique_order(&e.id);
+    if let Some(order) = &order {
+        warnings.add_many(
+            file,
+            (e.id.len() - order.len()) as u64,
+            "rows repeat an id already loaded",
+            "the first one is kept",
+            None,
+        );
+    }
+    let n = order.as_ref().map_or(e.id.len(), Vec::len);
+    let mut out = Events {
+        timestamp: Vec::with_capacity(n),
+        code: Vec::with_capacity(n),
+        user: Vec::with_capacity(n),
+        fast_id: Vec::with_capacity(n),
+        detail: Vec::with_capacity(n),
+    };
+    let (mut unknown_type, mut unknown_user) = (0u64, 0u64);
+    let mut type_cache: (i64, u32) = (NO_ID, NONE);
+    for k in 0..n {
+        let row = order.as_ref().map_or(k, |o| o[k] as usize);
+        let event_type = e.event_type[row];
+        let code = if type_cache.0 == event_type {
+            type_cache.1
+        } else {
+            match code_of_type.get(&event_type) {
+                Some(&c) => {
+                    type_cache = (event_type, c);
+                    c
+                }
+                None => {
+                    unknown_type += 1;
+                    continue;
+                }
+            }
+        };
+        let user_id = e.user[row];
+        let user = if user_id != NO_ID {
+            user_index.get(user_id).unwrap_or_else(|| {
+                unknown_user += 1;
+                NONE
+            })
+        } else if let Some(name) = natural.remove(&(row as u32)) {
+            by_name.get(name).copied().unwrap_or_else(|| {
+                unknown_user += 1;
+                NONE
+            })
+        } else {
+            NONE
+        };
+        let targets_fast = e.object_id[row] != NO_ID
+            && content_types.get(&e.content_type[row]).is_some_and(|c| c.0);
+        out.timestamp.push(e.timestamp[row]);
+        out.code.push(code);
+        out.user.push(user);
+        out.fast_id.push(if targets_fast {
+            e.object_id[row]
+        } else {
+            NO_ID
+        });
+        out.detail.push(e.detail[row]);
+    }
+    e.natural_users.clear();
+    warnings.add_many(
+        file,
+        unknown_type,
+        "rows reference event types not in the bundle",
+        "left out",
+        None,
+    );
+    warnings.add_many(
+        file,
+        unknown_user,
+        "rows reference users not in the bundle",
+        "counted without a user",
+        None,
+    );
+    out
+}
+
+fn resolve_feed(
+    raw: &mut RawTables,
+    user_index: &IdIndex,
+    by_name: &HashMap<&str, u32>,
+    content_types: &HashMap<i64, (bool, u32)>,
+    file: &str,
+    warnings: &mut Warnings,
+) -> Feed {
+    let f = std::mem::take(&mut raw.feed);
+    let natural: HashMap<u32, &str> = f.natural_users.iter().map(|(r, n)| (*r, &**n)).collect();
+    let mut unknown_user = 0u64;
+    let mut unknown_type = 0u64;
+    // Rows kept, with their user index, ready to sort.
+    let mut keys: Vec<(u32, std::cmp::Reverse<i64>, i64, u32)> = Vec::with_capacity(f.id.len());
+    for row in 0..f.id.len() {
+        let user = if f.user[row] != NO_ID {
+            user_index.get(f.user[row])
+        } else {
+            natural
+                .get(&(row as u32))
+                .and_then(|n| by_name.get(n).copied())
+        };
+        match user {
+            Some(u) => keys.push((
+                u,
+                std::cmp::Reverse(f.timestamp[row]),
+                f.id[row],
+                row as u32,
+            )),
+            None => unknown_user += 1,
+        }
+    }
+    warnings.add_many(
+        file,
+        unknown_user,
+        "rows reference users not in the bundle",
+        "left out",
+        None,
+    );
+    // Report order (SPEC §4.4): user, newest first, then id.
+    keys.sort_unstable();
+    let mut ids: Vec<i64> = keys.iter().map(|k| k.2).collect();
+    ids.sort_unstable();
+    if ids.windows(2).any(|w| w[0] == w[1]) {
+        let mut seen = HashSet::with_capacity(keys.len());
+        keys.retain(|k| seen.insert(k.2));
+    }
+    drop(ids);
+    warnings.add_many(
+        file,
+        (f.id.len() as u64 - unknown_user) - keys.len() as u64,
+        "rows repeat an id already loaded",
+        "the first one is kept",
+        None,
+    );
+    let order: Vec<u32> = keys.iter().map(|k| k.3).collect();
+    let mut out = Feed {
+        id: Vec::with_capacity(order.len()),
+        user: keys.iter().map(|k| k.0).collect(),
+        activity_type: Vec::with_capacity(order.len()),
+        timestamp: Vec::with_capacity(order.len()),
+        title: f.title.permuted(&order),
+        description: f.description.permuted(&order),
+        target_type: Vec::with_capacity(order.len()),
+        target_id: Vec::with_capacity(order.len()),
+    };
+    drop(keys);
+    for &row in &order {
+        let row = row as usize;
+        out.id.push(f.id[row]);
+        out.activity_type.push(f.activity_type[row]);
+        out.timestamp.push(f.timestamp[row]);
+        let ct = f.content_type[row];
+        let target_type = if ct == NO_ID {
+            NONE
+        } else {
+            content_types.get(&ct).map_or_else(
+                || {
+                    unknown_type += 1;
+                    NONE
+                },
+                |c| c.1,
+            )
+        };
+        out.target_type.push(target_type);
+        out.target_id.push(f.object_id[row]);
+    }
+    warnings.add_many(
+        file,
+        unknown_type,
+        "rows reference content types not in the bundle",
+        "shown without a target type",
+        None,
+    );
+    out
+}
+
+/// Join/leave events whose user or fast is not in the bundle are left out
+/// of `user_fast_participation` (SPEC §4.5); say how many.
+fn count_dangling_participation(d: &Dataset, file: &str, warnings: &mut Warnings) {
+    let kinds: Vec<EventKind> = d
+        .event_codes
+        .iter()
+        .map(|c| EventKind::of_code(c))
+        .collect();
+    let mut missing = 0u64;
+    for i in 0..d.events.len() {
+        if !matches!(
+            kinds[d.events.code[i] as usize],
+            EventKind::JoinedFast | EventKind::LeftFast
+        ) {
+            continue;
+        }
+        let fast = d.events.fast_id[i];
+        if fast == NO_ID {
+            continue;
+        }
+        if d.events.user[i] == NONE || d.fast_index(fast).is_none() {
+            missing += 1;
+        }
+    }
+    warnings.add_many(
+        file,
+        missing,
+        "join/leave events have no known user or fast",
+        "left out of user_fast_participation",
+        None,
+    );
+}

@@ -1,0 +1,117 @@
+//! The seven data sets of SPEC §4, one module each, computed from a
+//! [`Dataset`] for a [`Period`].
+
+mod fasts;
+mod new_users;
+mod other;
+mod participation;
+mod retention;
+mod timeline;
+mod user_activity;
+
+use crate::model::{Dataset, EventKind, NONE};
+use crate::period::Period;
+use crate::report::{Range, Report};
+
+/// What several data sets need about the period, computed once.
+pub(crate) struct Context<'a, 'p> {
+    pub data: &'a Dataset,
+    pub period: &'p Period,
+    /// The kind of each event code.
+    pub kinds: Vec<EventKind>,
+    /// Feed items in the period, per user index.
+    pub feed_in_period: Vec<u32>,
+    /// Whether each user index is in any fast now.
+    pub in_a_fast: Vec<bool>,
+}
+
+impl<'a, 'p> Context<'a, 'p> {
+    fn new(data: &'a Dataset, period: &'p Period) -> Self {
+        let kinds = data
+            .event_codes
+            .iter()
+            .map(|c| EventKind::of_code(c))
+            .collect();
+        let mut feed_in_period = vec![0u32; data.users.len()];
+        for (i, &ts) in data.feed.timestamp.iter().enumerate() {
+            if period.contains(crate::timestamp::Timestamp(ts)) {
+                feed_in_period[data.feed.user[i] as usize] += 1;
+            }
+        }
+        let mut in_a_fast = vec![false; data.users.len()];
+        for &(user, _) in &data.memberships {
+            in_a_fast[user as usize] = true;
+        }
+        Context {
+            data,
+            period,
+            kinds,
+            feed_in_period,
+            in_a_fast,
+        }
+    }
+
+    /// Indices of the events in the period whose code has `kind`, with
+    /// their user index ([`NONE`] when none).
+    pub fn events_of(&self, kind: EventKind) -> impl Iterator<Item = (usize, u32)> + '_ {
+        let e = &self.data.events;
+        (0..e.len())
+            .filter(move |&i| {
+                self.kinds[e.code[i] as usize] == kind
+                    && self
+                        .period
+                        .contains(crate::timestamp::Timestamp(e.timestamp[i]))
+            })
+            .map(move |i| (i, e.user[i]))
+    }
+
+    /// Distinct users among `(event, user)` pairs, ignoring events without one.
+    pub fn distinct_users(&self, events: impl Iterator<Item = (usize, u32)>) -> (u64, Vec<u32>) {
+        let mut per_user = vec![0u32; self.data.users.len()];
+        let mut total = 0;
+        for (_, user) in events {
+            total += 1;
+            if user != NONE {
+                per_user[user as usize] += 1;
+            }
+        }
+        (total, per_user)
+    }
+}
+
+/// `numerator / denominator` rounded to 2 decimals; 0 over nothing.
+pub(crate) fn average(numerator: f64, denominator: f64) -> f64 {
+    if denominator == 0.0 {
+        0.0
+    } else {
+        round2(numerator / denominator)
+    }
+}
+
+/// Rounds half to even at 2 decimals, as Python's `round(x, 2)` does for
+/// the values these ratios take.
+pub(crate) fn round2(x: f64) -> f64 {
+    (x * 100.0).round_ties_even() / 100.0
+}
+
+/// Computes the whole report.
+pub fn compute<'a>(data: &'a Dataset, period: &Period) -> Report<'a> {
+    let ctx = Context::new(data, period);
+    Report {
+        range: Range {
+            start: period.start().to_string(),
+            end: period.end().to_string(),
+            timezone: period.tz().name().to_string(),
+        },
+        new_users_over_time: new_users::compute(&ctx),
+        fasts: fasts::compute(&ctx),
+        user_activity: user_activity::compute(&ctx),
+        user_activity_timeline: timeline::compute(&ctx),
+        user_fast_participation: participation::compute(&ctx),
+        retention_cohorts: retention::compute(&ctx),
+        other_metrics: other::compute(&ctx),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing;

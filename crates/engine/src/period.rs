@@ -1,0 +1,327 @@
+//! The report's period and time zone (SPEC §3).
+//!
+//! Every calendar question the report asks ("which local day is this
+//! instant?", "is it inside the period?") is answered here. For instants
+//! inside the period the answer comes from a precomputed table of local
+//! midnights, so DST transitions are exact and no time-zone lookup runs per
+//! row.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone};
+use chrono_tz::Tz;
+
+use crate::timestamp::{days_from_civil, Timestamp, MICROS_PER_SECOND};
+
+/// A calendar date, `YYYY-MM-DD` when displayed.
+pub type Date = NaiveDate;
+
+/// A wrong period option: what was found and what is expected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PeriodError {
+    /// A date that is not `YYYY-MM-DD`.
+    BadDate {
+        /// Which option (`start` or `end`).
+        what: &'static str,
+        /// The text given.
+        found: String,
+    },
+    /// A name that is not in the IANA time-zone database.
+    UnknownTimeZone(String),
+    /// `start` is after `end`.
+    StartAfterEnd {
+        /// The start date.
+        start: Date,
+        /// The end date.
+        end: Date,
+    },
+}
+
+impl fmt::Display for PeriodError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PeriodError::BadDate { what, found } => write!(
+                f,
+                "the {what} date {found:?} is not a valid date; expected YYYY-MM-DD, for example 2025-01-31"
+            ),
+            PeriodError::UnknownTimeZone(name) => write!(
+                f,
+                "unknown time zone {name:?}; expected an IANA name such as UTC, Europe/Paris or America/Los_Angeles"
+            ),
+            PeriodError::StartAfterEnd { start, end } => write!(
+                f,
+                "the start date {start} is after the end date {end}; give a start on or before the end"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PeriodError {}
+
+/// Parses a `YYYY-MM-DD` date; `what` names the option in the error.
+pub fn parse_date(what: &'static str, text: &str) -> Result<Date, PeriodError> {
+    let bad = || PeriodError::BadDate {
+        what,
+        found: text.to_string(),
+    };
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return Err(bad());
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| bad())
+}
+
+/// Parses an IANA time-zone name such as `America/Los_Angeles`.
+pub fn parse_time_zone(name: &str) -> Result<Tz, PeriodError> {
+    Tz::from_str(name).map_err(|_| PeriodError::UnknownTimeZone(name.to_string()))
+}
+
+/// The report's period: from `start` 00:00 to the end of `end`, inclusive,
+/// in `tz`. Construct with [`Period::new`]; a `Period` always has
+/// `start <= end`.
+#[derive(Clone, Debug)]
+pub struct Period {
+    start: Date,
+    end: Date,
+    tz: Tz,
+    /// UTC instants (µs) of the local midnights that begin each day of the
+    /// period, plus the one that ends it: `days + 1` entries.
+    midnights: Vec<i64>,
+}
+
+impl Period {
+    /// A period from `start` to `end` (inclusive) in `tz`.
+    pub fn new(start: Date, end: Date, tz: Tz) -> Result<Period, PeriodError> {
+        if start > end {
+            return Err(PeriodError::StartAfterEnd { start, end });
+        }
+        let days = (end - start).num_days() as usize + 1;
+        let midnights = (0..=days)
+            .map(|i| local_midnight(tz, start + Duration::days(i as i64)))
+            .collect();
+        Ok(Period {
+            start,
+            end,
+            tz,
+            midnights,
+        })
+    }
+
+    /// Builds a period from the options of the CLI and the page: `end`
+    /// defaults to `today`, `start` to `end` − 30 days, the zone to UTC.
+    pub fn from_options(
+        start: Option<&str>,
+        end: Option<&str>,
+        tz: Option<&str>,
+        today: Date,
+    ) -> Result<Period, PeriodError> {
+        let tz = parse_time_zone(tz.unwrap_or("UTC"))?;
+        let end = match end {
+            Some(text) => parse_date("end", text)?,
+            None => today,
+        };
+        let start = match start {
+            Some(text) => parse_date("start", text)?,
+            None => end - Duration::days(30),
+        };
+        Period::new(start, end, tz)
+    }
+
+    /// First day of the period.
+    pub fn start(&self) -> Date {
+        self.start
+    }
+
+    /// Last day of the period (inclusive).
+    pub fn end(&self) -> Date {
+        self.end
+    }
+
+    /// The report's time zone.
+    pub fn tz(&self) -> Tz {
+        self.tz
+    }
+
+    /// The first instant of the period.
+    pub fn first_instant(&self) -> Timestamp {
+        Timestamp(self.midnights[0])
+    }
+
+    /// The first instant after the period.
+    pub fn end_instant(&self) -> Timestamp {
+        Timestamp(
+            *self
+                .midnights
+                .last()
+                .expect("a period has at least one day"),
+        )
+    }
+
+    /// Whether `ts` is inside the period.
+    #[inline]
+    pub fn contains(&self, ts: Timestamp) -> bool {
+        ts.0 >= self.midnights[0] && ts.0 < self.midnights[self.midnights.len() - 1]
+    }
+
+    /// Number of days in the period.
+    pub fn day_count(&self) -> usize {
+        self.midnights.len() - 1
+    }
+
+    /// Index (0 = `start`) of the local day of an instant inside the period.
+    #[inline]
+    pub fn day_index(&self, ts: Timestamp) -> Option<usize> {
+        if !self.contains(ts) {
+            return None;
+        }
+        Some(self.midnights.partition_point(|&m| m <= ts.0) - 1)
+    }
+
+    /// The date of day `index` of the period.
+    pub fn day(&self, index: usize) -> Date {
+        self.start + Duration::days(index as i64)
+    }
+
+    /// The local calendar date of any instant, in the report's zone.
+    pub fn local_date(&self, ts: Timestamp) -> Date {
+        if let Some(i) = self.day_index(ts) {
+            return self.day(i);
+        }
+        date_in(self.tz, ts)
+    }
+}
+
+/// The calendar date of an instant in a time zone (e.g. "today" from the
+/// clock).
+pub fn date_in(tz: Tz, ts: Timestamp) -> Date {
+    let utc = utc_datetime(ts);
+    let offset = tz.offset_from_utc_datetime(&utc).fix();
+    (utc + Duration::seconds(i64::from(offset.local_minus_utc()))).date()
+}
+
+/// The instant a local calendar day begins. Where a DST gap swallows
+/// midnight (a few zones switch at 00:00) the day begins when the gap ends.
+fn local_midnight(tz: Tz, date: Date) -> i64 {
+    let mut local = date.and_time(NaiveTime::MIN);
+    // Gaps are at most a few hours and on quarter-hour boundaries.
+    for _ in 0..4 * 24 {
+        if let Some(dt) = tz.from_local_datetime(&local).earliest() {
+            return dt.timestamp() * MICROS_PER_SECOND;
+        }
+        local += Duration::minutes(15);
+    }
+    // Unreachable with the IANA database; fall back to UTC midnight.
+    days_from_civil(date.year(), date.month(), date.day()) * 86_400 * MICROS_PER_SECOND
+}
+
+fn utc_datetime(ts: Timestamp) -> NaiveDateTime {
+    let secs = ts.0.div_euclid(MICROS_PER_SECOND);
+    let nanos = (ts.0.rem_euclid(MICROS_PER_SECOND) * 1000) as u32;
+    chrono::DateTime::from_timestamp(secs, nanos)
+        .map(|d| d.naive_utc())
+        .unwrap_or_default()
+}
+
+/// The Monday that starts the ISO 8601 week of `date`.
+pub fn week_monday(date: Date) -> Date {
+    date - Duration::days(i64::from(date.weekday().num_days_from_monday()))
+}
+
+/// ISO 8601 week label `YYYY-Www` with the ISO week-numbering year.
+pub fn iso_week_label(date: Date) -> String {
+    let week = date.iso_week();
+    format!("{:04}-W{:02}", week.year(), week.week())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        parse_date("test", s).unwrap()
+    }
+
+    fn t(s: &str) -> Timestamp {
+        Timestamp::parse(s).unwrap()
+    }
+
+    #[test]
+    fn defaults() {
+        let p = Period::from_options(None, None, None, d("2025-01-31")).unwrap();
+        assert_eq!(p.start(), d("2025-01-01"));
+        assert_eq!(p.end(), d("2025-01-31"));
+        assert_eq!(p.day_count(), 31);
+        assert_eq!(p.tz(), Tz::UTC);
+    }
+
+    #[test]
+    fn errors_say_what_is_expected() {
+        let today = d("2025-01-31");
+        let e = Period::from_options(Some("2025-1-5"), None, None, today).unwrap_err();
+        assert!(e.to_string().contains("expected YYYY-MM-DD"), "{e}");
+        let e = Period::from_options(None, Some("2025-02-30"), None, today).unwrap_err();
+        assert!(e.to_string().contains("\"2025-02-30\""), "{e}");
+        let e = Period::from_options(None, None, Some("Mars/Olympus"), today).unwrap_err();
+        assert!(e.to_string().contains("IANA"), "{e}");
+        let e =
+            Period::from_options(Some("2025-02-01"), Some("2025-01-01"), None, today).unwrap_err();
+        assert!(matches!(e, PeriodError::StartAfterEnd { .. }));
+    }
+
+    #[test]
+    fn bounds_are_inclusive_of_first_and_last_instant() {
+        let p = Period::new(d("2024-12-22"), d("2025-01-20"), Tz::UTC).unwrap();
+        assert!(p.contains(t("2024-12-22 00:00:00+00")));
+        assert!(!p.contains(t("2024-12-21 23:59:59.999999+00")));
+        assert!(p.contains(t("2025-01-20 23:59:59.999999+00")));
+        assert!(!p.contains(t("2025-01-21 00:00:00+00")));
+        assert_eq!(p.day_index(t("2024-12-22 00:00:00+00")), Some(0));
+        assert_eq!(p.day_index(t("2025-01-20 23:59:59+00")), Some(29));
+    }
+
+    #[test]
+    fn time_zone_moves_items_across_day_boundary() {
+        let la = parse_time_zone("America/Los_Angeles").unwrap();
+        let p = Period::new(d("2025-01-01"), d("2025-01-31"), la).unwrap();
+        // 07:59 UTC on Jan 1 is still Dec 31 in Los Angeles (UTC-8).
+        assert!(!p.contains(t("2025-01-01 07:59:59+00")));
+        assert!(p.contains(t("2025-01-01 08:00:00+00")));
+        assert_eq!(p.local_date(t("2025-01-01 07:59:59+00")), d("2024-12-31"));
+        assert_eq!(p.local_date(t("2025-01-02 03:00:00+00")), d("2025-01-01"));
+        // The end of Jan 31 local is 08:00 UTC on Feb 1.
+        assert!(p.contains(t("2025-02-01 07:59:59+00")));
+        assert!(!p.contains(t("2025-02-01 08:00:00+00")));
+    }
+
+    #[test]
+    fn dst_day_has_23_hours() {
+        let la = parse_time_zone("America/Los_Angeles").unwrap();
+        let p = Period::new(d("2025-03-08"), d("2025-03-10"), la).unwrap();
+        // 2025-03-09 begins at 08:00 UTC (PST) and the 10th at 07:00 UTC (PDT).
+        assert_eq!(p.day_index(t("2025-03-09 07:59:59+00")), Some(0));
+        assert_eq!(p.day_index(t("2025-03-09 08:00:00+00")), Some(1));
+        assert_eq!(p.day_index(t("2025-03-10 06:59:59+00")), Some(1));
+        assert_eq!(p.day_index(t("2025-03-10 07:00:00+00")), Some(2));
+    }
+
+    #[test]
+    fn midnight_inside_a_dst_gap() {
+        // Chile (America/Santiago) springs forward at 00:00 local: on
+        // 2024-09-08 the day starts at 01:00 local = 04:00 UTC.
+        let tz = parse_time_zone("America/Santiago").unwrap();
+        assert_eq!(
+            local_midnight(tz, d("2024-09-08")),
+            t("2024-09-08 04:00:00+00").0
+        );
+    }
+
+    #[test]
+    fn iso_weeks_across_new_year() {
+        assert_eq!(iso_week_label(d("2024-12-30")), "2025-W01");
+        assert_eq!(iso_week_label(d("2024-12-29")), "2024-W52");
+        assert_eq!(iso_week_label(d("2021-01-03")), "2020-W53");
+        assert_eq!(week_monday(d("2025-01-05")), d("2024-12-30"));
+        assert_eq!(week_monday(d("2024-12-30")), d("2024-12-30"));
+    }
+}

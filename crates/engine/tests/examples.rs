@@ -1,0 +1,160 @@
+//! The worked example of SPEC.md (tests/fixtures/tiny): the engine's report
+//! must equal each expected report, compared by value as the example's
+//! README says (numbers as numbers within 0.01, timestamps as instants).
+
+use std::path::{Path, PathBuf};
+
+use engagement_engine::load::{Bundle, Limits};
+use engagement_engine::period::Period;
+use engagement_engine::timestamp::Timestamp;
+use engagement_engine::{export, metrics};
+use serde_json::Value;
+
+fn fixture(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/tiny")
+        .join(path)
+}
+
+fn load_csv_folder() -> engagement_engine::load::Loaded {
+    let mut bundle = Bundle::new(Limits::default());
+    let mut entries: Vec<_> = std::fs::read_dir(fixture("csv"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        bundle
+            .add_bytes(&name, &std::fs::read(&path).unwrap())
+            .unwrap();
+    }
+    bundle.finish().unwrap()
+}
+
+fn load_dump() -> engagement_engine::load::Loaded {
+    let mut bundle = Bundle::new(Limits::default());
+    let bytes = std::fs::read(fixture("dump.json")).unwrap();
+    // Pushed in odd-sized chunks, as a browser stream would deliver it.
+    let mut file = bundle.open("dump.json").unwrap();
+    for chunk in bytes.chunks(4093) {
+        file.push(chunk).unwrap();
+    }
+    bundle.close(file).unwrap();
+    bundle.finish().unwrap()
+}
+
+fn report_json(
+    loaded: &engagement_engine::load::Loaded,
+    start: &str,
+    end: &str,
+    tz: &str,
+) -> Value {
+    let period =
+        Period::from_options(Some(start), Some(end), Some(tz), Default::default()).unwrap();
+    let report = metrics::compute(&loaded.dataset, &period);
+    serde_json::from_slice(&export::consolidated_json(&report)).unwrap()
+}
+
+/// Differences between two JSON values, by path.
+fn diff(path: &str, got: &Value, want: &Value, out: &mut Vec<String>) {
+    match (got, want) {
+        (Value::Object(a), Value::Object(b)) => {
+            let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            for k in keys {
+                diff(
+                    &format!("{path}.{k}"),
+                    a.get(k).unwrap_or(&Value::Null),
+                    b.get(k).unwrap_or(&Value::Null),
+                    out,
+                );
+            }
+            let order_a: Vec<&String> = a.keys().collect();
+            let order_b: Vec<&String> = b.keys().collect();
+            if order_a != order_b && order_a.len() == order_b.len() {
+                out.push(format!("{path}: key order {order_a:?} != {order_b:?}"));
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            if a.len() != b.len() {
+                out.push(format!("{path}: {} rows, expected {}", a.len(), b.len()));
+            }
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                diff(&format!("{path}[{i}]"), x, y, out);
+            }
+        }
+        (Value::Number(a), Value::Number(b))
+            if (a.as_f64().unwrap() - b.as_f64().unwrap()).abs() > 0.0101 =>
+        {
+            out.push(format!("{path}: {a} != {b}"));
+        }
+        (Value::Number(_), Value::Number(_)) => {}
+        (Value::String(a), Value::String(b)) if a != b => {
+            match (Timestamp::parse(a), Timestamp::parse(b)) {
+                (Ok(x), Ok(y)) if x == y => {}
+                _ => out.push(format!("{path}: {a:?} != {b:?}")),
+            }
+        }
+        _ if got != want => out.push(format!("{path}: {got} != {want}")),
+        _ => {}
+    }
+}
+
+fn assert_matches(got: &Value, expected_file: &str) {
+    let want: Value =
+        serde_json::from_slice(&std::fs::read(fixture(expected_file)).unwrap()).unwrap();
+    let mut out = Vec::new();
+    diff("", got, &want, &mut out);
+    assert!(
+        out.is_empty(),
+        "{expected_file}: {} differences:\n{}",
+        out.len(),
+        out.join("\n")
+    );
+}
+
+#[test]
+fn csv_utc() {
+    let loaded = load_csv_folder();
+    assert_matches(
+        &report_json(&loaded, "2024-12-22", "2025-01-20", "UTC"),
+        "expected_csv_UTC_2024-12-22_2025-01-20.json",
+    );
+}
+
+#[test]
+fn csv_los_angeles() {
+    let loaded = load_csv_folder();
+    assert_matches(
+        &report_json(&loaded, "2024-11-01", "2025-01-31", "America/Los_Angeles"),
+        "expected_csv_America-Los_Angeles_2024-11-01_2025-01-31.json",
+    );
+}
+
+#[test]
+fn dump_utc() {
+    let loaded = load_dump();
+    assert_matches(
+        &report_json(&loaded, "2024-12-22", "2025-01-20", "UTC"),
+        "expected_dump_UTC_2024-12-22_2025-01-20.json",
+    );
+}
+
+#[test]
+fn warnings_name_what_the_example_leaves_out() {
+    let loaded = load_csv_folder();
+    let text: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).collect();
+    // Every warning names a file and a count.
+    for w in &text {
+        assert!(w.contains(".csv: "), "{w}");
+    }
+    let dump = load_dump();
+    let skipped: Vec<String> = dump.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(
+        text.len(),
+        skipped.len(),
+        "csv {text:#?}\ndump {skipped:#?}"
+    );
+}
