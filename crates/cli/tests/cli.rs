@@ -1,0 +1,579 @@
+//! The `engagement-report` binary end to end: real files, real zips, real
+//! S3-compatible servers on loopback.
+
+mod support;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+use support::TestServer;
+
+const BIN: &str = env!("CARGO_BIN_EXE_engagement-report");
+const PERIOD: [&str; 4] = ["--start", "2025-06-01", "--end", "2025-06-30"];
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn run_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_STORAGE_BUCKET_NAME");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("the binary runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A generated demo bundle, as CSV tables (`csv/`) and a dump (`dump/`).
+fn demo(dir: &Path, users: &str) -> (PathBuf, PathBuf) {
+    let csv = dir.join("csv");
+    let dump = dir.join("dump");
+    let o = run(&[
+        "demo-data",
+        "--out",
+        csv.to_str().unwrap(),
+        "--users",
+        users,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&[
+        "demo-data",
+        "--out",
+        dump.to_str().unwrap(),
+        "--users",
+        users,
+        "--dump",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dump.join("dump.json").is_file());
+    assert_eq!(std::fs::read_dir(&csv).unwrap().count(), 9);
+    (csv, dump)
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+#[test]
+fn files_zip_and_stdout_agree() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (csv, _) = demo(tmp.path(), "300");
+    let out = tmp.path().join("json-report");
+    let mut args = vec![
+        csv.to_str().unwrap(),
+        "--output-dir",
+        out.to_str().unwrap(),
+        "--zip",
+    ];
+    args.extend(PERIOD);
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o).trim(),
+        out.to_str().unwrap(),
+        "prints the folder"
+    );
+
+    // The zip holds exactly the seven files, byte for byte.
+    let zip_path = out.join("engagement_2025-06-01_to_2025-06-30.zip");
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
+    let mut names: Vec<String> = archive
+        .file_names()
+        .map(|n| n.unwrap().into_owned())
+        .collect();
+    names.sort();
+    let mut on_disk: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    on_disk.sort();
+    assert_eq!(names, on_disk);
+    assert_eq!(names.len(), 7);
+    for name in &names {
+        let mut bytes = Vec::new();
+        archive
+            .by_name(name)
+            .unwrap()
+            .read_to_end(&mut bytes)
+            .unwrap();
+        assert_eq!(bytes, std::fs::read(out.join(name)).unwrap(), "{name}");
+    }
+
+    // --stdout holds the same data sets as the files.
+    let mut args = vec![csv.to_str().unwrap(), "--stdout"];
+    args.extend(PERIOD);
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let all: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(all["range"]["start"], "2025-06-01");
+    assert_eq!(all["range"]["timezone"], "UTC");
+    for name in &names {
+        let key = name.trim_end_matches(".json");
+        assert_eq!(all[key], read_json(&out.join(name)), "{key}");
+    }
+    assert!(
+        !all["user_activity_timeline"].as_array().unwrap().is_empty(),
+        "the demo period has activity"
+    );
+
+    // CSV mode: same rows as JSON mode.
+    let csv_out = tmp.path().join("csv-report");
+    let mut args = vec![
+        csv.to_str().unwrap(),
+        "--format",
+        "csv",
+        "--output-dir",
+        csv_out.to_str().unwrap(),
+    ];
+    args.extend(PERIOD);
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for key in [
+        "new_users_over_time",
+        "fasts",
+        "user_activity",
+        "user_activity_timeline",
+        "user_fast_participation",
+        "retention_cohorts",
+    ] {
+        let mut reader = csv::Reader::from_path(csv_out.join(format!("{key}.csv"))).unwrap();
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), all[key].as_array().unwrap().len(), "{key}");
+        if key == "user_activity" {
+            // type_* columns add up to total_items on every row.
+            let header = reader.headers().unwrap().clone();
+            let total = header.iter().position(|h| h == "total_items").unwrap();
+            for row in &rows {
+                let sum: u64 = header
+                    .iter()
+                    .zip(row.iter())
+                    .filter(|(h, _)| h.starts_with("type_"))
+                    .map(|(_, v)| v.parse::<u64>().unwrap())
+                    .sum();
+                assert_eq!(sum, row[total].parse::<u64>().unwrap());
+            }
+        }
+    }
+    assert_eq!(
+        read_json(&csv_out.join("other_metrics.json")),
+        all["other_metrics"]
+    );
+}
+
+#[test]
+fn csv_tables_and_dump_give_identical_reports() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (csv, dump) = demo(tmp.path(), "500");
+    let report = |input: &Path, tz: &str| {
+        let mut args = vec![input.to_str().unwrap(), "--stdout", "--timezone", tz];
+        args.extend(PERIOD);
+        let o = run(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        o.stdout
+    };
+    for tz in ["UTC", "Asia/Kolkata"] {
+        let a = report(&csv, tz);
+        assert_eq!(a, report(&dump, tz), "{tz}");
+        assert!(a.len() > 10_000);
+    }
+    // A zip of the CSV folder gives the same report too.
+    let zip_path = tmp.path().join("bundle.zip");
+    {
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+        for entry in std::fs::read_dir(&csv).unwrap() {
+            let path = entry.unwrap().path();
+            let name = format!("exports/{}", path.file_name().unwrap().to_str().unwrap());
+            w.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            std::io::Write::write_all(&mut w, &std::fs::read(&path).unwrap()).unwrap();
+        }
+        w.finish().unwrap();
+    }
+    assert_eq!(report(&zip_path, "UTC"), report(&csv, "UTC"));
+}
+
+#[test]
+fn defaults_to_the_30_days_ending_today() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (csv, _) = demo(tmp.path(), "20");
+    let o = run(&[csv.to_str().unwrap(), "--stdout", "--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let all: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let start = all["range"]["start"].as_str().unwrap().to_string();
+    let end = all["range"]["end"].as_str().unwrap().to_string();
+    let parse = |s: &str| engagement_engine::period::parse_date("date", s).unwrap();
+    assert_eq!((parse(&end) - parse(&start)).num_days(), 30);
+    let today = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        / 86_400;
+    let end_days = (parse(&end) - parse("1970-01-01")).num_days() as u64;
+    assert!(
+        end_days == today || end_days + 1 == today,
+        "end {end} is today in UTC"
+    );
+}
+
+#[test]
+fn default_output_dir_is_a_new_temporary_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (csv, _) = demo(tmp.path(), "20");
+    let mut args = vec![csv.to_str().unwrap(), "--quiet"];
+    args.extend(PERIOD);
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dir = PathBuf::from(stdout(&o).trim());
+    assert!(dir.join("fasts.json").is_file(), "{dir:?}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn bad_options_fail_with_one_clear_line_and_status_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (csv, _) = demo(tmp.path(), "10");
+    let input = csv.to_str().unwrap();
+    let out = tmp.path().join("never");
+    let cases: [(&[&str], &str); 5] = [
+        (&["--start", "2025-13-01"], "expected YYYY-MM-DD"),
+        (&["--end", "31/01/2025"], "expected YYYY-MM-DD"),
+        (&["--timezone", "Mars/Base"], "IANA"),
+        (
+            &["--start", "2025-02-01", "--end", "2025-01-01"],
+            "after the end date",
+        ),
+        (&["--upload-url", "http://127.0.0.1:9/x"], "--upload-s3"),
+    ];
+    for (extra, expected) in cases {
+        let mut args = vec![input, "--output-dir", out.to_str().unwrap()];
+        args.extend(extra);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}");
+        let err = stderr(&o);
+        assert!(
+            err.starts_with("error: ") && err.contains(expected),
+            "{extra:?}: {err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(!out.exists(), "nothing written for {extra:?}");
+    }
+    let o = run(&["/no/such/export", "--output-dir", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("/no/such/export"));
+    let o = run(&["--no-such-flag"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn help_documents_every_option_with_examples() {
+    let o = run(&["--help"]);
+    assert!(o.status.success());
+    let help = stdout(&o);
+    for option in [
+        "--start",
+        "--end",
+        "--timezone",
+        "--format",
+        "--stdout",
+        "--output-dir",
+        "--zip",
+        "--upload-s3",
+        "--upload-url",
+        "--s3-bucket",
+        "--s3-endpoint",
+        "--s3-prefix",
+        "--quiet",
+        "--max-field-bytes",
+        "--max-unzipped-bytes",
+        "--max-json-depth",
+        "demo-data",
+        "presign",
+        "Examples:",
+    ] {
+        assert!(help.contains(option), "--help lacks {option}");
+    }
+}
+
+#[test]
+fn missing_upload_settings_keep_the_files_and_exit_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (csv, _) = demo(tmp.path(), "20");
+    let out = tmp.path().join("report");
+    let mut args = vec![
+        csv.to_str().unwrap(),
+        "--output-dir",
+        out.to_str().unwrap(),
+        "--zip",
+        "--upload-s3",
+        "--quiet",
+    ];
+    args.extend(PERIOD);
+    let o = run_env(&args, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    for name in [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_STORAGE_BUCKET_NAME",
+    ] {
+        assert!(err.contains(name), "{err}");
+    }
+    assert!(out.join("fasts.json").is_file());
+    assert!(out
+        .join("engagement_2025-06-01_to_2025-06-30.zip")
+        .is_file());
+}
+
+/// Reads an object back through a presigned GET minted by the CLI.
+fn read_back(server: &TestServer, bucket: &str, key: &str) -> Vec<u8> {
+    let env = [
+        ("AWS_ACCESS_KEY_ID", server.access_key()),
+        ("AWS_SECRET_ACCESS_KEY", server.secret_key()),
+    ];
+    let endpoint = server.endpoint();
+    let o = run_env(
+        &[
+            "presign",
+            "--method",
+            "get",
+            "--bucket",
+            bucket,
+            "--key",
+            key,
+            "--expires",
+            "60",
+            "--s3-endpoint",
+            &endpoint,
+        ],
+        &env,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let url = stdout(&o).trim().to_string();
+    let mut body = Vec::new();
+    support::agent()
+        .get(&url)
+        .call()
+        .expect("GET the object")
+        .body_mut()
+        .as_reader()
+        .read_to_end(&mut body)
+        .unwrap();
+    body
+}
+
+#[test]
+fn uploads_with_credentials_and_to_a_presigned_url() {
+    let server = TestServer::start_moto();
+    server.create_bucket("reports");
+    let tmp = tempfile::tempdir().unwrap();
+    let (csv, _) = demo(tmp.path(), "50");
+    let out = tmp.path().join("report");
+    let endpoint = server.endpoint();
+    let env = [
+        ("AWS_ACCESS_KEY_ID", server.access_key()),
+        ("AWS_SECRET_ACCESS_KEY", server.secret_key()),
+    ];
+
+    // With credentials: key <prefix>/<zip name>, prints the object URL.
+    let mut args = vec![
+        csv.to_str().unwrap(),
+        "--output-dir",
+        out.to_str().unwrap(),
+        "--zip",
+        "--upload-s3",
+        "--s3-bucket",
+        "reports",
+        "--s3-endpoint",
+        &endpoint,
+        "--quiet",
+    ];
+    args.extend(PERIOD);
+    let o = run_env(&args, &env);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let key = "engagement-reports/engagement_2025-06-01_to_2025-06-30.zip";
+    assert!(
+        stdout(&o).contains(&format!("/reports/{key}")),
+        "{}",
+        stdout(&o)
+    );
+    let zip = std::fs::read(out.join("engagement_2025-06-01_to_2025-06-30.zip")).unwrap();
+    assert_eq!(read_back(&server, "reports", key), zip);
+
+    // Without --zip: an in-memory zip named engagement_report.zip, same bytes.
+    let mut args = vec![
+        csv.to_str().unwrap(),
+        "--stdout",
+        "--upload-s3",
+        "--s3-bucket",
+        "reports",
+        "--s3-endpoint",
+        &endpoint,
+        "--s3-prefix",
+        "x/",
+    ];
+    args.extend(PERIOD);
+    let o = run_env(&args, &env);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        read_back(&server, "reports", "x/engagement_report.zip"),
+        zip
+    );
+
+    // To a presigned PUT minted by `presign`.
+    let o = run_env(
+        &[
+            "presign",
+            "--method",
+            "put",
+            "--bucket",
+            "reports",
+            "--key",
+            "shared/r.zip",
+            "--s3-endpoint",
+            &endpoint,
+        ],
+        &env,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let put_url = stdout(&o).trim().to_string();
+    assert!(put_url.contains("X-Amz-Signature="));
+    let mut args = vec![
+        csv.to_str().unwrap(),
+        "--output-dir",
+        out.to_str().unwrap(),
+        "--upload-s3",
+        "--upload-url",
+        &put_url,
+        "--quiet",
+    ];
+    args.extend(PERIOD);
+    let o = run_env(&args, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(read_back(&server, "reports", "shared/r.zip"), zip);
+
+    // A bundle fetched from a presigned GET URL gives the same report.
+    let bundle_zip = tmp.path().join("bundle.zip");
+    {
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&bundle_zip).unwrap());
+        for entry in std::fs::read_dir(&csv).unwrap() {
+            let path = entry.unwrap().path();
+            w.start_file(
+                path.file_name().unwrap().to_str().unwrap(),
+                zip::write::SimpleFileOptions::default(),
+            )
+            .unwrap();
+            std::io::Write::write_all(&mut w, &std::fs::read(&path).unwrap()).unwrap();
+        }
+        w.finish().unwrap();
+    }
+    let o = run_env(
+        &[
+            "presign",
+            "--method",
+            "put",
+            "--bucket",
+            "reports",
+            "--key",
+            "in/bundle.zip",
+            "--s3-endpoint",
+            &endpoint,
+        ],
+        &env,
+    );
+    let url = stdout(&o).trim().to_string();
+    support::agent()
+        .put(&url)
+        .send(&std::fs::read(&bundle_zip).unwrap()[..])
+        .unwrap();
+    let o = run_env(
+        &[
+            "presign",
+            "--method",
+            "get",
+            "--bucket",
+            "reports",
+            "--key",
+            "in/bundle.zip",
+            "--s3-endpoint",
+            &endpoint,
+        ],
+        &env,
+    );
+    let get_url = stdout(&o).trim().to_string();
+    let mut args = vec![get_url.as_str(), "--stdout", "--quiet"];
+    args.extend(PERIOD);
+    let from_url = run_env(&args, &[]);
+    assert!(from_url.status.success(), "{}", stderr(&from_url));
+    let mut args = vec![csv.to_str().unwrap(), "--stdout", "--quiet"];
+    args.extend(PERIOD);
+    assert_eq!(from_url.stdout, run_env(&args, &[]).stdout);
+}
+
+#[test]
+fn expired_presigned_url_is_refused_without_echoing_it() {
+    let server = TestServer::start_s3s_fs("AKIDEXAMPLE", "s3cr3t-k3y-for-tests");
+    server.create_bucket("reports");
+    let tmp = tempfile::tempdir().unwrap();
+    let (csv, _) = demo(tmp.path(), "10");
+    let endpoint = server.endpoint();
+    let env = [
+        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+        ("AWS_SECRET_ACCESS_KEY", "s3cr3t-k3y-for-tests"),
+    ];
+    let o = run_env(
+        &[
+            "presign",
+            "--method",
+            "put",
+            "--bucket",
+            "reports",
+            "--key",
+            "r.zip",
+            "--expires",
+            "1",
+            "--s3-endpoint",
+            &endpoint,
+        ],
+        &env,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let url = stdout(&o).trim().to_string();
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    let out = tmp.path().join("report");
+    let mut args = vec![
+        csv.to_str().unwrap(),
+        "--output-dir",
+        out.to_str().unwrap(),
+        "--upload-s3",
+        "--upload-url",
+        &url,
+        "--quiet",
+    ];
+    args.extend(PERIOD);
+    let o = run_env(&args, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.to_lowercase().contains("expired"), "{err}");
+    let query = url.split_once('?').unwrap().1;
+    let signature = query.split("X-Amz-Signature=").nth(1).unwrap();
+    assert!(!err.contains(query) && !err.contains(signature), "{err}");
+    assert!(out.join("fasts.json").is_file(), "files are kept");
+}

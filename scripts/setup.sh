@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs what building and testing need, skipping what is already there:
+# the wasm32 target, Trunk 0.21.14, the wasm-bindgen-cli matching Cargo.lock,
+# Chromium + chromedriver (Debian), the S3 test servers (moto from PyPI,
+# s3s-fs from crates.io) and DuckDB (PyPI) for the cross-check.
+#
+#   bash scripts/setup.sh          everything
+#   bash scripts/setup.sh native   only what the engine and CLI tests need
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+what="${1:-all}"
+
+say() { printf '\n== setup: %s\n' "$*" >&2; }
+
+need_pip() { # <command-or-module> <pip spec>
+  if ! python3 -c "import importlib.util,sys; sys.exit(0 if importlib.util.find_spec('$1') else 1)" 2>/dev/null; then
+    say "pip install $2"
+    python3 -m pip install --quiet "$2"
+  fi
+}
+
+cargo_install() { # <binary> <version> <cargo install args...>
+  local bin="$1" version="$2"; shift 2
+  if command -v "$bin" >/dev/null 2>&1 && "$bin" --version 2>/dev/null | grep -q "$version"; then
+    return
+  fi
+  say "cargo install $* (once; several minutes)"
+  cargo install "$@"
+}
+
+need_pip moto "moto[server]==5.2.1"
+need_pip duckdb "duckdb==2.0.0"
+cargo_install s3s-fs 0.14.1 s3s-fs --version 0.14.1 --features binary
+
+if [ "$what" = native ]; then exit 0; fi
+
+rustup target list --installed | grep -q wasm32-unknown-unknown || { say "rustup target add wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown; }
+
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  say "apt-get install chromium chromium-driver"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+cargo_install trunk 0.21.14 trunk --version 0.21.14 --locked
+# wasm-bindgen-cli must match the wasm-bindgen library version in Cargo.lock.
+wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
+if [ -n "$wb_version" ]; then
+  # Without --locked: its lock file names a crate version the registry does not serve.
+  cargo_install wasm-bindgen "$wb_version" wasm-bindgen-cli --version "$wb_version"
+fi
