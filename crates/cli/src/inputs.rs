@@ -4,28 +4,30 @@
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
-use engagement_engine::load::{file_kind, Bundle, FileKind, LoadError};
+use engagement_engine::load::{file_kind, Bundle, FileKind, FileLoader, LoadError};
 
 use crate::s3;
 
 /// Size of the chunks pushed into the loader.
 const CHUNK: usize = 1 << 20;
 
-/// Reports progress while inputs are read.
-pub trait Progress {
-    /// A new file starts; `size` is its length when known.
-    fn start_file(&mut self, name: &str, size: Option<u64>);
-    /// `bytes` more bytes of the current file were parsed.
-    fn advance(&mut self, bytes: u64);
+/// Reports progress while inputs are read. Called from several threads.
+pub trait Progress: Sync {
+    /// `bytes` more bytes are expected.
+    fn add_total(&self, bytes: u64);
+    /// `bytes` more bytes were parsed.
+    fn advance(&self, bytes: u64);
 }
 
 /// Progress that shows nothing.
 pub struct Silent;
 
 impl Progress for Silent {
-    fn start_file(&mut self, _: &str, _: Option<u64>) {}
-    fn advance(&mut self, _: u64) {}
+    fn add_total(&self, _: u64) {}
+    fn advance(&self, _: u64) {}
 }
 
 /// Why an input could not be read.
@@ -61,32 +63,99 @@ pub fn is_url(input: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://")
 }
 
-/// Adds one input (file, folder, zip or URL) to the bundle.
-pub fn add_input(
+/// Adds every input (files, folders, zips, URLs) to the bundle.
+///
+/// Plain files on disk are parsed in parallel, one file per thread (each
+/// [`engagement_engine::load::FileLoader`] is independent), then added to
+/// the bundle in input order so the result never depends on timing.
+pub fn add_inputs(
     bundle: &mut Bundle,
-    input: &str,
-    progress: &mut dyn Progress,
+    inputs: &[String],
+    threads: usize,
+    progress: &dyn Progress,
 ) -> Result<(), InputError> {
-    if is_url(input) {
-        return add_url(bundle, input, progress);
-    }
-    let path = Path::new(input);
-    let meta = std::fs::metadata(path).map_err(|e| {
-        InputError::Io(format!(
-            "cannot read input {input}: {e}; give an existing file, folder, .zip or http(s) URL"
-        ))
-    })?;
-    if meta.is_dir() {
-        let mut files = Vec::new();
-        walk(path, &mut files)
-            .map_err(|e| InputError::Io(format!("cannot list folder {input}: {e}")))?;
-        for file in files {
-            add_file(bundle, &file, progress)?;
+    let mut local = Vec::new();
+    for input in inputs {
+        if is_url(input) {
+            add_url(bundle, input, progress)?;
+            continue;
         }
-        Ok(())
-    } else {
-        add_file(bundle, path, progress)
+        let path = Path::new(input);
+        let meta = std::fs::metadata(path).map_err(|e| {
+            InputError::Io(format!("cannot read input {input}: {e}; give an existing file, folder, .zip or http(s) URL"))
+        })?;
+        if meta.is_dir() {
+            walk(path, &mut local)
+                .map_err(|e| InputError::Io(format!("cannot list folder {input}: {e}")))?;
+        } else {
+            local.push(path.to_path_buf());
+        }
     }
+    let mut tables = Vec::new();
+    for path in local {
+        let name = path.display().to_string();
+        match file_kind(&name) {
+            FileKind::Unknown => bundle.skip(&name),
+            FileKind::Zip => {
+                let bytes = std::fs::read(&path)
+                    .map_err(|e| InputError::Io(format!("cannot read {name}: {e}")))?;
+                progress.add_total(bytes.len() as u64);
+                bundle.add_zip(&name, &bytes)?;
+                progress.advance(bytes.len() as u64);
+            }
+            FileKind::Csv(_) | FileKind::Dump => {
+                let loader = bundle.open(&name).expect("a table or dump opens");
+                tables.push((path, loader));
+            }
+        }
+    }
+    for loader in parse_in_parallel(tables, threads, progress) {
+        bundle.close(loader?)?;
+    }
+    Ok(())
+}
+
+/// Streams each file into its loader, `threads` files at a time; results
+/// come back in the order given.
+fn parse_in_parallel(
+    tables: Vec<(PathBuf, FileLoader)>,
+    threads: usize,
+    progress: &dyn Progress,
+) -> Vec<Result<FileLoader, InputError>> {
+    let jobs: Vec<Mutex<Option<(PathBuf, FileLoader)>>> =
+        tables.into_iter().map(|t| Mutex::new(Some(t))).collect();
+    let results: Vec<Mutex<Option<Result<FileLoader, InputError>>>> =
+        jobs.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..threads.clamp(1, jobs.len().max(1)) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(job) = jobs.get(i) else { break };
+                let (path, mut loader) = job
+                    .lock()
+                    .expect("no panics while held")
+                    .take()
+                    .expect("taken once");
+                let result = File::open(&path)
+                    .and_then(|f| Ok((f.metadata()?.len(), f)))
+                    .map_err(|e| InputError::Io(format!("cannot read {}: {e}", path.display())))
+                    .and_then(|(size, file)| {
+                        progress.add_total(size);
+                        stream(&mut loader, file, progress).map(|()| loader)
+                    });
+                *results[i].lock().expect("no panics while held") = Some(result);
+            });
+        }
+    });
+    results
+        .into_iter()
+        .map(|r| {
+            r.into_inner()
+                .expect("no panics while held")
+                .expect("every job ran")
+        })
+        .collect()
 }
 
 /// Every file below `dir`, sorted so the order never depends on the file system.
@@ -105,34 +174,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-fn add_file(
-    bundle: &mut Bundle,
-    path: &Path,
-    progress: &mut dyn Progress,
-) -> Result<(), InputError> {
-    let name = path.display().to_string();
-    let io_error = |e: std::io::Error| InputError::Io(format!("cannot read {name}: {e}"));
-    match file_kind(&name) {
-        FileKind::Unknown => {
-            bundle.skip(&name);
-            Ok(())
-        }
-        FileKind::Zip => {
-            let bytes = std::fs::read(path).map_err(io_error)?;
-            progress.start_file(&name, Some(bytes.len() as u64));
-            bundle.add_zip(&name, &bytes)?;
-            progress.advance(bytes.len() as u64);
-            Ok(())
-        }
-        FileKind::Csv(_) | FileKind::Dump => {
-            let file = File::open(path).map_err(io_error)?;
-            let size = file.metadata().ok().map(|m| m.len());
-            stream(bundle, &name, file, size, progress)
-        }
-    }
-}
-
-fn add_url(bundle: &mut Bundle, url: &str, progress: &mut dyn Progress) -> Result<(), InputError> {
+fn add_url(bundle: &mut Bundle, url: &str, progress: &dyn Progress) -> Result<(), InputError> {
     let (reader, size) = s3::open_url(url).map_err(InputError::Fetch)?;
     // Name the input by the last segment of its path, never by its query
     // (which holds the signature).
@@ -150,37 +192,43 @@ fn add_url(bundle: &mut Bundle, url: &str, progress: &mut dyn Progress) -> Resul
             reader
                 .read_to_end(&mut bytes)
                 .map_err(|e| InputError::Io(format!("download of {safe} broke off: {e}; try again")))?;
-            progress.start_file(&name, Some(bytes.len() as u64));
+            progress.add_total(bytes.len() as u64);
             bundle.add_zip(&name, &bytes)?;
+            progress.advance(bytes.len() as u64);
             Ok(())
         }
         FileKind::Unknown => Err(InputError::Io(format!(
             "{safe}: the URL's file name {name:?} is not an export table, a .json dump or a .zip; name the object after its contents"
         ))),
-        FileKind::Csv(_) | FileKind::Dump => stream(bundle, &name, reader, size, progress),
+        FileKind::Csv(_) | FileKind::Dump => {
+            let mut loader = bundle.open(&name).expect("a table or dump opens");
+            progress.add_total(size.unwrap_or(0));
+            stream(&mut loader, reader, progress)?;
+            bundle.close(loader)?;
+            Ok(())
+        }
     }
 }
 
 fn stream(
-    bundle: &mut Bundle,
-    name: &str,
+    loader: &mut FileLoader,
     mut reader: impl Read,
-    size: Option<u64>,
-    progress: &mut dyn Progress,
+    progress: &dyn Progress,
 ) -> Result<(), InputError> {
-    let mut loader = bundle.open(name).expect("a table or dump opens");
-    progress.start_file(name, size);
     let mut buf = vec![0u8; CHUNK];
     loop {
         let n = match reader.read(&mut buf) {
-            Ok(0) => break,
+            Ok(0) => return Ok(()),
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(InputError::Io(format!("cannot read {name}: {e}"))),
+            Err(e) => {
+                return Err(InputError::Io(format!(
+                    "cannot read {}: {e}",
+                    loader.name()
+                )))
+            }
         };
         loader.push(&buf[..n])?;
         progress.advance(n as u64);
     }
-    bundle.close(loader)?;
-    Ok(())
 }

@@ -213,14 +213,14 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
         max_json_depth: args.max_json_depth,
     };
     let mut bundle = Bundle::new(limits);
-    let mut progress: Box<dyn Progress> = if !args.quiet && std::io::stderr().is_terminal() {
-        Box::new(Bar::default())
+    let progress: Box<dyn Progress> = if !args.quiet && std::io::stderr().is_terminal() {
+        Box::new(Bar::new())
     } else {
         Box::new(Silent)
     };
-    for input in &args.inputs {
-        inputs::add_input(&mut bundle, input, progress.as_mut()).map_err(input_error)?;
-    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    inputs::add_inputs(&mut bundle, &args.inputs, threads, progress.as_ref())
+        .map_err(input_error)?;
     drop(progress);
     let loaded = bundle.finish().map_err(input_error)?;
     if !args.quiet {
@@ -371,42 +371,34 @@ fn presign(args: &PresignArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// A progress bar on stderr for terminals.
-#[derive(Default)]
-struct Bar {
-    bar: Option<indicatif::ProgressBar>,
-}
+/// A progress bar on stderr for terminals: bytes read of all inputs.
+struct Bar(indicatif::ProgressBar);
 
-impl Progress for Bar {
-    fn start_file(&mut self, name: &str, size: Option<u64>) {
-        if let Some(bar) = self.bar.take() {
-            bar.finish_and_clear();
-        }
-        let bar = match size {
-            Some(n) => indicatif::ProgressBar::new(n),
-            None => indicatif::ProgressBar::no_length(),
-        };
+impl Bar {
+    fn new() -> Self {
+        let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
             indicatif::ProgressStyle::with_template(
-                "{msg:30} {bar:30} {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+                "reading {bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
             )
             .expect("a valid template"),
         );
-        bar.set_message(name.rsplit('/').next().unwrap_or(name).to_string());
-        self.bar = Some(bar);
+        Bar(bar)
+    }
+}
+
+impl Progress for Bar {
+    fn add_total(&self, bytes: u64) {
+        self.0.inc_length(bytes);
     }
 
-    fn advance(&mut self, bytes: u64) {
-        if let Some(bar) = &self.bar {
-            bar.inc(bytes);
-        }
+    fn advance(&self, bytes: u64) {
+        self.0.inc(bytes);
     }
 }
 
 impl Drop for Bar {
     fn drop(&mut self) {
-        if let Some(bar) = self.bar.take() {
-            bar.finish_and_clear();
-        }
+        self.0.finish_and_clear();
     }
 }

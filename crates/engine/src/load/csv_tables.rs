@@ -71,7 +71,26 @@ pub(crate) struct CsvTableParser {
     rows: u64,
 }
 
-type Fields<'r> = Vec<Option<Field<'r>>>;
+/// Most needed columns of any table.
+const MAX_COLUMNS: usize = 8;
+
+/// The needed fields of one row, in [`needed_columns`] order; a fixed array
+/// so that no row allocates.
+type Fields<'r> = [Option<Field<'r>>; MAX_COLUMNS];
+
+/// Why a row cannot be used.
+enum RowError {
+    /// Left out and counted.
+    Issue(RowIssue),
+    /// Text that is not UTF-8: the whole file is refused.
+    NotUtf8,
+}
+
+impl From<RowIssue> for RowError {
+    fn from(issue: RowIssue) -> Self {
+        RowError::Issue(issue)
+    }
+}
 
 impl CsvTableParser {
     pub(crate) fn new(file: &str, table: Table, limits: Limits) -> Self {
@@ -126,10 +145,10 @@ impl CsvTableParser {
             return Ok(());
         }
         let line = record.line();
-        let fields: Fields<'_> = columns
-            .iter()
-            .map(|c| c.and_then(|i| record.get(i)))
-            .collect();
+        let mut fields: Fields<'_> = [None; MAX_COLUMNS];
+        for (k, c) in columns.iter().enumerate() {
+            fields[k] = c.and_then(|i| record.get(i));
+        }
         let missing = columns
             .iter()
             .zip(&fields)
@@ -146,13 +165,11 @@ impl CsvTableParser {
             );
             return Ok(());
         }
-        for f in fields.iter().flatten() {
-            if std::str::from_utf8(f.bytes).is_err() {
-                return Err(Failure::NotUtf8 { line });
-            }
-        }
         self.rows += 1;
-        if let Err(issue) = self.row(&fields) {
+        if let Err(error) = self.row(&fields) {
+            let RowError::Issue(issue) = error else {
+                return Err(Failure::NotUtf8 { line });
+            };
             self.warnings.add(
                 &self.file,
                 &issue.what,
@@ -193,21 +210,21 @@ impl CsvTableParser {
         Ok(columns)
     }
 
-    fn row(&mut self, f: &Fields<'_>) -> Result<(), RowIssue> {
+    fn row(&mut self, f: &Fields<'_>) -> Result<(), RowError> {
         let raw = &mut self.raw;
         match self.table {
             Table::Users => raw.users.push(RawUser {
                 id: id(f, 0, "id")?,
-                username: text(f, 1).unwrap_or_default().into(),
-                email: text(f, 2).unwrap_or_default().into(),
+                username: text(f, 1)?.unwrap_or_default().into(),
+                email: text(f, 2)?.unwrap_or_default().into(),
                 date_joined: timestamp(f, 3, "date_joined")?,
             }),
             Table::Churches => raw
                 .churches
-                .push((id(f, 0, "id")?, text(f, 1).unwrap_or_default().into())),
+                .push((id(f, 0, "id")?, text(f, 1)?.unwrap_or_default().into())),
             Table::Fasts => raw.fasts.push(RawFast {
                 id: id(f, 0, "id")?,
-                name: text(f, 1).unwrap_or_default().into(),
+                name: text(f, 1)?.unwrap_or_default().into(),
                 church_id: opt_int(f, 2, "church_id")?,
                 year: opt_int(f, 3, "year")?,
             }),
@@ -221,11 +238,11 @@ impl CsvTableParser {
                 .push((id(f, 0, "profile_id")?, id(f, 1, "fast_id")?)),
             Table::EventTypes => raw
                 .event_types
-                .push((id(f, 0, "id")?, text(f, 1).unwrap_or_default().into())),
+                .push((id(f, 0, "id")?, text(f, 1)?.unwrap_or_default().into())),
             Table::ContentTypes => raw.content_types.push((
                 id(f, 0, "id")?,
-                text(f, 1).unwrap_or_default().into(),
-                text(f, 2).unwrap_or_default().into(),
+                text(f, 1)?.unwrap_or_default().into(),
+                text(f, 2)?.unwrap_or_default().into(),
             )),
             Table::Events => {
                 let row_id = id(f, 0, "id")?;
@@ -234,7 +251,7 @@ impl CsvTableParser {
                 let content_type = opt_int(f, 3, "content_type_id")?.unwrap_or(NO_ID);
                 let object_id = object_id(f, 4);
                 let ts = timestamp(f, 6, "timestamp")?;
-                let detail = match text(f, 5) {
+                let detail = match text(f, 5)? {
                     Some(data) if data != "{}" => raw.detail(parse_event_data(data)),
                     _ => 0,
                 };
@@ -250,7 +267,7 @@ impl CsvTableParser {
             Table::Feed => {
                 let row_id = id(f, 0, "id")?;
                 let user = id(f, 1, "user_id")?;
-                let activity = text(f, 2).unwrap_or_default();
+                let activity = text(f, 2)?.unwrap_or_default();
                 let content_type = opt_int(f, 3, "content_type_id")?.unwrap_or(NO_ID);
                 let object_id = object_id(f, 4);
                 let ts = timestamp(f, 7, "created_at")?;
@@ -262,21 +279,22 @@ impl CsvTableParser {
                 feed.content_type.push(content_type);
                 feed.object_id.push(object_id);
                 feed.timestamp.push(ts);
-                feed.title.push(text(f, 5));
-                feed.description.push(text(f, 6));
+                feed.title.push(text(f, 5)?);
+                feed.description.push(text(f, 6)?);
             }
         }
         Ok(())
     }
 }
 
-/// Text of column `i`; `None` for NULL. Fields were checked to be UTF-8.
-fn text<'a>(f: &'a Fields<'_>, i: usize) -> Option<&'a str> {
-    let field = f[i].as_ref()?;
-    if field.is_null() {
-        return None;
+/// Text of column `i`; `None` for NULL.
+fn text<'a>(f: &'a Fields<'_>, i: usize) -> Result<Option<&'a str>, RowError> {
+    match f[i].as_ref() {
+        Some(field) if !field.is_null() => std::str::from_utf8(field.bytes)
+            .map(Some)
+            .map_err(|_| RowError::NotUtf8),
+        _ => Ok(None),
     }
-    std::str::from_utf8(field.bytes).ok()
 }
 
 /// An integer column that may be NULL.
@@ -370,7 +388,9 @@ impl Failure {
         match self {
             Failure::Split(e) => {
                 let line = match e {
-                    SplitError::UnterminatedQuote { line } | SplitError::FieldTooLong { line, .. } => line,
+                    SplitError::UnterminatedQuote { line }
+                    | SplitError::FieldTooLong { line, .. }
+                    | SplitError::RecordTooLong { line, .. } => line,
                 };
                 let text = e.to_string();
                 let message = text.split_once(": ").map(|(_, m)| m).unwrap_or(&text);
