@@ -109,6 +109,14 @@ pub fn add_inputs(
             }
         }
     }
+    // Size the progress bar once, so its total does not grow while reading.
+    progress.add_total(
+        tables
+            .iter()
+            .filter_map(|(p, _)| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+            .sum(),
+    );
     for loader in parse_in_parallel(tables, threads, progress) {
         bundle.close(loader?)?;
     }
@@ -138,12 +146,8 @@ fn parse_in_parallel(
                     .take()
                     .expect("taken once");
                 let result = File::open(&path)
-                    .and_then(|f| Ok((f.metadata()?.len(), f)))
                     .map_err(|e| InputError::Io(format!("cannot read {}: {e}", path.display())))
-                    .and_then(|(size, file)| {
-                        progress.add_total(size);
-                        stream(&mut loader, file, progress).map(|()| loader)
-                    });
+                    .and_then(|file| stream(&mut loader, file, progress).map(|()| loader));
                 *results[i].lock().expect("no panics while held") = Some(result);
             });
         }

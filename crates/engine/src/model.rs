@@ -101,19 +101,6 @@ impl TextColumn {
         self.ends.extend(other.ends.iter().map(|e| e + base));
         self.null.extend_from_slice(&other.null);
     }
-
-    /// A new column holding the values at `order`, in that order.
-    pub fn permuted(&self, order: &[u32]) -> TextColumn {
-        let mut out = TextColumn {
-            text: String::with_capacity(self.text.len()),
-            ends: Vec::with_capacity(order.len()),
-            null: Vec::with_capacity(order.len()),
-        };
-        for &i in order {
-            out.push(self.get(i as usize));
-        }
-        out
-    }
 }
 
 /// A user (`auth_user`).
@@ -260,10 +247,13 @@ pub struct Feed {
     pub activity_type: Vec<u32>,
     /// `created_at` (µs since the epoch).
     pub timestamp: Vec<i64>,
-    /// `title`.
+    /// `title`, in load order: read it through [`Feed::title`].
     pub title: TextColumn,
-    /// `description`.
+    /// `description`, in load order: read it through [`Feed::description`].
     pub description: TextColumn,
+    /// Where item `i`'s text is in `title` and `description` (sorting the
+    /// items moves this index, not the text).
+    pub text_row: Vec<u32>,
     /// The target's content-type model name (symbol), or [`NONE`].
     pub target_type: Vec<u32>,
     /// `object_id`, or [`NO_ID`].
@@ -279,6 +269,16 @@ impl Feed {
     /// Whether there are no items.
     pub fn is_empty(&self) -> bool {
         self.id.is_empty()
+    }
+
+    /// Item `i`'s title.
+    pub fn title(&self, i: usize) -> Option<&str> {
+        self.title.get(self.text_row[i] as usize)
+    }
+
+    /// Item `i`'s description.
+    pub fn description(&self, i: usize) -> Option<&str> {
+        self.description.get(self.text_row[i] as usize)
     }
 }
 
@@ -353,13 +353,11 @@ mod tests {
             (0..4).map(|i| c.get(i)).collect::<Vec<_>>(),
             [Some("a"), None, Some(""), Some("ünï")]
         );
-        let p = c.permuted(&[3, 1, 0]);
-        assert_eq!(p.get(0), Some("ünï"));
-        assert_eq!(p.get(1), None);
         let mut both = c.clone();
-        both.append(&p);
-        assert_eq!(both.get(4), Some("ünï"));
-        assert_eq!(both.len(), 7);
+        both.append(&c);
+        assert_eq!(both.get(7), Some("ünï"));
+        assert_eq!(both.get(5), None);
+        assert_eq!(both.len(), 8);
     }
 
     #[test]

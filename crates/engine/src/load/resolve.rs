@@ -293,6 +293,9 @@ pub(super) fn resolve(mut raw: RawTables, warnings: &mut Warnings) -> Result<Dat
     Ok(dataset)
 }
 
+/// Converts events column by column, freeing each raw column once it is
+/// converted, so the peak holds the raw columns plus one new one rather
+/// than two full copies.
 #[allow(clippy::too_many_arguments)]
 fn resolve_events(
     raw: &mut RawTables,
@@ -303,75 +306,80 @@ fn resolve_events(
     file: &str,
     warnings: &mut Warnings,
 ) -> Events {
-    let mut e = std::mem::take(&mut raw.events);
-    let mut natural: HashMap<u32, &str> = e.natural_users.iter().map(|(r, n)| (*r, &**n)).collect();
+    let e = std::mem::take(&mut raw.events);
+    let n = e.id.len();
+    // Repeated ids: the first row of each id is kept.
     let order = unique_order(&e.id);
+    drop(e.id);
     if let Some(order) = &order {
         warnings.add_many(
             file,
-            (e.id.len() - order.len()) as u64,
+            (n - order.len()) as u64,
             "rows repeat an id already loaded",
             "the first one is kept",
             None,
         );
     }
-    let n = order.as_ref().map_or(e.id.len(), Vec::len);
-    let mut out = Events {
-        timestamp: Vec::with_capacity(n),
-        code: Vec::with_capacity(n),
-        user: Vec::with_capacity(n),
-        fast_id: Vec::with_capacity(n),
-        detail: Vec::with_capacity(n),
-    };
-    let (mut unknown_type, mut unknown_user) = (0u64, 0u64);
-    let mut type_cache: (i64, u32) = (NO_ID, NONE);
-    for k in 0..n {
-        let row = order.as_ref().map_or(k, |o| o[k] as usize);
-        let event_type = e.event_type[row];
-        let code = if type_cache.0 == event_type {
-            type_cache.1
-        } else {
-            match code_of_type.get(&event_type) {
-                Some(&c) => {
-                    type_cache = (event_type, c);
-                    c
-                }
-                None => {
-                    unknown_type += 1;
-                    continue;
-                }
+
+    let mut last: (i64, u32) = (NO_ID, NONE);
+    let code: Vec<u32> = e
+        .event_type
+        .iter()
+        .map(|&t| {
+            if t != last.0 {
+                last = (t, code_of_type.get(&t).copied().unwrap_or(NONE));
             }
-        };
-        let user_id = e.user[row];
-        let user = if user_id != NO_ID {
-            user_index.get(user_id).unwrap_or_else(|| {
+            last.1
+        })
+        .collect();
+    drop(e.event_type);
+
+    let mut unknown_user = 0u64;
+    let mut user: Vec<u32> = e
+        .user
+        .iter()
+        .map(|&id| {
+            if id == NO_ID {
+                return NONE;
+            }
+            user_index.get(id).unwrap_or_else(|| {
                 unknown_user += 1;
                 NONE
             })
-        } else if let Some(name) = natural.remove(&(row as u32)) {
-            by_name.get(name).copied().unwrap_or_else(|| {
-                unknown_user += 1;
-                NONE
-            })
-        } else {
+        })
+        .collect();
+    drop(e.user);
+    for (row, name) in &e.natural_users {
+        user[*row as usize] = by_name.get(&**name).copied().unwrap_or_else(|| {
+            unknown_user += 1;
             NONE
-        };
-        let targets_fast = e.object_id[row] != NO_ID
-            && content_types.get(&e.content_type[row]).is_some_and(|c| c.0);
-        out.timestamp.push(e.timestamp[row]);
-        out.code.push(code);
-        out.user.push(user);
-        out.fast_id.push(if targets_fast {
-            e.object_id[row]
-        } else {
-            NO_ID
         });
-        out.detail.push(e.detail[row]);
     }
-    e.natural_users.clear();
+
+    // The target fast's id, in place of object_id.
+    let mut fast_id = e.object_id;
+    for (id, ct) in fast_id.iter_mut().zip(&e.content_type) {
+        if *id != NO_ID && !content_types.get(ct).is_some_and(|c| c.0) {
+            *id = NO_ID;
+        }
+    }
+    drop(e.content_type);
+
+    // Rows to keep, in order: unique ids with a known event type.
+    let keep: Vec<u32> = match &order {
+        Some(order) => order
+            .iter()
+            .copied()
+            .filter(|&r| code[r as usize] != NONE)
+            .collect(),
+        None => (0..n as u32)
+            .filter(|&r| code[r as usize] != NONE)
+            .collect(),
+    };
+    let unknown_type = order.as_ref().map_or(n, Vec::len) - keep.len();
     warnings.add_many(
         file,
-        unknown_type,
+        unknown_type as u64,
         "rows reference event types not in the bundle",
         "left out",
         None,
@@ -383,7 +391,26 @@ fn resolve_events(
         "counted without a user",
         None,
     );
-    out
+    if keep.len() == n {
+        // The usual case: every row kept in place, nothing copied.
+        return Events {
+            timestamp: e.timestamp,
+            code,
+            user,
+            fast_id,
+            detail: e.detail,
+        };
+    }
+    fn pick<T: Copy>(column: Vec<T>, rows: &[u32]) -> Vec<T> {
+        rows.iter().map(|&r| column[r as usize]).collect()
+    }
+    Events {
+        timestamp: pick(e.timestamp, &keep),
+        code: pick(code, &keep),
+        user: pick(user, &keep),
+        fast_id: pick(fast_id, &keep),
+        detail: pick(e.detail, &keep),
+    }
 }
 
 fn resolve_feed(
@@ -447,8 +474,10 @@ fn resolve_feed(
         user: keys.iter().map(|k| k.0).collect(),
         activity_type: Vec::with_capacity(order.len()),
         timestamp: Vec::with_capacity(order.len()),
-        title: f.title.permuted(&order),
-        description: f.description.permuted(&order),
+        // Text stays where it was parsed; `text_row` points into it.
+        title: f.title,
+        description: f.description,
+        text_row: Vec::new(),
         target_type: Vec::with_capacity(order.len()),
         target_id: Vec::with_capacity(order.len()),
     };
@@ -473,6 +502,7 @@ fn resolve_feed(
         out.target_type.push(target_type);
         out.target_id.push(f.object_id[row]);
     }
+    out.text_row = order;
     warnings.add_many(
         file,
         unknown_type,

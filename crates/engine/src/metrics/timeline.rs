@@ -18,8 +18,8 @@ pub(super) fn compute<'a>(ctx: &Context<'a, '_>) -> Vec<TimelineRow<'a>> {
                 username: &user.username,
                 activity_type: data.strings.get(feed.activity_type[i]),
                 timestamp: Timestamp(feed.timestamp[i]),
-                title: feed.title.get(i),
-                description: feed.description.get(i),
+                title: feed.title(i),
+                description: feed.description(i),
                 target_type: (feed.target_type[i] != NONE)
                     .then(|| data.strings.get(feed.target_type[i])),
                 target_id: (feed.target_id[i] != NO_ID).then_some(feed.target_id[i]),
