@@ -203,6 +203,28 @@ impl RawTables {
                 self.event_types.push((id, code));
             }
         }
+        // Moving a column when this side has none avoids copying the big
+        // event and feed columns of the usual one-file-per-table bundle.
+        fn take<T>(dst: &mut Vec<T>, src: Vec<T>) {
+            if dst.is_empty() {
+                *dst = src;
+            } else {
+                dst.extend(src);
+            }
+        }
+        fn take_mapped<T: Copy>(
+            dst: &mut Vec<T>,
+            src: Vec<T>,
+            map: impl Fn(T) -> T,
+            identity: bool,
+        ) {
+            if identity {
+                take(dst, src);
+            } else {
+                dst.extend(src.into_iter().map(map));
+            }
+        }
+        let ids_identity = synthetic.iter().all(|(k, v)| k == v);
         let remap_id = |id: i64| {
             if id < 0 && id != NO_ID {
                 synthetic[&id]
@@ -216,21 +238,31 @@ impl RawTables {
         if detail_map.is_empty() {
             detail_map.push(self.detail(EventDetail::default()));
         }
+        let details_identity = detail_map.iter().enumerate().all(|(i, &d)| i as u32 == d);
         let e = other.events;
         let base = self.events.id.len() as u32;
-        self.events.id.extend(e.id);
-        self.events
-            .event_type
-            .extend(e.event_type.into_iter().map(remap_id));
-        self.events.user.extend(e.user);
-        self.events
-            .content_type
-            .extend(e.content_type.into_iter().map(remap_id));
-        self.events.object_id.extend(e.object_id);
-        self.events.timestamp.extend(e.timestamp);
-        self.events
-            .detail
-            .extend(e.detail.into_iter().map(|d| detail_map[d as usize]));
+        take(&mut self.events.id, e.id);
+        take_mapped(
+            &mut self.events.event_type,
+            e.event_type,
+            remap_id,
+            ids_identity,
+        );
+        take(&mut self.events.user, e.user);
+        take_mapped(
+            &mut self.events.content_type,
+            e.content_type,
+            remap_id,
+            ids_identity,
+        );
+        take(&mut self.events.object_id, e.object_id);
+        take(&mut self.events.timestamp, e.timestamp);
+        take_mapped(
+            &mut self.events.detail,
+            e.detail,
+            |d| detail_map[d as usize],
+            details_identity,
+        );
         self.events
             .natural_users
             .extend(e.natural_users.into_iter().map(|(r, n)| (r + base, n)));
@@ -238,21 +270,33 @@ impl RawTables {
         let f = other.feed;
         let base = self.feed.id.len() as u32;
         let strings = other.strings;
-        self.feed.id.extend(f.id);
-        self.feed.user.extend(f.user);
-        let activity: Vec<u32> = f
-            .activity_type
-            .into_iter()
+        let activity_map: Vec<u32> = (0..strings.len() as u32)
             .map(|s| self.strings.intern(strings.get(s)))
             .collect();
-        self.feed.activity_type.extend(activity);
-        self.feed
-            .content_type
-            .extend(f.content_type.into_iter().map(remap_id));
-        self.feed.object_id.extend(f.object_id);
-        self.feed.timestamp.extend(f.timestamp);
-        self.feed.title.append(&f.title);
-        self.feed.description.append(&f.description);
+        let activity_identity = activity_map.iter().enumerate().all(|(i, &a)| i as u32 == a);
+        take(&mut self.feed.id, f.id);
+        take(&mut self.feed.user, f.user);
+        take_mapped(
+            &mut self.feed.activity_type,
+            f.activity_type,
+            |a| activity_map[a as usize],
+            activity_identity,
+        );
+        take_mapped(
+            &mut self.feed.content_type,
+            f.content_type,
+            remap_id,
+            ids_identity,
+        );
+        take(&mut self.feed.object_id, f.object_id);
+        take(&mut self.feed.timestamp, f.timestamp);
+        if self.feed.title.is_empty() {
+            self.feed.title = f.title;
+            self.feed.description = f.description;
+        } else {
+            self.feed.title.append(&f.title);
+            self.feed.description.append(&f.description);
+        }
         self.feed
             .natural_users
             .extend(f.natural_users.into_iter().map(|(r, n)| (r + base, n)));
