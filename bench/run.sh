@@ -14,7 +14,9 @@
 #   2. RUNS rounds (default 3), each timing with /usr/bin/time -v, as whole
 #      processes: ours on CSV, ours on JSON, DuckDB on CSV (--format csv
 #      --output-dir to a fresh folder);
-#   3. a table of medians (best in brackets).
+#   3. a table of medians (best in brackets), from bench/summarize.py.
+# The binary is copied to a private folder first, so a rebuild of
+# target/release during the run does not change what is measured.
 # Exit status: 0 when every cross-check matched, 1 on a mismatch (the
 # differences are printed; the timings are still taken and printed), 2 on a
 # failing command.
@@ -34,6 +36,7 @@ TIMEZONE=${TIMEZONE:-UTC}
 BIN=${BIN:-$ROOT/target/release/engagement-report}
 PYTHON=${PYTHON:-python3}
 TIME=/usr/bin/time
+COMMIT=$(git describe --always --dirty 2>/dev/null || echo unknown)   # read-only
 
 SIZES=("$@")
 [ ${#SIZES[@]} -eq 0 ] && SIZES=(S M)
@@ -69,6 +72,11 @@ fi
 # --- helpers -------------------------------------------------------------
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/engagement-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
+# Private copy of the binary: a rebuild of target/release during the run
+# (other people work in this tree) must not change what is measured.
+cp "$BIN" "$WORK/engagement-report"
+BIN_SHA=$(sha256sum "$BIN" | cut -c1-12)
+BIN=$WORK/engagement-report
 
 # timed SIZE IMPL RUN CMD...: run CMD as a whole process under /usr/bin/time -v,
 # append "size impl run wall_s user_s sys_s maxrss_kb" to $RESULTS.
@@ -115,9 +123,9 @@ for size in "${SIZES[@]}"; do
 
   RESULTS=$dir/results.tsv
   {
-    printf '# size=%s users=%s period=%s..%s tz=%s runs=%s date=%s load=%s\n' \
-      "$size" "$users" "$START" "$END" "$TIMEZONE" "$RUNS" "$(date -u +%FT%TZ)" \
-      "$(cut -d' ' -f1-3 /proc/loadavg)"
+    printf '# size=%s users=%s period=%s..%s tz=%s runs=%s date=%s commit=%s bin=%s load=%s\n' \
+      "$size" "$users" "$START" "$END" "$TIMEZONE" "$RUNS" "$(date -u +%FT%TZ)" "$COMMIT" "$BIN_SHA" \
+      "$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ',')"
     printf 'size\timpl\trun\twall_s\tuser_s\tsys_s\tmaxrss_kb\n'
   } > "$RESULTS"
   # input sizes and event count (the generator writes no newline inside an

@@ -5,7 +5,9 @@
 # s3s-fs from crates.io) and DuckDB (PyPI) for the cross-check.
 #
 #   bash scripts/setup.sh          everything
-#   bash scripts/setup.sh native   only what the engine and CLI tests need
+#   bash scripts/setup.sh native   what the engine and CLI tests need
+#   bash scripts/setup.sh web      what building the page needs
+#   bash scripts/setup.sh web-test what building and testing the page needs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -29,15 +31,20 @@ cargo_install() { # <binary> <version> <cargo install args...>
   cargo install "$@"
 }
 
-need_pip moto "moto[server]==5.2.1"
-need_pip duckdb "duckdb==2.0.0"
-cargo_install s3s-fs 0.14.1 s3s-fs --version 0.14.1 --features binary
+case "$what" in all|native|web|web-test) ;; *) echo "usage: scripts/setup.sh [all|native|web|web-test]" >&2; exit 2;; esac
 
+if [ "$what" != web ]; then
+  need_pip moto "moto[server]==5.2.1"
+fi
+if [ "$what" = all ] || [ "$what" = native ]; then
+  need_pip duckdb "duckdb==2.0.0"
+  cargo_install s3s-fs 0.14.1 s3s-fs --version 0.14.1 --features binary
+fi
 if [ "$what" = native ]; then exit 0; fi
 
-rustup target list --installed | grep -q wasm32-unknown-unknown || { say "rustup target add wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown; }
+rustup target list --installed | grep -qx wasm32-unknown-unknown || { say "rustup target add wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown; }
 
-if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+if [ "$what" != web ] && { ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; }; then
   say "apt-get install chromium chromium-driver"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq

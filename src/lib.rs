@@ -1,1 +1,20 @@
-//! placeholder
+//! # engagement-report-web
+//!
+//! The browser app of the Engagement Report Builder. Two wasm binaries share
+//! this library: the page (`engagement-report-web`, a Leptos client-side
+//! app) and the Web Worker (`worker`) that owns the loaded data and runs the
+//! engine, so the page stays responsive during a large load.
+//!
+//! Natively only the pure parts build (the protocol, the worker's table
+//! logic and the charts), so they are unit-tested with `cargo test`.
+
+#![warn(missing_docs)]
+
+pub mod charts;
+pub mod core;
+pub mod protocol;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod worker;

@@ -1,9 +1,14 @@
-//! Placeholder for the browser app (Leptos + Trunk), built in its own issue.
-//! It links the engine so the workspace layout is final.
+//! The page's entry point (wasm). Natively it only explains how to build it.
 
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    engagement_report_web::app::start();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn main() {
     println!(
-        "The browser app is not built yet; use the `engagement-report` CLI (engine {}).",
+        "The browser app is built with `trunk build --release --offline` (see scripts/web-serve.sh); engine {}.",
         engagement_engine::VERSION
     );
 }

@@ -1,1 +1,536 @@
+//! End-to-end tests of the built page (`dist/`, from `trunk build --release
+//! --offline`) in headless Chromium through WebDriver, against the CLI's
+//! output for the same bundle and options, and a loopback S3 server (moto).
+//!
+//! They need the built page, the release CLI, chromedriver and moto_server,
+//! so they are ignored by a plain `cargo test`; `scripts/web-test.sh` builds
+//! everything and runs them with `--ignored --test-threads=1`.
 
+#![cfg(not(target_arch = "wasm32"))]
+
+mod harness;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use harness::*;
+use serde_json::Value;
+
+fn page() -> &'static str {
+    static BASE: OnceLock<String> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let dist = root().join("dist");
+        assert!(
+            dist.join("index.html").exists(),
+            "build the page first: trunk build --release --offline"
+        );
+        serve_dir(dist)
+    })
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = root().join("target/web-e2e").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A demo bundle written by the CLI.
+fn demo_dir(name: &str, users: u32) -> PathBuf {
+    let dir = tmp(name);
+    run(cli()
+        .args(["demo-data", "--out"])
+        .arg(&dir)
+        .args(["--users", &users.to_string()]));
+    dir
+}
+
+fn csv_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The CLI's consolidated JSON for a bundle and period (UTC).
+fn cli_report(input: &Path, start: &str, end: &str) -> Value {
+    let out = run(cli().arg(input).args([
+        "--start",
+        start,
+        "--end",
+        end,
+        "--timezone",
+        "UTC",
+        "--stdout",
+        "-q",
+    ]));
+    serde_json::from_slice(&out).unwrap()
+}
+
+/// The CLI's zip for a bundle and period (UTC, JSON).
+fn cli_zip(input: &Path, start: &str, end: &str, format: &str) -> Vec<u8> {
+    let out = tmp(&format!("cli-zip-{start}-{end}-{format}"));
+    run(cli()
+        .arg(input)
+        .args(["--start", start, "--end", end, "--timezone", "UTC", "-q"])
+        .args(["--format", format, "--zip", "--output-dir"])
+        .arg(&out));
+    std::fs::read(out.join(format!("engagement_{start}_to_{end}.zip"))).unwrap()
+}
+
+fn wait_report(b: &Browser, secs: u64) {
+    b.wait(
+        "the report",
+        "return !!document.querySelector('#card-new-users') && !document.querySelector('#progress')",
+        secs,
+    );
+}
+
+fn period(b: &Browser) -> (String, String) {
+    let v = b.js(
+        "return [document.getElementById('start').value, document.getElementById('end').value]",
+    );
+    (
+        v[0].as_str().unwrap().to_string(),
+        v[1].as_str().unwrap().to_string(),
+    )
+}
+
+fn card(b: &Browser, id: &str) -> String {
+    b.text(&format!("#card-{id} .value"))
+}
+
+fn sum(v: &Value, key: &str) -> u64 {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[key].as_u64().unwrap())
+        .sum()
+}
+
+/// The cards show the CLI's figures for the same period.
+fn check_cards(b: &Browser, cli: &Value) {
+    let om = &cli["other_metrics"];
+    let events: u64 = om["events_by_type"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        card(b, "new-users"),
+        sum(&cli["new_users_over_time"], "count").to_string()
+    );
+    assert_eq!(card(b, "active-users"), om["active_users"].to_string());
+    assert_eq!(card(b, "events"), events.to_string());
+    assert_eq!(
+        card(b, "screen-views"),
+        om["screen_views"]["total"].to_string()
+    );
+    let newest_full = cli["retention_cohorts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["cohort_age_weeks"].as_i64().unwrap() >= 1);
+    if let Some(c) = newest_full {
+        let text = card(b, "retention");
+        assert!(
+            text.starts_with(&format!("{:.2}%", c["retention_rate"].as_f64().unwrap())),
+            "{text} vs {c}"
+        );
+        assert!(text.contains(c["cohort_week"].as_str().unwrap()));
+    }
+}
+
+fn open_section(b: &Browser, id: &str) {
+    b.click(&format!("#tab-{id}"));
+    b.wait(
+        id,
+        &format!("return !!document.querySelector('#section [data-table=\"{id}\"], #section #export, #section .charts')"),
+        10,
+    );
+}
+
+/// Row count of a table view, from its status line.
+fn table_rows(b: &Browser, view: &str) -> u64 {
+    let text = b.wait(
+        "a table's status",
+        &format!(
+            "const s = document.querySelector('#table-{view} .status'); return s && !s.textContent.startsWith('loading') ? s.textContent : ''"
+        ),
+        20,
+    );
+    text.as_str()
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+#[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
+fn demo_data_figures_period_change_and_zip_match_the_cli() {
+    let bundle = demo_dir("demo-small", 300);
+    let b = Browser::start(tmp("downloads-demo"));
+    b.goto(&format!("{}/?demo=small&tz=UTC", page()));
+    wait_report(&b, 120);
+    let (start, end) = period(&b);
+    assert_eq!(
+        end, "2025-06-30",
+        "the default period ends on the data's last day"
+    );
+    let cli = cli_report(&bundle, &start, &end);
+    check_cards(&b, &cli);
+    // The load summary lists the tables and every warning with a count.
+    let users = b.text("#load-summary tr[data-table='auth_user.csv'] td.num");
+    assert_eq!(users, "300");
+    let warnings = b.js("return document.querySelectorAll('#warnings li[data-count]').length");
+    assert!(
+        warnings.as_u64().unwrap() >= 1,
+        "the demo's designed anomalies are shown"
+    );
+    // Every chart has an image with a text alternative.
+    let alts = b.js("return [...document.querySelectorAll('figure.chart img')].map(i => i.alt)");
+    assert_eq!(alts.as_array().unwrap().len(), 6);
+    assert!(alts
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a.as_str().unwrap().len() > 10));
+
+    open_section(&b, "user_activity_timeline");
+    let before = table_rows(&b, "user_activity_timeline");
+    assert_eq!(
+        before as usize,
+        cli["user_activity_timeline"].as_array().unwrap().len()
+    );
+
+    // A 7-day preset recomputes from the loaded rows and the table changes.
+    b.click("#preset-7");
+    b.wait(
+        "the 7-day report",
+        "return document.getElementById('report-title').textContent.includes('2025-06-23')",
+        30,
+    );
+    let (start7, end7) = period(&b);
+    assert_eq!(
+        (start7.as_str(), end7.as_str()),
+        ("2025-06-23", "2025-06-30")
+    );
+    let cli7 = cli_report(&bundle, &start7, &end7);
+    b.wait(
+        "the timeline to change",
+        &format!(
+            "const s = document.querySelector('#table-user_activity_timeline .status'); return s && s.textContent.startsWith('{} ')",
+            cli7["user_activity_timeline"].as_array().unwrap().len()
+        ),
+        20,
+    );
+    assert_ne!(
+        before as usize,
+        cli7["user_activity_timeline"].as_array().unwrap().len()
+    );
+    check_cards(&b, &cli7);
+
+    // Sorting by a column and paging work on the worker's rows.
+    b.click("#table-user_activity_timeline th:nth-child(4) button.sort");
+    b.click("#table-user_activity_timeline th:nth-child(4) button.sort");
+    b.wait(
+        "descending sort",
+        "return document.querySelector('#table-user_activity_timeline th:nth-child(4)').getAttribute('aria-sort') === 'descending'",
+        10,
+    );
+
+    // The zip downloads byte-identical to the CLI's, JSON and CSV.
+    open_section(&b, "export");
+    b.click("#download-zip");
+    let name = format!("engagement_{start7}_to_{end7}.zip");
+    let zip = b.downloaded(&name);
+    assert_eq!(
+        zip,
+        cli_zip(&bundle, &start7, &end7, "json"),
+        "zip differs from the CLI's"
+    );
+    std::fs::remove_file(b.downloads.join(&name)).unwrap();
+    b.js("const s = document.getElementById('format'); s.value = 'csv'; s.dispatchEvent(new Event('change'));");
+    b.click("#download-zip");
+    let zip = b.downloaded(&name);
+    assert_eq!(
+        zip,
+        cli_zip(&bundle, &start7, &end7, "csv"),
+        "CSV zip differs from the CLI's"
+    );
+
+    // The address holds the state: reopening it gives the same report.
+    let url = b.js("return location.href");
+    let url = url.as_str().unwrap();
+    assert!(
+        url.contains("start=2025-06-23") && url.contains("demo=small"),
+        "{url}"
+    );
+    b.goto(url);
+    wait_report(&b, 120);
+    assert_eq!(period(&b), (start7, end7));
+    b.click("#tab-overview");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    b.screenshot(&root().join("target/web-e2e-report.png"));
+}
+
+#[test]
+#[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
+fn a_bundle_on_disk_loads_through_the_file_input() {
+    let bundle = demo_dir("files", 150);
+    let b = Browser::start(tmp("downloads-files"));
+    b.goto(&format!("{}/?tz=UTC", page()));
+    b.wait(
+        "the page",
+        "return !!document.getElementById('file-input')",
+        30,
+    );
+    b.set_files("#file-input", &csv_files(&bundle));
+    wait_report(&b, 120);
+    let (start, end) = period(&b);
+    check_cards(&b, &cli_report(&bundle, &start, &end));
+    assert_eq!(
+        b.text("#load-summary tr[data-table='auth_user.csv'] td.num"),
+        "150"
+    );
+    // A user's row opens that user's timeline and fasts.
+    open_section(&b, "user_activity");
+    b.wait(
+        "user rows",
+        "return !!document.querySelector('#table-user_activity tr.clickable')",
+        20,
+    );
+    b.click("#table-user_activity tr.clickable");
+    b.wait(
+        "the user panel",
+        "const t = document.querySelector('#table-user-fasts .status'); return t && !t.textContent.startsWith('loading')",
+        20,
+    );
+}
+
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn zip_dir(dir: &Path) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for f in csv_files(dir) {
+        let name = format!("export/{}", f.file_name().unwrap().to_str().unwrap());
+        w.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(&std::fs::read(&f).unwrap()).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+#[test]
+#[ignore = "needs the built page, Chromium and moto_server: run scripts/web-test.sh"]
+fn upload_to_a_presigned_put_and_load_from_a_presigned_get() {
+    let s3 = S3::start();
+    let bundle = demo_dir("s3", 300);
+    // A bundle zip in the bucket, fetched by the page through a shared link.
+    let put = s3.presign("put", "exports/bundle.zip");
+    assert_eq!(http_put(&put, &zip_dir(&bundle), "application/zip"), 200);
+    let get = s3.presign("get", "exports/bundle.zip");
+    let b = Browser::start(tmp("downloads-s3"));
+    b.goto(&format!(
+        "{}/?bundle={}&start=2025-06-01&end=2025-06-30&tz=UTC&section=export",
+        page(),
+        percent_encode(&get)
+    ));
+    wait_report(&b, 120);
+    assert_eq!(period(&b), ("2025-06-01".into(), "2025-06-30".into()));
+    check_cards(&b, &cli_report(&bundle, "2025-06-01", "2025-06-30"));
+    let shown = b.text("#load-summary p");
+    assert!(!shown.contains("X-Amz-Signature"), "{shown}");
+
+    // Upload the report's zip, read it back, compare with the CLI's.
+    let put = s3.presign("put", "reports/report.zip");
+    b.type_into("#upload-url", &put);
+    b.click("#upload");
+    let status = b.wait(
+        "the upload",
+        "const s = document.getElementById('upload-status').textContent; return s.startsWith('uploaded') || s.includes('failed') ? s : ''",
+        60,
+    );
+    let status = status.as_str().unwrap();
+    assert!(status.starts_with("uploaded"), "{status}");
+    assert!(!status.contains("X-Amz-Signature"), "{status}");
+    let (code, body) = http_get(&s3.presign("get", "reports/report.zip"));
+    assert_eq!(code, 200);
+    assert_eq!(body, cli_zip(&bundle, "2025-06-01", "2025-06-30", "json"));
+
+    // Refused uploads explain themselves without the signature: a bucket
+    // that does not exist (HTTP error), and a server that is not there
+    // (network / CORS).
+    let sig = put.split("X-Amz-Signature=").nth(1).unwrap().to_string();
+    let no_bucket = put.replace("/reports/", "/no-such-bucket/");
+    let closed = format!(
+        "http://127.0.0.1:{}/reports/x.zip?X-Amz-Signature={sig}",
+        free_port()
+    );
+    for (bad, expect) in [
+        (no_bucket, "failed"),
+        (closed, "before the server answered"),
+    ] {
+        b.type_into("#upload-url", &bad);
+        b.click("#upload");
+        let status = b.wait(
+            "the refused upload",
+            &format!("const s = document.getElementById('upload-status').textContent; return s.includes('{expect}') ? s : ''"),
+            60,
+        );
+        let status = status.as_str().unwrap();
+        assert!(
+            !status.contains(&sig) && !status.contains("X-Amz-"),
+            "{status}"
+        );
+        b.js("document.getElementById('upload-url').value = ''; document.getElementById('upload-url').dispatchEvent(new Event('input'))");
+        let dom = b
+            .js("return document.body.innerHTML")
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(!dom.contains(&sig), "the signature stays out of the DOM");
+    }
+
+    // A URL typed in the field loads too.
+    b.type_into("#url-input", &get);
+    b.click("#url-load");
+    wait_report(&b, 120);
+}
+
+const HOSTILE: &[(&str, &str)] = &[
+    ("auth_user.csv", "id,username,email,date_joined\n1,\"<script>window.__pwned=1</script>\",a@x,2025-06-10 10:00:00+00\n"),
+    ("hub_church.csv", "id,name\n1,\"<img src=x onerror=\"\"window.__pwned=2\"\">\"\n"),
+    ("hub_fast.csv", "id,name,church_id,year\n1,\"<b onmouseover=window.__pwned=6>Fast</b>\",1,2025\n"),
+    ("hub_profile.csv", "id,user_id\n1,1\n"),
+    ("hub_profile_fasts.csv", "profile_id,fast_id\n1,1\n"),
+    ("events_eventtype.csv", "id,code\n1,screen_view\n2,user_joined_fast\n"),
+    ("django_content_type.csv", "id,app_label,model\n1,hub,fast\n"),
+    ("events_event.csv", "id,event_type_id,user_id,content_type_id,object_id,data,timestamp\n1,1,1,,,\"{\"\"screen\"\":\"\"<img src=x onerror=window.__pwned=3>\"\"}\",2025-06-11 10:00:00+00\n2,2,1,1,1,{},2025-06-11 11:00:00+00\n"),
+    ("events_useractivityfeed.csv", "id,user_id,activity_type,content_type_id,object_id,title,description,created_at\n1,1,<svg onload=window.__pwned=4>,1,1,\"<script>window.__pwned=5</script>\",d,2025-06-12 10:00:00+00\n"),
+];
+
+#[test]
+#[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
+fn malformed_files_show_their_error_and_hostile_text_runs_nothing() {
+    let b = Browser::start(tmp("downloads-hostile"));
+    b.goto(&format!("{}/?tz=UTC", page()));
+    b.wait(
+        "the page",
+        "return !!document.getElementById('file-input')",
+        30,
+    );
+
+    // A table without a needed column: a clear error, and the page works on.
+    let bad = tmp("malformed");
+    let file = bad.join("events_event.csv");
+    std::fs::write(&file, "id,event_type_id,user_id\n1,1,1\n").unwrap();
+    b.set_files("#file-input", &[file]);
+    let err = b.wait(
+        "the error",
+        "const e = document.getElementById('error-text'); return e ? e.textContent : ''",
+        30,
+    );
+    assert!(err.as_str().unwrap().contains("events_event.csv"), "{err}");
+    // Bytes that are not a zip under a .zip name.
+    let file = bad.join("broken.zip");
+    std::fs::write(&file, b"PK\x03\x04 truncated").unwrap();
+    b.set_files("#file-input", &[file]);
+    b.wait(
+        "the zip error",
+        "const e = document.getElementById('error-text'); return e && e.textContent.includes('broken.zip')",
+        30,
+    );
+
+    // Hostile names render as text.
+    let dir = tmp("hostile");
+    let files: Vec<PathBuf> = HOSTILE
+        .iter()
+        .map(|(name, body)| {
+            let p = dir.join(name);
+            std::fs::write(&p, body).unwrap();
+            p
+        })
+        .collect();
+    b.set_files("#file-input", &files);
+    wait_report(&b, 60);
+    for section in [
+        "overview",
+        "fasts",
+        "user_activity",
+        "user_activity_timeline",
+        "user_fast_participation",
+        "other_metrics",
+    ] {
+        b.click(&format!("#tab-{section}"));
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+    b.click("#tab-user_activity");
+    b.wait(
+        "the hostile username as text",
+        "return [...document.querySelectorAll('#table-user_activity td')].some(td => td.textContent === '<script>window.__pwned=1</script>')",
+        20,
+    );
+    let pwned = b.js("return [window.__pwned, document.querySelectorAll('main script, main img:not(figure img), main svg, main b').length]");
+    assert_eq!(
+        pwned,
+        serde_json::json!([null, 0]),
+        "hostile text ran or became markup"
+    );
+
+    // After all that, the demo still loads.
+    b.click("#demo-small");
+    wait_report(&b, 120);
+}
+
+#[test]
+#[ignore = "slow: the large demo bundle; run scripts/web-test.sh"]
+fn large_demo_time_to_first_chart() {
+    let b = Browser::start(tmp("downloads-large"));
+    b.goto(&format!("{}/?tz=UTC", page()));
+    b.wait(
+        "the page",
+        "return !!document.getElementById('demo-large')",
+        30,
+    );
+    let t0 = Instant::now();
+    b.click("#demo-large");
+    b.wait(
+        "the first chart",
+        "return !!document.querySelector('#chart-new-users img')",
+        600,
+    );
+    let ms = t0.elapsed().as_millis();
+    let rows = b.text("#load-summary tr[data-table='events_event.csv'] td.num");
+    println!("large demo ({rows} events): click to first chart {ms} ms");
+    open_section(&b, "user_activity_timeline");
+    let t1 = Instant::now();
+    b.click("#table-user_activity_timeline th:nth-child(2) button.sort");
+    b.wait(
+        "sorted",
+        "return document.querySelector('#table-user_activity_timeline th:nth-child(2)').getAttribute('aria-sort') === 'ascending'",
+        60,
+    );
+    println!(
+        "large demo: sort of the timeline {} ms",
+        t1.elapsed().as_millis()
+    );
+}

@@ -85,18 +85,41 @@ pub enum SplitError {
         /// The limit in bytes.
         limit: usize,
     },
+    /// One record (a row: its fields and their count) is longer than
+    /// [`record_limit`] of the field limit; many short fields without a
+    /// line end (a file that is not CSV) would otherwise fill memory.
+    RecordTooLong {
+        /// Line where the record starts.
+        line: u64,
+        /// The limit in bytes.
+        limit: usize,
+    },
 }
+
+/// Bytes one record may take, fields and per-field bookkeeping together:
+/// four times the field limit (at least 64 KiB).
+pub fn record_limit(max_field: usize) -> usize {
+    max_field.saturating_mul(4).max(64 << 10)
+}
+
+/// What each field costs on top of its bytes, counted against the record
+/// limit so a line of commas cannot grow without bound.
+const FIELD_OVERHEAD: usize = 16;
 
 impl std::fmt::Display for SplitError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             SplitError::UnterminatedQuote { line } => write!(
                 f,
-                "line {line}: a quoted field starts here and never ends; the file looks truncated"
+                "line {line}: a quoted field starts here and never ends (expected a closing `\"` before the end of the file); the file looks truncated"
             ),
             SplitError::FieldTooLong { line, limit } => write!(
                 f,
                 "line {line}: a field is longer than {limit} bytes (the limit; raise it with --max-field-bytes); often a quote that is never closed"
+            ),
+            SplitError::RecordTooLong { line, limit } => write!(
+                f,
+                "line {line}: a row is longer than {limit} bytes (the row limit: 4 times --max-field-bytes, at least 64 KiB) without a line end; expected CSV rows separated by newlines"
             ),
         }
     }
@@ -126,6 +149,7 @@ pub struct Splitter {
     quoted: bool,
     line: u64,
     max_field: usize,
+    max_record: usize,
     has_data: bool,
 }
 
@@ -142,6 +166,7 @@ impl Splitter {
             quoted: false,
             line: 1,
             max_field,
+            max_record: record_limit(max_field),
             has_data: false,
         }
     }
@@ -257,6 +282,14 @@ impl Splitter {
                 limit: self.max_field,
             });
         }
+        if self.record.bytes.len() + bytes.len() + self.record.ends.len() * FIELD_OVERHEAD
+            > self.max_record
+        {
+            return Err(SplitError::RecordTooLong {
+                line: self.record.line,
+                limit: self.max_record,
+            });
+        }
         self.record.bytes.extend_from_slice(bytes);
         Ok(())
     }
@@ -352,6 +385,25 @@ mod tests {
         assert!(s.push(b"abcd,ef\n", &mut cb).is_ok());
         let err = s.push(b"abcde\n", &mut cb).unwrap_err();
         assert_eq!(err, SplitError::FieldTooLong { line: 2, limit: 4 });
+    }
+
+    #[test]
+    fn record_limit_stops_endless_rows_of_short_fields() {
+        let mut s = Splitter::new(4);
+        let mut cb = |_: &Record| -> Result<(), SplitError> { Ok(()) };
+        let limit = record_limit(4);
+        let commas = vec![b','; limit];
+        let err = s.push(&commas, &mut cb).unwrap_err();
+        assert_eq!(err, SplitError::RecordTooLong { line: 1, limit });
+        // Quoted empty fields count too.
+        let mut s = Splitter::new(4);
+        let quoted = b"\"\",".repeat(limit);
+        let err = s.push(&quoted, &mut cb).unwrap_err();
+        assert_eq!(err, SplitError::RecordTooLong { line: 1, limit });
+        // Rows below the limit, one after another, are fine.
+        let mut s = Splitter::new(4);
+        let rows = b"a,b,c\n".repeat(limit);
+        assert!(s.push(&rows, &mut cb).is_ok());
     }
 
     #[test]

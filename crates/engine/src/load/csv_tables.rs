@@ -82,8 +82,9 @@ type Fields<'r> = [Option<Field<'r>>; MAX_COLUMNS];
 enum RowError {
     /// Left out and counted.
     Issue(RowIssue),
-    /// Text that is not UTF-8: the whole file is refused.
-    NotUtf8,
+    /// Text that is not UTF-8: the whole file is refused. Holds what was
+    /// found (see [`describe_not_utf8`]).
+    NotUtf8(String),
 }
 
 impl From<RowIssue> for RowError {
@@ -160,15 +161,20 @@ impl CsvTableParser {
                 "left out",
                 Some((
                     Location::Line(line),
-                    format!("found {} fields", record.len()),
+                    format!(
+                        "found {} fields, expected at least {}",
+                        record.len(),
+                        columns.iter().flatten().max().map_or(0, |i| i + 1)
+                    ),
                 )),
             );
             return Ok(());
         }
         self.rows += 1;
         if let Err(error) = self.row(&fields) {
-            let RowError::Issue(issue) = error else {
-                return Err(Failure::NotUtf8 { line });
+            let issue = match error {
+                RowError::Issue(issue) => issue,
+                RowError::NotUtf8(found) => return Err(Failure::NotUtf8 { line, found }),
             };
             self.warnings.add(
                 &self.file,
@@ -189,9 +195,10 @@ impl CsvTableParser {
             } else {
                 bytes
             };
-            let Ok(name) = std::str::from_utf8(bytes) else {
-                return Err(Failure::NotUtf8 { line: 1 });
-            };
+            let name = std::str::from_utf8(bytes).map_err(|e| Failure::NotUtf8 {
+                line: 1,
+                found: describe_not_utf8(bytes, &e),
+            })?;
             names.push(name.trim().to_ascii_lowercase());
         }
         let needed = needed_columns(self.table);
@@ -292,7 +299,7 @@ fn text<'a>(f: &'a Fields<'_>, i: usize) -> Result<Option<&'a str>, RowError> {
     match f[i].as_ref() {
         Some(field) if !field.is_null() => std::str::from_utf8(field.bytes)
             .map(Some)
-            .map_err(|_| RowError::NotUtf8),
+            .map_err(|e| RowError::NotUtf8(describe_not_utf8(field.bytes, &e))),
         _ => Ok(None),
     }
 }
@@ -364,11 +371,24 @@ pub(crate) fn parse_i64(bytes: &[u8]) -> Option<i64> {
     Some(if neg { -v } else { v })
 }
 
+/// The first byte that is not UTF-8 and the text just before it, e.g.
+/// `byte 0xE9 after "Jos"`.
+fn describe_not_utf8(bytes: &[u8], e: &std::str::Utf8Error) -> String {
+    let before = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+    let start = before.char_indices().rev().nth(29).map_or(0, |(i, _)| i);
+    match bytes.get(e.valid_up_to()) {
+        Some(b) if before.is_empty() => format!("byte 0x{b:02X}"),
+        Some(b) => format!("byte 0x{b:02X} after {:?}", &before[start..]),
+        None => "a cut UTF-8 sequence".to_string(),
+    }
+}
+
 /// Why a CSV file cannot be read at all.
 enum Failure {
     Split(SplitError),
     NotUtf8 {
         line: u64,
+        found: String,
     },
     MissingColumn {
         column: &'static str,
@@ -396,10 +416,10 @@ impl Failure {
                 let message = text.split_once(": ").map(|(_, m)| m).unwrap_or(&text);
                 LoadError::new(file, Some(Location::Line(line)), message)
             }
-            Failure::NotUtf8 { line } => LoadError::new(
+            Failure::NotUtf8 { line, found } => LoadError::new(
                 file,
                 Some(Location::Line(line)),
-                "the text is not UTF-8 (it may be a Latin-1 or Windows-1252 export); export again as UTF-8",
+                format!("the text is not UTF-8 (found {found}); expected UTF-8 text: the file may be a Latin-1 or Windows-1252 export, or not a CSV export at all; export again as UTF-8 CSV"),
             ),
             Failure::MissingColumn {
                 column,

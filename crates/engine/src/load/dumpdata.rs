@@ -265,8 +265,8 @@ impl DumpParser {
                     &self.file,
                     None,
                     format!(
-                        "the file does not start like JSON (found {:?}); expected a `manage.py dumpdata` array",
-                        char::from(b)
+                        "the file does not start like JSON (found {}); expected a `manage.py dumpdata` array `[{{\"model\": ..., \"fields\": ...}}, ...]`",
+                        show_byte(b)
                     ),
                 ))
             }
@@ -283,13 +283,16 @@ impl DumpParser {
                 return Err(LoadError::new(
                     &self.file,
                     None,
-                    "data after the end of the JSON array; expected one array per file",
+                    format!(
+                        "found {} after the end of the JSON array; expected one array per file",
+                        show_byte(b)
+                    ),
                 ))
             }
             (_, other) => {
                 return Err(self.error(format!(
-                    "found {:?} where a dumped object `{{\"model\": ..., \"fields\": ...}}` was expected",
-                    char::from(other)
+                    "found {} where a dumped object `{{\"model\": ..., \"fields\": ...}}` was expected",
+                    show_byte(other)
                 )))
             }
         }
@@ -359,6 +362,13 @@ impl DumpParser {
     }
 
     fn object(&mut self, bytes: &[u8]) -> Result<(), LoadError> {
+        if let Err(e) = std::str::from_utf8(bytes) {
+            let bad = bytes[e.valid_up_to()];
+            return Err(self.error(format!(
+                "the text is not UTF-8 (found byte 0x{bad:02X} after `{}`); expected UTF-8 JSON as `manage.py dumpdata` writes it: the file may have been re-saved as Latin-1 or Windows-1252",
+                tail_text(&bytes[..e.valid_up_to()])
+            )));
+        }
         let envelope: Envelope<'_> = serde_json::from_slice(bytes).map_err(|e| {
             self.error(format!(
                 "not a dumped object ({}); expected {{\"model\": ..., \"pk\": ..., \"fields\": {{...}}}}",
@@ -380,7 +390,17 @@ impl DumpParser {
         self.raw.note_source(table, &self.file);
         let pk = match reference(envelope.pk) {
             Ok(Reference::Pk(pk)) => Some(pk),
-            _ => None,
+            Ok(Reference::Null) => None,
+            Ok(Reference::Natural(_)) | Err(_) => {
+                let found = envelope.pk.map_or(String::new(), |v| shorten(v.get()));
+                self.warnings.add(
+                    &self.file,
+                    &format!("{model} objects have an unreadable `pk` (a whole number expected)"),
+                    "left out",
+                    Some((Location::Object(self.index), format!("found {found}"))),
+                );
+                return Ok(());
+            }
         };
         if pk.is_none() && table != Table::ContentTypes {
             if table == Table::Users {
@@ -573,14 +593,35 @@ fn object_id(value: Option<&RawValue>) -> i64 {
     }
 }
 
+/// A byte as a user can read it: printable ASCII as itself, else in hex.
+fn show_byte(b: u8) -> String {
+    if b.is_ascii_graphic() {
+        format!("`{}`", char::from(b))
+    } else {
+        format!("byte 0x{b:02X}")
+    }
+}
+
+/// The last few characters of valid text, to show where a bad byte sits.
+fn tail_text(valid: &[u8]) -> String {
+    let text = std::str::from_utf8(valid).unwrap_or_default();
+    let start = text.char_indices().rev().nth(19).map_or(0, |(i, _)| i);
+    text[start..].to_string()
+}
+
 /// serde_json's message without its "at line 1 column N" tail, which means
 /// nothing to a user since objects are parsed one at a time.
 fn serde_message(e: &serde_json::Error) -> String {
     let text = e.to_string();
-    match text.rfind(" at line ") {
-        Some(i) => text[..i].to_string(),
-        None => text,
-    }
+    let text = match text.rfind(" at line ") {
+        Some(i) => &text[..i],
+        None => &text,
+    };
+    // Rust type names mean nothing to a user.
+    text.replace("expected i64", "expected a whole number")
+        .replace("expected u64", "expected a whole number")
+        .replace("expected a borrowed string", "expected text")
+        .replace("expected a string", "expected text")
 }
 
 #[cfg(test)]

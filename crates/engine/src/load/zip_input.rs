@@ -22,45 +22,89 @@ fn add_zip_nested(
         LoadError::new(
             name,
             None,
-            format!("not a readable zip ({e}); the file may be truncated or not a zip: download or zip it again"),
+            format!("not a readable zip ({e}); expected a zip of export files: the file may be truncated or not a zip, download or zip it again"),
         )
     })?;
+    // What the entries this report reads say they expand to: refused up
+    // front when past the limit, before anything is decompressed.
+    let mut declared: u64 = 0;
     for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).map_err(|e| entry_error(name, i, &e))?;
-        if entry.is_dir() {
-            continue;
+        if let Ok(entry) = archive.by_index_data(i) {
+            let reads = entry
+                .name()
+                .is_ok_and(|n| file_kind(&n) != FileKind::Unknown);
+            if reads && !entry.is_dir() {
+                declared = declared.saturating_add(entry.size());
+            }
         }
-        let entry_name = entry
-            .name()
-            .map(|n| n.into_owned())
-            .map_err(|e| entry_error(name, i, &e))?;
+    }
+    let limit = bundle.limits.max_unzipped_bytes;
+    if bundle.unzipped.saturating_add(declared) > limit {
+        return Err(LoadError::new(
+            name,
+            None,
+            format!(
+                "the zip says its export files expand to {declared} bytes, past the limit of {limit} bytes{}; raise it with --max-unzipped-bytes if the data is really that large",
+                if bundle.unzipped > 0 {
+                    format!(" ({} bytes already unzipped)", bundle.unzipped)
+                } else {
+                    String::new()
+                }
+            ),
+        ));
+    }
+    for i in 0..archive.len() {
+        let (entry_name, size) = {
+            let entry = archive
+                .by_index_data(i)
+                .map_err(|e| entry_error(name, i, &e))?;
+            if entry.is_dir() {
+                continue;
+            }
+            let entry_name = entry
+                .name()
+                .map(|n| n.into_owned())
+                .map_err(|e| entry_error(name, i, &e))?;
+            let label = format!("{name}/{entry_name}");
+            if entry.enclosed_name().is_none() || unsafe_path(&entry_name) {
+                bundle.warnings.add(
+                    &label,
+                    "zip entry has an unsafe path (absolute or with `..`)",
+                    "skipped",
+                    None,
+                );
+                continue;
+            }
+            let kind = file_kind(&entry_name);
+            if kind == FileKind::Unknown {
+                bundle.skip(&label);
+                continue;
+            }
+            if entry.encrypted() {
+                return Err(LoadError::new(
+                    &label,
+                    None,
+                    "the zip entry is encrypted (password-protected); expected a zip without a password: zip the exports again without one",
+                ));
+            }
+            (entry_name, entry.size())
+        };
         let label = format!("{name}/{entry_name}");
-        if entry.encrypted() {
-            return Err(LoadError::new(
-                &label,
-                None,
-                "the zip entry is encrypted; zip the exports without a password",
-            ));
-        }
-        if entry.enclosed_name().is_none() {
-            bundle.warnings.add(
-                &label,
-                "zip entry has an unsafe path (absolute or with `..`)",
-                "skipped",
-                None,
-            );
-            continue;
-        }
+        let mut entry = archive
+            .by_index(i)
+            .map_err(|e| entry_error(&label, i, &e))?;
         match file_kind(&entry_name) {
-            FileKind::Unknown => bundle.skip(&label),
+            FileKind::Unknown => {}
             FileKind::Zip if nesting >= MAX_NESTING => {
                 bundle
                     .warnings
                     .add(&label, "zip nested too deeply", "skipped", None)
             }
             FileKind::Zip => {
-                let mut inner = Vec::new();
-                read_limited(bundle, &label, &mut entry, |chunk| {
+                // Held in memory to be opened; never more than it declared,
+                // which the limit above has checked.
+                let mut inner = Vec::with_capacity(usize::try_from(size).unwrap_or(0).min(1 << 26));
+                read_limited(bundle, &label, size, &mut entry, |chunk| {
                     inner.extend_from_slice(chunk);
                     Ok(())
                 })?;
@@ -68,7 +112,7 @@ fn add_zip_nested(
             }
             FileKind::Csv(_) | FileKind::Dump => {
                 let mut file = bundle.open(&label).expect("a known kind opens");
-                read_limited(bundle, &label, &mut entry, |chunk| file.push(chunk))?;
+                read_limited(bundle, &label, size, &mut entry, |chunk| file.push(chunk))?;
                 bundle.close(file)?;
             }
         }
@@ -77,24 +121,38 @@ fn add_zip_nested(
 }
 
 /// Streams an entry in chunks, counting unzipped bytes against the limit
-/// (the real count, not the size the zip claims).
+/// (the real count, not the size the zip claims) and refusing an entry that
+/// expands past the size it `declared` (a zip bomb that lies about sizes).
 fn read_limited(
     bundle: &mut Bundle,
     label: &str,
+    declared: u64,
     entry: &mut impl Read,
     mut sink: impl FnMut(&[u8]) -> Result<(), LoadError>,
 ) -> Result<(), LoadError> {
     let mut buf = vec![0u8; 256 * 1024];
+    let mut read: u64 = 0;
     loop {
         let n = entry.read(&mut buf).map_err(|e| {
-            LoadError::new(
-                label,
-                None,
-                format!("the zip entry cannot be decompressed ({e}); the zip may be truncated or damaged"),
-            )
+            let message = if e.to_string().contains("larger than its declared") {
+                format!("the zip entry expands past the {declared} bytes the zip says it holds (a damaged zip or a zip bomb); expected an undamaged zip: zip the exports again")
+            } else {
+                format!("the zip entry cannot be decompressed ({e}); expected an undamaged zip: it may be truncated, download or zip it again")
+            };
+            LoadError::new(label, None, message)
         })?;
         if n == 0 {
             return Ok(());
+        }
+        read += n as u64;
+        if read > declared {
+            return Err(LoadError::new(
+                label,
+                None,
+                format!(
+                    "the zip entry expands past the {declared} bytes the zip says it holds; expected an undamaged zip: zip the exports again"
+                ),
+            ));
         }
         bundle.unzipped += n as u64;
         if bundle.unzipped > bundle.limits.max_unzipped_bytes {
@@ -111,15 +169,25 @@ fn read_limited(
     }
 }
 
+/// An entry name that would point outside a folder it were extracted to:
+/// absolute (`/x`, `\\x`, `C:x`) or with a `..` component. Nothing is ever
+/// extracted, but such a zip is not an honest export and is not read.
+fn unsafe_path(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    name.starts_with(['/', '\\'])
+        || (bytes.len() > 1 && bytes[1] == b':' && bytes[0].is_ascii_alphabetic())
+        || name.split(['/', '\\']).any(|part| part == "..")
+}
+
 fn entry_error(name: &str, index: usize, e: &zip::result::ZipError) -> LoadError {
     let message = match e {
         zip::result::ZipError::UnsupportedArchive(what)
             if what.contains("ncrypt") || what.contains("assword") =>
         {
-            "an entry is encrypted; zip the exports without a password".to_string()
+            "the zip entry is encrypted (password-protected); expected a zip without a password: zip the exports again without one".to_string()
         }
         other => {
-            format!("entry {index} cannot be read ({other}); the zip may be truncated or damaged")
+            format!("entry {index} cannot be read ({other}); expected an undamaged zip: it may be truncated, download or zip it again")
         }
     };
     LoadError::new(name, None, message)

@@ -1,0 +1,204 @@
+//! Export (each file, the zip, the consolidated JSON) and upload of the zip
+//! to a presigned PUT URL.
+
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::protocol::{explain_http_failure, redact_url, ExportWhat, OutFormat};
+
+use super::browser;
+use super::state::AppState;
+
+/// The seven output files' names for a format.
+pub fn file_names(format: OutFormat) -> Vec<String> {
+    engagement_engine::export::DATA_SETS
+        .iter()
+        .map(|n| {
+            let ext = if *n == "other_metrics" {
+                "json"
+            } else {
+                format.as_str()
+            };
+            format!("{n}.{ext}")
+        })
+        .collect()
+}
+
+/// Buttons for every output and the upload form.
+#[component]
+pub fn ExportPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let status = RwSignal::new(String::new());
+    let save = move |what: ExportWhat| {
+        status.set("preparing…".into());
+        state.export(what, move |r| match r {
+            Ok(f) => match browser::download(&f.name, &f.mime, &f.bytes) {
+                Ok(()) => status.set(format!("saved {} ({} bytes)", f.name, f.bytes.length())),
+                Err(e) => status.set(e),
+            },
+            Err(e) => status.set(e),
+        });
+    };
+    let copy = move || {
+        status.set("preparing…".into());
+        state.export(ExportWhat::Consolidated, move |r| match r {
+            Ok(f) => {
+                let text = String::from_utf8_lossy(&f.bytes.to_vec()).into_owned();
+                leptos::task::spawn_local(async move {
+                    match browser::copy_text(&text).await {
+                        Ok(()) => status.set(format!("copied the JSON ({} bytes)", text.len())),
+                        Err(e) => status.set(e),
+                    }
+                });
+            }
+            Err(e) => status.set(e),
+        });
+    };
+    let zip_name = move || {
+        state
+            .report
+            .with(|r| r.as_ref().map(|r| r.zip_name.clone()).unwrap_or_default())
+    };
+    view! {
+        <section class="export" id="export">
+            <h3>"Download"</h3>
+            <p>
+                <button type="button" id="download-zip" on:click=move |_| save(ExportWhat::Zip)>
+                    "Download " {zip_name}
+                </button>
+                " "
+                <button type="button" id="download-json" on:click=move |_| save(ExportWhat::Consolidated)>
+                    "Download consolidated JSON"
+                </button>
+                " "
+                <button type="button" id="copy-json" on:click=move |_| copy()>"Copy JSON"</button>
+                " "
+                <button type="button" id="copy-link" on:click=move |_| {
+                    let url = browser::page_url();
+                    leptos::task::spawn_local(async move {
+                        match browser::copy_text(&url).await {
+                            Ok(()) => status.set("copied the link to this report".into()),
+                            Err(e) => status.set(e),
+                        }
+                    });
+                }>"Copy link to this report"</button>
+            </p>
+            <ul class="files">
+                {move || {
+                    file_names(state.format.get())
+                        .into_iter()
+                        .map(|name| {
+                            let n = name.clone();
+                            let data = name.clone();
+                            view! {
+                                <li>
+                                    <button type="button" class="download-file" data-file=data
+                                        on:click=move |_| save(ExportWhat::File(n.clone()))>{name}</button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+            <p class="status" id="export-status" aria-live="polite">{move || status.get()}</p>
+            <Upload/>
+        </section>
+    }
+}
+
+/// Upload of the zip to a presigned PUT URL.
+#[component]
+fn Upload() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let url = RwSignal::new(String::new());
+    let status = RwSignal::new(String::new());
+    let progress = RwSignal::new(None::<(f64, f64)>);
+    let upload = move || {
+        let target = url.get_untracked().trim().to_string();
+        if !(target.starts_with("https://") || target.starts_with("http://")) {
+            status.set("paste a presigned PUT URL that starts with https://".into());
+            return;
+        }
+        status.set("preparing the zip…".into());
+        state.export(ExportWhat::Zip, move |r| match r {
+            Ok(f) => put(&target, f.name, f.bytes, status, progress),
+            Err(e) => status.set(e),
+        });
+    };
+    view! {
+        <h3>"Upload the zip to S3"</h3>
+        <form class="upload" on:submit=move |ev: web_sys::SubmitEvent| { ev.prevent_default(); upload(); }>
+            <label for="upload-url">"Presigned PUT URL "</label>
+            <input id="upload-url" type="url" autocomplete="off" placeholder="https://bucket.s3…/key.zip?X-Amz-…"
+                prop:value=move || url.get()
+                on:input=move |ev| url.set(event_target_value(&ev))/>
+            <button type="submit" id="upload">"Upload"</button>
+        </form>
+        <Show when=move || progress.get().is_some()>
+            <progress max=move || progress.get().map(|p| p.1).unwrap_or(1.0)
+                value=move || progress.get().map(|p| p.0).unwrap_or(0.0)></progress>
+        </Show>
+        <p class="status" id="upload-status" role="status">{move || status.get()}</p>
+    }
+}
+
+/// Sends `bytes` with an HTTP PUT (XMLHttpRequest, for upload progress).
+fn put(
+    url: &str,
+    name: String,
+    bytes: js_sys::Uint8Array,
+    status: RwSignal<String>,
+    progress: RwSignal<Option<(f64, f64)>>,
+) {
+    let shown = redact_url(url);
+    let Ok(xhr) = web_sys::XmlHttpRequest::new() else {
+        status.set("this browser cannot upload".into());
+        return;
+    };
+    if xhr.open_with_async("PUT", url, true).is_err() {
+        status.set(format!("{shown} is not a URL this browser can upload to"));
+        return;
+    }
+    let _ = xhr.set_request_header("Content-Type", "application/zip");
+    let total = f64::from(bytes.length());
+    progress.set(Some((0.0, total)));
+    if let Ok(up) = xhr.upload() {
+        let on_progress =
+            Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |ev: web_sys::ProgressEvent| {
+                progress.set(Some((ev.loaded(), total)))
+            });
+        up.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+        on_progress.forget();
+    }
+    let url_owned = url.to_string();
+    let x = xhr.clone();
+    let on_load = Closure::once_into_js(move || {
+        progress.set(None);
+        let code = x.status().unwrap_or(0);
+        if (200..300).contains(&code) {
+            status.set(format!(
+                "uploaded {name} ({total} bytes) to {}",
+                redact_url(&url_owned)
+            ));
+        } else {
+            let body = x.response_text().ok().flatten().unwrap_or_default();
+            let (msg, _) = explain_http_failure(code, &body, &url_owned, "Upload to");
+            status.set(msg);
+        }
+    });
+    xhr.set_onload(Some(on_load.unchecked_ref()));
+    let shown2 = shown.clone();
+    let on_error = Closure::once_into_js(move || {
+        progress.set(None);
+        status.set(format!(
+            "Upload to {shown2} failed before the server answered: the network is down, or the bucket's CORS rule does not allow PUT from {} (see the README's CORS rule)",
+            browser::origin()
+        ));
+    });
+    xhr.set_onerror(Some(on_error.unchecked_ref()));
+    status.set(format!("uploading {} bytes to {shown}…", bytes.length()));
+    if xhr.send_with_opt_buffer_source(Some(&bytes)).is_err() {
+        status.set(format!("could not start the upload to {shown}"));
+    }
+}

@@ -1,0 +1,220 @@
+//! Loading: drop zone, file and folder pickers, URL field, demo buttons,
+//! the progress bar, and what loading found.
+
+use js_sys::Array;
+use leptos::html;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::protocol::{DemoSize, Source};
+
+use super::state::AppState;
+
+fn files_array(list: Option<web_sys::FileList>) -> Array {
+    let out = Array::new();
+    if let Some(list) = list {
+        for i in 0..list.length() {
+            if let Some(f) = list.get(i) {
+                out.push(&f);
+            }
+        }
+    }
+    out
+}
+
+/// The ways to give a bundle.
+#[component]
+pub fn LoadPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let (dragging, set_dragging) = signal(false);
+    let url = RwSignal::new(String::new());
+    let folder_input = NodeRef::<html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = folder_input.get() {
+            input.set_webkitdirectory(true);
+        }
+    });
+    let load_files = move |list: Option<web_sys::FileList>| {
+        let files = files_array(list);
+        if files.length() > 0 {
+            state.load(Source::Files, files);
+        }
+    };
+    let on_pick = move |ev: web_sys::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        load_files(input.files());
+        input.set_value("");
+    };
+    let on_drop = move |ev: web_sys::DragEvent| {
+        ev.prevent_default();
+        set_dragging.set(false);
+        load_files(ev.data_transfer().and_then(|d| d.files()));
+    };
+    let load_url = move || {
+        let u = url.get_untracked().trim().to_string();
+        if !u.is_empty() {
+            state.load(Source::Url(u), Array::new());
+        }
+    };
+    view! {
+        <section class="load" aria-labelledby="load-title">
+            <h2 id="load-title">"1. Load the exports"</h2>
+            <div
+                id="drop-zone"
+                class="drop"
+                class:dragging=move || dragging.get()
+                on:dragover=move |ev: web_sys::DragEvent| {
+                    ev.prevent_default();
+                    set_dragging.set(true);
+                }
+                on:dragleave=move |_| set_dragging.set(false)
+                on:drop=on_drop
+            >
+                <p>"Drop CSV tables, dumpdata JSON or zips here, or choose them:"</p>
+                <label>
+                    "Files "
+                    <input id="file-input" type="file" multiple=true
+                        accept=".csv,.json,.zip" on:change=on_pick/>
+                </label>
+                <label>
+                    "A folder "
+                    <input id="folder-input" type="file" node_ref=folder_input on:change=on_pick/>
+                </label>
+            </div>
+            <form class="url" on:submit=move |ev: web_sys::SubmitEvent| {
+                ev.prevent_default();
+                load_url();
+            }>
+                <label for="url-input">"Or fetch an http(s) URL (a presigned GET of a zip or dump): "</label>
+                <input id="url-input" type="url" placeholder="https://…"
+                    prop:value=move || url.get()
+                    on:input=move |ev| url.set(event_target_value(&ev))/>
+                <button id="url-load" type="submit">"Load"</button>
+            </form>
+            <div class="demo">
+                "Or try demo data: "
+                {DemoSize::ALL
+                    .into_iter()
+                    .map(|size| {
+                        view! {
+                            <button type="button" id=format!("demo-{}", size.as_str())
+                                on:click=move |_| state.load(Source::Demo(size), Array::new())>
+                                {format!("{} ({} users)", size.as_str(), size.users())}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        </section>
+    }
+}
+
+fn human_bytes(n: u64) -> String {
+    let n = n as f64;
+    if n >= 1e9 {
+        format!("{:.1} GB", n / 1e9)
+    } else if n >= 1e6 {
+        format!("{:.1} MB", n / 1e6)
+    } else if n >= 1e3 {
+        format!("{:.0} kB", n / 1e3)
+    } else {
+        format!("{n:.0} B")
+    }
+}
+
+/// Progress of a running load, with Cancel.
+#[component]
+pub fn ProgressPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <Show when=move || state.busy.get()>
+            <section class="progress" aria-live="polite" id="progress">
+                {move || {
+                    let p = state.progress.get().unwrap_or_default();
+                    let (value, max) = match p.bytes_total {
+                        Some(t) if t > 0 => (p.bytes_done.min(t) as f64, t as f64),
+                        _ => (0.0, 0.0),
+                    };
+                    let bytes = match p.bytes_total {
+                        Some(t) => format!("{} of {}", human_bytes(p.bytes_done), human_bytes(t)),
+                        None => human_bytes(p.bytes_done),
+                    };
+                    view! {
+                        <p>
+                            <strong>{p.phase.clone()}</strong>
+                            " " {p.file.clone()} " — " {bytes}
+                        </p>
+                        {if max > 0.0 {
+                            view! { <progress max=max value=value></progress> }.into_any()
+                        } else {
+                            view! { <progress></progress> }.into_any()
+                        }}
+                        <ul class="rows">
+                            {p.rows
+                                .into_iter()
+                                .map(|(t, n)| view! { <li>{t} ": " {n} " rows"</li> })
+                                .collect_view()}
+                        </ul>
+                    }
+                }}
+                <button id="cancel" type="button" on:click=move |_| state.cancel()>"Cancel"</button>
+            </section>
+        </Show>
+    }
+}
+
+/// What the last load found: tables, date extent, warnings.
+#[component]
+pub fn LoadSummaryView() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        state.loaded.get().map(|s| {
+            let extent = s
+                .extent
+                .clone()
+                .map(|(a, b)| format!("Data from {a} to {b}."))
+                .unwrap_or_else(|| "The bundle holds no dated rows.".into());
+            let nwarn = s.warnings.len();
+            view! {
+                <section class="summary" id="load-summary" aria-labelledby="found-title">
+                    <h2 id="found-title">"What the bundle holds"</h2>
+                    <p>
+                        "Loaded " {s.source.clone()} " in "
+                        {format!("{:.0}", s.millis)} " ms. " {extent}
+                    </p>
+                    <table class="counts">
+                        <thead><tr><th scope="col">"table"</th><th scope="col">"file"</th><th scope="col">"rows"</th></tr></thead>
+                        <tbody>
+                            {s.tables
+                                .iter()
+                                .map(|(label, file, n)| {
+                                    view! {
+                                        <tr data-table=file.clone()>
+                                            <td>{label.clone()}</td>
+                                            <td>{file.clone()}</td>
+                                            <td class="num">{*n}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                    <h3>{format!("Warnings ({nwarn})")}</h3>
+                    <ul class="warnings" id="warnings">
+                        {s.warnings
+                            .iter()
+                            .map(|(n, text)| view! { <li data-count=*n>{text.clone()}</li> })
+                            .collect_view()}
+                    </ul>
+                </section>
+            }
+        })
+    }
+}
+
+/// The input element behind an event.
+fn event_target<T: JsCast>(ev: &web_sys::Event) -> T {
+    ev.target()
+        .expect("an event has a target")
+        .unchecked_into::<T>()
+}

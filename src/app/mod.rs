@@ -1,0 +1,109 @@
+//! The page: a Leptos client-side app over the worker.
+//!
+//! Text from the data is only ever put into the page as text nodes or
+//! attribute values (Leptos escapes both); charts are SVG images.
+
+pub mod browser;
+pub mod export;
+pub mod load;
+pub mod period;
+pub mod report;
+pub mod state;
+pub mod table;
+
+use leptos::prelude::*;
+
+use crate::protocol::{DemoSize, Source};
+use state::AppState;
+
+/// Shows a panic's message in the page instead of leaving it blank.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("fatal"))
+        {
+            el.set_text_content(Some(&format!(
+                "The page hit an internal error and must be reloaded: {info}"
+            )));
+            let _ = el.remove_attribute("hidden");
+        }
+    }));
+}
+
+/// Starts the page: mounts [`App`] on `<body>`.
+pub fn start() {
+    install_panic_hook();
+    leptos::mount::mount_to_body(App);
+}
+
+/// The whole page.
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::new();
+    provide_context(state);
+    // Opening a shared link (or `?demo=small`) loads without further clicks.
+    if let Some(url) = browser::query_param("bundle") {
+        state.load(Source::Url(url), js_sys::Array::new());
+    } else if let Some(size) = browser::query_param("demo").and_then(|d| DemoSize::parse(&d)) {
+        state.load(Source::Demo(size), js_sys::Array::new());
+    }
+    // The address always holds what is needed to reopen this report.
+    Effect::new(move |_| {
+        let mut pairs = Vec::new();
+        if let Some(url) = state.bundle_url.get() {
+            pairs.push(("bundle", url));
+        } else if let Some(d) = state.demo.get() {
+            pairs.push(("demo", d.as_str().to_string()));
+        }
+        if state.report.with(|r| r.is_some()) {
+            pairs.push(("start", state.start.get()));
+            pairs.push(("end", state.end.get()));
+        }
+        pairs.push(("tz", state.tz.get()));
+        if state.format.get() == crate::protocol::OutFormat::Csv {
+            pairs.push(("format", "csv".into()));
+        }
+        pairs.push(("section", state.section.get()));
+        browser::set_query(&pairs);
+    });
+    view! {
+        <header class="top">
+            <h1>"Engagement Report Builder"</h1>
+            <p class="tagline">
+                "Drop your data exports: the report is computed in this browser, nothing is sent anywhere."
+            </p>
+        </header>
+        <main>
+            <load::LoadPanel/>
+            <load::ProgressPanel/>
+            <ErrorBanner/>
+            <load::LoadSummaryView/>
+            <period::PeriodControls/>
+            <report::ReportView/>
+        </main>
+        <footer>"engine " {engagement_engine::VERSION}</footer>
+    }
+}
+
+/// The last error, as an alert that keeps the page usable.
+#[component]
+fn ErrorBanner() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <Show when=move || state.error.with(|e| e.is_some())>
+            <div class="error" role="alert" id="error">
+                <strong>"Problem: "</strong>
+                <span id="error-text">{move || state.error.get().unwrap_or_default()}</span>
+                <Show when=move || state.expired_link.get()>
+                    <p>"Paste a fresh presigned URL in the URL field above and press Load."</p>
+                </Show>
+                <button type="button" on:click=move |_| state.error.set(None)>"Dismiss"</button>
+            </div>
+        </Show>
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,77 @@
+//! The period, time zone and output format.
+
+use leptos::prelude::*;
+
+use crate::core::{date_text, day_number};
+use crate::protocol::OutFormat;
+
+use super::browser;
+use super::state::AppState;
+
+/// The dates of a "last N days" preset ending at `end`: `end − N` to `end`,
+/// like the report's default (`start` = `end` − 30 days).
+pub fn preset(end: &str, days: i64) -> Option<(String, String)> {
+    let e = day_number(end)?;
+    Some((date_text(e - days), end.to_string()))
+}
+
+/// Start, end, presets, time zone and format.
+#[component]
+pub fn PeriodControls() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let zones = browser::time_zones();
+    let apply = move || state.recompute();
+    let set_preset = move |days: Option<i64>| {
+        let Some(loaded) = state.loaded.get_untracked() else {
+            return;
+        };
+        let range = match days {
+            Some(n) => preset(&loaded.default_end, n),
+            None => loaded.extent.clone(),
+        };
+        if let Some((s, e)) = range {
+            state.start.set(s);
+            state.end.set(e);
+            apply();
+        }
+    };
+    view! {
+        <Show when=move || state.loaded.with(|l| l.is_some())>
+            <section class="period" aria-labelledby="period-title">
+                <h2 id="period-title">"2. Choose the period"</h2>
+                <div class="row">
+                    <label>"Start "
+                        <input id="start" type="date" prop:value=move || state.start.get()
+                            on:change=move |ev| { state.start.set(event_target_value(&ev)); apply(); }/>
+                    </label>
+                    <label>"End "
+                        <input id="end" type="date" prop:value=move || state.end.get()
+                            on:change=move |ev| { state.end.set(event_target_value(&ev)); apply(); }/>
+                    </label>
+                    <label>"Time zone "
+                        <input id="tz" list="tz-list" prop:value=move || state.tz.get()
+                            on:change=move |ev| { state.tz.set(event_target_value(&ev)); apply(); }/>
+                    </label>
+                    <datalist id="tz-list">
+                        {zones.iter().map(|z| view! { <option value=z.clone()></option> }).collect_view()}
+                    </datalist>
+                    <label>"Format "
+                        <select id="format" on:change=move |ev| {
+                            state.format.set(if event_target_value(&ev) == "csv" { OutFormat::Csv } else { OutFormat::Json });
+                        }>
+                            <option value="json" selected=move || state.format.get() == OutFormat::Json>"JSON"</option>
+                            <option value="csv" selected=move || state.format.get() == OutFormat::Csv>"CSV"</option>
+                        </select>
+                    </label>
+                </div>
+                <div class="row presets" role="group" aria-label="Presets">
+                    <button type="button" id="preset-7" on:click=move |_| set_preset(Some(7))>"7 days"</button>
+                    <button type="button" id="preset-30" on:click=move |_| set_preset(Some(30))>"30 days"</button>
+                    <button type="button" id="preset-90" on:click=move |_| set_preset(Some(90))>"90 days"</button>
+                    <button type="button" id="preset-all" on:click=move |_| set_preset(None)>"Whole data"</button>
+                    <button type="button" id="tz-utc" on:click=move |_| { state.tz.set("UTC".into()); apply(); }>"Use UTC"</button>
+                </div>
+            </section>
+        </Show>
+    }
+}

@@ -1,0 +1,254 @@
+//! The computed report: summary cards, charts, and a section per data set.
+
+use leptos::prelude::*;
+
+use crate::charts::{self, Chart};
+use crate::protocol::{ReportSummary, Series};
+
+use super::export::ExportPanel;
+use super::state::AppState;
+use super::table::DataTable;
+
+/// The sections of the report, as (id, title).
+pub const SECTIONS: [(&str, &str); 9] = [
+    ("overview", "Overview"),
+    ("new_users_over_time", "New users"),
+    ("fasts", "Fasts"),
+    ("user_activity", "User activity"),
+    ("user_activity_timeline", "Timeline"),
+    ("user_fast_participation", "Fast participation"),
+    ("retention_cohorts", "Retention"),
+    ("other_metrics", "Other metrics"),
+    ("export", "Export & upload"),
+];
+
+/// Every chart of a report.
+pub fn all_charts(r: &ReportSummary) -> Vec<(&'static str, Chart)> {
+    vec![
+        (
+            "new-users",
+            charts::daily_line("New users per day", "new users", &r.new_users_daily),
+        ),
+        (
+            "screen-views",
+            charts::daily_line("Screen views per day", "views", &r.screen_views_daily),
+        ),
+        (
+            "events-by-type",
+            charts::bars("Events by type", "events", "event type", &r.events_by_type),
+        ),
+        (
+            "top-fasts",
+            charts::bars("Top fasts by joins", "joins", "fast", &r.top_fasts),
+        ),
+        (
+            "top-screens",
+            charts::bars("Top screens", "views", "screen", &r.top_screens),
+        ),
+        (
+            "retention",
+            charts::retention(
+                "Retention rate by cohort (line: cohort size)",
+                &r.retention,
+                &r.cohort_sizes,
+            ),
+        ),
+    ]
+}
+
+/// A chart as an image with its text alternative and data.
+#[component]
+pub fn ChartView(
+    /// Suffix of the figure's element id.
+    id: &'static str,
+    /// The drawn chart.
+    chart: Chart,
+    /// Its data, shown as a table under the chart.
+    series: Series,
+) -> impl IntoView {
+    let src = charts::svg_data_url(&chart.svg);
+    view! {
+        <figure class="chart" id=format!("chart-{id}")>
+            <img src=src alt=chart.alt.clone() width="640"/>
+            <figcaption>{chart.title.clone()}</figcaption>
+            <details>
+                <summary>"Data of this chart"</summary>
+                <table class="chart-data">
+                    <tbody>
+                        {series
+                            .labels
+                            .iter()
+                            .zip(&series.values)
+                            .map(|(l, v)| view! { <tr><th scope="row">{l.clone()}</th><td class="num">{v.to_string()}</td></tr> })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </details>
+        </figure>
+    }
+}
+
+fn chart_series(r: &ReportSummary, id: &str) -> Series {
+    match id {
+        "new-users" => r.new_users_daily.clone(),
+        "screen-views" => r.screen_views_daily.clone(),
+        "events-by-type" => r.events_by_type.clone(),
+        "top-fasts" => r.top_fasts.clone(),
+        "top-screens" => r.top_screens.clone(),
+        _ => r.retention.clone(),
+    }
+}
+
+/// Summary cards.
+#[component]
+pub fn Cards(
+    /// The computed report's figures.
+    report: ReportSummary,
+) -> impl IntoView {
+    let cohort = match &report.newest_full_cohort {
+        Some((week, rate, active, total)) => {
+            format!("{rate:.2}% ({active} of {total}, {week})")
+        }
+        None => "no full cohort".into(),
+    };
+    let card = |id: &'static str, label: &'static str, value: String| {
+        view! {
+            <div class="card" id=format!("card-{id}")>
+                <div class="label">{label}</div>
+                <div class="value">{value}</div>
+            </div>
+        }
+    };
+    view! {
+        <div class="cards">
+            {card("new-users", "New users", report.new_users.to_string())}
+            {card("active-users", "Active users", report.active_users.to_string())}
+            {card("events", "Events", report.events.to_string())}
+            {card("screen-views", "Screen views", report.screen_views.to_string())}
+            {card("retention", "Retention of the newest full cohort", cohort)}
+        </div>
+    }
+}
+
+/// The report: period line, cards, section tabs and the open section.
+#[component]
+pub fn ReportView() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let charts = Memo::new(move |_| state.report.with(|r| r.as_ref().map(all_charts)));
+    let chart = move |id: &'static str| {
+        let c = charts.with(|c| {
+            c.as_ref()
+                .and_then(|c| c.iter().find(|(k, _)| *k == id).map(|(_, c)| c.clone()))
+        });
+        let s = state
+            .report
+            .with(|r| r.as_ref().map(|r| chart_series(r, id)));
+        c.zip(s)
+            .map(|(chart, series)| view! { <ChartView id=id chart=chart series=series/> })
+    };
+    let open_user = Callback::new(move |id: i64| {
+        state.selected_user.set(Some(id));
+    });
+    let user_signal = Signal::derive(move || state.selected_user.get());
+    let section_body = move || {
+        let section = state.section.get();
+        match section.as_str() {
+            "overview" => view! {
+                <div class="charts">
+                    {chart("new-users")} {chart("screen-views")} {chart("events-by-type")}
+                    {chart("top-fasts")} {chart("top-screens")} {chart("retention")}
+                </div>
+            }
+            .into_any(),
+            "user_activity" => view! {
+                <DataTable view="user_activity".to_string() table="user_activity".to_string() on_user=open_user/>
+                <UserPanel user=user_signal/>
+            }
+            .into_any(),
+            "fasts" => view! {
+                <DataTable view="fasts".to_string() table="fasts".to_string()/>
+                {chart("top-fasts")}
+            }
+            .into_any(),
+            "retention_cohorts" => view! {
+                <DataTable view="retention_cohorts".to_string() table="retention_cohorts".to_string()/>
+                {chart("retention")}
+            }
+            .into_any(),
+            "new_users_over_time" => view! {
+                <DataTable view="new_users_over_time".to_string() table="new_users_over_time".to_string()/>
+                {chart("new-users")}
+            }
+            .into_any(),
+            "other_metrics" => view! {
+                <div class="charts">{chart("events-by-type")} {chart("top-screens")} {chart("screen-views")}</div>
+                <h3>"other_metrics"</h3>
+                <pre class="json" id="other-metrics">
+                    {move || state.report.with(|r| r.as_ref().map(|r| r.other_metrics_json.clone()))}
+                </pre>
+            }
+            .into_any(),
+            "export" => view! { <ExportPanel/> }.into_any(),
+            name => {
+                let name = name.to_string();
+                view! {
+                    <DataTable view=name.clone() table=name on_user=open_user/>
+                    <UserPanel user=user_signal/>
+                }
+                .into_any()
+            }
+        }
+    };
+    view! {
+        <Show when=move || state.report.with(|r| r.is_some())>
+            <section class="report" id="report" aria-labelledby="report-title">
+                <h2 id="report-title">
+                    {move || state.report.with(|r| r.as_ref().map(|r| format!(
+                        "3. Report from {} to {} ({})", r.range.0, r.range.1, r.range.2)))}
+                </h2>
+                <p class="timing" id="timing">
+                    {move || state.report.with(|r| r.as_ref().map(|r| format!("computed in {:.0} ms", r.millis)))}
+                </p>
+                {move || state.report.get().map(|r| view! { <Cards report=r/> })}
+                <nav class="tabs" role="tablist" aria-label="Report sections">
+                    {SECTIONS
+                        .iter()
+                        .map(|(id, title)| {
+                            let id = *id;
+                            view! {
+                                <button type="button" role="tab" id=format!("tab-{id}")
+                                    aria-selected=move || (state.section.get() == id).to_string()
+                                    on:click=move |_| state.section.set(id.to_string())>
+                                    {*title}
+                                </button>
+                            }
+                        })
+                        .collect_view()}
+                </nav>
+                <div class="section" role="tabpanel" id="section">{section_body}</div>
+            </section>
+        </Show>
+    }
+}
+
+/// One user's timeline and fast participation.
+#[component]
+pub fn UserPanel(
+    /// The user shown (none: the panel is hidden).
+    #[prop(into)]
+    user: Signal<Option<i64>>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <Show when=move || user.get().is_some()>
+            <section class="user-panel" id="user-panel">
+                <h3>{move || format!("User {}", user.get().unwrap_or_default())}</h3>
+                <button type="button" on:click=move |_| state.selected_user.set(None)>"Close"</button>
+                <h4>"Timeline in the period"</h4>
+                <DataTable view="user-timeline".to_string() table="user_activity_timeline".to_string() user=user/>
+                <h4>"Fast participation"</h4>
+                <DataTable view="user-fasts".to_string() table="user_fast_participation".to_string() user=user/>
+            </section>
+        </Show>
+    }
+}

@@ -1,0 +1,362 @@
+//! The page's state and its link to the worker.
+//!
+//! [`AppState`] is a bundle of signals given to components by context; the
+//! worker handle lives in a thread-local [`StoredValue`] (it is not `Send`),
+//! so the state itself is `Copy` and can be moved into any closure.
+
+use std::collections::HashMap;
+
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, Worker};
+
+use crate::protocol::{
+    DemoSize, ExportWhat, LoadSummary, OutFormat, PageReply, PeriodChoice, Progress, Reply,
+    ReportSummary, Request, Source,
+};
+
+use super::browser;
+
+/// An exported file from the worker.
+pub struct Exported {
+    /// File name.
+    pub name: String,
+    /// MIME type.
+    pub mime: String,
+    /// The bytes.
+    pub bytes: Uint8Array,
+}
+
+type ExportCallback = Box<dyn FnOnce(Result<Exported, String>)>;
+
+struct Inner {
+    worker: Option<Worker>,
+    ready: bool,
+    queue: Vec<(String, Array)>,
+    next_id: u64,
+    exports: HashMap<u64, ExportCallback>,
+    /// Kept alive while the worker lives.
+    _handlers: Vec<Closure<dyn FnMut(JsValue)>>,
+}
+
+/// Every signal of the page.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// A load is running.
+    pub busy: RwSignal<bool>,
+    /// Progress of the running load.
+    pub progress: RwSignal<Option<Progress>>,
+    /// The last error (load, period, export), shown in an alert.
+    pub error: RwSignal<Option<String>>,
+    /// The last load failed because a presigned link expired.
+    pub expired_link: RwSignal<bool>,
+    /// What the last successful load found.
+    pub loaded: RwSignal<Option<LoadSummary>>,
+    /// The current report's figures.
+    pub report: RwSignal<Option<ReportSummary>>,
+    /// The last page per table view.
+    pub pages: RwSignal<HashMap<String, PageReply>>,
+    /// Period start (`YYYY-MM-DD`, empty = default).
+    pub start: RwSignal<String>,
+    /// Period end.
+    pub end: RwSignal<String>,
+    /// Time zone.
+    pub tz: RwSignal<String>,
+    /// Output format.
+    pub format: RwSignal<OutFormat>,
+    /// The open section.
+    pub section: RwSignal<String>,
+    /// The bundle's URL when it came from one.
+    pub bundle_url: RwSignal<Option<String>>,
+    /// The demo size when the bundle is demo data.
+    pub demo: RwSignal<Option<DemoSize>>,
+    /// The user whose timeline and fasts are shown.
+    pub selected_user: RwSignal<Option<i64>>,
+    /// When the last load was requested (ms since the epoch).
+    pub load_started: RwSignal<f64>,
+    /// Times the worker was restarted after a crash.
+    restarts: RwSignal<u32>,
+    worker: StoredValue<Inner, LocalStorage>,
+}
+
+impl AppState {
+    /// Creates the state and starts the worker.
+    pub fn new() -> AppState {
+        let state = AppState {
+            busy: RwSignal::new(false),
+            progress: RwSignal::new(None),
+            error: RwSignal::new(None),
+            expired_link: RwSignal::new(false),
+            loaded: RwSignal::new(None),
+            report: RwSignal::new(None),
+            pages: RwSignal::new(HashMap::new()),
+            start: RwSignal::new(browser::query_param("start").unwrap_or_default()),
+            end: RwSignal::new(browser::query_param("end").unwrap_or_default()),
+            tz: RwSignal::new(
+                browser::query_param("tz").unwrap_or_else(browser::browser_time_zone),
+            ),
+            format: RwSignal::new(match browser::query_param("format").as_deref() {
+                Some("csv") => OutFormat::Csv,
+                _ => OutFormat::Json,
+            }),
+            section: RwSignal::new(
+                browser::query_param("section").unwrap_or_else(|| "overview".into()),
+            ),
+            bundle_url: RwSignal::new(None),
+            demo: RwSignal::new(None),
+            selected_user: RwSignal::new(None),
+            load_started: RwSignal::new(0.0),
+            restarts: RwSignal::new(0),
+            worker: StoredValue::new_local(Inner {
+                worker: None,
+                ready: false,
+                queue: Vec::new(),
+                next_id: 1,
+                exports: HashMap::new(),
+                _handlers: Vec::new(),
+            }),
+        };
+        state.spawn_worker();
+        state
+    }
+
+    fn spawn_worker(self) {
+        let worker = match Worker::new("./worker_loader.js") {
+            Ok(w) => w,
+            Err(_) => {
+                self.error.set(Some(
+                    "this browser could not start the engine's worker".into(),
+                ));
+                return;
+            }
+        };
+        let on_message = Closure::<dyn FnMut(JsValue)>::new(move |ev: JsValue| {
+            let ev: MessageEvent = ev.unchecked_into();
+            self.on_message(ev.data());
+        });
+        let on_error = Closure::<dyn FnMut(JsValue)>::new(move |ev: JsValue| {
+            let detail = ev
+                .dyn_ref::<web_sys::ErrorEvent>()
+                .map(|e| e.message())
+                .unwrap_or_default();
+            self.busy.set(false);
+            self.progress.set(None);
+            self.error.set(Some(format!(
+                "the engine stopped unexpectedly ({detail}); load the bundle again"
+            )));
+            self.worker.update_value(|i| {
+                if let Some(w) = i.worker.take() {
+                    w.terminate();
+                }
+                i.ready = false;
+            });
+            // A worker that cannot start at all is not restarted forever.
+            if self.restarts.get_untracked() < 3 {
+                self.restarts.update(|n| *n += 1);
+                self.spawn_worker();
+            }
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        self.worker.update_value(|i| {
+            i.worker = Some(worker);
+            i.ready = false;
+            i._handlers = vec![on_message, on_error];
+        });
+    }
+
+    fn post_raw(&self, cmd: String, files: Array) {
+        self.worker.update_value(|i| match (&i.worker, i.ready) {
+            (Some(w), true) => {
+                let msg = Object::new();
+                let _ = Reflect::set(&msg, &"cmd".into(), &cmd.into());
+                let _ = Reflect::set(&msg, &"files".into(), &files);
+                let _ = w.post_message(&msg);
+            }
+            _ => i.queue.push((cmd, files)),
+        });
+    }
+
+    /// Sends a command to the worker (queued until it is ready).
+    pub fn send(&self, req: &Request) {
+        self.send_with_files(req, Array::new());
+    }
+
+    /// Sends a command with `File` objects beside it.
+    pub fn send_with_files(&self, req: &Request, files: Array) {
+        let cmd = serde_json::to_string(req).expect("requests serialize");
+        self.post_raw(cmd, files);
+    }
+
+    /// A fresh request id.
+    pub fn next_id(&self) -> u64 {
+        let mut id = 0;
+        self.worker.update_value(|i| {
+            id = i.next_id;
+            i.next_id += 1;
+        });
+        id
+    }
+
+    /// The period currently chosen.
+    pub fn period_choice(&self) -> PeriodChoice {
+        let opt = |s: String| Some(s).filter(|s| !s.trim().is_empty());
+        PeriodChoice {
+            start: opt(self.start.get_untracked()),
+            end: opt(self.end.get_untracked()),
+            tz: self.tz.get_untracked(),
+        }
+    }
+
+    /// Loads a bundle and computes its report.
+    pub fn load(&self, source: Source, files: Array) {
+        self.busy.set(true);
+        self.error.set(None);
+        self.expired_link.set(false);
+        self.progress.set(Some(Progress {
+            phase: "starting".into(),
+            ..Progress::default()
+        }));
+        self.load_started.set(browser::now_ms());
+        match &source {
+            Source::Url(u) => {
+                self.bundle_url.set(Some(u.clone()));
+                self.demo.set(None);
+            }
+            Source::Demo(d) => {
+                self.demo.set(Some(*d));
+                self.bundle_url.set(None);
+            }
+            Source::Files => {
+                self.demo.set(None);
+                self.bundle_url.set(None);
+            }
+        }
+        let req = Request::Load {
+            source,
+            period: self.period_choice(),
+        };
+        self.send_with_files(&req, files);
+    }
+
+    /// Recomputes the report for the chosen period.
+    pub fn recompute(&self) {
+        if self.loaded.get_untracked().is_none() {
+            return;
+        }
+        self.error.set(None);
+        self.send(&Request::Compute {
+            period: self.period_choice(),
+        });
+    }
+
+    /// Asks the worker for an output file.
+    pub fn export(&self, what: ExportWhat, then: impl FnOnce(Result<Exported, String>) + 'static) {
+        let id = self.next_id();
+        self.worker.update_value(|i| {
+            i.exports.insert(id, Box::new(then));
+        });
+        self.send(&Request::Export {
+            id,
+            what,
+            format: self.format.get_untracked(),
+        });
+    }
+
+    fn on_message(&self, data: JsValue) {
+        let text = Reflect::get(&data, &"msg".into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
+        let Ok(reply) = serde_json::from_str::<Reply>(&text) else {
+            return;
+        };
+        match reply {
+            Reply::Ready => {
+                let mut queued = Vec::new();
+                self.worker.update_value(|i| {
+                    i.ready = true;
+                    queued = std::mem::take(&mut i.queue);
+                });
+                for (cmd, files) in queued {
+                    self.post_raw(cmd, files);
+                }
+            }
+            Reply::Progress(p) => self.progress.set(Some(p)),
+            Reply::Loaded(summary) => {
+                self.loaded.set(Some(summary));
+                self.selected_user.set(None);
+            }
+            Reply::LoadFailed {
+                message,
+                expired_link,
+            } => {
+                self.busy.set(false);
+                self.progress.set(None);
+                self.expired_link.set(expired_link);
+                self.error.set(Some(message));
+            }
+            Reply::Cancelled => {
+                self.busy.set(false);
+                self.progress.set(None);
+                self.error.set(Some(
+                    "loading was cancelled; the data loaded before is kept".into(),
+                ));
+            }
+            Reply::Computed(summary) => {
+                self.busy.set(false);
+                self.progress.set(None);
+                let (start, end, tz) = summary.range.clone();
+                self.start.set(start);
+                self.end.set(end);
+                self.tz.set(tz);
+                self.report.set(Some(*summary));
+            }
+            Reply::ComputeFailed { message } => {
+                self.busy.set(false);
+                self.progress.set(None);
+                self.error.set(Some(message));
+            }
+            Reply::Page(page) => {
+                self.pages.update(|p| {
+                    let stale = p.get(&page.view).is_some_and(|old| old.id > page.id);
+                    if !stale {
+                        p.insert(page.view.clone(), page);
+                    }
+                });
+            }
+            Reply::Exported { id, name, mime } => {
+                let bytes = Reflect::get(&data, &"bytes".into())
+                    .ok()
+                    .map(|b| b.unchecked_into::<Uint8Array>());
+                if let (Some(cb), Some(bytes)) = (self.take_export(id), bytes) {
+                    cb(Ok(Exported { name, mime, bytes }));
+                }
+            }
+            Reply::ExportFailed { id, message } => {
+                if let Some(cb) = self.take_export(id) {
+                    cb(Err(message));
+                }
+            }
+        }
+    }
+
+    fn take_export(&self, id: u64) -> Option<ExportCallback> {
+        let mut cb = None;
+        self.worker.update_value(|i| cb = i.exports.remove(&id));
+        cb
+    }
+
+    /// Stops the running load.
+    pub fn cancel(&self) {
+        self.send(&Request::Cancel);
+    }
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        AppState::new()
+    }
+}

@@ -1,0 +1,192 @@
+//! A data set's table: sorting by any column, a text filter and pagination.
+//! The rows live in the worker, which sorts and filters them; the page only
+//! ever holds and renders the current page, so 100,000 rows stay fast.
+
+use leptos::prelude::*;
+
+use crate::protocol::{Cell, PageQuery, Request};
+
+use super::state::AppState;
+
+/// Rows per page.
+pub const PAGE_SIZE: usize = 25;
+
+/// One data set as a sortable, filterable, paged table.
+///
+/// `view` names this table on the page (two views may show one data set);
+/// `user` restricts the rows to one user; `on_user` makes rows clickable
+/// and receives the row's `user_id`.
+#[component]
+pub fn DataTable(
+    /// This table's name on the page (its element id is `table-<view>`).
+    view: String,
+    /// The data set shown.
+    table: String,
+    /// Only this user's rows.
+    #[prop(optional, into)]
+    user: Option<Signal<Option<i64>>>,
+    /// Called with a row's `user_id` when the row is opened.
+    #[prop(optional, into)]
+    on_user: Option<Callback<i64>>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let sort = RwSignal::new(None::<(usize, bool)>);
+    let filter = RwSignal::new(String::new());
+    let page = RwSignal::new(0usize);
+    let view_key = view.clone();
+    let table_name = table.clone();
+    // Ask the worker for the page whenever the query or the report changes.
+    Effect::new(move |_| {
+        state.report.track();
+        let query = PageQuery {
+            table: table_name.clone(),
+            sort: sort.get(),
+            filter: filter.get(),
+            user_id: user.and_then(|u| u.get()),
+            page: page.get(),
+            page_size: PAGE_SIZE,
+        };
+        let id = state.next_id();
+        state.send(&Request::Page {
+            id,
+            view: view_key.clone(),
+            query,
+        });
+    });
+    let columns = {
+        let table = table.clone();
+        Memo::new(move |_| {
+            state.report.with(|r| {
+                r.as_ref()
+                    .and_then(|r| r.tables.iter().find(|t| t.0 == table))
+                    .map(|t| t.1.clone())
+                    .unwrap_or_default()
+            })
+        })
+    };
+    let view_name = view.clone();
+    let reply = Memo::new(move |_| state.pages.with(|p| p.get(&view_name).cloned()));
+    let pages = move || {
+        reply.with(|r| {
+            r.as_ref()
+                .map(|r| (r.matched as usize).div_ceil(PAGE_SIZE).max(1))
+                .unwrap_or(1)
+        })
+    };
+    let header = move || {
+        columns
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let aria = move || match sort.get() {
+                    Some((c, false)) if c == i => "ascending",
+                    Some((c, true)) if c == i => "descending",
+                    _ => "none",
+                };
+                let arrow = move || match sort.get() {
+                    Some((c, false)) if c == i => " ▲",
+                    Some((c, true)) if c == i => " ▼",
+                    _ => "",
+                };
+                view! {
+                    <th scope="col" aria-sort=aria>
+                        <button type="button" class="sort" on:click=move |_| {
+                            sort.update(|s| {
+                                *s = match *s {
+                                    Some((c, false)) if c == i => Some((i, true)),
+                                    _ => Some((i, false)),
+                                }
+                            });
+                            page.set(0);
+                        }>{name} {arrow}</button>
+                    </th>
+                }
+            })
+            .collect_view()
+    };
+    let body = move || {
+        let user_col = columns.with(|c| c.iter().position(|n| n == "user_id"));
+        reply
+            .get()
+            .map(|r| r.rows)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|row| {
+                let uid = user_col.and_then(|c| match row.get(c) {
+                    Some(Cell::Int(id)) => Some(*id),
+                    _ => None,
+                });
+                let cells = row
+                    .iter()
+                    .map(|c| {
+                        let class = match c {
+                            Cell::Int(_) | Cell::Num(_) => "num",
+                            _ => "",
+                        };
+                        view! { <td class=class>{c.display()}</td> }
+                    })
+                    .collect_view();
+                match (on_user, uid) {
+                    (Some(cb), Some(id)) => view! {
+                        <tr class="clickable" tabindex="0" data-user=id
+                            title="Show this user's timeline and fasts"
+                            on:click=move |_| cb.run(id)
+                            on:keydown=move |ev: web_sys::KeyboardEvent| {
+                                if ev.key() == "Enter" || ev.key() == " " {
+                                    ev.prevent_default();
+                                    cb.run(id);
+                                }
+                            }>{cells}</tr>
+                    }
+                    .into_any(),
+                    _ => view! { <tr>{cells}</tr> }.into_any(),
+                }
+            })
+            .collect_view()
+    };
+    let status = move || {
+        reply.with(|r| match r {
+            Some(r) if r.matched == r.total => {
+                format!("{} rows — page {} of {}", r.total, r.page + 1, pages())
+            }
+            Some(r) => format!(
+                "{} of {} rows match — page {} of {}",
+                r.matched,
+                r.total,
+                r.page + 1,
+                pages()
+            ),
+            None => "loading…".to_string(),
+        })
+    };
+    let id = format!("table-{view}");
+    view! {
+        <div class="table-wrap" id=id.clone() data-table=table>
+            <div class="table-tools">
+                <label>"Filter "
+                    <input type="search" class="filter" placeholder="text in any column"
+                        prop:value=move || filter.get()
+                        on:input=move |ev| { filter.set(event_target_value(&ev)); page.set(0); }/>
+                </label>
+                <span class="status" aria-live="polite">{status}</span>
+                <span class="pager">
+                    <button type="button" class="first" disabled=move || page.get() == 0
+                        on:click=move |_| page.set(0)>"« First"</button>
+                    <button type="button" class="prev" disabled=move || page.get() == 0
+                        on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"‹ Prev"</button>
+                    <button type="button" class="next" disabled=move || page.get() + 1 >= pages()
+                        on:click=move |_| page.update(|p| *p += 1)>"Next ›"</button>
+                    <button type="button" class="last" disabled=move || page.get() + 1 >= pages()
+                        on:click=move |_| page.set(pages() - 1)>"Last »"</button>
+                </span>
+            </div>
+            <div class="scroll">
+                <table class="data">
+                    <thead><tr>{header}</tr></thead>
+                    <tbody>{body}</tbody>
+                </table>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,466 @@
+//! Messages between the page and the Web Worker that runs the engine.
+//!
+//! Every message is a JSON text (`cmd` on the way in, `msg` on the way out);
+//! files travel beside it as `File` objects (structured clone) and output
+//! bytes come back as a transferred `ArrayBuffer`. Keeping the protocol in
+//! plain serde types lets it be tested natively.
+
+use serde::{Deserialize, Serialize};
+
+/// Demo bundle sizes offered by the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DemoSize {
+    /// A few hundred users: instant.
+    Small,
+    /// Several thousand users.
+    Medium,
+    /// Tens of thousands of users (about a million events).
+    Large,
+}
+
+impl DemoSize {
+    /// Every size, smallest first.
+    pub const ALL: [DemoSize; 3] = [DemoSize::Small, DemoSize::Medium, DemoSize::Large];
+
+    /// Users generated for this size (the CLI's `demo-data --users`).
+    pub fn users(self) -> u32 {
+        match self {
+            DemoSize::Small => 300,
+            DemoSize::Medium => 5_000,
+            DemoSize::Large => 50_000,
+        }
+    }
+
+    /// `small`, `medium` or `large` (as in `?demo=`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DemoSize::Small => "small",
+            DemoSize::Medium => "medium",
+            DemoSize::Large => "large",
+        }
+    }
+
+    /// Parses `small`, `medium` or `large`.
+    pub fn parse(text: &str) -> Option<DemoSize> {
+        DemoSize::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+/// Where a bundle comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Source {
+    /// The `File` objects sent beside the command.
+    Files,
+    /// An http(s) URL to fetch (a presigned GET of a zip, dump or table).
+    Url(String),
+    /// The engine's demo generator.
+    Demo(DemoSize),
+}
+
+/// The period the user asked for; `None` dates take the defaults.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodChoice {
+    /// First day, `YYYY-MM-DD`.
+    pub start: Option<String>,
+    /// Last day, `YYYY-MM-DD`.
+    pub end: Option<String>,
+    /// IANA time zone.
+    pub tz: String,
+}
+
+/// What to export.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExportWhat {
+    /// `engagement_<start>_to_<end>.zip`.
+    Zip,
+    /// One of the seven files, by name (e.g. `fasts.csv`).
+    File(String),
+    /// The consolidated JSON object.
+    Consolidated,
+}
+
+/// Output format of the data-set files.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutFormat {
+    /// JSON files.
+    #[default]
+    Json,
+    /// CSV files (other_metrics stays JSON).
+    Csv,
+}
+
+impl OutFormat {
+    /// `json` or `csv`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutFormat::Json => "json",
+            OutFormat::Csv => "csv",
+        }
+    }
+}
+
+/// Sorting, filtering and paging of one table.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageQuery {
+    /// Data set name, e.g. `user_activity_timeline`.
+    pub table: String,
+    /// Column index and descending flag.
+    pub sort: Option<(usize, bool)>,
+    /// Case-insensitive text that some cell must contain.
+    pub filter: String,
+    /// Only rows of this user (the `user_id` column).
+    pub user_id: Option<i64>,
+    /// Page number, 0-based.
+    pub page: usize,
+    /// Rows per page.
+    pub page_size: usize,
+}
+
+/// A command to the worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// Load a bundle, then compute the report.
+    Load {
+        /// Where from.
+        source: Source,
+        /// The period (dates `None` take the data's defaults).
+        period: PeriodChoice,
+    },
+    /// Recompute the report from the loaded data.
+    Compute {
+        /// The period.
+        period: PeriodChoice,
+    },
+    /// One page of a table.
+    Page {
+        /// Echoed in the answer.
+        id: u64,
+        /// The page's view that asked (echoed).
+        view: String,
+        /// Which rows.
+        query: PageQuery,
+    },
+    /// Bytes of an output file.
+    Export {
+        /// Echoed in the answer.
+        id: u64,
+        /// Which file.
+        what: ExportWhat,
+        /// JSON or CSV.
+        format: OutFormat,
+    },
+    /// Stop the running load.
+    Cancel,
+}
+
+/// One cell of a table shown in the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Cell {
+    /// Null.
+    Null,
+    /// A whole number.
+    Int(i64),
+    /// A fractional number (averages, rates).
+    Num(f64),
+    /// Text (names, dates, timestamps).
+    Text(String),
+}
+
+impl Cell {
+    /// The cell as shown.
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Null => String::new(),
+            Cell::Int(n) => n.to_string(),
+            Cell::Num(x) => format!("{x:.2}"),
+            Cell::Text(t) => t.clone(),
+        }
+    }
+}
+
+/// Loading progress.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    /// `reading`, `generating`, `fetching`, `resolving` or `computing`.
+    pub phase: String,
+    /// The file being read.
+    pub file: String,
+    /// Bytes read so far, over all files.
+    pub bytes_done: u64,
+    /// Bytes to read, when known.
+    pub bytes_total: Option<u64>,
+    /// Rows read per table label so far.
+    pub rows: Vec<(String, u64)>,
+}
+
+/// What loading found.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LoadSummary {
+    /// Where the bundle came from, for the page's text.
+    pub source: String,
+    /// Rows per table: (label, file name, rows).
+    pub tables: Vec<(String, String, u64)>,
+    /// First and last local date with data, in the requested zone.
+    pub extent: Option<(String, String)>,
+    /// Every warning, one line each, with its count.
+    pub warnings: Vec<(u64, String)>,
+    /// The default end date: today, or the data's last day when today is
+    /// past the data.
+    pub default_end: String,
+    /// Milliseconds from the request to the loaded data.
+    pub millis: f64,
+}
+
+/// A chart's data: labels and values.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Series {
+    /// Category or date labels.
+    pub labels: Vec<String>,
+    /// Values, one per label.
+    pub values: Vec<f64>,
+}
+
+/// The figures of a computed report that the page shows outside tables.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReportSummary {
+    /// Start, end, time zone.
+    pub range: (String, String, String),
+    /// New users in the period.
+    pub new_users: u64,
+    /// Users with a feed item in the period.
+    pub active_users: u64,
+    /// Events in the period.
+    pub events: u64,
+    /// Screen views in the period.
+    pub screen_views: u64,
+    /// Newest full cohort: (week, retention rate, active, total).
+    pub newest_full_cohort: Option<(String, f64, u64, u64)>,
+    /// New users per day, every day of the period (0 filled).
+    pub new_users_daily: Series,
+    /// Screen views per day, every day of the period (0 filled).
+    pub screen_views_daily: Series,
+    /// Events by type.
+    pub events_by_type: Series,
+    /// Top fasts by joins.
+    pub top_fasts: Series,
+    /// Top screens.
+    pub top_screens: Series,
+    /// Retention rate by cohort, oldest first.
+    pub retention: Series,
+    /// Cohort sizes, same order as `retention`.
+    pub cohort_sizes: Vec<u64>,
+    /// `other_metrics` as its JSON text (pretty).
+    pub other_metrics_json: String,
+    /// Per data set: (name, columns, rows).
+    pub tables: Vec<(String, Vec<String>, u64)>,
+    /// The zip's name.
+    pub zip_name: String,
+    /// Milliseconds the computation took.
+    pub millis: f64,
+}
+
+/// One page of a table.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PageReply {
+    /// Echo of the request id.
+    pub id: u64,
+    /// Echo of the asking view.
+    pub view: String,
+    /// The data set.
+    pub table: String,
+    /// Rows in the data set.
+    pub total: u64,
+    /// Rows that match the filter.
+    pub matched: u64,
+    /// The page shown (clamped).
+    pub page: usize,
+    /// The rows of the page.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// A message from the worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Reply {
+    /// The worker's wasm is running and listening.
+    Ready,
+    /// Loading goes on.
+    Progress(Progress),
+    /// The bundle loaded; the report follows.
+    Loaded(LoadSummary),
+    /// The bundle could not be loaded; the data loaded before is kept.
+    LoadFailed {
+        /// What went wrong, with the file and line.
+        message: String,
+        /// A presigned link that has expired.
+        expired_link: bool,
+    },
+    /// The load was cancelled; the data loaded before is kept.
+    Cancelled,
+    /// A report was computed.
+    Computed(Box<ReportSummary>),
+    /// The period options are wrong.
+    ComputeFailed {
+        /// What is wrong and what is expected.
+        message: String,
+    },
+    /// A page of a table.
+    Page(PageReply),
+    /// An output file; its bytes come beside the message.
+    Exported {
+        /// Echo of the request id.
+        id: u64,
+        /// File name.
+        name: String,
+        /// MIME type.
+        mime: String,
+    },
+    /// An export could not be made.
+    ExportFailed {
+        /// Echo of the request id.
+        id: u64,
+        /// Why.
+        message: String,
+    },
+}
+
+/// The origin and path of a URL, without query string or fragment, so that
+/// a presigned URL's signature is never shown or logged.
+pub fn redact_url(url: &str) -> String {
+    let cut = url.find(['?', '#']).unwrap_or(url.len());
+    let base = &url[..cut];
+    if cut < url.len() {
+        format!("{base}?…")
+    } else {
+        base.to_string()
+    }
+}
+
+/// Removes every query value of `url` from `text` (a server's message may
+/// echo parts of the request).
+pub fn scrub(text: &str, url: &str) -> String {
+    let mut out = text.to_string();
+    if let Some(q) = url.split_once('?').map(|(_, q)| q) {
+        for pair in q.split('&') {
+            if let Some((_, value)) = pair.split_once('=') {
+                if value.len() >= 8 {
+                    out = out.replace(value, "…");
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The last path segment of a URL, as a file name (`bundle.zip`).
+pub fn url_file_name(url: &str) -> String {
+    let cut = url.find(['?', '#']).unwrap_or(url.len());
+    let path = &url[..cut];
+    let after_scheme = path.split_once("://").map(|(_, r)| r).unwrap_or(path);
+    after_scheme
+        .split_once('/')
+        .map(|(_, p)| p)
+        .unwrap_or("")
+        .rsplit('/')
+        .find(|s| !s.is_empty())
+        .unwrap_or("download")
+        .to_string()
+}
+
+/// The `<Code>` and `<Message>` of an S3 XML error body.
+pub fn s3_error(body: &str) -> (Option<String>, Option<String>) {
+    let tag = |name: &str| {
+        let open = format!("<{name}>");
+        let close = format!("</{name}>");
+        let start = body.find(&open)? + open.len();
+        let len = body[start..].find(&close)?;
+        Some(body[start..start + len].trim().to_string())
+    };
+    (tag("Code"), tag("Message"))
+}
+
+/// Explains a refused S3 request (GET or PUT) without echoing the URL's
+/// query string: (message, whether the link has expired).
+pub fn explain_http_failure(status: u16, body: &str, url: &str, action: &str) -> (String, bool) {
+    let (code, message) = s3_error(body);
+    let message = message.map(|m| scrub(&m, url));
+    let expired = message
+        .as_deref()
+        .is_some_and(|m| m.to_ascii_lowercase().contains("expired"))
+        || code.as_deref() == Some("ExpiredToken");
+    let what = match (code.as_deref(), status) {
+        _ if expired => "the presigned URL has expired; ask for a fresh one (mint it with `engagement-report presign`)".to_string(),
+        (Some("SignatureDoesNotMatch"), _) => "the URL's signature does not match; copy the whole presigned URL again, or mint a new one with the right method".to_string(),
+        (Some("AccessDenied"), _) | (_, 403) => "access was denied; the presigned URL is wrong, for another method, or has expired — mint a fresh one".to_string(),
+        (Some("NoSuchKey"), _) | (_, 404) => "there is no such object; check the bucket and key".to_string(),
+        (Some("NoSuchBucket"), _) => "there is no such bucket".to_string(),
+        _ => "the server refused the request".to_string(),
+    };
+    let detail = match (code, message) {
+        (Some(c), Some(m)) => format!(" ({c}: {m})"),
+        (Some(c), None) => format!(" ({c})"),
+        _ => String::new(),
+    };
+    (
+        format!(
+            "{action} {} failed with HTTP {status}: {what}{detail}",
+            redact_url(url)
+        ),
+        expired,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_drops_the_signature() {
+        let url =
+            "https://b.s3.amazonaws.com/k.zip?X-Amz-Signature=abcdef0123456789&X-Amz-Expires=60";
+        assert_eq!(redact_url(url), "https://b.s3.amazonaws.com/k.zip?…");
+        let (msg, expired) = explain_http_failure(
+            403,
+            "<Error><Code>AccessDenied</Code><Message>Request has expired abcdef0123456789</Message></Error>",
+            url,
+            "Upload to",
+        );
+        assert!(expired);
+        assert!(!msg.contains("abcdef0123456789"), "{msg}");
+        assert!(!msg.contains("X-Amz"), "{msg}");
+        assert!(msg.contains("expired"));
+    }
+
+    #[test]
+    fn url_file_names() {
+        assert_eq!(
+            url_file_name("http://127.0.0.1:9/b/x/bundle.zip?sig=1"),
+            "bundle.zip"
+        );
+        assert_eq!(url_file_name("https://host"), "download");
+    }
+
+    #[test]
+    fn messages_round_trip() {
+        let r = Request::Load {
+            source: Source::Demo(DemoSize::Small),
+            period: PeriodChoice {
+                start: Some("2025-01-01".into()),
+                end: None,
+                tz: "UTC".into(),
+            },
+        };
+        let text = serde_json::to_string(&r).unwrap();
+        assert_eq!(serde_json::from_str::<Request>(&text).unwrap(), r);
+        let cells = vec![
+            Cell::Null,
+            Cell::Int(3),
+            Cell::Num(2.5),
+            Cell::Text("<b>".into()),
+        ];
+        let text = serde_json::to_string(&cells).unwrap();
+        assert_eq!(serde_json::from_str::<Vec<Cell>>(&text).unwrap(), cells);
+    }
+}
