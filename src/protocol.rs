@@ -381,6 +381,59 @@ pub fn s3_error(body: &str) -> (Option<String>, Option<String>) {
     (tag("Code"), tag("Message"))
 }
 
+/// A query parameter's raw value in `url` (names compared ASCII
+/// case-insensitively; values are not percent-decoded).
+fn query_value<'a>(url: &'a str, name: &str) -> Option<&'a str> {
+    let q = url.split_once('?')?.1;
+    let q = q.split('#').next().unwrap_or(q);
+    q.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        k.eq_ignore_ascii_case(name).then_some(v)
+    })
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// When a SigV4 presigned URL stops being valid, in seconds since the epoch,
+/// from its `X-Amz-Date` (`YYYYMMDDTHHMMSSZ`) and `X-Amz-Expires`; `None`
+/// when the URL is not presigned that way.
+pub fn presigned_expiry(url: &str) -> Option<i64> {
+    let date = query_value(url, "X-Amz-Date")?;
+    let expires: i64 = query_value(url, "X-Amz-Expires")?.parse().ok()?;
+    let b = date.as_bytes();
+    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| date.get(r)?.parse::<i64>().ok();
+    let (y, mo, d) = (num(0..4)?, num(4..6)?, num(6..8)?);
+    let (h, mi, s) = (num(9..11)?, num(11..13)?, num(13..15)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+        return None;
+    }
+    Some(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s + expires)
+}
+
+/// The message for a presigned URL whose validity ended (`now` in seconds
+/// since the epoch), or `None` while it is valid or not presigned.
+pub fn expired_link_message(url: &str, now: i64) -> Option<String> {
+    let end = presigned_expiry(url)?;
+    (now >= end).then(|| {
+        format!(
+            "The link to {} has expired (presigned URLs are valid for a limited time); ask for a fresh one (mint it with `engagement-report presign`) and paste it in the URL field.",
+            redact_url(url)
+        )
+    })
+}
+
 /// Explains a refused S3 request (GET or PUT) without echoing the URL's
 /// query string: (message, whether the link has expired).
 pub fn explain_http_failure(status: u16, body: &str, url: &str, action: &str) -> (String, bool) {
@@ -431,6 +484,28 @@ mod tests {
         assert!(!msg.contains("abcdef0123456789"), "{msg}");
         assert!(!msg.contains("X-Amz"), "{msg}");
         assert!(msg.contains("expired"));
+    }
+
+    #[test]
+    fn presigned_expiry_from_date_and_expires() {
+        let url = "http://127.0.0.1:9/reports/b.zip?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20250630T235959Z&X-Amz-Expires=1&X-Amz-Signature=abcdef0123456789";
+        // 2025-06-30T23:59:59Z is 1751327999.
+        assert_eq!(presigned_expiry(url), Some(1_751_328_000));
+        assert_eq!(expired_link_message(url, 1_751_327_999), None);
+        let msg = expired_link_message(url, 1_751_328_000).unwrap();
+        assert!(msg.contains("expired") && msg.contains("fresh"), "{msg}");
+        assert!(
+            !msg.contains("abcdef0123456789") && !msg.contains("X-Amz"),
+            "{msg}"
+        );
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        assert_eq!(presigned_expiry("https://h/k.zip"), None);
+        assert_eq!(
+            presigned_expiry("https://h/k.zip?X-Amz-Date=bad&X-Amz-Expires=5"),
+            None
+        );
+        assert_eq!(expired_link_message("https://h/k.zip?x=1", i64::MAX), None);
     }
 
     #[test]

@@ -20,8 +20,8 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::core::{load_summary, summarize, TableStore};
 use crate::protocol::{
-    explain_http_failure, redact_url, url_file_name, ExportWhat, OutFormat, PeriodChoice, Progress,
-    Reply, Request, Source,
+    expired_link_message, explain_http_failure, redact_url, url_file_name, ExportWhat, OutFormat,
+    PeriodChoice, Progress, Reply, Request, Source,
 };
 
 /// Bytes read from a file per step; progress is reported after each.
@@ -463,6 +463,11 @@ async fn fetch_url(t: &mut Tracker<'_>, bundle: &mut Bundle, url: &str) -> Resul
             format!("{shown} is not an http(s) URL; paste a link that starts with https://"),
             false,
         ));
+    }
+    // An expired presigned link is known from its own query string: say so
+    // without asking the server.
+    if let Some(message) = expired_link_message(url, (js_sys::Date::now() / 1000.0) as i64) {
+        return Err(Failure::Message(message, true));
     }
     t.progress.file = shown.clone();
     t.report(None, true);

@@ -1,10 +1,10 @@
 //! Loading: drop zone, file and folder pickers, URL field, demo buttons,
 //! the progress bar, and what loading found.
 
-use js_sys::Array;
+use js_sys::{Array, Reflect};
 use leptos::html;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::protocol::{DemoSize, Source};
 
@@ -20,6 +20,80 @@ fn files_array(list: Option<web_sys::FileList>) -> Array {
         }
     }
     out
+}
+
+/// Calls `obj.method(resolve, reject)` (the old callback style of the
+/// File and Directory Entries API) and awaits the callback's value.
+async fn callback_call(obj: &JsValue, method: &str) -> Result<JsValue, JsValue> {
+    let f: js_sys::Function = Reflect::get(obj, &method.into())?.dyn_into()?;
+    let promise = js_sys::Promise::new(&mut |resolve, reject| {
+        if let Err(e) = f.call2(obj, &resolve, &reject) {
+            let _ = reject.call1(&JsValue::NULL, &e);
+        }
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await
+}
+
+fn flag(obj: &JsValue, name: &str) -> bool {
+    Reflect::get(obj, &name.into())
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
+}
+
+/// The files under dropped entries (`FileSystemEntry` objects, from
+/// `DataTransferItem.webkitGetAsEntry()`), walking folders recursively.
+/// Entries that cannot be read are skipped.
+pub async fn walk_entries(entries: Vec<JsValue>) -> Array {
+    let out = Array::new();
+    let mut stack = entries;
+    stack.reverse();
+    while let Some(entry) = stack.pop() {
+        if flag(&entry, "isFile") {
+            if let Ok(file) = callback_call(&entry, "file").await {
+                out.push(&file);
+            }
+        } else if flag(&entry, "isDirectory") {
+            let Ok(reader) = Reflect::get(&entry, &"createReader".into())
+                .and_then(|f| f.dyn_into::<js_sys::Function>())
+                .and_then(|f| f.call0(&entry))
+            else {
+                continue;
+            };
+            // readEntries answers in batches until an empty one.
+            let mut children = Vec::new();
+            while let Ok(batch) = callback_call(&reader, "readEntries").await {
+                let batch: Array = batch.unchecked_into();
+                if batch.length() == 0 {
+                    break;
+                }
+                children.extend(batch.iter());
+            }
+            children.reverse();
+            stack.extend(children);
+        }
+    }
+    out
+}
+
+/// The entries of a drop's items, taken while the drop event runs (the
+/// items are emptied after it); `None` when the browser has no entries API.
+fn drop_entries(dt: &web_sys::DataTransfer) -> Option<Vec<JsValue>> {
+    let items = Reflect::get(dt, &"items".into()).ok()?;
+    let len = Reflect::get(&items, &"length".into()).ok()?.as_f64()? as u32;
+    let mut entries = Vec::new();
+    for i in 0..len {
+        let item = Reflect::get_u32(&items, i).ok()?;
+        let get: js_sys::Function = Reflect::get(&item, &"webkitGetAsEntry".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let entry = get.call0(&item).ok()?;
+        if !entry.is_null() && !entry.is_undefined() {
+            entries.push(entry);
+        }
+    }
+    Some(entries).filter(|e| !e.is_empty())
 }
 
 /// The ways to give a bundle.
@@ -48,7 +122,23 @@ pub fn LoadPanel() -> impl IntoView {
     let on_drop = move |ev: web_sys::DragEvent| {
         ev.prevent_default();
         set_dragging.set(false);
-        load_files(ev.data_transfer().and_then(|d| d.files()));
+        let Some(dt) = ev.data_transfer() else {
+            return;
+        };
+        match drop_entries(&dt) {
+            // Folders are walked for the files inside them.
+            Some(entries) => leptos::task::spawn_local(async move {
+                let files = walk_entries(entries).await;
+                if files.length() > 0 {
+                    state.load(Source::Files, files);
+                } else {
+                    state
+                        .error
+                        .set(Some("the dropped items hold no files".into()));
+                }
+            }),
+            None => load_files(dt.files()),
+        }
     };
     let load_url = move || {
         let u = url.get_untracked().trim().to_string();
@@ -182,7 +272,7 @@ pub fn LoadSummaryView() -> impl IntoView {
                         "Loaded " {s.source.clone()} " in "
                         {format!("{:.0}", s.millis)} " ms. " {extent}
                     </p>
-                    <table class="counts">
+                    <div class="scroll"><table class="counts">
                         <thead><tr><th scope="col">"table"</th><th scope="col">"file"</th><th scope="col">"rows"</th></tr></thead>
                         <tbody>
                             {s.tables
@@ -198,7 +288,7 @@ pub fn LoadSummaryView() -> impl IntoView {
                                 })
                                 .collect_view()}
                         </tbody>
-                    </table>
+                    </table></div>
                     <h3>{format!("Warnings ({nwarn})")}</h3>
                     <ul class="warnings" id="warnings">
                         {s.warnings

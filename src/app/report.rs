@@ -22,6 +22,19 @@ pub const SECTIONS: [(&str, &str); 9] = [
     ("export", "Export & upload"),
 ];
 
+/// Why a report section cannot be shown; caught by the section's
+/// `ErrorBoundary`, which keeps the rest of the page and the loaded data.
+#[derive(Clone, Debug)]
+pub struct SectionError(pub String);
+
+impl std::fmt::Display for SectionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SectionError {}
+
 /// Every chart of a report.
 pub fn all_charts(r: &ReportSummary) -> Vec<(&'static str, Chart)> {
     vec![
@@ -150,9 +163,9 @@ pub fn ReportView() -> impl IntoView {
         state.selected_user.set(Some(id));
     });
     let user_signal = Signal::derive(move || state.selected_user.get());
-    let section_body = move || {
+    let section_body = move || -> Result<AnyView, SectionError> {
         let section = state.section.get();
-        match section.as_str() {
+        Ok(match section.as_str() {
             "overview" => view! {
                 <div class="charts">
                     {chart("new-users")} {chart("screen-views")} {chart("events-by-type")}
@@ -189,7 +202,7 @@ pub fn ReportView() -> impl IntoView {
             }
             .into_any(),
             "export" => view! { <ExportPanel/> }.into_any(),
-            name => {
+            name if SECTIONS.iter().any(|(id, _)| *id == name) => {
                 let name = name.to_string();
                 view! {
                     <DataTable view=name.clone() table=name on_user=open_user/>
@@ -197,6 +210,20 @@ pub fn ReportView() -> impl IntoView {
                 }
                 .into_any()
             }
+            other => {
+                return Err(SectionError(format!(
+                    "the report has no section named “{other}”"
+                )))
+            }
+        })
+    };
+    let fallback = move |errors: ArcRwSignal<Errors>| {
+        view! {
+            <div class="error section-error" role="alert" id="section-error">
+                <strong>"This section cannot be shown: "</strong>
+                {move || errors.get().into_iter().map(|(_, e)| e.to_string()).collect::<Vec<_>>().join("; ")}
+                <p>"The loaded data is kept; choose another section above."</p>
+            </div>
         }
     };
     view! {
@@ -225,7 +252,9 @@ pub fn ReportView() -> impl IntoView {
                         })
                         .collect_view()}
                 </nav>
-                <div class="section" role="tabpanel" id="section">{section_body}</div>
+                <div class="section" role="tabpanel" id="section">
+                    <ErrorBoundary fallback=fallback>{section_body}</ErrorBoundary>
+                </div>
             </section>
         </Show>
     }

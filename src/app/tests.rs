@@ -95,3 +95,34 @@ fn presets_and_file_names() {
     assert_eq!(names[0], "new_users_over_time.csv");
     assert_eq!(names[6], "other_metrics.json");
 }
+
+/// A fake folder tree of `FileSystemEntry`-like objects, answering through
+/// callbacks later (as browsers do), with `readEntries` in two batches.
+fn fake_entries() -> Vec<wasm_bindgen::JsValue> {
+    let tree = js_sys::eval(
+        r#"(() => {
+            const later = f => setTimeout(f, 0);
+            const file = n => ({ isFile: true, isDirectory: false, name: n,
+                file: (ok, _err) => later(() => ok(new File(['x'], n))) });
+            const dir = (n, kids) => ({ isFile: false, isDirectory: true, name: n,
+                createReader: () => { let i = 0; return { readEntries: (ok, _err) => later(() => {
+                    const batch = kids.slice(i, i + 2); i += 2; ok(batch); }) }; } });
+            const broken = { isFile: true, isDirectory: false, name: 'x',
+                file: (_ok, err) => later(() => err(new Error('unreadable'))) };
+            return [dir('export', [file('a.csv'), dir('sub', [file('b.csv'), dir('empty', []), file('c.zip')]), broken, file('e.csv')]),
+                    file('d.json')];
+        })()"#,
+    )
+    .unwrap();
+    js_sys::Array::from(&tree).iter().collect()
+}
+
+#[wasm_bindgen_test]
+async fn dropped_folders_are_walked_recursively() {
+    let files = super::load::walk_entries(fake_entries()).await;
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| f.unchecked_into::<web_sys::File>().name())
+        .collect();
+    assert_eq!(names, ["a.csv", "b.csv", "c.zip", "e.csv", "d.json"]);
+}

@@ -534,3 +534,253 @@ fn large_demo_time_to_first_chart() {
         t1.elapsed().as_millis()
     );
 }
+
+#[test]
+#[ignore = "needs the built page, Chromium and moto_server: run scripts/web-test.sh"]
+fn an_expired_presigned_link_says_so_and_the_page_works_on() {
+    let s3 = S3::start();
+    let bundle = demo_dir("s3-expired", 150);
+    let put = s3.presign("put", "exports/old.zip");
+    assert_eq!(http_put(&put, &zip_dir(&bundle), "application/zip"), 200);
+    let get = s3.presign_for("get", "exports/old.zip", 1);
+    let sig = get.split("X-Amz-Signature=").nth(1).unwrap().to_string();
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let b = Browser::start(tmp("downloads-expired"));
+    b.goto(&format!(
+        "{}/?bundle={}&tz=UTC",
+        page(),
+        percent_encode(&get)
+    ));
+    let err = b.wait(
+        "the expired-link message",
+        "const e = document.getElementById('error'); return e ? e.textContent : ''",
+        30,
+    );
+    let err = err.as_str().unwrap();
+    assert!(err.contains("has expired"), "{err}");
+    assert!(err.contains("fresh"), "{err}");
+    let dom = b.js("return document.documentElement.outerHTML");
+    let dom = dom.as_str().unwrap();
+    assert!(!dom.contains(&sig), "the signature stays out of the DOM");
+    assert!(
+        !dom.contains("X-Amz-Signature"),
+        "the signature stays out of the DOM"
+    );
+    assert!(
+        b.js("return document.querySelector('#card-new-users')")
+            .is_null(),
+        "no report for an expired link"
+    );
+    // The page works on.
+    b.click("#demo-small");
+    wait_report(&b, 120);
+}
+
+#[test]
+#[ignore = "slow: the large demo bundle; run scripts/web-test.sh"]
+fn cancel_stops_a_load_and_a_later_load_works() {
+    let b = Browser::start(tmp("downloads-cancel"));
+    b.goto(&format!("{}/?tz=UTC", page()));
+    b.wait(
+        "the page",
+        "return !!document.getElementById('demo-large')",
+        30,
+    );
+    b.click("#demo-large");
+    b.wait(
+        "the progress bar",
+        "return !!document.getElementById('cancel')",
+        30,
+    );
+    b.click("#cancel");
+    let err = b.wait(
+        "the cancelled message",
+        "const e = document.getElementById('error-text'); return e ? e.textContent : ''",
+        60,
+    );
+    assert!(err.as_str().unwrap().contains("cancelled"), "{err}");
+    // Nothing of the cancelled load shows up, even a little later.
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let shown = b.js(
+        "return [!!document.querySelector('#card-new-users'), !!document.querySelector('#load-summary'), !!document.querySelector('#progress')]",
+    );
+    assert_eq!(shown, serde_json::json!([false, false, false]));
+    b.click("#demo-small");
+    wait_report(&b, 120);
+    let users = b.text("#load-summary tr[data-table='auth_user.csv'] td.num");
+    assert_eq!(users, "300", "the later load is the small demo");
+}
+
+#[test]
+#[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
+fn copy_json_puts_the_clis_report_on_the_clipboard() {
+    let bundle = demo_dir("clipboard", 300);
+    let b = Browser::start(tmp("downloads-clipboard"));
+    b.cdp(
+        "Browser.grantPermissions",
+        serde_json::json!({"origin": page(),
+            "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]}),
+    );
+    b.goto(&format!("{}/?demo=small&tz=UTC&section=export", page()));
+    wait_report(&b, 120);
+    let (start, end) = period(&b);
+    b.wait(
+        "the export section",
+        "return !!document.getElementById('copy-json')",
+        20,
+    );
+    b.click("#copy-json");
+    let status = b.wait(
+        "the copy",
+        "const s = document.getElementById('export-status').textContent; return s.startsWith('copied') || s.includes('refused') ? s : ''",
+        30,
+    );
+    let status = status.as_str().unwrap();
+    assert!(status.starts_with("copied the JSON"), "{status}");
+    let text = b.js_async(
+        "const done = arguments[arguments.length - 1]; navigator.clipboard.readText().then(done, e => done('ERROR ' + e))",
+    );
+    let text = text.as_str().unwrap();
+    let copied: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text:.200}"));
+    assert_eq!(copied, cli_report(&bundle, &start, &end));
+}
+
+#[test]
+#[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
+fn keyboard_only_demo_preset_sort_and_user_details() {
+    let b = Browser::start(tmp("downloads-keyboard"));
+    b.goto(&format!("{}/?tz=UTC", page()));
+    b.wait(
+        "the page",
+        "return !!document.getElementById('demo-small')",
+        30,
+    );
+    b.tab_to("#demo-small", 40);
+    b.press(ENTER);
+    wait_report(&b, 120);
+    b.tab_to("#preset-7", 60);
+    b.press(SPACE);
+    b.wait(
+        "the 7-day report",
+        "return document.getElementById('report-title').textContent.includes('2025-06-23')",
+        30,
+    );
+    b.tab_to("#tab-user_activity", 60);
+    b.press(ENTER);
+    b.wait(
+        "user rows",
+        "return !!document.querySelector('#table-user_activity tr.clickable')",
+        20,
+    );
+    b.tab_to("#table-user_activity th:nth-child(2) button.sort", 60);
+    b.press(ENTER);
+    b.wait(
+        "ascending sort",
+        "return document.querySelector('#table-user_activity th:nth-child(2)').getAttribute('aria-sort') === 'ascending'",
+        10,
+    );
+    b.tab_to("#table-user_activity tr.clickable", 60);
+    let user = b.js("return document.activeElement.dataset.user");
+    b.press(ENTER);
+    b.wait(
+        "the user panel",
+        "const t = document.querySelector('#table-user-fasts .status'); return t && !t.textContent.startsWith('loading')",
+        20,
+    );
+    let panel = b.text("#user-panel");
+    assert!(
+        panel.contains(user.as_str().unwrap()),
+        "{panel} vs user {user}"
+    );
+}
+
+#[test]
+#[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
+fn phone_width_has_no_horizontal_overflow() {
+    let b = Browser::start(tmp("downloads-phone"));
+    b.set_window(390, 844);
+    b.goto(&format!("{}/?demo=small&tz=UTC", page()));
+    wait_report(&b, 120);
+    let check = "return [document.documentElement.scrollWidth, window.innerWidth]";
+    for section in ["overview", "user_activity_timeline", "export"] {
+        b.click(&format!("#tab-{section}"));
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let v = b.js(check);
+        let (scroll, inner) = (v[0].as_u64().unwrap(), v[1].as_u64().unwrap());
+        assert!(inner <= 400, "the window is phone-wide: {inner}");
+        if scroll > inner {
+            let wide = b.js("return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5).slice(0, 12).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))");
+            panic!("{section}: scrollWidth {scroll} > innerWidth {inner}; too wide: {wide}");
+        }
+    }
+    b.click("#tab-overview");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    b.screenshot(&root().join("target/web-e2e-phone.png"));
+}
+
+#[test]
+#[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
+fn a_failing_section_shows_its_error_and_the_rest_stays() {
+    let b = Browser::start(tmp("downloads-boundary"));
+    b.goto(&format!(
+        "{}/?demo=small&tz=UTC&section=%3Cb%3Eno_such%3C%2Fb%3E",
+        page()
+    ));
+    wait_report(&b, 120);
+    let err = b.wait(
+        "the section's error",
+        "const e = document.querySelector('#section #section-error'); return e ? e.textContent : ''",
+        20,
+    );
+    assert!(err.as_str().unwrap().contains("<b>no_such</b>"), "{err}");
+    // The rest of the page and the loaded data stay.
+    let kept = b.js(
+        "return [!!document.querySelector('#card-new-users'), !!document.querySelector('#load-summary'), document.querySelectorAll('nav.tabs button').length, document.querySelectorAll('#section b').length]",
+    );
+    assert_eq!(kept, serde_json::json!([true, true, 9, 0]));
+    b.click("#tab-overview");
+    b.wait(
+        "the overview",
+        "return !!document.querySelector('#section #chart-new-users img') && !document.querySelector('#section-error')",
+        20,
+    );
+}
+
+#[test]
+#[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
+fn files_dropped_on_the_drop_zone_load() {
+    let bundle = demo_dir("drop", 150);
+    let files: Vec<(String, String)> = csv_files(&bundle)
+        .iter()
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_str().unwrap().to_string(),
+                std::fs::read_to_string(p).unwrap(),
+            )
+        })
+        .collect();
+    let b = Browser::start(tmp("downloads-drop"));
+    b.goto(&format!("{}/?tz=UTC", page()));
+    b.wait(
+        "the page",
+        "return !!document.getElementById('drop-zone')",
+        30,
+    );
+    // A synthetic drop of files (a folder cannot be synthesized; the
+    // folder walk is tested with fake entries in the component tests).
+    b.js(&format!(
+        "const dt = new DataTransfer();
+         for (const [name, text] of {}) dt.items.add(new File([text], name, {{type: 'text/csv'}}));
+         const z = document.getElementById('drop-zone');
+         z.dispatchEvent(new DragEvent('dragover', {{dataTransfer: dt, bubbles: true, cancelable: true}}));
+         z.dispatchEvent(new DragEvent('drop', {{dataTransfer: dt, bubbles: true, cancelable: true}}));",
+        serde_json::to_string(&files).unwrap()
+    ));
+    wait_report(&b, 120);
+    let (start, end) = period(&b);
+    check_cards(&b, &cli_report(&bundle, &start, &end));
+    assert_eq!(
+        b.text("#load-summary tr[data-table='auth_user.csv'] td.num"),
+        "150"
+    );
+}

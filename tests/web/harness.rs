@@ -115,6 +115,11 @@ pub fn http_get(url: &str) -> (u16, Vec<u8>) {
     (status, body)
 }
 
+/// WebDriver key codes.
+pub const TAB: &str = "\u{E004}";
+pub const ENTER: &str = "\u{E007}";
+pub const SPACE: &str = " ";
+
 /// A WebDriver session on headless Chromium.
 pub struct Browser {
     base: String,
@@ -264,6 +269,60 @@ impl Browser {
         );
     }
 
+    /// Runs an async script (its last argument is the callback) and returns
+    /// the value it passes to the callback.
+    pub fn js_async(&self, script: &str) -> Value {
+        self.call(
+            "POST",
+            "/execute/async",
+            json!({"script": script, "args": []}),
+        )
+    }
+
+    /// Runs a Chrome DevTools Protocol command through chromedriver.
+    pub fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.call(
+            "POST",
+            "/goog/cdp/execute",
+            json!({"cmd": cmd, "params": params}),
+        )
+    }
+
+    /// Presses and releases one key (WebDriver actions API); `key` is a
+    /// character or a WebDriver key code such as [`TAB`] or [`ENTER`].
+    pub fn press(&self, key: &str) {
+        self.call(
+            "POST",
+            "/actions",
+            json!({"actions": [{"type": "key", "id": "keyboard", "actions": [
+                {"type": "keyDown", "value": key}, {"type": "keyUp", "value": key}]}]}),
+        );
+    }
+
+    /// Presses Tab until the focused element matches `css`.
+    pub fn tab_to(&self, css: &str, max: usize) {
+        let check = format!(
+            "return !!document.activeElement && document.activeElement.matches({})",
+            serde_json::to_string(css).unwrap()
+        );
+        for _ in 0..max {
+            self.press(TAB);
+            if self.js(&check) == Value::Bool(true) {
+                return;
+            }
+        }
+        panic!("{css} was not reached with {max} presses of Tab");
+    }
+
+    /// Sets the window's outer size.
+    pub fn set_window(&self, width: u32, height: u32) {
+        self.call(
+            "POST",
+            "/window/rect",
+            json!({"width": width, "height": height}),
+        );
+    }
+
     /// Sets a file input to files on disk.
     pub fn set_files(&self, css: &str, files: &[PathBuf]) {
         let id = self.find(css);
@@ -377,11 +436,21 @@ impl S3 {
     }
 
     pub fn presign(&self, method: &str, key: &str) -> String {
+        self.presign_for(method, key, 600)
+    }
+
+    /// A presigned URL valid for `secs` seconds.
+    pub fn presign_for(&self, method: &str, key: &str, secs: u32) -> String {
         let out = run(cli()
             .args([
                 "presign", "--method", method, "--bucket", "reports", "--key", key,
             ])
-            .args(["--expires", "600", "--s3-endpoint", &self.endpoint])
+            .args([
+                "--expires",
+                &secs.to_string(),
+                "--s3-endpoint",
+                &self.endpoint,
+            ])
             .env("AWS_ACCESS_KEY_ID", "test")
             .env("AWS_SECRET_ACCESS_KEY", "test")
             .env("AWS_REGION", "us-east-1"));
