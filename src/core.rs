@@ -4,6 +4,7 @@
 
 use std::cmp::Ordering;
 
+use engagement_engine::export::columns;
 use engagement_engine::load::Loaded;
 use engagement_engine::period::{date_in, Date, Period};
 use engagement_engine::report::Report;
@@ -57,7 +58,7 @@ impl TableStore {
         let mut tables = Vec::with_capacity(6);
         tables.push(DataTable {
             name: "new_users_over_time".into(),
-            columns: cols(&["date", "count"]),
+            columns: cols(columns::NEW_USERS_OVER_TIME),
             rows: report
                 .new_users_over_time
                 .iter()
@@ -66,14 +67,7 @@ impl TableStore {
         });
         tables.push(DataTable {
             name: "fasts".into(),
-            columns: cols(&[
-                "fast_id",
-                "fast_name",
-                "church_name",
-                "participants",
-                "joins_in_period",
-                "leaves_in_period",
-            ]),
+            columns: cols(columns::FASTS),
             rows: report
                 .fasts
                 .iter()
@@ -96,7 +90,7 @@ impl TableStore {
             .collect();
         types.sort_unstable();
         types.dedup();
-        let mut ua_cols = cols(&["user_id", "username", "email", "date_joined", "total_items"]);
+        let mut ua_cols = cols(columns::USER_ACTIVITY);
         ua_cols.extend(types.iter().map(|t| format!("type_{t}")));
         tables.push(DataTable {
             name: "user_activity".into(),
@@ -123,16 +117,7 @@ impl TableStore {
         });
         tables.push(DataTable {
             name: "user_activity_timeline".into(),
-            columns: cols(&[
-                "user_id",
-                "username",
-                "activity_type",
-                "timestamp",
-                "title",
-                "description",
-                "target_type",
-                "target_id",
-            ]),
+            columns: cols(columns::USER_ACTIVITY_TIMELINE),
             rows: report
                 .user_activity_timeline
                 .iter()
@@ -152,17 +137,7 @@ impl TableStore {
         });
         tables.push(DataTable {
             name: "user_fast_participation".into(),
-            columns: cols(&[
-                "user_id",
-                "username",
-                "email",
-                "fast_id",
-                "fast_name",
-                "church_name",
-                "joined_at",
-                "left_at",
-                "status",
-            ]),
+            columns: cols(columns::USER_FAST_PARTICIPATION),
             rows: report
                 .user_fast_participation
                 .iter()
@@ -183,15 +158,7 @@ impl TableStore {
         });
         tables.push(DataTable {
             name: "retention_cohorts".into(),
-            columns: cols(&[
-                "cohort_week",
-                "cohort_start_date",
-                "total_users",
-                "active_users",
-                "retention_rate",
-                "avg_activities_per_user",
-                "cohort_age_weeks",
-            ]),
+            columns: cols(columns::RETENTION_COHORTS),
             rows: report
                 .retention_cohorts
                 .iter()

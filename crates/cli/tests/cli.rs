@@ -67,6 +67,19 @@ fn demo(dir: &Path, users: &str) -> (PathBuf, PathBuf) {
     (csv, dump)
 }
 
+/// Zips every file of `dir` into `dest`, under `prefix` inside the zip.
+fn zip_folder(dir: &Path, dest: &Path, prefix: &str) {
+    let mut w = zip::ZipWriter::new(std::fs::File::create(dest).unwrap());
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = format!("{prefix}{}", path.file_name().unwrap().to_str().unwrap());
+        w.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut w, &std::fs::read(&path).unwrap()).unwrap();
+    }
+    w.finish().unwrap();
+}
+
 fn read_json(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
@@ -146,14 +159,7 @@ fn files_zip_and_stdout_agree() {
     args.extend(PERIOD);
     let o = run(&args);
     assert!(o.status.success(), "{}", stderr(&o));
-    for key in [
-        "new_users_over_time",
-        "fasts",
-        "user_activity",
-        "user_activity_timeline",
-        "user_fast_participation",
-        "retention_cohorts",
-    ] {
+    for &key in &engagement_engine::export::DATA_SETS[..6] {
         let mut reader = csv::Reader::from_path(csv_out.join(format!("{key}.csv"))).unwrap();
         let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(rows.len(), all[key].as_array().unwrap().len(), "{key}");
@@ -196,17 +202,7 @@ fn csv_tables_and_dump_give_identical_reports() {
     }
     // A zip of the CSV folder gives the same report too.
     let zip_path = tmp.path().join("bundle.zip");
-    {
-        let mut w = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
-        for entry in std::fs::read_dir(&csv).unwrap() {
-            let path = entry.unwrap().path();
-            let name = format!("exports/{}", path.file_name().unwrap().to_str().unwrap());
-            w.start_file(name, zip::write::SimpleFileOptions::default())
-                .unwrap();
-            std::io::Write::write_all(&mut w, &std::fs::read(&path).unwrap()).unwrap();
-        }
-        w.finish().unwrap();
-    }
+    zip_folder(&csv, &zip_path, "exports/");
     assert_eq!(report(&zip_path, "UTC"), report(&csv, "UTC"));
 }
 
@@ -471,19 +467,7 @@ fn uploads_with_credentials_and_to_a_presigned_url() {
 
     // A bundle fetched from a presigned GET URL gives the same report.
     let bundle_zip = tmp.path().join("bundle.zip");
-    {
-        let mut w = zip::ZipWriter::new(std::fs::File::create(&bundle_zip).unwrap());
-        for entry in std::fs::read_dir(&csv).unwrap() {
-            let path = entry.unwrap().path();
-            w.start_file(
-                path.file_name().unwrap().to_str().unwrap(),
-                zip::write::SimpleFileOptions::default(),
-            )
-            .unwrap();
-            std::io::Write::write_all(&mut w, &std::fs::read(&path).unwrap()).unwrap();
-        }
-        w.finish().unwrap();
-    }
+    zip_folder(&csv, &bundle_zip, "");
     let o = run_env(
         &[
             "presign",

@@ -40,6 +40,59 @@ pub const DATA_SETS: [&str; 7] = [
     "other_metrics",
 ];
 
+/// Column names of the tabular data sets (1–6), in SPEC order: the CSV
+/// headers, and the page's table columns. `user_activity` is followed by one
+/// `type_<activity_type>` column per activity type in the result.
+pub mod columns {
+    /// `new_users_over_time`.
+    pub const NEW_USERS_OVER_TIME: &[&str] = &["date", "count"];
+    /// `fasts`.
+    pub const FASTS: &[&str] = &[
+        "fast_id",
+        "fast_name",
+        "church_name",
+        "participants",
+        "joins_in_period",
+        "leaves_in_period",
+    ];
+    /// `user_activity`, before its `type_*` columns.
+    pub const USER_ACTIVITY: &[&str] =
+        &["user_id", "username", "email", "date_joined", "total_items"];
+    /// `user_activity_timeline`.
+    pub const USER_ACTIVITY_TIMELINE: &[&str] = &[
+        "user_id",
+        "username",
+        "activity_type",
+        "timestamp",
+        "title",
+        "description",
+        "target_type",
+        "target_id",
+    ];
+    /// `user_fast_participation`.
+    pub const USER_FAST_PARTICIPATION: &[&str] = &[
+        "user_id",
+        "username",
+        "email",
+        "fast_id",
+        "fast_name",
+        "church_name",
+        "joined_at",
+        "left_at",
+        "status",
+    ];
+    /// `retention_cohorts`.
+    pub const RETENTION_COHORTS: &[&str] = &[
+        "cohort_week",
+        "cohort_start_date",
+        "total_users",
+        "active_users",
+        "retention_rate",
+        "avg_activities_per_user",
+        "cohort_age_weeks",
+    ];
+}
+
 /// Pretty JSON with 2-space indentation, as SPEC §5 asks.
 fn pretty<T: serde::Serialize>(value: &T) -> Vec<u8> {
     let mut out = serde_json::to_vec_pretty(value).expect("report values always serialize");
@@ -200,7 +253,7 @@ mod csv {
 
     pub(super) fn new_users(r: &Report<'_>) -> Vec<u8> {
         write(
-            &["date", "count"],
+            columns::NEW_USERS_OVER_TIME,
             r.new_users_over_time
                 .iter()
                 .map(|d| vec![Cell::Plain(d.date.to_string()), Cell::Int(d.count as i64)]),
@@ -209,14 +262,7 @@ mod csv {
 
     pub(super) fn fasts(r: &Report<'_>) -> Vec<u8> {
         write(
-            &[
-                "fast_id",
-                "fast_name",
-                "church_name",
-                "participants",
-                "joins_in_period",
-                "leaves_in_period",
-            ],
+            columns::FASTS,
             r.fasts.iter().map(|f| {
                 vec![
                     Cell::Int(f.fast_id),
@@ -237,7 +283,7 @@ mod csv {
             .flat_map(|u| u.by_type.keys().copied())
             .collect();
         let type_columns: Vec<String> = types.iter().map(|t| format!("type_{t}")).collect();
-        let mut header = vec!["user_id", "username", "email", "date_joined", "total_items"];
+        let mut header = columns::USER_ACTIVITY.to_vec();
         header.extend(type_columns.iter().map(String::as_str));
         write(
             &header,
@@ -261,16 +307,7 @@ mod csv {
 
     pub(super) fn timeline(r: &Report<'_>) -> Vec<u8> {
         write(
-            &[
-                "user_id",
-                "username",
-                "activity_type",
-                "timestamp",
-                "title",
-                "description",
-                "target_type",
-                "target_id",
-            ],
+            columns::USER_ACTIVITY_TIMELINE,
             r.user_activity_timeline.iter().map(|t| {
                 vec![
                     Cell::Int(t.user_id),
@@ -288,17 +325,7 @@ mod csv {
 
     pub(super) fn participation(r: &Report<'_>) -> Vec<u8> {
         write(
-            &[
-                "user_id",
-                "username",
-                "email",
-                "fast_id",
-                "fast_name",
-                "church_name",
-                "joined_at",
-                "left_at",
-                "status",
-            ],
+            columns::USER_FAST_PARTICIPATION,
             r.user_fast_participation.iter().map(|p| {
                 vec![
                     Cell::Int(p.user_id),
@@ -324,15 +351,7 @@ mod csv {
 
     pub(super) fn retention(r: &Report<'_>) -> Vec<u8> {
         write(
-            &[
-                "cohort_week",
-                "cohort_start_date",
-                "total_users",
-                "active_users",
-                "retention_rate",
-                "avg_activities_per_user",
-                "cohort_age_weeks",
-            ],
+            columns::RETENTION_COHORTS,
             r.retention_cohorts.iter().map(|c| {
                 vec![
                     Cell::Plain(c.cohort_week.clone()),
