@@ -392,17 +392,6 @@ fn query_value<'a>(url: &'a str, name: &str) -> Option<&'a str> {
     })
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 /// When a SigV4 presigned URL stops being valid, in seconds since the epoch,
 /// from its `X-Amz-Date` (`YYYYMMDDTHHMMSSZ`) and `X-Amz-Expires`; `None`
 /// when the URL is not presigned that way.
@@ -419,7 +408,8 @@ pub fn presigned_expiry(url: &str) -> Option<i64> {
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
         return None;
     }
-    Some(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s + expires)
+    let days = engagement_engine::timestamp::days_from_civil(y as i32, mo as u32, d as u32);
+    Some(days * 86_400 + h * 3600 + mi * 60 + s + expires)
 }
 
 /// The message for a presigned URL whose validity ended (`now` in seconds
@@ -498,8 +488,6 @@ mod tests {
             !msg.contains("abcdef0123456789") && !msg.contains("X-Amz"),
             "{msg}"
         );
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
         assert_eq!(presigned_expiry("https://h/k.zip"), None);
         assert_eq!(
             presigned_expiry("https://h/k.zip?X-Amz-Date=bad&X-Amz-Expires=5"),
