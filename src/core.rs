@@ -401,6 +401,7 @@ pub fn summarize(report: &Report<'_>, period: &Period, tables: &TableStore) -> R
             .collect(),
         zip_name: engagement_engine::export::zip_name(period),
         millis: 0.0,
+        memory_bytes: 0,
     }
 }
 
@@ -433,6 +434,7 @@ pub fn load_summary(loaded: &Loaded, source: &str, tz: &str, today: Timestamp) -
             .collect(),
         default_end: default_end.to_string(),
         millis: 0.0,
+        memory_bytes: 0,
     }
 }
 

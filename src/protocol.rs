@@ -194,6 +194,10 @@ pub struct Progress {
     pub bytes_total: Option<u64>,
     /// Rows read per table label so far.
     pub rows: Vec<(String, u64)>,
+    /// The worker's WebAssembly memory in bytes (it only grows, so this is
+    /// also its peak so far).
+    #[serde(default)]
+    pub memory_bytes: u64,
 }
 
 /// What loading found.
@@ -212,6 +216,9 @@ pub struct LoadSummary {
     pub default_end: String,
     /// Milliseconds from the request to the loaded data.
     pub millis: f64,
+    /// The worker's WebAssembly memory in bytes once loaded.
+    #[serde(default)]
+    pub memory_bytes: u64,
 }
 
 /// A chart's data: labels and values.
@@ -260,6 +267,10 @@ pub struct ReportSummary {
     pub zip_name: String,
     /// Milliseconds the computation took.
     pub millis: f64,
+    /// The worker's WebAssembly memory in bytes once computed: the peak of
+    /// everything so far, since WebAssembly memory never shrinks.
+    #[serde(default)]
+    pub memory_bytes: u64,
 }
 
 /// One page of a table.
@@ -324,6 +335,26 @@ pub enum Reply {
         /// Why.
         message: String,
     },
+    /// The engine is stopping (out of memory, or an internal error); the
+    /// page starts a new worker, and the loaded data is gone.
+    Crashed {
+        /// What happened and what to do next.
+        message: String,
+    },
+}
+
+/// What the page says when the worker could not get `requested` more bytes
+/// with `in_use` bytes of WebAssembly memory already taken.
+pub fn out_of_memory_message(requested: u64, in_use: u64) -> String {
+    const MIB: f64 = 1_048_576.0;
+    format!(
+        "the browser ran out of memory for this bundle: the engine asked for {:.0} MiB more \
+         with {:.0} MiB in use, more than this browser tab gives it (at most 4 GiB, \
+         often less). Load a shorter export, or run the engagement-report command-line tool, which has \
+         no such limit, on the same files",
+        requested as f64 / MIB,
+        in_use as f64 / MIB
+    )
 }
 
 /// The origin and path of a URL, without query string or fragment, so that
@@ -458,6 +489,25 @@ pub fn explain_http_failure(status: u16, body: &str, url: &str, action: &str) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn out_of_memory_names_sizes_limit_and_next_step() {
+        let m = out_of_memory_message(512 * 1_048_576, 3_900 * 1_048_576);
+        assert!(
+            m.contains("asked for 512 MiB more with 3900 MiB in use"),
+            "{m}"
+        );
+        assert!(
+            m.contains("more than this browser tab gives it (at most 4 GiB"),
+            "{m}"
+        );
+        assert!(m.contains("engagement-report command-line tool"), "{m}");
+        let round = serde_json::to_string(&Reply::Crashed { message: m.clone() }).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Reply>(&round).unwrap(),
+            Reply::Crashed { message: m }
+        );
+    }
 
     #[test]
     fn redaction_drops_the_signature() {

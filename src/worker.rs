@@ -2,9 +2,11 @@
 //! fetches URLs, generates demo bundles, computes reports and answers the
 //! page's table queries and exports. See [`crate::protocol`].
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::{Cell as StdCell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use engagement_engine::demo::{self, DemoConfig};
 use engagement_engine::export::{self, Format};
@@ -20,8 +22,8 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::core::{load_summary, summarize, TableStore};
 use crate::protocol::{
-    expired_link_message, explain_http_failure, redact_url, url_file_name, ExportWhat, OutFormat,
-    PeriodChoice, Progress, Reply, Request, Source,
+    expired_link_message, explain_http_failure, out_of_memory_message, redact_url, url_file_name,
+    ExportWhat, OutFormat, PeriodChoice, Progress, Reply, Request, Source,
 };
 
 /// Bytes read from a file per step; progress is reported after each.
@@ -67,9 +69,99 @@ fn post_with_bytes(reply: &Reply, bytes: Option<Uint8Array>) {
     let _ = scope().post_message_with_transfer(&msg, &transfer);
 }
 
+/// The size of this worker's WebAssembly memory. It grows as the engine
+/// needs and never shrinks, so it is also the peak so far; a browser gives
+/// wasm32 at most 4 GiB.
+fn memory_bytes() -> u64 {
+    core::arch::wasm32::memory_size(0) as u64 * 65_536
+}
+
+/// The worker binary's global allocator: the system allocator, remembering
+/// the size of the last request it could not serve. Rust aborts (a wasm
+/// trap) when an allocation fails, with no hook on stable, so this is how
+/// the worker can still tell the page that the browser's memory ran out
+/// rather than just that it stopped.
+pub struct RecordingAllocator;
+
+/// The size of the last allocation that failed, or 0.
+static FAILED_REQUEST: AtomicUsize = AtomicUsize::new(0);
+/// Whether a crash was already reported to the page (by the panic hook).
+static CRASH_REPORTED: AtomicBool = AtomicBool::new(false);
+
+// SAFETY: every call is forwarded unchanged to `System`; the wrapper only
+// records the size of a failed request.
+unsafe impl GlobalAlloc for RecordingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded with the caller's guarantees.
+        let p = unsafe { System.alloc(layout) };
+        if p.is_null() {
+            FAILED_REQUEST.store(layout.size(), Ordering::Relaxed);
+        }
+        p
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded with the caller's guarantees.
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if p.is_null() {
+            FAILED_REQUEST.store(layout.size(), Ordering::Relaxed);
+        }
+        p
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: forwarded with the caller's guarantees.
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if p.is_null() {
+            FAILED_REQUEST.store(new_size, Ordering::Relaxed);
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded with the caller's guarantees.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+/// Tells the page why the engine is about to stop, once.
+fn report_crash(message: String) {
+    if !CRASH_REPORTED.swap(true, Ordering::Relaxed) {
+        post(&Reply::Crashed { message });
+    }
+}
+
+/// Reports panics and failed allocations to the page before the wasm
+/// instance stops, so its message says what happened.
+fn install_crash_reports() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        report_crash(format!(
+            "the engine hit an internal error ({info}); load the bundle again"
+        ));
+    }));
+    // A failed allocation aborts without a panic: the trap surfaces as an
+    // uncaught error (or a rejected promise inside an async task).
+    let on_trap = Closure::<dyn FnMut(web_sys::Event)>::new(|ev: web_sys::Event| {
+        let requested = FAILED_REQUEST.load(Ordering::Relaxed);
+        if requested > 0 {
+            report_crash(out_of_memory_message(requested as u64, memory_bytes()));
+        }
+        if CRASH_REPORTED.load(Ordering::Relaxed) {
+            // The page has the real reason; keep the generic error away.
+            ev.prevent_default();
+        }
+    });
+    let scope = scope();
+    for kind in ["error", "unhandledrejection"] {
+        let _ = scope.add_event_listener_with_callback(kind, on_trap.as_ref().unchecked_ref());
+    }
+    on_trap.forget();
+}
+
 /// Starts the worker: listens for commands and says it is ready.
 pub fn start() {
-    console_error_panic_hook::set_once();
+    install_crash_reports();
     let state: Shared = Rc::new(RefCell::new(State::default()));
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
         let data = ev.data();
@@ -114,6 +206,7 @@ fn handle(state: &Shared, req: Request, files: Array) {
                     Ok((loaded, label)) => {
                         let mut summary = load_summary(&loaded, &label, &tz, now());
                         summary.millis = now_ms() - started;
+                        summary.memory_bytes = memory_bytes();
                         state.borrow_mut().loaded = Some(loaded);
                         post(&Reply::Loaded(summary));
                         compute(&state, &period);
@@ -187,6 +280,7 @@ fn compute(state: &Shared, choice: &PeriodChoice) {
     s.store = store;
     s.period = Some(period);
     drop(s);
+    summary.memory_bytes = memory_bytes();
     post(&Reply::Computed(Box::new(summary)));
 }
 
@@ -287,6 +381,7 @@ impl Tracker<'_> {
             *rows.entry(Self::label(name)).or_default() += n;
         }
         self.progress.rows = rows.into_iter().collect();
+        self.progress.memory_bytes = memory_bytes();
         post(&Reply::Progress(self.progress.clone()));
     }
 

@@ -6,8 +6,9 @@
 //
 //   node bench/browser/ours.mjs --input DIR [--runs 3] [--dist dist] [--chromium /usr/bin/chromium]
 //
-// Prints per run: seconds from files given to report ready, and the peak RSS
-// of the renderer processes (page + worker) sampled from /proc.
+// Prints per run: seconds from files given to report ready, the engine's
+// wasm heap peak (shown by the page), and the peak RSS of the renderer
+// processes (page + worker) sampled from /proc.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -63,8 +64,12 @@ for (let run = 0; run < args.runs; run++) {
   sampler.stop();
   const text = await page.evaluate(() => document.body.innerText);
   const events = /events\s+events_event\.csv\s+(\d+)/.exec(text);
+  // The page shows the worker's WebAssembly memory, which never shrinks: at
+  // report time it is the wasm heap's peak.
+  const mem = /engine memory ([\d.]+) (GiB|MiB)/.exec(text);
+  const heapMiB = mem ? Number(mem[1]) * (mem[2] === 'GiB' ? 1024 : 1) : NaN;
   results.push(seconds);
-  console.log(`run ${run + 1}: files given -> report ready ${seconds.toFixed(2)} s, renderer RSS peak ${(peak / 1048576).toFixed(0)} MiB` +
+  console.log(`run ${run + 1}: files given -> report ready ${seconds.toFixed(2)} s, wasm heap peak ${heapMiB.toFixed(0)} MiB, renderer RSS peak ${(peak / 1048576).toFixed(0)} MiB` +
     (events ? `, ${events[1]} events loaded` : ''));
   await browser.close();
 }

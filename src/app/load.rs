@@ -199,6 +199,16 @@ pub fn LoadPanel() -> impl IntoView {
     }
 }
 
+/// A memory size in binary units, as browsers count their limits.
+pub(crate) fn human_memory(n: u64) -> String {
+    let gib = n as f64 / 1_073_741_824.0;
+    if gib >= 1.0 {
+        format!("{gib:.2} GiB")
+    } else {
+        format!("{:.0} MiB", n as f64 / 1_048_576.0)
+    }
+}
+
 fn human_bytes(n: u64) -> String {
     let n = n as f64;
     if n >= 1e9 {
@@ -233,6 +243,7 @@ pub fn ProgressPanel() -> impl IntoView {
                         <p>
                             <strong>{p.phase.clone()}</strong>
                             " " {p.file.clone()} " — " {bytes}
+                            {(p.memory_bytes > 0).then(|| format!(" · engine memory {}", human_memory(p.memory_bytes)))}
                         </p>
                         {if max > 0.0 {
                             view! { <progress max=max value=value></progress> }.into_any()
@@ -271,6 +282,10 @@ pub fn LoadSummaryView() -> impl IntoView {
                     <p>
                         "Loaded " {s.source.clone()} " in "
                         {format!("{:.0}", s.millis)} " ms. " {extent}
+                    </p>
+                    <p id="memory">
+                        "The engine holds it in " {human_memory(s.memory_bytes)}
+                        " of memory (a browser tab allows it at most 4 GiB; the CLI has no such limit)."
                     </p>
                     <div class="scroll"><table class="counts">
                         <thead><tr><th scope="col">"table"</th><th scope="col">"file"</th><th scope="col">"rows"</th></tr></thead>

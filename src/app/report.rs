@@ -6,6 +6,7 @@ use crate::charts::{self, Chart};
 use crate::protocol::{ReportSummary, Series};
 
 use super::export::ExportPanel;
+use super::load::human_memory;
 use super::state::AppState;
 use super::table::DataTable;
 
@@ -234,7 +235,8 @@ pub fn ReportView() -> impl IntoView {
                         "3. Report from {} to {} ({})", r.range.0, r.range.1, r.range.2)))}
                 </h2>
                 <p class="timing" id="timing">
-                    {move || state.report.with(|r| r.as_ref().map(|r| format!("computed in {:.0} ms", r.millis)))}
+                    {move || state.report.with(|r| r.as_ref().map(|r| format!(
+                        "computed in {:.0} ms · engine memory {}", r.millis, human_memory(r.memory_bytes))))}
                 </p>
                 {move || state.report.get().map(|r| view! { <Cards report=r/> })}
                 <nav class="tabs" role="tablist" aria-label="Report sections">

@@ -141,22 +141,9 @@ impl AppState {
                 .dyn_ref::<web_sys::ErrorEvent>()
                 .map(|e| e.message())
                 .unwrap_or_default();
-            self.busy.set(false);
-            self.progress.set(None);
-            self.error.set(Some(format!(
+            self.engine_stopped(format!(
                 "the engine stopped unexpectedly ({detail}); load the bundle again"
-            )));
-            self.worker.update_value(|i| {
-                if let Some(w) = i.worker.take() {
-                    w.terminate();
-                }
-                i.ready = false;
-            });
-            // A worker that cannot start at all is not restarted forever.
-            if self.restarts.get_untracked() < 3 {
-                self.restarts.update(|n| *n += 1);
-                self.spawn_worker();
-            }
+            ));
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -165,6 +152,27 @@ impl AppState {
             i.ready = false;
             i._handlers = vec![on_message, on_error];
         });
+    }
+
+    /// The worker died (or says it is about to): its data is gone, so the
+    /// page forgets the report and starts a fresh worker.
+    fn engine_stopped(self, message: String) {
+        self.busy.set(false);
+        self.progress.set(None);
+        self.loaded.set(None);
+        self.report.set(None);
+        self.error.set(Some(message));
+        self.worker.update_value(|i| {
+            if let Some(w) = i.worker.take() {
+                w.terminate();
+            }
+            i.ready = false;
+        });
+        // A worker that cannot start at all is not restarted forever.
+        if self.restarts.get_untracked() < 3 {
+            self.restarts.update(|n| *n += 1);
+            self.spawn_worker();
+        }
     }
 
     fn post_raw(&self, cmd: String, files: Array) {
@@ -314,6 +322,7 @@ impl AppState {
                 self.tz.set(tz);
                 self.report.set(Some(*summary));
             }
+            Reply::Crashed { message } => self.engine_stopped(message),
             Reply::ComputeFailed { message } => {
                 self.busy.set(false);
                 self.progress.set(None);

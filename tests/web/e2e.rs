@@ -502,6 +502,44 @@ fn malformed_files_show_their_error_and_hostile_text_runs_nothing() {
 }
 
 #[test]
+#[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
+fn running_out_of_memory_says_so_and_a_fresh_engine_works_on() {
+    // V8 capped at 512 wasm pages (32 MiB) stands in for a bundle larger
+    // than the 4 GiB a tab allows: the medium demo needs about 67 MiB.
+    let b = Browser::start_with_args(
+        tmp("downloads-oom"),
+        &["--js-flags=--wasm-max-mem-pages=512"],
+    );
+    b.goto(&format!("{}/?tz=UTC", page()));
+    b.wait(
+        "the page",
+        "return !!document.getElementById('demo-medium')",
+        30,
+    );
+    b.click("#demo-medium");
+    let err = b.wait(
+        "the out-of-memory message",
+        "const e = document.getElementById('error'); return e ? e.textContent : ''",
+        120,
+    );
+    let err = err.as_str().unwrap();
+    assert!(err.contains("ran out of memory"), "{err}");
+    assert!(err.contains("command-line tool"), "{err}");
+    assert!(
+        !err.contains("unreachable"),
+        "the trap's own text stays out: {err}"
+    );
+    assert!(
+        b.js("return document.querySelector('#load-summary')")
+            .is_null(),
+        "nothing half-loaded is shown"
+    );
+    // A fresh engine takes over: a bundle that fits loads and reports.
+    b.click("#demo-small");
+    wait_report(&b, 120);
+}
+
+#[test]
 #[ignore = "slow: the large demo bundle; run scripts/web-test.sh"]
 fn large_demo_time_to_first_chart() {
     let b = Browser::start(tmp("downloads-large"));

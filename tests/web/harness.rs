@@ -129,6 +129,11 @@ pub struct Browser {
 
 impl Browser {
     pub fn start(downloads: PathBuf) -> Browser {
+        Browser::start_with_args(downloads, &[])
+    }
+
+    /// A session whose Chromium also gets `extra` command-line switches.
+    pub fn start_with_args(downloads: PathBuf, extra: &[&str]) -> Browser {
         let port = free_port();
         let driver = Proc(
             Command::new(std::env::var("CHROMEDRIVER").unwrap_or("/usr/bin/chromedriver".into()))
@@ -145,13 +150,21 @@ impl Browser {
             std::thread::sleep(Duration::from_millis(100));
         }
         std::fs::create_dir_all(&downloads).unwrap();
+        let mut args = vec![
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            "--disable-dev-shm-usage",
+            "--window-size=1280,1600",
+        ];
+        args.extend_from_slice(extra);
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {
                 "binary": std::env::var("CHROMIUM").unwrap_or("/usr/bin/chromium".into()),
-                "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
-                         "--disable-background-networking", "--no-first-run",
-                         "--disable-dev-shm-usage", "--window-size=1280,1600"],
+                "args": args,
                 "prefs": {
                     "download.default_directory": downloads.to_str().unwrap(),
                     "download.prompt_for_download": false,
