@@ -412,6 +412,7 @@ impl Tracker<'_> {
             }
             _ => match bundle.open(name) {
                 Some(mut file) => {
+                    file.expect_bytes(bytes.len() as u64);
                     for chunk in bytes.chunks(CHUNK as usize) {
                         file.push(chunk)?;
                         self.progress.bytes_done += chunk.len() as u64;
@@ -534,6 +535,7 @@ async fn read_file(
         t.progress.bytes_done += size as u64;
         return Ok(());
     };
+    file.expect_bytes(size as u64);
     let mut off = 0.0;
     while off < size {
         let end = (off + CHUNK).min(size);

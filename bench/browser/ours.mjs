@@ -66,10 +66,11 @@ for (let run = 0; run < args.runs; run++) {
   const events = /events\s+events_event\.csv\s+(\d+)/.exec(text);
   // The page shows the worker's WebAssembly memory, which never shrinks: at
   // report time it is the wasm heap's peak.
-  const mem = /engine memory ([\d.]+) (GiB|MiB)/.exec(text);
-  const heapMiB = mem ? Number(mem[1]) * (mem[2] === 'GiB' ? 1024 : 1) : NaN;
+  const mib = (re) => { const m = re.exec(text); return m ? Number(m[1]) * (m[2] === 'GiB' ? 1024 : 1) : NaN; };
+  const heapMiB = mib(/engine memory ([\d.]+) (GiB|MiB)/);
+  const loadedMiB = mib(/holds it in ([\d.]+) (GiB|MiB)/);
   results.push(seconds);
-  console.log(`run ${run + 1}: files given -> report ready ${seconds.toFixed(2)} s, wasm heap peak ${heapMiB.toFixed(0)} MiB, renderer RSS peak ${(peak / 1048576).toFixed(0)} MiB` +
+  console.log(`run ${run + 1}: files given -> report ready ${seconds.toFixed(2)} s, wasm heap peak ${heapMiB.toFixed(0)} MiB (${loadedMiB.toFixed(0)} once loaded), renderer RSS peak ${(peak / 1048576).toFixed(0)} MiB` +
     (events ? `, ${events[1]} events loaded` : ''));
   await browser.close();
 }

@@ -147,7 +147,12 @@ fn parse_in_parallel(
                     .expect("taken once");
                 let result = File::open(&path)
                     .map_err(|e| InputError::Io(format!("cannot read {}: {e}", path.display())))
-                    .and_then(|file| stream(&mut loader, file, progress).map(|()| loader));
+                    .and_then(|file| {
+                        if let Ok(meta) = file.metadata() {
+                            loader.expect_bytes(meta.len());
+                        }
+                        stream(&mut loader, file, progress).map(|()| loader)
+                    });
                 *results[i].lock().expect("no panics while held") = Some(result);
             });
         }
@@ -206,6 +211,9 @@ fn add_url(bundle: &mut Bundle, url: &str, progress: &dyn Progress) -> Result<()
         ))),
         FileKind::Csv(_) | FileKind::Dump => {
             let mut loader = bundle.open(&name).expect("a table or dump opens");
+            if let Some(size) = size {
+                loader.expect_bytes(size);
+            }
             progress.add_total(size.unwrap_or(0));
             stream(&mut loader, reader, progress)?;
             bundle.close(loader)?;

@@ -94,6 +94,25 @@ impl TextColumn {
         self.ends.is_empty()
     }
 
+    /// Makes room for `values` more values of `bytes` bytes in all.
+    pub fn reserve(&mut self, values: usize, bytes: usize) {
+        self.text.reserve(bytes);
+        self.ends.reserve(values);
+        self.null.reserve(values);
+    }
+
+    /// Gives back unused capacity.
+    pub fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+        self.null.shrink_to_fit();
+    }
+
+    /// Bytes of text held.
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
     /// Appends all of `other`.
     pub fn append(&mut self, other: &TextColumn) {
         let base = self.text.len();

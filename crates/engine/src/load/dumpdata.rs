@@ -347,9 +347,12 @@ impl DumpParser {
         Ok(i)
     }
 
-    pub(crate) fn finish(self) -> Result<(RawTables, Warnings), LoadError> {
+    pub(crate) fn finish(mut self) -> Result<(RawTables, Warnings), LoadError> {
         match self.phase {
-            Phase::Done => Ok((self.raw, self.warnings)),
+            Phase::Done => {
+                self.raw.shrink_to_fit();
+                Ok((self.raw, self.warnings))
+            }
             Phase::Start => Err(LoadError::new(
                 &self.file,
                 None,
@@ -651,11 +654,11 @@ mod tests {
             assert!(w.list().is_empty());
             assert_eq!(raw.users.len(), 1);
             assert_eq!(&*raw.users[0].username, "a\"b");
-            assert_eq!(raw.events.id, vec![1]);
-            assert_eq!(raw.events.object_id, vec![16]);
+            assert_eq!(raw.events.id.to_vec(), vec![1]);
+            assert_eq!(raw.events.object_id.to_vec(), vec![16]);
             assert_eq!(raw.events.natural_users, vec![(0, "a\"b".into())]);
             // The natural content type got a synthetic id.
-            assert!(raw.events.content_type[0] < 0);
+            assert!(raw.events.content_type.get(0) < 0);
             assert_eq!(raw.memberships, vec![(501, 16), (501, 22)]);
             assert_eq!(
                 raw.details[raw.events.detail[0] as usize].screen.as_deref(),

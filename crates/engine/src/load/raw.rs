@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::id_column::IdColumn;
 use super::{Table, TableCounts};
 use crate::model::{EventDetail, Interner, TextColumn, NO_ID};
 
@@ -37,11 +38,11 @@ pub(crate) struct RawFast {
 /// natural key (then listed in `natural_users`).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct RawEvents {
-    pub id: Vec<i64>,
-    pub event_type: Vec<i64>,
-    pub user: Vec<i64>,
-    pub content_type: Vec<i64>,
-    pub object_id: Vec<i64>,
+    pub id: IdColumn,
+    pub event_type: IdColumn,
+    pub user: IdColumn,
+    pub content_type: IdColumn,
+    pub object_id: IdColumn,
     pub timestamp: Vec<i64>,
     pub detail: Vec<u32>,
     /// (row, username) for users given by natural key.
@@ -51,15 +52,82 @@ pub(crate) struct RawEvents {
 /// Feed items, column by column, like [`RawEvents`].
 #[derive(Clone, Debug, Default)]
 pub(crate) struct RawFeed {
-    pub id: Vec<i64>,
-    pub user: Vec<i64>,
+    pub id: IdColumn,
+    pub user: IdColumn,
     pub activity_type: Vec<u32>,
-    pub content_type: Vec<i64>,
-    pub object_id: Vec<i64>,
+    pub content_type: IdColumn,
+    pub object_id: IdColumn,
     pub timestamp: Vec<i64>,
     pub title: TextColumn,
     pub description: TextColumn,
     pub natural_users: Vec<(u32, Box<str>)>,
+}
+
+impl RawEvents {
+    /// Makes room for `rows` more rows.
+    pub(crate) fn reserve(&mut self, rows: usize) {
+        for c in [
+            &mut self.id,
+            &mut self.event_type,
+            &mut self.user,
+            &mut self.content_type,
+            &mut self.object_id,
+        ] {
+            c.reserve(rows);
+        }
+        self.timestamp.reserve(rows);
+        self.detail.reserve(rows);
+    }
+
+    /// Gives back the room [`RawEvents::reserve`] overestimated.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        for c in [
+            &mut self.id,
+            &mut self.event_type,
+            &mut self.user,
+            &mut self.content_type,
+            &mut self.object_id,
+        ] {
+            c.shrink_to_fit();
+        }
+        self.timestamp.shrink_to_fit();
+        self.detail.shrink_to_fit();
+    }
+}
+
+impl RawFeed {
+    /// Makes room for `rows` more rows with `text_bytes` of title and
+    /// description together.
+    pub(crate) fn reserve(&mut self, rows: usize, text_bytes: usize) {
+        for c in [
+            &mut self.id,
+            &mut self.user,
+            &mut self.content_type,
+            &mut self.object_id,
+        ] {
+            c.reserve(rows);
+        }
+        self.activity_type.reserve(rows);
+        self.timestamp.reserve(rows);
+        self.title.reserve(rows, text_bytes / 2);
+        self.description.reserve(rows, text_bytes / 2);
+    }
+
+    /// Gives back the room [`RawFeed::reserve`] overestimated.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        for c in [
+            &mut self.id,
+            &mut self.user,
+            &mut self.content_type,
+            &mut self.object_id,
+        ] {
+            c.shrink_to_fit();
+        }
+        self.activity_type.shrink_to_fit();
+        self.timestamp.shrink_to_fit();
+        self.title.shrink_to_fit();
+        self.description.shrink_to_fit();
+    }
 }
 
 /// Everything parsed from some files of a bundle.
@@ -241,21 +309,16 @@ impl RawTables {
         let details_identity = detail_map.iter().enumerate().all(|(i, &d)| i as u32 == d);
         let e = other.events;
         let base = self.events.id.len() as u32;
-        take(&mut self.events.id, e.id);
-        take_mapped(
-            &mut self.events.event_type,
-            e.event_type,
-            remap_id,
-            ids_identity,
-        );
-        take(&mut self.events.user, e.user);
-        take_mapped(
-            &mut self.events.content_type,
-            e.content_type,
-            remap_id,
-            ids_identity,
-        );
-        take(&mut self.events.object_id, e.object_id);
+        let same = |id: i64| id;
+        self.events.id.append(e.id, same, true);
+        self.events
+            .event_type
+            .append(e.event_type, remap_id, ids_identity);
+        self.events.user.append(e.user, same, true);
+        self.events
+            .content_type
+            .append(e.content_type, remap_id, ids_identity);
+        self.events.object_id.append(e.object_id, same, true);
         take(&mut self.events.timestamp, e.timestamp);
         take_mapped(
             &mut self.events.detail,
@@ -274,21 +337,18 @@ impl RawTables {
             .map(|s| self.strings.intern(strings.get(s)))
             .collect();
         let activity_identity = activity_map.iter().enumerate().all(|(i, &a)| i as u32 == a);
-        take(&mut self.feed.id, f.id);
-        take(&mut self.feed.user, f.user);
+        self.feed.id.append(f.id, same, true);
+        self.feed.user.append(f.user, same, true);
         take_mapped(
             &mut self.feed.activity_type,
             f.activity_type,
             |a| activity_map[a as usize],
             activity_identity,
         );
-        take_mapped(
-            &mut self.feed.content_type,
-            f.content_type,
-            remap_id,
-            ids_identity,
-        );
-        take(&mut self.feed.object_id, f.object_id);
+        self.feed
+            .content_type
+            .append(f.content_type, remap_id, ids_identity);
+        self.feed.object_id.append(f.object_id, same, true);
         take(&mut self.feed.timestamp, f.timestamp);
         if self.feed.title.is_empty() {
             self.feed.title = f.title;
@@ -300,6 +360,12 @@ impl RawTables {
         self.feed
             .natural_users
             .extend(f.natural_users.into_iter().map(|(r, n)| (r + base, n)));
+    }
+
+    /// Gives back the unused room of the event and feed columns.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.events.shrink_to_fit();
+        self.feed.shrink_to_fit();
     }
 
     fn is_empty_of_rows(&self) -> bool {

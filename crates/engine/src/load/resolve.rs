@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::id_column::IdColumn;
 use super::raw::{RawTables, UserRef};
 use super::{LoadError, Table, Warnings};
 use crate::model::{Dataset, EventKind, Events, Fast, Feed, Interner, User, NONE, NO_ID};
@@ -68,13 +69,13 @@ fn dedupe_by_id<T>(rows: &mut Vec<T>, id: impl Fn(&T) -> i64, file: &str, warnin
 
 /// An order of rows sorted by id with repeated ids removed, or `None` when
 /// ids are already strictly increasing (the usual export order).
-fn unique_order(ids: &[i64]) -> Option<Vec<u32>> {
-    if ids.windows(2).all(|w| w[0] < w[1]) {
+fn unique_order(ids: &IdColumn) -> Option<Vec<u32>> {
+    if ids.is_strictly_increasing() {
         return None;
     }
     let mut order: Vec<u32> = (0..ids.len() as u32).collect();
-    order.sort_by_key(|&i| (ids[i as usize], i));
-    order.dedup_by_key(|i| ids[*i as usize]);
+    order.sort_by_key(|&i| (ids.get(i as usize), i));
+    order.dedup_by_key(|i| ids.get(*i as usize));
     Some(order)
 }
 
@@ -322,32 +323,24 @@ fn resolve_events(
     }
 
     let mut last: (i64, u32) = (NO_ID, NONE);
-    let code: Vec<u32> = e
-        .event_type
-        .iter()
-        .map(|&t| {
-            if t != last.0 {
-                last = (t, code_of_type.get(&t).copied().unwrap_or(NONE));
-            }
-            last.1
-        })
-        .collect();
+    let code: Vec<u32> = e.event_type.map(|t| {
+        if t != last.0 {
+            last = (t, code_of_type.get(&t).copied().unwrap_or(NONE));
+        }
+        last.1
+    });
     drop(e.event_type);
 
     let mut unknown_user = 0u64;
-    let mut user: Vec<u32> = e
-        .user
-        .iter()
-        .map(|&id| {
-            if id == NO_ID {
-                return NONE;
-            }
-            user_index.get(id).unwrap_or_else(|| {
-                unknown_user += 1;
-                NONE
-            })
+    let mut user: Vec<u32> = e.user.map(|id| {
+        if id == NO_ID {
+            return NONE;
+        }
+        user_index.get(id).unwrap_or_else(|| {
+            unknown_user += 1;
+            NONE
         })
-        .collect();
+    });
     drop(e.user);
     for (row, name) in &e.natural_users {
         user[*row as usize] = by_name.get(&**name).copied().unwrap_or_else(|| {
@@ -357,14 +350,42 @@ fn resolve_events(
     }
 
     // The target fast's id, in place of object_id.
-    let mut fast_id = e.object_id;
-    for (id, ct) in fast_id.iter_mut().zip(&e.content_type) {
-        if *id != NO_ID && !content_types.get(ct).is_some_and(|c| c.0) {
+    let mut fast_id = e.object_id.into_wide();
+    let mut last: (i64, bool) = (NO_ID, false);
+    for (row, id) in fast_id.iter_mut().enumerate() {
+        if *id == NO_ID {
+            continue;
+        }
+        let ct = e.content_type.get(row);
+        if ct != last.0 {
+            last = (ct, content_types.get(&ct).is_some_and(|c| c.0));
+        }
+        if !last.1 {
             *id = NO_ID;
         }
     }
     drop(e.content_type);
 
+    let warn_unknown_users = |warnings: &mut Warnings| {
+        warnings.add_many(
+            file,
+            unknown_user,
+            "rows reference users not in the bundle",
+            "counted without a user",
+            None,
+        )
+    };
+    if order.is_none() && !code.contains(&NONE) {
+        // The usual case: every row kept in place, nothing copied.
+        warn_unknown_users(warnings);
+        return Events {
+            timestamp: e.timestamp,
+            code,
+            user,
+            fast_id,
+            detail: e.detail,
+        };
+    }
     // Rows to keep, in order: unique ids with a known event type.
     let keep: Vec<u32> = match &order {
         Some(order) => order
@@ -384,23 +405,7 @@ fn resolve_events(
         "left out",
         None,
     );
-    warnings.add_many(
-        file,
-        unknown_user,
-        "rows reference users not in the bundle",
-        "counted without a user",
-        None,
-    );
-    if keep.len() == n {
-        // The usual case: every row kept in place, nothing copied.
-        return Events {
-            timestamp: e.timestamp,
-            code,
-            user,
-            fast_id,
-            detail: e.detail,
-        };
-    }
+    warn_unknown_users(warnings);
     fn pick<T: Copy>(column: Vec<T>, rows: &[u32]) -> Vec<T> {
         rows.iter().map(|&r| column[r as usize]).collect()
     }
@@ -428,8 +433,9 @@ fn resolve_feed(
     // Rows kept, with their user index, ready to sort.
     let mut keys: Vec<(u32, std::cmp::Reverse<i64>, i64, u32)> = Vec::with_capacity(f.id.len());
     for row in 0..f.id.len() {
-        let user = if f.user[row] != NO_ID {
-            user_index.get(f.user[row])
+        let user_id = f.user.get(row);
+        let user = if user_id != NO_ID {
+            user_index.get(user_id)
         } else {
             natural
                 .get(&(row as u32))
@@ -439,7 +445,7 @@ fn resolve_feed(
             Some(u) => keys.push((
                 u,
                 std::cmp::Reverse(f.timestamp[row]),
-                f.id[row],
+                f.id.get(row),
                 row as u32,
             )),
             None => unknown_user += 1,
@@ -469,28 +475,26 @@ fn resolve_feed(
         None,
     );
     let order: Vec<u32> = keys.iter().map(|k| k.3).collect();
-    let mut out = Feed {
-        id: Vec::with_capacity(order.len()),
-        user: keys.iter().map(|k| k.0).collect(),
-        activity_type: Vec::with_capacity(order.len()),
-        timestamp: Vec::with_capacity(order.len()),
-        // Text stays where it was parsed; `text_row` points into it.
-        title: f.title,
-        description: f.description,
-        text_row: Vec::new(),
-        target_type: Vec::with_capacity(order.len()),
-        target_id: Vec::with_capacity(order.len()),
-    };
+    let user: Vec<u32> = keys.iter().map(|k| k.0).collect();
     drop(keys);
-    for &row in &order {
-        let row = row as usize;
-        out.id.push(f.id[row]);
-        out.activity_type.push(f.activity_type[row]);
-        out.timestamp.push(f.timestamp[row]);
-        let ct = f.content_type[row];
-        let target_type = if ct == NO_ID {
-            NONE
-        } else {
+    // Column by column, each raw column freed once its sorted copy is made,
+    // so the peak holds one column twice, not the whole table.
+    let f_id = f.id;
+    let id: Vec<i64> = order.iter().map(|&r| f_id.get(r as usize)).collect();
+    drop(f_id);
+    fn pick<T: Copy>(column: Vec<T>, rows: &[u32]) -> Vec<T> {
+        rows.iter().map(|&r| column[r as usize]).collect()
+    }
+    let activity_type = pick(f.activity_type, &order);
+    let timestamp = pick(f.timestamp, &order);
+    let f_content_type = f.content_type;
+    let target_type: Vec<u32> = order
+        .iter()
+        .map(|&row| {
+            let ct = f_content_type.get(row as usize);
+            if ct == NO_ID {
+                return NONE;
+            }
             content_types.get(&ct).map_or_else(
                 || {
                     unknown_type += 1;
@@ -498,10 +502,24 @@ fn resolve_feed(
                 },
                 |c| c.1,
             )
-        };
-        out.target_type.push(target_type);
-        out.target_id.push(f.object_id[row]);
-    }
+        })
+        .collect();
+    drop(f_content_type);
+    let f_object_id = f.object_id;
+    let target_id: Vec<i64> = order.iter().map(|&r| f_object_id.get(r as usize)).collect();
+    drop(f_object_id);
+    let mut out = Feed {
+        id,
+        user,
+        activity_type,
+        timestamp,
+        // Text stays where it was parsed; `text_row` points into it.
+        title: f.title,
+        description: f.description,
+        text_row: Vec::new(),
+        target_type,
+        target_id,
+    };
     out.text_row = order;
     warnings.add_many(
         file,

@@ -112,6 +112,7 @@ fn add_zip_nested(
             }
             FileKind::Csv(_) | FileKind::Dump => {
                 let mut file = bundle.open(&label).expect("a known kind opens");
+                file.expect_bytes(size);
                 read_limited(bundle, &label, size, &mut entry, |chunk| file.push(chunk))?;
                 bundle.close(file)?;
             }

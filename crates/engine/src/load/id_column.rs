@@ -1,0 +1,202 @@
+//! A column of raw database ids that costs 4 bytes a row while every id fits
+//! in `u32` (serial keys always do) and 8 once one does not.
+//!
+//! The event and feed tables hold most of a bundle's rows, and until
+//! references are resolved each of their rows carries four or five ids:
+//! halving them is what lets a million-user community load inside the 4 GiB
+//! a browser tab gives WebAssembly.
+
+use crate::model::NO_ID;
+
+/// The narrow form's stand-in for [`NO_ID`].
+const NARROW_NONE: u32 = u32::MAX;
+
+/// Ids (or [`NO_ID`]) in load order.
+#[derive(Clone, Debug)]
+pub(crate) enum IdColumn {
+    /// Every id is in `0..u32::MAX`; [`NO_ID`] is stored as `u32::MAX`.
+    Narrow(Vec<u32>),
+    /// Some id is negative (the synthetic ids of natural keys) or too large.
+    Wide(Vec<i64>),
+}
+
+impl Default for IdColumn {
+    fn default() -> Self {
+        IdColumn::Narrow(Vec::new())
+    }
+}
+
+impl IdColumn {
+    /// The narrow form of `id`, if it has one.
+    #[inline]
+    fn narrow(id: i64) -> Option<u32> {
+        if id == NO_ID {
+            Some(NARROW_NONE)
+        } else {
+            u32::try_from(id).ok().filter(|&n| n != NARROW_NONE)
+        }
+    }
+
+    #[inline]
+    fn wide(n: u32) -> i64 {
+        if n == NARROW_NONE {
+            NO_ID
+        } else {
+            i64::from(n)
+        }
+    }
+
+    /// Appends `id`.
+    #[inline]
+    pub(crate) fn push(&mut self, id: i64) {
+        match self {
+            IdColumn::Narrow(v) => match Self::narrow(id) {
+                Some(n) => v.push(n),
+                None => {
+                    self.widen();
+                    self.push(id);
+                }
+            },
+            IdColumn::Wide(v) => v.push(id),
+        }
+    }
+
+    fn widen(&mut self) {
+        if let IdColumn::Narrow(v) = self {
+            let mut wide = Vec::with_capacity(v.capacity().max(v.len() + 1));
+            wide.extend(v.iter().map(|&n| Self::wide(n)));
+            *self = IdColumn::Wide(wide);
+        }
+    }
+
+    /// Number of ids.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            IdColumn::Narrow(v) => v.len(),
+            IdColumn::Wide(v) => v.len(),
+        }
+    }
+
+    /// Whether there are no ids.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Id `i`.
+    #[inline]
+    pub(crate) fn get(&self, i: usize) -> i64 {
+        match self {
+            IdColumn::Narrow(v) => Self::wide(v[i]),
+            IdColumn::Wide(v) => v[i],
+        }
+    }
+
+    /// Makes room for `additional` more ids.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        match self {
+            IdColumn::Narrow(v) => v.reserve(additional),
+            IdColumn::Wide(v) => v.reserve(additional),
+        }
+    }
+
+    /// Gives back unused capacity.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        match self {
+            IdColumn::Narrow(v) => v.shrink_to_fit(),
+            IdColumn::Wide(v) => v.shrink_to_fit(),
+        }
+    }
+
+    /// `f` of every id, in order, in a new vector. The form is matched once,
+    /// not per row.
+    pub(crate) fn map<T>(&self, mut f: impl FnMut(i64) -> T) -> Vec<T> {
+        match self {
+            IdColumn::Narrow(v) => v.iter().map(|&n| f(Self::wide(n))).collect(),
+            IdColumn::Wide(v) => v.iter().map(|&id| f(id)).collect(),
+        }
+    }
+
+    /// Whether the ids strictly increase (the usual export order).
+    pub(crate) fn is_strictly_increasing(&self) -> bool {
+        match self {
+            // NARROW_NONE sorts last, like no real id; ids are never null.
+            IdColumn::Narrow(v) => v.windows(2).all(|w| w[0] < w[1]),
+            IdColumn::Wide(v) => v.windows(2).all(|w| w[0] < w[1]),
+        }
+    }
+
+    /// The ids as 8-byte values.
+    pub(crate) fn into_wide(self) -> Vec<i64> {
+        match self {
+            IdColumn::Narrow(v) => v.into_iter().map(Self::wide).collect(),
+            IdColumn::Wide(v) => v,
+        }
+    }
+
+    /// Appends `other`, each id passed through `map` unless `identity`.
+    /// Moves `other` when this column is empty, so the usual one file per
+    /// table costs no copy.
+    pub(crate) fn append(&mut self, other: IdColumn, map: impl Fn(i64) -> i64, identity: bool) {
+        if identity && self.is_empty() {
+            *self = other;
+            return;
+        }
+        self.reserve(other.len());
+        match other {
+            IdColumn::Narrow(v) => v.into_iter().for_each(|n| self.push(map(Self::wide(n)))),
+            IdColumn::Wide(v) => v.into_iter().for_each(|id| self.push(map(id))),
+        }
+    }
+
+    /// Every id, for tests.
+    #[cfg(test)]
+    pub(crate) fn to_vec(&self) -> Vec<i64> {
+        self.map(|id| id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stays_narrow_for_serial_ids_and_null() {
+        let mut c = IdColumn::default();
+        for id in [1, 0, NO_ID, i64::from(u32::MAX) - 1] {
+            c.push(id);
+        }
+        assert!(matches!(c, IdColumn::Narrow(_)));
+        assert_eq!(c.to_vec(), vec![1, 0, NO_ID, i64::from(u32::MAX) - 1]);
+        assert_eq!(c.get(2), NO_ID);
+    }
+
+    #[test]
+    fn widens_for_negative_or_large_ids_keeping_what_was_there() {
+        for odd in [-5, i64::from(u32::MAX), i64::MAX] {
+            let mut c = IdColumn::default();
+            c.push(7);
+            c.push(NO_ID);
+            c.push(odd);
+            c.push(8);
+            assert!(matches!(c, IdColumn::Wide(_)), "{odd}");
+            assert_eq!(c.to_vec(), vec![7, NO_ID, odd, 8]);
+        }
+    }
+
+    #[test]
+    fn append_moves_maps_and_widens() {
+        let mut a = IdColumn::default();
+        let mut b = IdColumn::default();
+        b.push(3);
+        b.push(NO_ID);
+        a.append(b.clone(), |id| id, true);
+        assert_eq!(a.to_vec(), vec![3, NO_ID]);
+        a.append(b, |id| if id == 3 { -1 } else { id }, false);
+        assert_eq!(a.to_vec(), vec![3, NO_ID, -1, NO_ID]);
+        assert!(matches!(a, IdColumn::Wide(_)));
+        assert!(!a.is_strictly_increasing());
+        let mut up = IdColumn::default();
+        (1..5).for_each(|i| up.push(i));
+        assert!(up.is_strictly_increasing());
+    }
+}
