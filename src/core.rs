@@ -3,24 +3,215 @@
 //! browser API here, so it is tested natively.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use engagement_engine::export::columns;
 use engagement_engine::load::Loaded;
+use engagement_engine::model::TextColumn;
 use engagement_engine::period::{date_in, Date, Period};
 use engagement_engine::report::Report;
 use engagement_engine::timestamp::Timestamp;
 
 use crate::protocol::{Cell, LoadSummary, PageQuery, PageReply, ReportSummary, Series};
 
-/// One data set as rows of cells.
-#[derive(Clone, Debug, Default)]
+/// The null of [`Column::Int`] and [`Column::Time`]: no id, count or
+/// timestamp of a report is `i64::MIN`, and it sorts before every value,
+/// as a null cell does.
+const NULL_INT: i64 = i64::MIN;
+/// The null of [`Column::Symbol`].
+const NULL_SYMBOL: u32 = u32::MAX;
+
+/// One column of a data set. The page asks for one page of rows at a
+/// time, so values are kept compact and turned into [`Cell`]s only for the
+/// rows shown: a million-row timeline costs tens of bytes a row here, where
+/// a heap string per cell cost hundreds (and most of a browser tab's
+/// memory on a large bundle).
+#[derive(Clone, Debug)]
+enum Column {
+    /// Whole numbers; [`NULL_INT`] is null.
+    Int(Vec<i64>),
+    /// Fractional numbers (rates, averages).
+    Num(Vec<f64>),
+    /// Timestamps (µs since the epoch), shown as RFC 3339; [`NULL_INT`] is
+    /// null.
+    Time(Vec<i64>),
+    /// Text with few distinct values (names, types, dates): a symbol per
+    /// row into `values`; [`NULL_SYMBOL`] is null.
+    Symbol {
+        rows: Vec<u32>,
+        values: Vec<Box<str>>,
+    },
+    /// Free text (titles, descriptions).
+    Text(TextColumn),
+}
+
+fn ints<T>(rows: &[T], f: impl Fn(&T) -> Option<i64>) -> Column {
+    Column::Int(rows.iter().map(|r| f(r).unwrap_or(NULL_INT)).collect())
+}
+
+fn counts<T>(rows: &[T], f: impl Fn(&T) -> u64) -> Column {
+    Column::Int(rows.iter().map(|r| f(r) as i64).collect())
+}
+
+fn nums<T>(rows: &[T], f: impl Fn(&T) -> f64) -> Column {
+    Column::Num(rows.iter().map(f).collect())
+}
+
+fn times<T>(rows: &[T], f: impl Fn(&T) -> Option<Timestamp>) -> Column {
+    Column::Time(
+        rows.iter()
+            .map(|r| f(r).map_or(NULL_INT, |t| t.0))
+            .collect(),
+    )
+}
+
+fn symbols<'a, T>(rows: &'a [T], f: impl Fn(&'a T) -> Option<&'a str>) -> Column {
+    let mut index: HashMap<&str, u32> = HashMap::new();
+    let mut values: Vec<Box<str>> = Vec::new();
+    let rows = rows
+        .iter()
+        .map(|r| match f(r) {
+            None => NULL_SYMBOL,
+            Some(s) => *index.entry(s).or_insert_with(|| {
+                values.push(s.into());
+                values.len() as u32 - 1
+            }),
+        })
+        .collect();
+    Column::Symbol { rows, values }
+}
+
+fn owned_symbols<T>(rows: &[T], f: impl Fn(&T) -> String) -> Column {
+    let texts: Vec<String> = rows.iter().map(f).collect();
+    symbols(&texts, |s| Some(s.as_str()))
+}
+
+fn texts<'a, T>(rows: &'a [T], f: impl Fn(&'a T) -> Option<&'a str>) -> Column {
+    let mut column = TextColumn::default();
+    for r in rows {
+        column.push(f(r));
+    }
+    Column::Text(column)
+}
+
+impl Column {
+    fn cell(&self, row: usize) -> Cell {
+        match self {
+            Column::Int(v) if v[row] == NULL_INT => Cell::Null,
+            Column::Int(v) => Cell::Int(v[row]),
+            Column::Num(v) => Cell::Num(v[row]),
+            Column::Time(v) if v[row] == NULL_INT => Cell::Null,
+            Column::Time(v) => Cell::Text(Timestamp(v[row]).to_rfc3339()),
+            Column::Symbol { rows, .. } if rows[row] == NULL_SYMBOL => Cell::Null,
+            Column::Symbol { rows, values } => Cell::Text(values[rows[row] as usize].to_string()),
+            Column::Text(t) => t.get(row).map_or(Cell::Null, |s| Cell::Text(s.to_string())),
+        }
+    }
+
+    /// A key per row whose order is the column's order (nulls first), for
+    /// sorting; `None` for free text, compared as text instead.
+    fn sort_keys(&self) -> Option<Vec<i64>> {
+        match self {
+            Column::Int(v) | Column::Time(v) => Some(v.clone()),
+            Column::Num(v) => Some(v.iter().map(|x| total_order_key(*x)).collect()),
+            Column::Symbol { rows, values } => {
+                let mut by_text: Vec<u32> = (0..values.len() as u32).collect();
+                by_text.sort_by(|&a, &b| values[a as usize].cmp(&values[b as usize]));
+                let mut rank = vec![0i64; values.len()];
+                for (r, &s) in by_text.iter().enumerate() {
+                    rank[s as usize] = r as i64 + 1;
+                }
+                Some(
+                    rows.iter()
+                        .map(|&s| {
+                            if s == NULL_SYMBOL {
+                                0
+                            } else {
+                                rank[s as usize]
+                            }
+                        })
+                        .collect(),
+                )
+            }
+            Column::Text(_) => None,
+        }
+    }
+
+    /// For each row, whether its cell as shown contains `needle` (lower
+    /// case), ignoring case.
+    fn matcher<'c>(&'c self, needle: &'c str) -> Box<dyn Fn(usize) -> bool + 'c> {
+        match self {
+            Column::Int(v) => {
+                Box::new(move |r| v[r] != NULL_INT && v[r].to_string().contains(needle))
+            }
+            Column::Num(v) => Box::new(move |r| format!("{:.2}", v[r]).contains(needle)),
+            Column::Time(v) => Box::new(move |r| {
+                v[r] != NULL_INT && text_contains(&Timestamp(v[r]).to_rfc3339(), needle)
+            }),
+            Column::Symbol { rows, values } => {
+                let hit: Vec<bool> = values.iter().map(|s| text_contains(s, needle)).collect();
+                Box::new(move |r| rows[r] != NULL_SYMBOL && hit[rows[r] as usize])
+            }
+            Column::Text(t) => {
+                Box::new(move |r| t.get(r).is_some_and(|s| text_contains(s, needle)))
+            }
+        }
+    }
+}
+
+/// An `i64` that sorts like `x.total_cmp`.
+fn total_order_key(x: f64) -> i64 {
+    let bits = x.to_bits() as i64;
+    bits ^ ((((bits >> 63) as u64) >> 1) as i64)
+}
+
+/// Whether `text` contains `needle_lower`, ignoring case.
+fn text_contains(text: &str, needle_lower: &str) -> bool {
+    if text.is_ascii() && needle_lower.is_ascii() {
+        text.as_bytes()
+            .windows(needle_lower.len())
+            .any(|w| w.eq_ignore_ascii_case(needle_lower.as_bytes()))
+    } else {
+        text.to_lowercase().contains(needle_lower)
+    }
+}
+
+/// One data set, column by column.
+#[derive(Clone, Debug)]
 pub struct DataTable {
     /// Data set name.
     pub name: String,
     /// Column names.
     pub columns: Vec<String>,
-    /// Rows.
-    pub rows: Vec<Vec<Cell>>,
+    values: Vec<Column>,
+    len: usize,
+}
+
+impl DataTable {
+    fn new(name: &str, columns: Vec<String>, len: usize, values: Vec<Column>) -> DataTable {
+        debug_assert_eq!(columns.len(), values.len());
+        DataTable {
+            name: name.into(),
+            columns,
+            values,
+            len,
+        }
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the table has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Row `i` as the page shows it.
+    pub fn row(&self, i: usize) -> Vec<Cell> {
+        self.values.iter().map(|c| c.cell(i)).collect()
+    }
 }
 
 /// The six tabular data sets of a report, plus a cached row order of the
@@ -32,22 +223,6 @@ pub struct TableStore {
     cache: Vec<Option<(PageQuery, Vec<u32>)>>,
 }
 
-fn text(s: &str) -> Cell {
-    Cell::Text(s.to_string())
-}
-
-fn opt_text(s: Option<&str>) -> Cell {
-    s.map_or(Cell::Null, text)
-}
-
-fn ts(t: Timestamp) -> Cell {
-    Cell::Text(t.to_rfc3339())
-}
-
-fn int(n: u64) -> Cell {
-    Cell::Int(n as i64)
-}
-
 fn cols(names: &[&str]) -> Vec<String> {
     names.iter().map(|s| s.to_string()).collect()
 }
@@ -56,125 +231,97 @@ impl TableStore {
     /// Builds the tables of data sets 1–6 from a report.
     pub fn from_report(report: &Report<'_>) -> TableStore {
         let mut tables = Vec::with_capacity(6);
-        tables.push(DataTable {
-            name: "new_users_over_time".into(),
-            columns: cols(columns::NEW_USERS_OVER_TIME),
-            rows: report
-                .new_users_over_time
-                .iter()
-                .map(|r| vec![Cell::Text(r.date.to_string()), int(r.count)])
-                .collect(),
-        });
-        tables.push(DataTable {
-            name: "fasts".into(),
-            columns: cols(columns::FASTS),
-            rows: report
-                .fasts
-                .iter()
-                .map(|r| {
-                    vec![
-                        Cell::Int(r.fast_id),
-                        text(r.fast_name),
-                        opt_text(r.church_name),
-                        int(r.participants),
-                        int(r.joins_in_period),
-                        int(r.leaves_in_period),
-                    ]
-                })
-                .collect(),
-        });
-        let mut types: Vec<&str> = report
-            .user_activity
-            .iter()
-            .flat_map(|r| r.by_type.keys().copied())
-            .collect();
+        let r = &report.new_users_over_time;
+        tables.push(DataTable::new(
+            "new_users_over_time",
+            cols(columns::NEW_USERS_OVER_TIME),
+            r.len(),
+            vec![
+                owned_symbols(r, |r| r.date.to_string()),
+                counts(r, |r| r.count),
+            ],
+        ));
+        let r = &report.fasts;
+        tables.push(DataTable::new(
+            "fasts",
+            cols(columns::FASTS),
+            r.len(),
+            vec![
+                ints(r, |r| Some(r.fast_id)),
+                symbols(r, |r| Some(r.fast_name)),
+                symbols(r, |r| r.church_name),
+                counts(r, |r| r.participants),
+                counts(r, |r| r.joins_in_period),
+                counts(r, |r| r.leaves_in_period),
+            ],
+        ));
+        let r = &report.user_activity;
+        let mut types: Vec<&str> = r.iter().flat_map(|r| r.by_type.keys().copied()).collect();
         types.sort_unstable();
         types.dedup();
         let mut ua_cols = cols(columns::USER_ACTIVITY);
         ua_cols.extend(types.iter().map(|t| format!("type_{t}")));
-        tables.push(DataTable {
-            name: "user_activity".into(),
-            columns: ua_cols,
-            rows: report
-                .user_activity
+        let mut ua = vec![
+            ints(r, |r| Some(r.user_id)),
+            texts(r, |r| Some(r.username)),
+            texts(r, |r| Some(r.email)),
+            times(r, |r| Some(r.date_joined)),
+            counts(r, |r| r.total_items),
+        ];
+        ua.extend(
+            types
                 .iter()
-                .map(|r| {
-                    let mut row = vec![
-                        Cell::Int(r.user_id),
-                        text(r.username),
-                        text(r.email),
-                        ts(r.date_joined),
-                        int(r.total_items),
-                    ];
-                    row.extend(
-                        types
-                            .iter()
-                            .map(|t| int(r.by_type.get(t).copied().unwrap_or(0))),
-                    );
-                    row
-                })
-                .collect(),
-        });
-        tables.push(DataTable {
-            name: "user_activity_timeline".into(),
-            columns: cols(columns::USER_ACTIVITY_TIMELINE),
-            rows: report
-                .user_activity_timeline
-                .iter()
-                .map(|r| {
-                    vec![
-                        Cell::Int(r.user_id),
-                        text(r.username),
-                        text(r.activity_type),
-                        ts(r.timestamp),
-                        opt_text(r.title),
-                        opt_text(r.description),
-                        opt_text(r.target_type),
-                        r.target_id.map_or(Cell::Null, Cell::Int),
-                    ]
-                })
-                .collect(),
-        });
-        tables.push(DataTable {
-            name: "user_fast_participation".into(),
-            columns: cols(columns::USER_FAST_PARTICIPATION),
-            rows: report
-                .user_fast_participation
-                .iter()
-                .map(|r| {
-                    vec![
-                        Cell::Int(r.user_id),
-                        text(r.username),
-                        text(r.email),
-                        Cell::Int(r.fast_id),
-                        text(r.fast_name),
-                        opt_text(r.church_name),
-                        r.joined_at.map_or(Cell::Null, ts),
-                        r.left_at.map_or(Cell::Null, ts),
-                        text(r.status.as_str()),
-                    ]
-                })
-                .collect(),
-        });
-        tables.push(DataTable {
-            name: "retention_cohorts".into(),
-            columns: cols(columns::RETENTION_COHORTS),
-            rows: report
-                .retention_cohorts
-                .iter()
-                .map(|r| {
-                    vec![
-                        text(&r.cohort_week),
-                        Cell::Text(r.cohort_start_date.to_string()),
-                        int(r.total_users),
-                        int(r.active_users),
-                        Cell::Num(r.retention_rate),
-                        Cell::Num(r.avg_activities_per_user),
-                        Cell::Int(r.cohort_age_weeks),
-                    ]
-                })
-                .collect(),
-        });
+                .map(|t| counts(r, |r| r.by_type.get(t).copied().unwrap_or(0))),
+        );
+        tables.push(DataTable::new("user_activity", ua_cols, r.len(), ua));
+        let r = &report.user_activity_timeline;
+        tables.push(DataTable::new(
+            "user_activity_timeline",
+            cols(columns::USER_ACTIVITY_TIMELINE),
+            r.len(),
+            vec![
+                ints(r, |r| Some(r.user_id)),
+                symbols(r, |r| Some(r.username)),
+                symbols(r, |r| Some(r.activity_type)),
+                times(r, |r| Some(r.timestamp)),
+                texts(r, |r| r.title),
+                texts(r, |r| r.description),
+                symbols(r, |r| r.target_type),
+                ints(r, |r| r.target_id),
+            ],
+        ));
+        let r = &report.user_fast_participation;
+        tables.push(DataTable::new(
+            "user_fast_participation",
+            cols(columns::USER_FAST_PARTICIPATION),
+            r.len(),
+            vec![
+                ints(r, |r| Some(r.user_id)),
+                symbols(r, |r| Some(r.username)),
+                symbols(r, |r| Some(r.email)),
+                ints(r, |r| Some(r.fast_id)),
+                symbols(r, |r| Some(r.fast_name)),
+                symbols(r, |r| r.church_name),
+                times(r, |r| r.joined_at),
+                times(r, |r| r.left_at),
+                symbols(r, |r| Some(r.status.as_str())),
+            ],
+        ));
+        let r = &report.retention_cohorts;
+        tables.push(DataTable::new(
+            "retention_cohorts",
+            cols(columns::RETENTION_COHORTS),
+            r.len(),
+            vec![
+                symbols(r, |r| Some(r.cohort_week.as_str())),
+                owned_symbols(r, |r| r.cohort_start_date.to_string()),
+                counts(r, |r| r.total_users),
+                counts(r, |r| r.active_users),
+                nums(r, |r| r.retention_rate),
+                nums(r, |r| r.avg_activities_per_user),
+                ints(r, |r| Some(r.cohort_age_weeks)),
+            ],
+        ));
         let cache = vec![None; tables.len()];
         TableStore { tables, cache }
     }
@@ -212,13 +359,13 @@ impl TableStore {
             .iter()
             .skip(page * size)
             .take(size)
-            .map(|&i| table.rows[i as usize].clone())
+            .map(|&i| table.row(i as usize))
             .collect();
         PageReply {
             id,
             view: String::new(),
             table: table.name.clone(),
-            total: table.rows.len() as u64,
+            total: table.len() as u64,
             matched: order.len() as u64,
             page,
             rows,
@@ -226,63 +373,46 @@ impl TableStore {
     }
 }
 
-fn cmp_cells(a: &Cell, b: &Cell) -> Ordering {
-    use Cell::*;
-    match (a, b) {
-        (Null, Null) => Ordering::Equal,
-        (Null, _) => Ordering::Less,
-        (_, Null) => Ordering::Greater,
-        (Int(x), Int(y)) => x.cmp(y),
-        (Int(x), Num(y)) => (*x as f64).total_cmp(y),
-        (Num(x), Int(y)) => x.total_cmp(&(*y as f64)),
-        (Num(x), Num(y)) => x.total_cmp(y),
-        (Text(x), Text(y)) => x.cmp(y),
-        (Text(_), _) => Ordering::Greater,
-        (_, Text(_)) => Ordering::Less,
-    }
-}
-
-fn cell_contains(cell: &Cell, needle_lower: &str) -> bool {
-    match cell {
-        Cell::Null => false,
-        Cell::Text(t) => {
-            if t.is_ascii() && needle_lower.is_ascii() {
-                t.as_bytes()
-                    .windows(needle_lower.len())
-                    .any(|w| w.eq_ignore_ascii_case(needle_lower.as_bytes()))
-            } else {
-                t.to_lowercase().contains(needle_lower)
-            }
-        }
-        other => other.display().contains(needle_lower),
-    }
-}
-
-/// Indices of the rows matching the query's filter and user, in its order.
+/// Indices of the rows matching the query's filter and user, in its order
+/// (stable: equal keys keep the data set's order).
 fn order_rows(table: &DataTable, q: &PageQuery) -> Vec<u32> {
     let needle = q.filter.trim().to_lowercase();
-    let user_col = table.columns.iter().position(|c| c == "user_id");
-    let mut order: Vec<u32> = (0..table.rows.len() as u32)
+    let user = match (q.user_id, table.columns.iter().position(|c| c == "user_id")) {
+        (Some(uid), Some(c)) => match &table.values[c] {
+            Column::Int(v) => Some((v, uid)),
+            _ => None,
+        },
+        _ => None,
+    };
+    let matchers: Vec<Box<dyn Fn(usize) -> bool + '_>> = if needle.is_empty() {
+        Vec::new()
+    } else {
+        table.values.iter().map(|c| c.matcher(&needle)).collect()
+    };
+    let mut order: Vec<u32> = (0..table.len())
         .filter(|&i| {
-            let row = &table.rows[i as usize];
-            if let (Some(uid), Some(c)) = (q.user_id, user_col) {
-                if row[c] != Cell::Int(uid) {
+            if let Some((v, uid)) = user {
+                if v[i] != uid {
                     return false;
                 }
             }
-            needle.is_empty() || row.iter().any(|c| cell_contains(c, &needle))
+            needle.is_empty() || matchers.iter().any(|m| m(i))
         })
+        .map(|i| i as u32)
         .collect();
     if let Some((col, desc)) = q.sort {
-        if col < table.columns.len() {
-            order.sort_by(|&a, &b| {
-                let o = cmp_cells(&table.rows[a as usize][col], &table.rows[b as usize][col]);
-                if desc {
-                    o.reverse()
-                } else {
-                    o
-                }
-            });
+        let Some(column) = table.values.get(col) else {
+            return order;
+        };
+        let direct = |o: Ordering| if desc { o.reverse() } else { o };
+        match column.sort_keys() {
+            Some(keys) => order.sort_by(|&a, &b| direct(keys[a as usize].cmp(&keys[b as usize]))),
+            None => {
+                let Column::Text(t) = column else {
+                    unreachable!("only free text has no sort keys")
+                };
+                order.sort_by(|&a, &b| direct(t.get(a as usize).cmp(&t.get(b as usize))));
+            }
         }
     }
     order
@@ -397,7 +527,7 @@ pub fn summarize(report: &Report<'_>, period: &Period, tables: &TableStore) -> R
         tables: tables
             .tables()
             .iter()
-            .map(|t| (t.name.clone(), t.columns.clone(), t.rows.len() as u64))
+            .map(|t| (t.name.clone(), t.columns.clone(), t.len() as u64))
             .collect(),
         zip_name: engagement_engine::export::zip_name(period),
         millis: 0.0,
@@ -505,6 +635,88 @@ mod tests {
         let ls = load_summary(&loaded, "demo", "UTC", Timestamp(4_000_000_000_000_000));
         assert_eq!(ls.default_end, "2025-06-30");
         assert!(!ls.warnings.is_empty());
+    }
+
+    /// The order a reader expects of two cells as shown: nulls first,
+    /// numbers by value, timestamps by time, other text by its bytes.
+    fn reference_cmp(a: &Cell, b: &Cell) -> Ordering {
+        use Cell::*;
+        match (a, b) {
+            (Null, Null) => Ordering::Equal,
+            (Null, _) => Ordering::Less,
+            (_, Null) => Ordering::Greater,
+            (Int(x), Int(y)) => x.cmp(y),
+            (Num(x), Num(y)) => x.total_cmp(y),
+            (Text(x), Text(y)) => match (Timestamp::parse(x), Timestamp::parse(y)) {
+                (Ok(p), Ok(q)) if x.contains('T') => p.cmp(&q),
+                _ => x.cmp(y),
+            },
+            _ => panic!("one column holds {a:?} and {b:?}"),
+        }
+    }
+
+    #[test]
+    fn every_column_sorts_and_filters_like_its_cells() {
+        let loaded = demo();
+        let period = Period::from_options(
+            Some("2024-01-01"),
+            Some("2025-06-30"),
+            None,
+            Default::default(),
+        )
+        .unwrap();
+        let report = metrics::compute(&loaded.dataset, &period);
+        let mut store = TableStore::from_report(&report);
+        let tables: Vec<(String, usize, Vec<Vec<Cell>>)> = store
+            .tables()
+            .iter()
+            .map(|t| {
+                let rows = (0..t.len()).map(|i| t.row(i)).collect();
+                (t.name.clone(), t.columns.len(), rows)
+            })
+            .collect();
+        for (name, width, rows) in tables {
+            assert!(!rows.is_empty(), "{name} has rows to sort");
+            for col in 0..width {
+                for desc in [false, true] {
+                    let q = PageQuery {
+                        table: name.clone(),
+                        sort: Some((col, desc)),
+                        page_size: rows.len(),
+                        ..Default::default()
+                    };
+                    let got = store.query(1, &q).rows;
+                    let mut want = rows.clone();
+                    want.sort_by(|a, b| {
+                        let o = reference_cmp(&a[col], &b[col]);
+                        if desc {
+                            o.reverse()
+                        } else {
+                            o
+                        }
+                    });
+                    assert!(got == want, "{name} sorted by column {col}, desc {desc}");
+                }
+            }
+            for needle in ["a", "2025-06", "0.5", "T1", "zzz-nowhere"] {
+                let q = PageQuery {
+                    table: name.clone(),
+                    filter: needle.to_uppercase(),
+                    page_size: rows.len(),
+                    ..Default::default()
+                };
+                let got = store.query(2, &q).rows;
+                let want: Vec<Vec<Cell>> = rows
+                    .iter()
+                    .filter(|r| {
+                        r.iter()
+                            .any(|c| c.display().to_lowercase().contains(&needle.to_lowercase()))
+                    })
+                    .cloned()
+                    .collect();
+                assert!(got == want, "{name} filtered by {needle}");
+            }
+        }
     }
 
     #[test]

@@ -258,7 +258,9 @@ fn make_period(loaded: &Loaded, choice: &PeriodChoice) -> Result<Period, String>
 
 fn compute(state: &Shared, choice: &PeriodChoice) {
     let started = now_ms();
-    let mut s = state.borrow_mut();
+    let mut guard = state.borrow_mut();
+    // A plain `&mut` so the fields below can be borrowed apart.
+    let s = &mut *guard;
     let Some(loaded) = s.loaded.as_ref() else {
         post(&Reply::ComputeFailed {
             message: "load a bundle first".into(),
@@ -272,6 +274,9 @@ fn compute(state: &Shared, choice: &PeriodChoice) {
             return;
         }
     };
+    // The last report's tables go first: on a large bundle, two sets of
+    // them at once would not fit.
+    s.store = TableStore::default();
     let report = metrics::compute(&loaded.dataset, &period);
     let store = TableStore::from_report(&report);
     let mut summary = summarize(&report, &period, &store);
@@ -279,7 +284,7 @@ fn compute(state: &Shared, choice: &PeriodChoice) {
     drop(report);
     s.store = store;
     s.period = Some(period);
-    drop(s);
+    drop(guard);
     summary.memory_bytes = memory_bytes();
     post(&Reply::Computed(Box::new(summary)));
 }

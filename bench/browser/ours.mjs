@@ -69,9 +69,12 @@ for (let run = 0; run < args.runs; run++) {
   const mib = (re) => { const m = re.exec(text); return m ? Number(m[1]) * (m[2] === 'GiB' ? 1024 : 1) : NaN; };
   const heapMiB = mib(/engine memory ([\d.]+) (GiB|MiB)/);
   const loadedMiB = mib(/holds it in ([\d.]+) (GiB|MiB)/);
+  const loadMs = /Loaded .* in (\d+) ms/.exec(text);
+  const computeMs = /computed in (\d+) ms/.exec(text);
   results.push(seconds);
   console.log(`run ${run + 1}: files given -> report ready ${seconds.toFixed(2)} s, wasm heap peak ${heapMiB.toFixed(0)} MiB (${loadedMiB.toFixed(0)} once loaded), renderer RSS peak ${(peak / 1048576).toFixed(0)} MiB` +
-    (events ? `, ${events[1]} events loaded` : ''));
+    (events ? `, ${events[1]} events loaded` : '') +
+    (loadMs && computeMs ? ` (load ${loadMs[1]} ms, report ${computeMs[1]} ms, as the page shows them)` : ''));
   await browser.close();
 }
 results.sort((a, b) => a - b);
