@@ -57,11 +57,21 @@ for (let run = 0; run < args.runs; run++) {
   sampler.reset();
   const t0 = Date.now();
   await page.setInputFiles('#file-input', files);
-  await page.waitForFunction(() => document.body.innerText.includes('computed in')
-    && document.querySelector('img[alt]') !== null, null, { timeout: 600000, polling: 50 });
+  // Done when the report is on screen, or when the page shows a problem
+  // (out of memory, a refused file): that run then fails, loudly.
+  await page.waitForFunction(() => (document.body.innerText.includes('computed in')
+    && document.querySelector('img[alt]') !== null) || document.getElementById('error') !== null,
+  null, { timeout: 1800000, polling: 50 });
   const seconds = (Date.now() - t0) / 1000;
   const peak = sampler.peak();
   sampler.stop();
+  const problem = await page.evaluate(() => document.getElementById('error')?.textContent);
+  if (problem) {
+    console.log(`run ${run + 1}: FAILED after ${seconds.toFixed(2)} s: ${problem}`);
+    await browser.close();
+    server.close();
+    process.exit(1);
+  }
   const text = await page.evaluate(() => document.body.innerText);
   const events = /events\s+events_event\.csv\s+(\d+)/.exec(text);
   // The page shows the worker's WebAssembly memory, which never shrinks: at
@@ -69,14 +79,27 @@ for (let run = 0; run < args.runs; run++) {
   const mib = (re) => { const m = re.exec(text); return m ? Number(m[1]) * (m[2] === 'GiB' ? 1024 : 1) : NaN; };
   const heapMiB = mib(/engine memory ([\d.]+) (GiB|MiB)/);
   const loadedMiB = mib(/holds it in ([\d.]+) (GiB|MiB)/);
-  const loadMs = /Loaded .* in (\d+) ms/.exec(text);
-  const computeMs = /computed in (\d+) ms/.exec(text);
-  results.push(seconds);
+  const loadMs = Number((/Loaded .* in (\d+) ms/.exec(text) || [])[1]);
+  const computeMs = Number((/computed in (\d+) ms/.exec(text) || [])[1]);
+  results.push({ seconds, heapMiB, loadedMiB, rssMiB: peak / 1048576, loadMs, computeMs,
+    events: events ? Number(events[1]) : null });
   console.log(`run ${run + 1}: files given -> report ready ${seconds.toFixed(2)} s, wasm heap peak ${heapMiB.toFixed(0)} MiB (${loadedMiB.toFixed(0)} once loaded), renderer RSS peak ${(peak / 1048576).toFixed(0)} MiB` +
     (events ? `, ${events[1]} events loaded` : '') +
-    (loadMs && computeMs ? ` (load ${loadMs[1]} ms, report ${computeMs[1]} ms, as the page shows them)` : ''));
+    ` (load ${loadMs} ms, report ${computeMs} ms, as the page shows them)`);
   await browser.close();
 }
-results.sort((a, b) => a - b);
-console.log(`median: ${results[Math.floor(results.length / 2)].toFixed(2)} s over ${results.length} runs`);
+const median = (key) => {
+  const v = results.map((r) => r[key]).sort((a, b) => a - b);
+  return v[Math.floor(v.length / 2)];
+};
+console.log(`median: ${median('seconds').toFixed(2)} s over ${results.length} runs`);
+const csvBytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
+console.log('SUMMARY ' + JSON.stringify({
+  input: path.resolve(args.input), csv_bytes: csvBytes, runs: results.length,
+  median_total_s: median('seconds'), min_total_s: Math.min(...results.map((r) => r.seconds)),
+  max_total_s: Math.max(...results.map((r) => r.seconds)),
+  median_wasm_heap_mib: median('heapMiB'), median_loaded_heap_mib: median('loadedMiB'),
+  median_renderer_rss_mib: median('rssMiB'), median_load_ms: median('loadMs'),
+  median_report_ms: median('computeMs'), events: results[0].events, per_run: results,
+}));
 server.close();
