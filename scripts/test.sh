@@ -20,6 +20,10 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 step "cargo test"
 cargo test --workspace
+# The engine alone is built without the CLI's `parallel` feature, as in the
+# browser's worker: the examples must come out the same one data set at a time.
+step "cargo test -p engagement-engine (no threads, as in the browser)"
+cargo test -p engagement-engine --test examples
 
 step "engine builds for wasm32"
 cargo build -p engagement-engine --target wasm32-unknown-unknown

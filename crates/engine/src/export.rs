@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::io::Write as _;
 
+use crate::parallel::both;
 use crate::period::Period;
 use crate::report::Report;
 
@@ -106,43 +107,43 @@ pub fn files(report: &Report<'_>, format: Format) -> Vec<OutputFile> {
         name: format!("{name}.{ext}"),
         bytes,
     };
-    let mut out = Vec::with_capacity(7);
-    match format {
-        Format::Json => {
-            out.push(file(
-                DATA_SETS[0],
-                "json",
+    // The timeline is the largest file by far: natively it is written on a
+    // second thread while this one writes the other six.
+    let (timeline, mut out) = both(
+        || match format {
+            Format::Json => pretty(&report.user_activity_timeline),
+            Format::Csv => csv::timeline(report),
+        },
+        || match format {
+            Format::Json => vec![
                 pretty(&report.new_users_over_time),
-            ));
-            out.push(file(DATA_SETS[1], "json", pretty(&report.fasts)));
-            out.push(file(DATA_SETS[2], "json", pretty(&report.user_activity)));
-            out.push(file(
-                DATA_SETS[3],
-                "json",
-                pretty(&report.user_activity_timeline),
-            ));
-            out.push(file(
-                DATA_SETS[4],
-                "json",
+                pretty(&report.fasts),
+                pretty(&report.user_activity),
                 pretty(&report.user_fast_participation),
-            ));
-            out.push(file(
-                DATA_SETS[5],
-                "json",
                 pretty(&report.retention_cohorts),
-            ));
-        }
-        Format::Csv => {
-            out.push(file(DATA_SETS[0], "csv", csv::new_users(report)));
-            out.push(file(DATA_SETS[1], "csv", csv::fasts(report)));
-            out.push(file(DATA_SETS[2], "csv", csv::user_activity(report)));
-            out.push(file(DATA_SETS[3], "csv", csv::timeline(report)));
-            out.push(file(DATA_SETS[4], "csv", csv::participation(report)));
-            out.push(file(DATA_SETS[5], "csv", csv::retention(report)));
-        }
-    }
-    out.push(file(DATA_SETS[6], "json", pretty(&report.other_metrics)));
-    out
+                pretty(&report.other_metrics),
+            ],
+            Format::Csv => vec![
+                csv::new_users(report),
+                csv::fasts(report),
+                csv::user_activity(report),
+                csv::participation(report),
+                csv::retention(report),
+                pretty(&report.other_metrics),
+            ],
+        },
+    );
+    out.insert(3, timeline);
+    let ext = match format {
+        Format::Json => "json",
+        Format::Csv => "csv",
+    };
+    DATA_SETS
+        .iter()
+        .zip(out)
+        .enumerate()
+        .map(|(i, (name, bytes))| file(name, if i == 6 { "json" } else { ext }, bytes))
+        .collect()
 }
 
 /// The consolidated JSON object (`--stdout`, "copy JSON" in the page).

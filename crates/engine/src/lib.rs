@@ -29,6 +29,7 @@ pub mod export;
 pub mod load;
 pub mod metrics;
 pub mod model;
+mod parallel;
 pub mod period;
 pub mod report;
 pub mod timestamp;

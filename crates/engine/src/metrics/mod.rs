@@ -10,6 +10,7 @@ mod timeline;
 mod user_activity;
 
 use crate::model::{Dataset, EventKind, NONE};
+use crate::parallel::both;
 use crate::period::Period;
 use crate::report::{Range, Report};
 
@@ -97,19 +98,41 @@ pub(crate) fn round2(x: f64) -> f64 {
 /// Computes the whole report.
 pub fn compute<'a>(data: &'a Dataset, period: &Period) -> Report<'a> {
     let ctx = Context::new(data, period);
+    // The data sets are independent: natively, the ones that walk every
+    // event go to a second thread.
+    let (
+        (user_fast_participation, retention_cohorts, other_metrics),
+        (new_users_over_time, fasts, user_activity, user_activity_timeline),
+    ) = both(
+        || {
+            (
+                participation::compute(&ctx),
+                retention::compute(&ctx),
+                other::compute(&ctx),
+            )
+        },
+        || {
+            (
+                new_users::compute(&ctx),
+                fasts::compute(&ctx),
+                user_activity::compute(&ctx),
+                timeline::compute(&ctx),
+            )
+        },
+    );
     Report {
         range: Range {
             start: period.start().to_string(),
             end: period.end().to_string(),
             timezone: period.tz().name().to_string(),
         },
-        new_users_over_time: new_users::compute(&ctx),
-        fasts: fasts::compute(&ctx),
-        user_activity: user_activity::compute(&ctx),
-        user_activity_timeline: timeline::compute(&ctx),
-        user_fast_participation: participation::compute(&ctx),
-        retention_cohorts: retention::compute(&ctx),
-        other_metrics: other::compute(&ctx),
+        new_users_over_time,
+        fasts,
+        user_activity,
+        user_activity_timeline,
+        user_fast_participation,
+        retention_cohorts,
+        other_metrics,
     }
 }
 
