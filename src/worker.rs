@@ -88,34 +88,30 @@ static FAILED_REQUEST: AtomicUsize = AtomicUsize::new(0);
 /// Whether a crash was already reported to the page (by the panic hook).
 static CRASH_REPORTED: AtomicBool = AtomicBool::new(false);
 
+/// `p`, remembering `size` as the failed request when `p` is null.
+fn noted(p: *mut u8, size: usize) -> *mut u8 {
+    if p.is_null() {
+        FAILED_REQUEST.store(size, Ordering::Relaxed);
+    }
+    p
+}
+
 // SAFETY: every call is forwarded unchanged to `System`; the wrapper only
 // records the size of a failed request.
 unsafe impl GlobalAlloc for RecordingAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded with the caller's guarantees.
-        let p = unsafe { System.alloc(layout) };
-        if p.is_null() {
-            FAILED_REQUEST.store(layout.size(), Ordering::Relaxed);
-        }
-        p
+        noted(unsafe { System.alloc(layout) }, layout.size())
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded with the caller's guarantees.
-        let p = unsafe { System.alloc_zeroed(layout) };
-        if p.is_null() {
-            FAILED_REQUEST.store(layout.size(), Ordering::Relaxed);
-        }
-        p
+        noted(unsafe { System.alloc_zeroed(layout) }, layout.size())
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: forwarded with the caller's guarantees.
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if p.is_null() {
-            FAILED_REQUEST.store(new_size, Ordering::Relaxed);
-        }
-        p
+        noted(unsafe { System.realloc(ptr, layout, new_size) }, new_size)
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {

@@ -82,6 +82,25 @@ fn cli_zip(input: &Path, start: &str, end: &str, format: &str) -> Vec<u8> {
     std::fs::read(out.join(format!("engagement_{start}_to_{end}.zip"))).unwrap()
 }
 
+/// Opens the page with no bundle (UTC) and waits for the element `ready`.
+fn open_blank(b: &Browser, ready: &str) {
+    b.goto(&format!("{}/?tz=UTC", page()));
+    b.wait(
+        "the page",
+        &format!("return !!document.getElementById('{ready}')"),
+        30,
+    );
+}
+
+/// Waits until the page shows a problem, and returns its text.
+fn wait_error(b: &Browser, what: &str, secs: u64) -> Value {
+    b.wait(
+        what,
+        "const e = document.getElementById('error'); return e ? e.textContent : ''",
+        secs,
+    )
+}
+
 fn wait_report(b: &Browser, secs: u64) {
     b.wait(
         "the report",
@@ -287,12 +306,7 @@ fn demo_data_figures_period_change_and_zip_match_the_cli() {
 fn a_bundle_on_disk_loads_through_the_file_input() {
     let bundle = demo_dir("files", 150);
     let b = Browser::start(tmp("downloads-files"));
-    b.goto(&format!("{}/?tz=UTC", page()));
-    b.wait(
-        "the page",
-        "return !!document.getElementById('file-input')",
-        30,
-    );
+    open_blank(&b, "file-input");
     b.set_files("#file-input", &csv_files(&bundle));
     wait_report(&b, 120);
     let (start, end) = period(&b);
@@ -432,12 +446,7 @@ const HOSTILE: &[(&str, &str)] = &[
 #[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
 fn malformed_files_show_their_error_and_hostile_text_runs_nothing() {
     let b = Browser::start(tmp("downloads-hostile"));
-    b.goto(&format!("{}/?tz=UTC", page()));
-    b.wait(
-        "the page",
-        "return !!document.getElementById('file-input')",
-        30,
-    );
+    open_blank(&b, "file-input");
 
     // A table without a needed column: a clear error, and the page works on.
     let bad = tmp("malformed");
@@ -510,18 +519,9 @@ fn running_out_of_memory_says_so_and_a_fresh_engine_works_on() {
         tmp("downloads-oom"),
         &["--js-flags=--wasm-max-mem-pages=512"],
     );
-    b.goto(&format!("{}/?tz=UTC", page()));
-    b.wait(
-        "the page",
-        "return !!document.getElementById('demo-medium')",
-        30,
-    );
+    open_blank(&b, "demo-medium");
     b.click("#demo-medium");
-    let err = b.wait(
-        "the out-of-memory message",
-        "const e = document.getElementById('error'); return e ? e.textContent : ''",
-        120,
-    );
+    let err = wait_error(&b, "the out-of-memory message", 120);
     let err = err.as_str().unwrap();
     assert!(err.contains("ran out of memory"), "{err}");
     assert!(err.contains("command-line tool"), "{err}");
@@ -543,12 +543,7 @@ fn running_out_of_memory_says_so_and_a_fresh_engine_works_on() {
 #[ignore = "slow: the large demo bundle; run scripts/web-test.sh"]
 fn large_demo_time_to_first_chart() {
     let b = Browser::start(tmp("downloads-large"));
-    b.goto(&format!("{}/?tz=UTC", page()));
-    b.wait(
-        "the page",
-        "return !!document.getElementById('demo-large')",
-        30,
-    );
+    open_blank(&b, "demo-large");
     let t0 = Instant::now();
     b.click("#demo-large");
     b.wait(
@@ -589,11 +584,7 @@ fn an_expired_presigned_link_says_so_and_the_page_works_on() {
         page(),
         percent_encode(&get)
     ));
-    let err = b.wait(
-        "the expired-link message",
-        "const e = document.getElementById('error'); return e ? e.textContent : ''",
-        30,
-    );
+    let err = wait_error(&b, "the expired-link message", 30);
     let err = err.as_str().unwrap();
     assert!(err.contains("has expired"), "{err}");
     assert!(err.contains("fresh"), "{err}");
@@ -618,12 +609,7 @@ fn an_expired_presigned_link_says_so_and_the_page_works_on() {
 #[ignore = "slow: the large demo bundle; run scripts/web-test.sh"]
 fn cancel_stops_a_load_and_a_later_load_works() {
     let b = Browser::start(tmp("downloads-cancel"));
-    b.goto(&format!("{}/?tz=UTC", page()));
-    b.wait(
-        "the page",
-        "return !!document.getElementById('demo-large')",
-        30,
-    );
+    open_blank(&b, "demo-large");
     b.click("#demo-large");
     b.wait(
         "the progress bar",
@@ -687,12 +673,7 @@ fn copy_json_puts_the_clis_report_on_the_clipboard() {
 #[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
 fn keyboard_only_demo_preset_sort_and_user_details() {
     let b = Browser::start(tmp("downloads-keyboard"));
-    b.goto(&format!("{}/?tz=UTC", page()));
-    b.wait(
-        "the page",
-        "return !!document.getElementById('demo-small')",
-        30,
-    );
+    open_blank(&b, "demo-small");
     b.tab_to("#demo-small", 40);
     b.press(ENTER);
     wait_report(&b, 120);
@@ -798,12 +779,7 @@ fn files_dropped_on_the_drop_zone_load() {
         })
         .collect();
     let b = Browser::start(tmp("downloads-drop"));
-    b.goto(&format!("{}/?tz=UTC", page()));
-    b.wait(
-        "the page",
-        "return !!document.getElementById('drop-zone')",
-        30,
-    );
+    open_blank(&b, "drop-zone");
     // A synthetic drop of files (a folder cannot be synthesized; the
     // folder walk is tested with fake entries in the component tests).
     b.js(&format!(

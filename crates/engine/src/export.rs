@@ -108,42 +108,46 @@ pub fn files(report: &Report<'_>, format: Format) -> Vec<OutputFile> {
         bytes,
     };
     // The timeline is the largest file by far: natively it is written on a
-    // second thread while this one writes the other six.
-    let (timeline, mut out) = both(
+    // second thread while this one writes the others.
+    let (timeline, (mut tables, other_metrics)) = both(
         || match format {
             Format::Json => pretty(&report.user_activity_timeline),
             Format::Csv => csv::timeline(report),
         },
-        || match format {
-            Format::Json => vec![
-                pretty(&report.new_users_over_time),
-                pretty(&report.fasts),
-                pretty(&report.user_activity),
-                pretty(&report.user_fast_participation),
-                pretty(&report.retention_cohorts),
-                pretty(&report.other_metrics),
-            ],
-            Format::Csv => vec![
-                csv::new_users(report),
-                csv::fasts(report),
-                csv::user_activity(report),
-                csv::participation(report),
-                csv::retention(report),
-                pretty(&report.other_metrics),
-            ],
+        || {
+            let tables = match format {
+                Format::Json => vec![
+                    pretty(&report.new_users_over_time),
+                    pretty(&report.fasts),
+                    pretty(&report.user_activity),
+                    pretty(&report.user_fast_participation),
+                    pretty(&report.retention_cohorts),
+                ],
+                Format::Csv => vec![
+                    csv::new_users(report),
+                    csv::fasts(report),
+                    csv::user_activity(report),
+                    csv::participation(report),
+                    csv::retention(report),
+                ],
+            };
+            (tables, pretty(&report.other_metrics))
         },
     );
-    out.insert(3, timeline);
+    // DATA_SETS order: the timeline is the fourth.
+    tables.insert(3, timeline);
     let ext = match format {
         Format::Json => "json",
         Format::Csv => "csv",
     };
-    DATA_SETS
+    let mut out: Vec<OutputFile> = DATA_SETS[..6]
         .iter()
-        .zip(out)
-        .enumerate()
-        .map(|(i, (name, bytes))| file(name, if i == 6 { "json" } else { ext }, bytes))
-        .collect()
+        .zip(tables)
+        .map(|(name, bytes)| file(name, ext, bytes))
+        .collect();
+    // other_metrics is a nested object: JSON in both formats.
+    out.push(file(DATA_SETS[6], "json", other_metrics));
+    out
 }
 
 /// The consolidated JSON object (`--stdout`, "copy JSON" in the page).

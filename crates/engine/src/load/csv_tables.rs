@@ -69,10 +69,6 @@ pub(crate) struct CsvTableParser {
     raw: RawTables,
     warnings: Warnings,
     rows: u64,
-    /// The file's size, when known, and bytes pushed so far: see
-    /// [`CsvTableParser::expect_bytes`].
-    expected_bytes: Option<u64>,
-    bytes: u64,
 }
 
 /// Most needed columns of any table.
@@ -109,31 +105,25 @@ impl CsvTableParser {
             raw,
             warnings: Warnings::default(),
             rows: 0,
-            expected_bytes: None,
-            bytes: 0,
         }
     }
 
-    pub(crate) fn expect_bytes(&mut self, total: u64) {
-        self.expected_bytes = Some(total);
-    }
-
-    /// Once enough rows are in to know their average size, makes room for
-    /// the rest of the file (plus a margin: rows vary, and an
-    /// underestimate would double a column at the end). Only the two big
-    /// tables bother.
-    fn reserve_for_the_rest(&mut self) {
+    /// Once enough rows are in to know their average size (`read` of the
+    /// file's `total` bytes parsed), makes room for the rest of the file,
+    /// plus a margin: rows vary, and an underestimate would double a column
+    /// at the end. Only the two big tables bother. Returns whether that is
+    /// settled, so the caller stops asking.
+    pub(crate) fn reserve_for_the_rest(&mut self, read: u64, total: u64) -> bool {
         const SAMPLE_ROWS: u64 = 10_000;
         const MARGIN: f64 = 1.1;
-        let Some(total) = self.expected_bytes else {
-            return;
-        };
-        if self.rows < SAMPLE_ROWS || !matches!(self.table, Table::Events | Table::Feed) {
-            return;
+        if !matches!(self.table, Table::Events | Table::Feed) {
+            return true;
         }
-        self.expected_bytes = None;
-        let rows_per_byte = self.rows as f64 / self.bytes as f64;
-        let rest_bytes = total.saturating_sub(self.bytes) as f64;
+        if self.rows < SAMPLE_ROWS {
+            return false;
+        }
+        let rows_per_byte = self.rows as f64 / read as f64;
+        let rest_bytes = total.saturating_sub(read) as f64;
         let rest_rows = (rest_bytes * rows_per_byte * MARGIN) as usize;
         match self.table {
             Table::Events => self.raw.events.reserve(rest_rows),
@@ -147,6 +137,7 @@ impl CsvTableParser {
             }
             _ => {}
         }
+        true
     }
 
     pub(crate) fn rows(&self) -> u64 {
@@ -157,8 +148,6 @@ impl CsvTableParser {
         let mut splitter = std::mem::replace(&mut self.splitter, Splitter::new(0));
         let result = splitter.push(chunk, &mut |r: &Record| self.record(r));
         self.splitter = splitter;
-        self.bytes += chunk.len() as u64;
-        self.reserve_for_the_rest();
         result.map_err(|e: Failure| e.into_load_error(&self.file))
     }
 

@@ -116,6 +116,15 @@ impl IdColumn {
         }
     }
 
+    /// The ids at `rows`, in that order, as 8-byte values; this column is
+    /// freed.
+    pub(crate) fn pick(self, rows: &[u32]) -> Vec<i64> {
+        match self {
+            IdColumn::Narrow(v) => rows.iter().map(|&r| Self::wide(v[r as usize])).collect(),
+            IdColumn::Wide(v) => rows.iter().map(|&r| v[r as usize]).collect(),
+        }
+    }
+
     /// Whether the ids strictly increase (the usual export order).
     pub(crate) fn is_strictly_increasing(&self) -> bool {
         match self {
@@ -168,6 +177,7 @@ mod tests {
         assert!(matches!(c, IdColumn::Narrow(_)));
         assert_eq!(c.to_vec(), vec![1, 0, NO_ID, i64::from(u32::MAX) - 1]);
         assert_eq!(c.get(2), NO_ID);
+        assert_eq!(c.pick(&[2, 0]), vec![NO_ID, 1]);
     }
 
     #[test]

@@ -304,6 +304,9 @@ pub struct FileLoader {
     name: String,
     inner: FileParser,
     bytes: u64,
+    /// The file's whole size, until the parser has sized its columns from
+    /// it (see [`FileLoader::expect_bytes`]).
+    expected_bytes: Option<u64>,
 }
 
 enum FileParser {
@@ -337,8 +340,8 @@ impl FileLoader {
     /// would leave up to half of the largest columns unused, and needs the
     /// old and the new copy at once.
     pub fn expect_bytes(&mut self, total: u64) {
-        if let FileParser::Csv(p) = &mut self.inner {
-            p.expect_bytes(total);
+        if let FileParser::Csv(_) = self.inner {
+            self.expected_bytes = Some(total);
         }
     }
 
@@ -346,7 +349,15 @@ impl FileLoader {
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), LoadError> {
         self.bytes += chunk.len() as u64;
         match &mut self.inner {
-            FileParser::Csv(p) => p.push(chunk),
+            FileParser::Csv(p) => {
+                let parsed = p.push(chunk);
+                if let Some(total) = self.expected_bytes {
+                    if p.reserve_for_the_rest(self.bytes, total) {
+                        self.expected_bytes = None;
+                    }
+                }
+                parsed
+            }
             FileParser::Dump(p) => p.push(chunk),
         }
     }
@@ -413,6 +424,7 @@ impl Bundle {
             name: name.to_string(),
             inner,
             bytes: 0,
+            expected_bytes: None,
         })
     }
 

@@ -64,15 +64,19 @@ pub(crate) struct RawFeed {
 }
 
 impl RawEvents {
-    /// Makes room for `rows` more rows.
-    pub(crate) fn reserve(&mut self, rows: usize) {
-        for c in [
+    fn id_columns(&mut self) -> [&mut IdColumn; 5] {
+        [
             &mut self.id,
             &mut self.event_type,
             &mut self.user,
             &mut self.content_type,
             &mut self.object_id,
-        ] {
+        ]
+    }
+
+    /// Makes room for `rows` more rows.
+    pub(crate) fn reserve(&mut self, rows: usize) {
+        for c in self.id_columns() {
             c.reserve(rows);
         }
         self.timestamp.reserve(rows);
@@ -81,13 +85,7 @@ impl RawEvents {
 
     /// Gives back the room [`RawEvents::reserve`] overestimated.
     pub(crate) fn shrink_to_fit(&mut self) {
-        for c in [
-            &mut self.id,
-            &mut self.event_type,
-            &mut self.user,
-            &mut self.content_type,
-            &mut self.object_id,
-        ] {
+        for c in self.id_columns() {
             c.shrink_to_fit();
         }
         self.timestamp.shrink_to_fit();
@@ -96,15 +94,19 @@ impl RawEvents {
 }
 
 impl RawFeed {
-    /// Makes room for `rows` more rows with `text_bytes` of title and
-    /// description together.
-    pub(crate) fn reserve(&mut self, rows: usize, text_bytes: usize) {
-        for c in [
+    fn id_columns(&mut self) -> [&mut IdColumn; 4] {
+        [
             &mut self.id,
             &mut self.user,
             &mut self.content_type,
             &mut self.object_id,
-        ] {
+        ]
+    }
+
+    /// Makes room for `rows` more rows with `text_bytes` of title and
+    /// description together.
+    pub(crate) fn reserve(&mut self, rows: usize, text_bytes: usize) {
+        for c in self.id_columns() {
             c.reserve(rows);
         }
         self.activity_type.reserve(rows);
@@ -115,12 +117,7 @@ impl RawFeed {
 
     /// Gives back the room [`RawFeed::reserve`] overestimated.
     pub(crate) fn shrink_to_fit(&mut self) {
-        for c in [
-            &mut self.id,
-            &mut self.user,
-            &mut self.content_type,
-            &mut self.object_id,
-        ] {
+        for c in self.id_columns() {
             c.shrink_to_fit();
         }
         self.activity_type.shrink_to_fit();

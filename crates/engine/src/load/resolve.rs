@@ -67,6 +67,11 @@ fn dedupe_by_id<T>(rows: &mut Vec<T>, id: impl Fn(&T) -> i64, file: &str, warnin
     );
 }
 
+/// `column`'s values at `rows`, in that order; `column` is freed.
+fn pick<T: Copy>(column: Vec<T>, rows: &[u32]) -> Vec<T> {
+    rows.iter().map(|&r| column[r as usize]).collect()
+}
+
 /// An order of rows sorted by id with repeated ids removed, or `None` when
 /// ids are already strictly increasing (the usual export order).
 fn unique_order(ids: &IdColumn) -> Option<Vec<u32>> {
@@ -406,9 +411,6 @@ fn resolve_events(
         None,
     );
     warn_unknown_users(warnings);
-    fn pick<T: Copy>(column: Vec<T>, rows: &[u32]) -> Vec<T> {
-        rows.iter().map(|&r| column[r as usize]).collect()
-    }
     Events {
         timestamp: pick(e.timestamp, &keep),
         code: pick(code, &keep),
@@ -479,12 +481,7 @@ fn resolve_feed(
     drop(keys);
     // Column by column, each raw column freed once its sorted copy is made,
     // so the peak holds one column twice, not the whole table.
-    let f_id = f.id;
-    let id: Vec<i64> = order.iter().map(|&r| f_id.get(r as usize)).collect();
-    drop(f_id);
-    fn pick<T: Copy>(column: Vec<T>, rows: &[u32]) -> Vec<T> {
-        rows.iter().map(|&r| column[r as usize]).collect()
-    }
+    let id = f.id.pick(&order);
     let activity_type = pick(f.activity_type, &order);
     let timestamp = pick(f.timestamp, &order);
     let f_content_type = f.content_type;
@@ -505,10 +502,8 @@ fn resolve_feed(
         })
         .collect();
     drop(f_content_type);
-    let f_object_id = f.object_id;
-    let target_id: Vec<i64> = order.iter().map(|&r| f_object_id.get(r as usize)).collect();
-    drop(f_object_id);
-    let mut out = Feed {
+    let target_id = f.object_id.pick(&order);
+    let out = Feed {
         id,
         user,
         activity_type,
@@ -516,11 +511,10 @@ fn resolve_feed(
         // Text stays where it was parsed; `text_row` points into it.
         title: f.title,
         description: f.description,
-        text_row: Vec::new(),
+        text_row: order,
         target_type,
         target_id,
     };
-    out.text_row = order;
     warnings.add_many(
         file,
         unknown_type,
