@@ -43,14 +43,8 @@ SIZES=("$@")
 
 die() { echo "bench: $*" >&2; exit 2; }
 
-users_of() {
-  case "$1" in
-    S) echo 1000 ;;
-    M) echo 100000 ;;
-    L) echo 1000000 ;;
-    *) die "unknown size '$1' (expected S, M or L)" ;;
-  esac
-}
+# shellcheck source=bench/bundles.sh
+. "$ROOT/bench/bundles.sh"
 for s in "${SIZES[@]}"; do users_of "$s" >/dev/null; done
 
 [ -x "$TIME" ] || die "$TIME not found (Debian package 'time')"
@@ -107,19 +101,9 @@ for size in "${SIZES[@]}"; do
   csv=$dir/csv
   json=$dir/json
 
-  # --- data (generated once; .done marks a complete bundle) ---------------
-  if [ ! -f "$csv/.done" ]; then
-    echo "bench: generating $size ($users users) CSV into $csv" >&2
-    rm -rf "$csv"
-    "$BIN" demo-data --out "$csv" --users "$users" >/dev/null
-    touch "$csv/.done"
-  fi
-  if [ ! -f "$json/.done" ]; then
-    echo "bench: generating $size ($users users) dumpdata JSON into $json" >&2
-    rm -rf "$json"
-    "$BIN" demo-data --out "$json" --users "$users" --dump >/dev/null
-    touch "$json/.done"
-  fi
+  # --- data (generated once) --------------------------------------------
+  ensure_bundle "$BIN" "$size" "$csv"
+  ensure_bundle "$BIN" "$size" "$json" --dump
 
   RESULTS=$dir/results.tsv
   {

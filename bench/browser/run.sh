@@ -31,14 +31,8 @@ BIN=$ROOT/target/release/engagement-report
 SIZES=("$@")
 [ ${#SIZES[@]} -eq 0 ] && SIZES=(S M)
 die() { echo "bench/browser: $*" >&2; exit 2; }
-users_of() {
-  case "$1" in
-    S) echo 1000 ;;
-    M) echo 100000 ;;
-    L) echo 1000000 ;;
-    *) die "unknown size '$1' (expected S, M or L)" ;;
-  esac
-}
+# shellcheck source=bench/bundles.sh
+. "$ROOT/bench/bundles.sh"
 for s in "${SIZES[@]}"; do users_of "$s" >/dev/null; done
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
@@ -54,12 +48,7 @@ fi
 
 for size in "${SIZES[@]}"; do
   csv=$DATA/$size/csv
-  if [ ! -f "$csv/.done" ]; then
-    echo "bench/browser: generating $size into $csv" >&2
-    rm -rf "$csv"
-    "$BIN" demo-data --out "$csv" --users "$(users_of "$size")" >/dev/null
-    touch "$csv/.done"
-  fi
+  ensure_bundle "$BIN" "$size" "$csv"
   runs=$RUNS
   [ "$size" = L ] && runs=$RUNS_L
   # Untimed: read the files once so that both sides find them in the page
