@@ -357,97 +357,13 @@ pub fn out_of_memory_message(requested: u64, in_use: u64) -> String {
     )
 }
 
-/// The origin and path of a URL, without query string or fragment, so that
-/// a presigned URL's signature is never shown or logged.
-pub fn redact_url(url: &str) -> String {
-    let cut = url.find(['?', '#']).unwrap_or(url.len());
-    let base = &url[..cut];
-    if cut < url.len() {
-        format!("{base}?…")
-    } else {
-        base.to_string()
-    }
-}
-
-/// Removes every query value of `url` from `text` (a server's message may
-/// echo parts of the request).
-pub fn scrub(text: &str, url: &str) -> String {
-    let mut out = text.to_string();
-    if let Some(q) = url.split_once('?').map(|(_, q)| q) {
-        for pair in q.split('&') {
-            if let Some((_, value)) = pair.split_once('=') {
-                if value.len() >= 8 {
-                    out = out.replace(value, "…");
-                }
-            }
-        }
-    }
-    out
-}
-
-/// The last path segment of a URL, as a file name (`bundle.zip`).
-pub fn url_file_name(url: &str) -> String {
-    let cut = url.find(['?', '#']).unwrap_or(url.len());
-    let path = &url[..cut];
-    let after_scheme = path.split_once("://").map(|(_, r)| r).unwrap_or(path);
-    after_scheme
-        .split_once('/')
-        .map(|(_, p)| p)
-        .unwrap_or("")
-        .rsplit('/')
-        .find(|s| !s.is_empty())
-        .unwrap_or("download")
-        .to_string()
-}
-
-/// The `<Code>` and `<Message>` of an S3 XML error body.
-pub fn s3_error(body: &str) -> (Option<String>, Option<String>) {
-    let tag = |name: &str| {
-        let open = format!("<{name}>");
-        let close = format!("</{name}>");
-        let start = body.find(&open)? + open.len();
-        let len = body[start..].find(&close)?;
-        Some(body[start..start + len].trim().to_string())
-    };
-    (tag("Code"), tag("Message"))
-}
-
-/// A query parameter's raw value in `url` (names compared ASCII
-/// case-insensitively; values are not percent-decoded).
-fn query_value<'a>(url: &'a str, name: &str) -> Option<&'a str> {
-    let q = url.split_once('?')?.1;
-    let q = q.split('#').next().unwrap_or(q);
-    q.split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=')?;
-        k.eq_ignore_ascii_case(name).then_some(v)
-    })
-}
-
-/// When a SigV4 presigned URL stops being valid, in seconds since the epoch,
-/// from its `X-Amz-Date` (`YYYYMMDDTHHMMSSZ`) and `X-Amz-Expires`; `None`
-/// when the URL is not presigned that way.
-pub fn presigned_expiry(url: &str) -> Option<i64> {
-    let date = query_value(url, "X-Amz-Date")?;
-    let expires: i64 = query_value(url, "X-Amz-Expires")?.parse().ok()?;
-    let b = date.as_bytes();
-    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| date.get(r)?.parse::<i64>().ok();
-    let (y, mo, d) = (num(0..4)?, num(4..6)?, num(6..8)?);
-    let (h, mi, s) = (num(9..11)?, num(11..13)?, num(13..15)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
-        return None;
-    }
-    let days = engagement_engine::timestamp::days_from_civil(y as i32, mo as u32, d as u32);
-    Some(days * 86_400 + h * 3600 + mi * 60 + s + expires)
-}
+use engagement_engine::presigned::{self, Refusal};
+pub use engagement_engine::presigned::{redact_url, url_file_name};
 
 /// The message for a presigned URL whose validity ended (`now` in seconds
 /// since the epoch), or `None` while it is valid or not presigned.
 pub fn expired_link_message(url: &str, now: i64) -> Option<String> {
-    let end = presigned_expiry(url)?;
-    (now >= end).then(|| {
+    (presigned::is_expired(url, now)? ).then(|| {
         format!(
             "The link to {} has expired (presigned URLs are valid for a limited time); ask for a fresh one (mint it with `engagement-report presign`) and paste it in the URL field.",
             redact_url(url)
@@ -456,21 +372,28 @@ pub fn expired_link_message(url: &str, now: i64) -> Option<String> {
 }
 
 /// Explains a refused S3 request (GET or PUT) without echoing the URL's
-/// query string: (message, whether the link has expired).
-pub fn explain_http_failure(status: u16, body: &str, url: &str, action: &str) -> (String, bool) {
-    let (code, message) = s3_error(body);
-    let message = message.map(|m| scrub(&m, url));
-    let expired = message
-        .as_deref()
-        .is_some_and(|m| m.to_ascii_lowercase().contains("expired"))
-        || code.as_deref() == Some("ExpiredToken");
-    let what = match (code.as_deref(), status) {
-        _ if expired => "the presigned URL has expired; ask for a fresh one (mint it with `engagement-report presign`)".to_string(),
-        (Some("SignatureDoesNotMatch"), _) => "the URL's signature does not match; copy the whole presigned URL again, or mint a new one with the right method".to_string(),
-        (Some("AccessDenied"), _) | (_, 403) => "access was denied; the presigned URL is wrong, for another method, or has expired — mint a fresh one".to_string(),
-        (Some("NoSuchKey"), _) | (_, 404) => "there is no such object; check the bucket and key".to_string(),
-        (Some("NoSuchBucket"), _) => "there is no such bucket".to_string(),
-        _ => "the server refused the request".to_string(),
+/// query string: (message, whether the link has expired). `now` is in
+/// seconds since the epoch.
+pub fn explain_http_failure(
+    status: u16,
+    body: &str,
+    url: &str,
+    action: &str,
+    now: i64,
+) -> (String, bool) {
+    let (code, message) = presigned::s3_error_fields(body);
+    let message = message.map(|m| presigned::scrub(&m, url));
+    let refusal = presigned::classify(status, body, url, now);
+    let expired = matches!(refusal, Refusal::Expired | Refusal::ExpiredToken);
+    let what = match refusal {
+        Refusal::Expired | Refusal::ExpiredToken => "the presigned URL has expired; ask for a fresh one (mint it with `engagement-report presign`)",
+        Refusal::SignatureMismatch => "the URL's signature does not match; copy the whole presigned URL again, or mint a new one with the right method",
+        Refusal::Other { code, status } => match (code.as_deref(), status) {
+            (Some("AccessDenied"), _) | (_, 403) => "access was denied; the presigned URL is wrong, for another method, or has expired — mint a fresh one",
+            (Some("NoSuchKey"), _) | (_, 404) => "there is no such object; check the bucket and key",
+            (Some("NoSuchBucket"), _) => "there is no such bucket",
+            _ => "the server refused the request",
+        },
     };
     let detail = match (code, message) {
         (Some(c), Some(m)) => format!(" ({c}: {m})"),
@@ -513,12 +436,13 @@ mod tests {
     fn redaction_drops_the_signature() {
         let url =
             "https://b.s3.amazonaws.com/k.zip?X-Amz-Signature=abcdef0123456789&X-Amz-Expires=60";
-        assert_eq!(redact_url(url), "https://b.s3.amazonaws.com/k.zip?…");
+        assert_eq!(redact_url(url), "https://b.s3.amazonaws.com/k.zip");
         let (msg, expired) = explain_http_failure(
             403,
             "<Error><Code>AccessDenied</Code><Message>Request has expired abcdef0123456789</Message></Error>",
             url,
             "Upload to",
+            0,
         );
         assert!(expired);
         assert!(!msg.contains("abcdef0123456789"), "{msg}");
@@ -529,19 +453,12 @@ mod tests {
     #[test]
     fn presigned_expiry_from_date_and_expires() {
         let url = "http://127.0.0.1:9/reports/b.zip?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20250630T235959Z&X-Amz-Expires=1&X-Amz-Signature=abcdef0123456789";
-        // 2025-06-30T23:59:59Z is 1751327999.
-        assert_eq!(presigned_expiry(url), Some(1_751_328_000));
         assert_eq!(expired_link_message(url, 1_751_327_999), None);
         let msg = expired_link_message(url, 1_751_328_000).unwrap();
         assert!(msg.contains("expired") && msg.contains("fresh"), "{msg}");
         assert!(
             !msg.contains("abcdef0123456789") && !msg.contains("X-Amz"),
             "{msg}"
-        );
-        assert_eq!(presigned_expiry("https://h/k.zip"), None);
-        assert_eq!(
-            presigned_expiry("https://h/k.zip?X-Amz-Date=bad&X-Amz-Expires=5"),
-            None
         );
         assert_eq!(expired_link_message("https://h/k.zip?x=1", i64::MAX), None);
     }

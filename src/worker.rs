@@ -587,7 +587,13 @@ async fn fetch_url(t: &mut Tracker<'_>, bundle: &mut Bundle, url: &str) -> Resul
                 .unwrap_or_default(),
             Err(_) => String::new(),
         };
-        let (message, expired) = explain_http_failure(resp.status(), &body, url, "Fetching");
+        let (message, expired) = explain_http_failure(
+            resp.status(),
+            &body,
+            url,
+            "Fetching",
+            (js_sys::Date::now() / 1000.0) as i64,
+        );
         return Err(Failure::Message(message, expired));
     }
     t.progress.bytes_total = resp

@@ -183,7 +183,13 @@ fn put(
             ));
         } else {
             let body = x.response_text().ok().flatten().unwrap_or_default();
-            let (msg, _) = explain_http_failure(code, &body, &url_owned, "Upload to");
+            let (msg, _) = explain_http_failure(
+                code,
+                &body,
+                &url_owned,
+                "Upload to",
+                (js_sys::Date::now() / 1000.0) as i64,
+            );
             status.set(msg);
         }
     });

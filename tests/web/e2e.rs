@@ -798,3 +798,41 @@ fn files_dropped_on_the_drop_zone_load() {
         "150"
     );
 }
+
+#[test]
+#[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
+fn the_page_works_under_a_sub_path_with_share_links() {
+    // A host whose root holds nothing: the page lives under /reports/.
+    let dist = root().join("dist");
+    let site = serve_dir_at(dist, "/reports/");
+    let (status, _) = http_get(&format!("{site}/index.html"));
+    assert_eq!(status, 404, "the site's root must hold nothing");
+    let bundle = demo_dir("demo-prefix", 300);
+    let b = Browser::start(tmp("downloads-prefix"));
+    b.goto(&format!("{site}/reports/?demo=small&tz=UTC"));
+    wait_report(&b, 120);
+    let (start, end) = period(&b);
+    check_cards(&b, &cli_report(&bundle, &start, &end));
+    // The share link keeps the prefix and reopens the same report.
+    b.click("#preset-7");
+    b.wait(
+        "the 7-day report",
+        "return document.getElementById('report-title').textContent.includes('2025-06-23')",
+        30,
+    );
+    let url = b.js("return location.href");
+    let url = url.as_str().unwrap().to_string();
+    assert!(
+        url.starts_with(&format!("{site}/reports/?")),
+        "share link {url} lost the prefix"
+    );
+    b.goto("about:blank");
+    b.goto(&url);
+    wait_report(&b, 120);
+    let (start7, end7) = period(&b);
+    assert_eq!(
+        (start7.as_str(), end7.as_str()),
+        ("2025-06-23", "2025-06-30")
+    );
+    check_cards(&b, &cli_report(&bundle, &start7, &end7));
+}

@@ -23,20 +23,27 @@ pub fn free_port() -> u16 {
 
 /// Serves a folder on loopback, one thread per connection.
 pub fn serve_dir(dir: PathBuf) -> String {
+    serve_dir_at(dir, "/")
+}
+
+/// Serves a folder under `prefix` (e.g. `/reports/`) of a site whose other
+/// paths answer 404, as a host serving the page under a sub-path would.
+pub fn serve_dir_at(dir: PathBuf, prefix: &'static str) -> String {
+    assert!(prefix.starts_with('/') && prefix.ends_with('/'));
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let dir = dir.clone();
             std::thread::spawn(move || {
-                let _ = answer(stream, &dir);
+                let _ = answer(stream, &dir, prefix);
             });
         }
     });
     format!("http://{addr}")
 }
 
-fn answer(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
+fn answer(mut stream: TcpStream, dir: &Path, prefix: &str) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut line = String::new();
     reader.read_line(&mut line)?;
@@ -48,14 +55,16 @@ fn answer(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
     }
     let path = line.split_whitespace().nth(1).unwrap_or("/");
     let path = path.split(['?', '#']).next().unwrap_or("/");
-    let rel = if path == "/" {
-        "index.html"
-    } else {
-        path.trim_start_matches('/')
+    // Outside the prefix there is nothing (an empty name never reads a file).
+    let rel = match path.strip_prefix(prefix) {
+        Some("") => "index.html",
+        Some(rel) => rel,
+        None => "",
     };
     let file = dir.join(rel);
-    let (status, body, mime) = match (rel.contains(".."), std::fs::read(&file)) {
-        (false, Ok(body)) => {
+    let readable = !rel.is_empty() && !rel.contains("..");
+    let (status, body, mime) = match (readable, std::fs::read(&file)) {
+        (true, Ok(body)) => {
             let mime = match file.extension().and_then(|e| e.to_str()) {
                 Some("html") => "text/html; charset=utf-8",
                 Some("js") => "text/javascript",

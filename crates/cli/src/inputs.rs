@@ -188,12 +188,7 @@ fn add_url(bundle: &mut Bundle, url: &str, progress: &dyn Progress) -> Result<()
     // Name the input by the last segment of its path, never by its query
     // (which holds the signature).
     let safe = s3::redact_url(url);
-    let name = safe
-        .rsplit('/')
-        .next()
-        .filter(|n| !n.is_empty())
-        .unwrap_or("download")
-        .to_string();
+    let name = engagement_engine::presigned::url_file_name(url);
     match file_kind(&name) {
         FileKind::Zip => {
             let mut bytes = Vec::new();

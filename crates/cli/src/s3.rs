@@ -13,6 +13,7 @@ use std::fmt;
 use std::io::Read;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use engagement_engine::presigned::{self, Refusal};
 use rusty_s3::actions::{GetObject, PutObject, S3Action};
 use rusty_s3::{Bucket, Credentials, UrlStyle};
 use url::Url;
@@ -413,30 +414,9 @@ pub fn open_url(url: &str) -> Result<(Box<dyn Read + Send>, Option<u64>), S3Erro
     Ok((Box::new(reader), length))
 }
 
-/// URL with its query string (and fragment and any user:password) removed,
-/// safe to print.
-pub fn redact_url(url: &str) -> String {
-    match Url::parse(url) {
-        Ok(mut u) => {
-            u.set_query(None);
-            u.set_fragment(None);
-            let _ = u.set_username("");
-            let _ = u.set_password(None);
-            u.to_string()
-        }
-        Err(_) => {
-            // Not a URL we can parse: keep only what precedes a query or
-            // fragment, and drop anything that looks like user info.
-            let cut = url.find(['?', '#']).unwrap_or(url.len());
-            let head = &url[..cut];
-            match (head.find("://"), head.rfind('@')) {
-                (Some(s), Some(at)) if at > s => format!("{}{}", &head[..s + 3], &head[at + 1..]),
-                (None, Some(at)) => head[at + 1..].to_owned(),
-                _ => head.to_owned(),
-            }
-        }
-    }
-}
+/// URL with its query string, fragment and any user:password removed, safe
+/// to print (the engine's one redaction, shared with the page).
+pub use engagement_engine::presigned::redact_url;
 
 fn check_key(key: &str) -> Result<(), S3Error> {
     if key.is_empty() {
@@ -578,23 +558,18 @@ fn response_error(
 }
 
 fn classify(method: Method, url: &Url, status: u16, body: &str, presigned: bool) -> S3Error {
-    let code = xml_element(body, "Code").and_then(sanitize_code);
-    let message = xml_element(body, "Message").unwrap_or_default();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
     let shown = redact_url(url.as_str());
-    match (status, code.as_deref()) {
-        (_, Some("ExpiredToken")) => S3Error::ExpiredToken { url: shown },
-        (_, Some("SignatureDoesNotMatch")) => S3Error::SignatureMismatch {
+    match presigned::classify(status, body, url.as_str(), now) {
+        Refusal::ExpiredToken => S3Error::ExpiredToken { url: shown },
+        Refusal::SignatureMismatch => S3Error::SignatureMismatch {
             url: shown,
             presigned,
         },
-        (403, c)
-            if (c == Some("AccessDenied") || c.is_none())
-                && (message.to_ascii_lowercase().contains("expired")
-                    || presigned_url_expired(url) == Some(true)) =>
-        {
-            S3Error::Expired { url: shown }
-        }
-        _ => S3Error::Http {
+        Refusal::Expired => S3Error::Expired { url: shown },
+        Refusal::Other { status, code } => S3Error::Http {
             method,
             url: shown,
             status,
@@ -603,79 +578,9 @@ fn classify(method: Method, url: &Url, status: u16, body: &str, presigned: bool)
     }
 }
 
-/// Text of the first `<name>…</name>` element, if any.
-fn xml_element(body: &str, name: &str) -> Option<String> {
-    let open = format!("<{name}>");
-    let close = format!("</{name}>");
-    let start = body.find(&open)? + open.len();
-    let end = body[start..].find(&close)? + start;
-    Some(body[start..end].trim().to_owned())
-}
-
-/// S3 error codes are short identifiers; anything else is not shown.
-fn sanitize_code(code: String) -> Option<String> {
-    let ok = !code.is_empty()
-        && code.len() <= 64
-        && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '.');
-    ok.then_some(code)
-}
-
-/// Whether a SigV4 presigned URL's `X-Amz-Date` + `X-Amz-Expires` lies in
-/// the past; `None` if the URL doesn't carry them.
-fn presigned_url_expired(url: &Url) -> Option<bool> {
-    let mut date = None;
-    let mut expires = None;
-    for (k, v) in url.query_pairs() {
-        if k.eq_ignore_ascii_case("X-Amz-Date") {
-            date = parse_amz_date(&v);
-        } else if k.eq_ignore_ascii_case("X-Amz-Expires") {
-            expires = v.parse::<u64>().ok();
-        }
-    }
-    let deadline = date?.checked_add(expires?)?;
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs();
-    Some(now > deadline)
-}
-
-/// `YYYYMMDDTHHMMSSZ` to seconds since the Unix epoch.
-fn parse_amz_date(s: &str) -> Option<u64> {
-    let b = s.as_bytes();
-    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<i64> { s.get(r)?.parse().ok() };
-    let (y, m, d) = (num(0..4)?, num(4..6)?, num(6..8)?);
-    let (hh, mm, ss) = (num(9..11)?, num(11..13)?, num(13..15)?);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60 {
-        return None;
-    }
-    let days = engagement_engine::timestamp::days_from_civil(y as i32, m as u32, d as u32);
-    u64::try_from(days * 86_400 + hh * 3600 + mm * 60 + ss).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn amz_date_parses() {
-        assert_eq!(parse_amz_date("19700101T000000Z"), Some(0));
-        assert_eq!(parse_amz_date("20130524T000000Z"), Some(1_369_353_600));
-        assert_eq!(parse_amz_date("20240229T235959Z"), Some(1_709_251_199));
-        assert_eq!(parse_amz_date("2013-05-24"), None);
-    }
-
-    #[test]
-    fn expired_url_detected_from_query() {
-        let old = Url::parse("http://h/b/k?X-Amz-Date=20130524T000000Z&X-Amz-Expires=60").unwrap();
-        assert_eq!(presigned_url_expired(&old), Some(true));
-        let new = Url::parse("http://h/b/k?X-Amz-Date=29990101T000000Z&X-Amz-Expires=60").unwrap();
-        assert_eq!(presigned_url_expired(&new), Some(false));
-        assert_eq!(
-            presigned_url_expired(&Url::parse("http://h/b/k").unwrap()),
-            None
-        );
-    }
 
     #[test]
     fn classify_reads_codes() {
@@ -725,15 +630,5 @@ mod tests {
         // A code that isn't an identifier is not shown.
         let e = classify(Method::Get, &url, 500, &xml("<b>x y</b>", "x"), true);
         assert!(matches!(e, S3Error::Http { code: None, .. }));
-    }
-
-    #[test]
-    fn redacts() {
-        assert_eq!(
-            redact_url("https://u:p@h.example/b/k?X-Amz-Signature=s#f"),
-            "https://h.example/b/k"
-        );
-        assert_eq!(redact_url("not a url?sig=1"), "not a url");
-        assert_eq!(redact_url("weird://u:p@x y?z"), "weird://x y");
     }
 }

@@ -31,6 +31,7 @@ pub mod metrics;
 pub mod model;
 mod parallel;
 pub mod period;
+pub mod presigned;
 pub mod report;
 pub mod timestamp;
 
