@@ -6,7 +6,7 @@
 --   SET VARIABLE start_date = DATE '2024-12-22';
 --   SET VARIABLE end_date   = DATE '2025-01-20';
 --   SET VARIABLE tz         = 'UTC';                   -- IANA name
---   SET VARIABLE church_id  = NULL;                    -- SPEC 8 "one church": a hub_church id
+--   SET VARIABLE church_id  = NULL::BIGINT;            -- SPEC 8 "one church": a hub_church id
 --
 -- Segments (SPEC 8): the ids of auth_user rows a segment removes are in the
 -- table segment_removed_user, filled beforehand by segment_staff.sql and/or
@@ -16,8 +16,9 @@
 -- Result: one view per data set (new_users_over_time, fasts, user_activity,
 -- user_activity_timeline, user_fast_participation, retention_cohorts) with
 -- JSON-ready columns, and the view other_metrics with a single JSON value.
--- export_csv.sql writes them out; insights.sql builds on these tables.  Needs the icu and json extensions, which
--- are statically linked into the PyPI duckdb wheel.
+-- export_csv.sql writes them out; insights.sql builds on these tables.
+-- Needs the icu and json extensions, which are statically linked into the
+-- PyPI duckdb wheel.
 
 LOAD icu;
 LOAD json;
