@@ -10,7 +10,9 @@
 # (git-ignored) and reused. For each size:
 #   1. cross-check (untimed, also warms the page cache): ours --stdout from the
 #      CSV tables and from the dumpdata JSON vs run_duckdb.py --json, compared
-#      with bench/duckdb/compare.py;
+#      with bench/duckdb/compare.py; with INSIGHTS=1 both sides also compute
+#      the insights of SPEC 7 (--insights; summary_md, which DuckDB does not
+#      write, is left out of the comparison);
 #   2. RUNS rounds (default 3), each timing with /usr/bin/time -v, as whole
 #      processes: ours on CSV, ours on JSON, DuckDB on CSV (--format csv
 #      --output-dir to a fresh folder);
@@ -23,7 +25,8 @@
 #
 # Environment: RUNS (3), START (2025-06-01), END (2025-06-30), TIMEZONE (UTC),
 # BIN (target/release/engagement-report; built with cargo unless SKIP_BUILD=1),
-# PYTHON (python3).
+# PYTHON (python3), INSIGHTS (0; 1 = cross-check the insights too, needs a
+# CLI with --insights; the timings stay those of the seven data sets).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -36,6 +39,7 @@ TIMEZONE=${TIMEZONE:-UTC}
 BIN=${BIN:-$ROOT/target/release/engagement-report}
 PYTHON=${PYTHON:-python3}
 TIME=/usr/bin/time
+INSIGHTS=${INSIGHTS:-0}
 COMMIT=$(git describe --always --dirty 2>/dev/null || echo unknown)   # read-only
 
 SIZES=("$@")
@@ -55,6 +59,13 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   cargo build --release --bin engagement-report --quiet || die "build failed"
 fi
 [ -x "$BIN" ] || die "$BIN not found"
+case "$INSIGHTS" in
+  0) ;;
+  1) help=$("$BIN" --help 2>&1 || true)   # not a pipe: grep -q would end it early (pipefail)
+     grep -q -- '--insights' <<<"$help" \
+       || die "INSIGHTS=1 but $BIN has no --insights option; build a CLI that has it, or run without INSIGHTS" ;;
+  *) die "INSIGHTS must be 0 or 1 (found '$INSIGHTS')" ;;
+esac
 
 want=$(sed -n 's/^duckdb==//p' bench/duckdb/requirements.txt)
 have=$("$PYTHON" -c 'import duckdb; print(duckdb.__version__)' 2>/dev/null || true)
@@ -94,6 +105,14 @@ fresh() { rm -rf "$WORK/out"; mkdir -p "$WORK/out"; echo "$WORK/out"; }
 CHECK_FAILED=0
 PERIOD=(--start "$START" --end "$END")
 OURS_TZ=(--timezone "$TIMEZONE")
+# Cross-check only: the options both sides get for INSIGHTS=1, and what
+# compare.py leaves out (the CLI's summary.md text has no DuckDB counterpart).
+CHECK_OPTS=()
+COMPARE_OPTS=()
+if [ "$INSIGHTS" = 1 ]; then
+  CHECK_OPTS=(--insights)
+  COMPARE_OPTS=(--ignore insights.summary_md)
+fi
 
 for size in "${SIZES[@]}"; do
   users=$(users_of "$size")
@@ -120,15 +139,15 @@ for size in "${SIZES[@]}"; do
   printf '# csv_bytes=%s json_bytes=%s events=%s\n' "$csv_bytes" "$json_bytes" "$events" >> "$RESULTS"
 
   # --- correctness cross-check (untimed) ---------------------------------
-  echo "bench: $size cross-check (ours --stdout vs run_duckdb.py --json)" >&2
-  "$BIN" "$csv" "${PERIOD[@]}" "${OURS_TZ[@]}" --stdout --quiet > "$WORK/ours-csv.json" \
+  echo "bench: $size cross-check (ours --stdout vs run_duckdb.py --json${CHECK_OPTS[*]:+, ${CHECK_OPTS[*]}})" >&2
+  "$BIN" "$csv" "${PERIOD[@]}" "${OURS_TZ[@]}" "${CHECK_OPTS[@]}" --stdout --quiet > "$WORK/ours-csv.json" \
     || die "ours failed on $csv"
-  "$BIN" "$json" "${PERIOD[@]}" "${OURS_TZ[@]}" --stdout --quiet > "$WORK/ours-json.json" \
+  "$BIN" "$json" "${PERIOD[@]}" "${OURS_TZ[@]}" "${CHECK_OPTS[@]}" --stdout --quiet > "$WORK/ours-json.json" \
     || die "ours failed on $json"
   "$PYTHON" bench/duckdb/run_duckdb.py --input "$csv" "${PERIOD[@]}" --timezone "$TIMEZONE" \
-    --output-dir "$(fresh)" --json "$WORK/duckdb.json" || die "run_duckdb.py failed on $csv"
+    "${CHECK_OPTS[@]}" --output-dir "$(fresh)" --json "$WORK/duckdb.json" || die "run_duckdb.py failed on $csv"
   for src in csv json; do
-    if out=$("$PYTHON" bench/duckdb/compare.py "$WORK/ours-$src.json" "$WORK/duckdb.json"); then
+    if out=$("$PYTHON" bench/duckdb/compare.py "${COMPARE_OPTS[@]}" "$WORK/ours-$src.json" "$WORK/duckdb.json"); then
       echo "bench: $size ours($src) vs DuckDB: $out" >&2
       printf '# check ours(%s) vs duckdb: %s\n' "$src" "$out" >> "$RESULTS"
     else

@@ -1,27 +1,32 @@
 #!/usr/bin/env python3
 """Compare two consolidated engagement reports (SPEC 5) by value.
 
-    python3 bench/duckdb/compare.py A.json B.json
+    python3 bench/duckdb/compare.py [--ignore KEY.PATH ...] A.json B.json
 
 Rules (shared/examples/README.md): numbers as numbers (1 == 1.0), rates and
 averages may differ by 0.01, timestamps compared as instants, lists in order,
-object keys as sets.  Prints each difference with its JSON path (at most 20,
-then a count) and exits 1; else prints one OK line with row counts.
+object keys as sets.  --ignore leaves out a key given by its dotted path from
+the root (e.g. summary_facts, insights.summary_md) in both reports, whether
+present or not.  Prints each difference with its JSON path (at most 20, then
+a count) and exits 1; else prints one OK line with row counts.
 """
+import argparse
 import datetime as dt
 import json
 import re
 import sys
 
 MAX_SHOWN = 20
-# Keys whose values are rounded rates or averages (SPEC 4).
+# Keys whose values are rounded rates or averages (SPEC 4 and 7).
 TOLERANT_KEYS = {"retention_rate", "avg_activities_per_user", "avg_per_user",
                  "avg_days_between_uses", "avg_activities_users_with_fast",
-                 "avg_activities_users_without_fast"}
+                 "avg_activities_users_without_fast",
+                 "rate", "avg_gap_days", "median_days_to_leave", "change_pct"}
 TOLERANCE = 0.01 + 1e-9
 TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}(:?\d{2})?)?$")
 LISTS = ["new_users_over_time", "fasts", "user_activity", "user_activity_timeline",
          "user_fast_participation", "retention_cohorts"]
+INSIGHT_LISTS = ["retention_matrix", "activity_heatmap", "user_engagement", "fast_retention"]
 
 
 def instant(s):
@@ -78,12 +83,25 @@ def compare(a, b, path, key, out):
         out.append(f"{path}: {json.dumps(a, ensure_ascii=False)[:100]} != {json.dumps(b, ensure_ascii=False)[:100]}")
 
 
+def drop_path(obj, path):
+    """Remove the key at dotted `path` from nested objects, if there."""
+    *parents, last = path.split(".")
+    for k in parents:
+        if not isinstance(obj, dict) or k not in obj:
+            return
+        obj = obj[k]
+    if isinstance(obj, dict):
+        obj.pop(last, None)
+
+
 def main():
-    if len(sys.argv) != 3:
-        print(__doc__, file=sys.stderr)
-        sys.exit(2)
+    ap = argparse.ArgumentParser(usage=__doc__.split("\n\n")[1].strip())
+    ap.add_argument("--ignore", action="append", default=[], metavar="KEY.PATH")
+    ap.add_argument("a")
+    ap.add_argument("b")
+    args = ap.parse_args()
     reports = []
-    for p in sys.argv[1:]:
+    for p in (args.a, args.b):
         try:
             with open(p, encoding="utf-8") as f:
                 reports.append(json.load(f))
@@ -91,6 +109,9 @@ def main():
             print(f"compare: cannot read {p}: {e}", file=sys.stderr)
             sys.exit(2)
     a, b = reports
+    for path in args.ignore:
+        drop_path(a, path)
+        drop_path(b, path)
     diffs = []
     compare(a, b, "$", None, diffs)
     if diffs:
@@ -101,6 +122,8 @@ def main():
         print(f"{len(diffs)} differences")
         sys.exit(1)
     counts = ", ".join(f"{k}={len(a.get(k) or [])}" for k in LISTS)
+    if isinstance(a.get("insights"), dict):
+        counts += ", " + ", ".join(f"{k}={len(a['insights'].get(k) or [])}" for k in INSIGHT_LISTS)
     print(f"OK: reports match ({counts})")
 
 

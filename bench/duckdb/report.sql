@@ -6,12 +6,19 @@
 --   SET VARIABLE start_date = DATE '2024-12-22';
 --   SET VARIABLE end_date   = DATE '2025-01-20';
 --   SET VARIABLE tz         = 'UTC';                   -- IANA name
+--   SET VARIABLE church_id  = NULL::BIGINT;            -- SPEC 8 "one church": a hub_church id
+--
+-- Segments (SPEC 8): the ids of auth_user rows a segment removes are in the
+-- table segment_removed_user, filled beforehand by segment_staff.sql and/or
+-- segment_church.sql (empty without a segment: then every filter below keeps
+-- everything).  The church segment also needs the variable church_id.
 --
 -- Result: one view per data set (new_users_over_time, fasts, user_activity,
 -- user_activity_timeline, user_fast_participation, retention_cohorts) with
 -- JSON-ready columns, and the view other_metrics with a single JSON value.
--- export_csv.sql writes them out.  Needs the icu and json extensions, which
--- are statically linked into the PyPI duckdb wheel.
+-- export_csv.sql writes them out; insights.sql builds on these tables.
+-- Needs the icu and json extensions, which are statically linked into the
+-- PyPI duckdb wheel.
 
 LOAD icu;
 LOAD json;
@@ -75,11 +82,24 @@ CREATE OR REPLACE MACRO in_period(ts) AS
 -- except the needed ids and timestamps, which are typed explicitly.
 ------------------------------------------------------------------------------
 
-CREATE OR REPLACE TABLE users AS
-SELECT id, username, email, date_joined
+-- SPEC 8: true when the church segment is active.
+CREATE OR REPLACE MACRO church_segment() AS getvariable('church_id') IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS segment_removed_user (id BIGINT);
+
+-- Every auth_user row; `kept` = not removed by the segment.  Events of a
+-- removed user leave the report; events of ids that are not in auth_user stay
+-- (without a user) unless the church segment is active.
+CREATE OR REPLACE TABLE users_all AS
+SELECT id, username, email, date_joined,
+       NOT EXISTS (SELECT 1 FROM segment_removed_user AS r WHERE r.id = u.id) AS kept
 FROM read_csv(csv_path('auth_user'), header = true, delim = ',', quote = '"', escape = '"',
               nullstr = '', allow_quoted_nulls = false, all_varchar = true,
-              types = {'id': 'BIGINT', 'date_joined': 'TIMESTAMPTZ'});
+              types = {'id': 'BIGINT', 'date_joined': 'TIMESTAMPTZ'}) AS u;
+
+-- The users of the report (the segment's users; all users without a segment).
+CREATE OR REPLACE TABLE users AS
+SELECT id, username, email, date_joined FROM users_all WHERE kept;
 
 CREATE OR REPLACE TABLE church AS
 SELECT id, name
@@ -89,6 +109,7 @@ FROM read_csv(csv_path('hub_church'), header = true, delim = ',', quote = '"', e
 
 -- `year` may be absent from the file: read it through the row as JSON so a
 -- missing column is simply NULL.  fast_name = name, plus " (YEAR)".
+-- With the church segment only that church's fasts exist.
 CREATE OR REPLACE TABLE fast AS
 WITH raw AS (
     SELECT id, name, church_id,
@@ -100,7 +121,12 @@ WITH raw AS (
 SELECT raw.id,
        CASE WHEN raw.year IS NULL THEN raw.name ELSE raw.name || ' (' || raw.year || ')' END AS label,
        church.name AS church_name                        -- NULL when the church is unknown
-FROM raw LEFT JOIN church ON church.id = raw.church_id;
+FROM raw LEFT JOIN church ON church.id = raw.church_id
+WHERE NOT church_segment() OR raw.church_id = getvariable('church_id');
+
+-- The church segment's fasts as a constant list, so that the event filter
+-- below folds away without a segment (a subquery would stay as a join).
+SET VARIABLE church_fast_ids = (SELECT list(id) FILTER (WHERE id IS NOT NULL) FROM fast WHERE church_segment());
 
 CREATE OR REPLACE TABLE profile AS
 SELECT id, user_id
@@ -131,16 +157,19 @@ JOIN profile ON profile.id = pf.profile_id
 JOIN users   ON users.id = profile.user_id
 JOIN fast    ON fast.id = pf.fast_id;
 
--- Events: those in the period (every data set) plus, from the whole history,
--- the join/leave events (user_fast_participation).
+-- Every event of the segment, whole history (a table macro so insights.sql
+-- reads other windows with the same rules):
 --   user_id: NULL when empty or not a known user ("counted without a user").
 --   fast_id: set when the event targets a fast (content type hub.fast and an
 --            object_id that is an integer, see strict_int); the fast need not exist.
---   screen / video_id / title: from `data`, only for the event types using them.
+--   data:    `data` as a JSON object, only for the event types reading it.
 --   Events whose event_type_id is not a known event type are left out.
-CREATE OR REPLACE TABLE event AS
+--   Segment (SPEC 8): events of removed users go; with the church segment
+--   also events without a known user, and joins/leaves targeting a fast that
+--   is not the church's (unknown fasts included).
+CREATE OR REPLACE MACRO event_rows() AS TABLE
 WITH raw AS (
-    SELECT e.id, et.code, users.id AS user_id,
+    SELECT e.id, et.code, u.id AS user_id, u.kept,
            CASE WHEN e.content_type_id IN (SELECT id FROM content_type WHERE app_label = 'hub' AND model = 'fast')
                 THEN strict_int(e.object_id) END AS fast_id,
            e."timestamp" AS ts,
@@ -150,8 +179,21 @@ WITH raw AS (
                   types = {'id': 'BIGINT', 'event_type_id': 'BIGINT', 'user_id': 'BIGINT',
                            'content_type_id': 'BIGINT', 'timestamp': 'TIMESTAMPTZ'}) AS e
     JOIN event_type AS et ON et.id = e.event_type_id
-    LEFT JOIN users ON users.id = e.user_id
-    WHERE in_period(e."timestamp") OR et.code IN ('user_joined_fast', 'user_left_fast')
+    LEFT JOIN users_all AS u ON u.id = e.user_id
+)
+SELECT id, code, user_id, fast_id, ts, data
+FROM raw
+WHERE coalesce(kept, NOT church_segment())      -- removed users go; unknown ids stay unless church
+  AND NOT (church_segment() AND code IN ('user_joined_fast', 'user_left_fast')
+           AND fast_id IS NOT NULL AND NOT coalesce(list_contains(getvariable('church_fast_ids'), fast_id), false));
+
+-- Events: those in the period (every data set) plus, from the whole history,
+-- the join/leave events (user_fast_participation).
+--   screen / video_id / title: from `data`, only for the event types using them.
+CREATE OR REPLACE TABLE event AS
+WITH raw AS (
+    SELECT * FROM event_rows()
+    WHERE in_period(ts) OR code IN ('user_joined_fast', 'user_left_fast')
 )
 SELECT id, code, user_id, fast_id, ts, in_period(ts) AS in_period,
        -- a screen name is a non-empty JSON string
@@ -162,9 +204,9 @@ SELECT id, code, user_id, fast_id, ts, in_period(ts) AS in_period,
        CASE WHEN json_type(data, '$.title') <> 'NULL' THEN json_extract(data, '$.title') END AS title
 FROM raw;
 
--- Feed items in the period (every use of the feed is limited to the period)
--- whose user is in the bundle; items of unknown users are left out.
-CREATE OR REPLACE TABLE feed AS
+-- Feed items, whole history, whose user is in the bundle (and the segment);
+-- items of unknown users are left out.
+CREATE OR REPLACE MACRO feed_rows() AS TABLE
 SELECT f.id, f.user_id, f.activity_type, f.created_at AS ts, f.title, f.description,
        content_type.model AS target_type,
        f.object_id AS target_id
@@ -173,8 +215,12 @@ FROM read_csv(csv_path('events_useractivityfeed'), header = true, delim = ',', q
               types = {'id': 'BIGINT', 'user_id': 'BIGINT', 'content_type_id': 'BIGINT',
                        'created_at': 'TIMESTAMPTZ'}) AS f
 JOIN users ON users.id = f.user_id
-LEFT JOIN content_type ON content_type.id = f.content_type_id
-WHERE in_period(f.created_at);
+LEFT JOIN content_type ON content_type.id = f.content_type_id;
+
+-- Feed items in the period (every use of the feed in the seven data sets is
+-- limited to the period).
+CREATE OR REPLACE TABLE feed AS
+SELECT * FROM feed_rows() WHERE in_period(ts);
 
 -- Feed items in the period per user (the "active users").
 CREATE OR REPLACE TABLE feed_per_user AS
@@ -261,7 +307,8 @@ ORDER BY feed.user_id, feed.ts DESC, feed.id;
 --    whose user or fast is not in the bundle are left out.  joined_at /
 --    left_at = latest join / leave; status active when a member now.
 ------------------------------------------------------------------------------
-CREATE OR REPLACE VIEW user_fast_participation AS
+-- The pairs with instants (fast_retention in insights.sql reads them too).
+CREATE OR REPLACE VIEW participation AS
 WITH moves AS (
     SELECT user_id, fast_id,
            max(ts) FILTER (WHERE code = 'user_joined_fast') AS joined_at,
@@ -277,15 +324,19 @@ WITH moves AS (
 )
 SELECT users.id AS user_id, users.username, users.email,
        fast.id AS fast_id, fast.label AS fast_name, fast.church_name,
-       rfc3339(moves.joined_at) AS joined_at,
-       rfc3339(moves.left_at)   AS left_at,
+       moves.joined_at, moves.left_at,
        CASE WHEN membership.user_id IS NOT NULL THEN 'active' ELSE 'left' END AS status
 FROM pairs
 JOIN users ON users.id = pairs.user_id
 JOIN fast  ON fast.id = pairs.fast_id
 LEFT JOIN moves      ON moves.user_id = pairs.user_id AND moves.fast_id = pairs.fast_id
-LEFT JOIN membership ON membership.user_id = pairs.user_id AND membership.fast_id = pairs.fast_id
-ORDER BY users.id, fast.id;
+LEFT JOIN membership ON membership.user_id = pairs.user_id AND membership.fast_id = pairs.fast_id;
+
+CREATE OR REPLACE VIEW user_fast_participation AS
+SELECT user_id, username, email, fast_id, fast_name, church_name,
+       rfc3339(joined_at) AS joined_at, rfc3339(left_at) AS left_at, status
+FROM participation
+ORDER BY user_id, fast_id;
 
 ------------------------------------------------------------------------------
 -- 6. retention_cohorts: all users (whole history) grouped by the ISO week
