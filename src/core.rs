@@ -418,36 +418,16 @@ fn order_rows(table: &DataTable, q: &PageQuery) -> Vec<u32> {
     order
 }
 
-fn days(d: Date) -> i64 {
-    use chrono::Datelike;
-    engagement_engine::timestamp::days_from_civil(d.year(), d.month(), d.day())
-}
-
-/// `YYYY-MM-DD` of a day number since 1970-01-01.
-pub fn date_text(day: i64) -> String {
-    let (y, m, d) = engagement_engine::timestamp::civil_from_days(day);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// Day number since 1970-01-01 of a `YYYY-MM-DD` text.
-pub fn day_number(text: &str) -> Option<i64> {
-    let d = engagement_engine::period::parse_date("date", text).ok()?;
-    Some(days(d))
-}
-
 /// A series with one entry per day of the period, 0 where `values` has none.
 fn daily(period: &Period, values: impl Iterator<Item = (Date, u64)>) -> Series {
-    let first = days(period.start());
-    let n = period.day_count();
-    let mut out = vec![0.0; n];
+    let mut out = vec![0.0; period.day_count()];
     for (d, v) in values {
-        let i = days(d) - first;
-        if (0..n as i64).contains(&i) {
-            out[i as usize] += v as f64;
+        if let Some(i) = period.index_of_day(d) {
+            out[i] += v as f64;
         }
     }
     Series {
-        labels: (0..n as i64).map(|i| date_text(first + i)).collect(),
+        labels: period.days().map(|d| d.to_string()).collect(),
         values: out,
     }
 }
@@ -535,19 +515,12 @@ pub fn summarize(report: &Report<'_>, period: &Period, tables: &TableStore) -> R
     }
 }
 
-/// What loading found, in the requested zone; `today` decides the default
-/// end date (the data's last day when today is past the data).
-pub fn load_summary(loaded: &Loaded, source: &str, tz: &str, today: Timestamp) -> LoadSummary {
-    let zone = engagement_engine::period::parse_time_zone(tz).unwrap_or(chrono_tz::Tz::UTC);
+/// What loading found, with the data's first and last day in `zone`.
+pub fn load_summary(loaded: &Loaded, source: &str, zone: chrono_tz::Tz) -> LoadSummary {
     let extent = loaded
         .dataset
         .time_extent()
         .map(|(a, b)| (date_in(zone, a), date_in(zone, b)));
-    let today = date_in(zone, today);
-    let default_end = match extent {
-        Some((_, last)) if today > last => last,
-        _ => today,
-    };
     LoadSummary {
         source: source.to_string(),
         tables: loaded
@@ -562,7 +535,6 @@ pub fn load_summary(loaded: &Loaded, source: &str, tz: &str, today: Timestamp) -
             .iter()
             .map(|w| (w.count, w.to_string()))
             .collect(),
-        default_end: default_end.to_string(),
         millis: 0.0,
         memory_bytes: 0,
     }
@@ -632,8 +604,8 @@ mod tests {
             summary.new_users_daily.values.iter().sum::<f64>() as u64,
             summary.new_users
         );
-        let ls = load_summary(&loaded, "demo", "UTC", Timestamp(4_000_000_000_000_000));
-        assert_eq!(ls.default_end, "2025-06-30");
+        let ls = load_summary(&loaded, "demo", chrono_tz::Tz::UTC);
+        assert_eq!(ls.extent.as_ref().map(|e| e.1.as_str()), Some("2025-06-30"));
         assert!(!ls.warnings.is_empty());
     }
 
@@ -717,11 +689,5 @@ mod tests {
                 assert!(got == want, "{name} filtered by {needle}");
             }
         }
-    }
-
-    #[test]
-    fn day_numbers_round_trip() {
-        assert_eq!(date_text(day_number("2024-02-29").unwrap()), "2024-02-29");
-        assert_eq!(day_number("2024-13-01"), None);
     }
 }

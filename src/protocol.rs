@@ -58,16 +58,8 @@ pub enum Source {
     Demo(DemoSize),
 }
 
-/// The period the user asked for; `None` dates take the defaults.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PeriodChoice {
-    /// First day, `YYYY-MM-DD`.
-    pub start: Option<String>,
-    /// Last day, `YYYY-MM-DD`.
-    pub end: Option<String>,
-    /// IANA time zone.
-    pub tz: String,
-}
+/// The period the user asked for: the engine's, resolved by the worker.
+pub use engagement_engine::period::{PeriodChoice, Preset};
 
 /// What to export.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,6 +81,15 @@ pub enum OutFormat {
     Json,
     /// CSV files (other_metrics stays JSON).
     Csv,
+}
+
+impl From<OutFormat> for engagement_engine::export::Format {
+    fn from(f: OutFormat) -> Self {
+        match f {
+            OutFormat::Json => engagement_engine::export::Format::Json,
+            OutFormat::Csv => engagement_engine::export::Format::Csv,
+        }
+    }
 }
 
 impl OutFormat {
@@ -211,9 +212,6 @@ pub struct LoadSummary {
     pub extent: Option<(String, String)>,
     /// Every warning, one line each, with its count.
     pub warnings: Vec<(u64, String)>,
-    /// The default end date: today, or the data's last day when today is
-    /// past the data.
-    pub default_end: String,
     /// Milliseconds from the request to the loaded data.
     pub millis: f64,
     /// The worker's WebAssembly memory in bytes once loaded.
@@ -478,8 +476,8 @@ mod tests {
             source: Source::Demo(DemoSize::Small),
             period: PeriodChoice {
                 start: Some("2025-01-01".into()),
-                end: None,
-                tz: "UTC".into(),
+                zone: Some("UTC".into()),
+                ..PeriodChoice::default()
             },
         };
         let text = serde_json::to_string(&r).unwrap();

@@ -12,7 +12,7 @@ use engagement_engine::demo::{self, DemoConfig};
 use engagement_engine::export::{self, Format};
 use engagement_engine::load::{file_kind, Bundle, FileKind, Limits, LoadError, Loaded};
 use engagement_engine::metrics;
-use engagement_engine::period::{date_in, parse_time_zone, Period};
+use engagement_engine::period::Period;
 use engagement_engine::timestamp::Timestamp;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -193,14 +193,25 @@ fn handle(state: &Shared, req: Request, files: Array) {
             let state = state.clone();
             spawn_local(async move {
                 let started = now_ms();
-                let tz = period.tz.clone();
-                let result = load(&source, files, &tz, &cancel).await;
+                let result = load(&source, files, &cancel).await;
                 if state.borrow().generation != generation {
                     return;
                 }
                 match result {
                     Ok((loaded, label)) => {
-                        let mut summary = load_summary(&loaded, &label, &tz, now());
+                        // The period's zone is checked before the summary
+                        // shows dates in it: an unknown zone is an error.
+                        let zone = match period.resolve(now(), loaded.dataset.time_extent()) {
+                            Ok(p) => p.tz(),
+                            Err(e) => {
+                                post(&Reply::LoadFailed {
+                                    message: e.to_string(),
+                                    expired_link: false,
+                                });
+                                return;
+                            }
+                        };
+                        let mut summary = load_summary(&loaded, &label, zone);
                         summary.millis = now_ms() - started;
                         summary.memory_bytes = memory_bytes();
                         state.borrow_mut().loaded = Some(loaded);
@@ -233,25 +244,6 @@ fn handle(state: &Shared, req: Request, files: Array) {
     }
 }
 
-fn make_period(loaded: &Loaded, choice: &PeriodChoice) -> Result<Period, String> {
-    let tz = parse_time_zone(&choice.tz).map_err(|e| e.to_string())?;
-    let today = date_in(tz, now());
-    let default_end = match loaded.dataset.time_extent() {
-        Some((_, last)) if today > date_in(tz, last) => date_in(tz, last),
-        _ => today,
-    };
-    fn clean(s: &Option<String>) -> Option<&str> {
-        s.as_deref().map(str::trim).filter(|t| !t.is_empty())
-    }
-    Period::from_options(
-        clean(&choice.start),
-        clean(&choice.end),
-        Some(&choice.tz),
-        default_end,
-    )
-    .map_err(|e| e.to_string())
-}
-
 fn compute(state: &Shared, choice: &PeriodChoice) {
     let started = now_ms();
     let mut guard = state.borrow_mut();
@@ -263,10 +255,14 @@ fn compute(state: &Shared, choice: &PeriodChoice) {
         });
         return;
     };
-    let period = match make_period(loaded, choice) {
+    // The page keeps the default end inside the data (a bundle exported
+    // months ago opens on its last 30 days).
+    let period = match choice.resolve(now(), loaded.dataset.time_extent()) {
         Ok(p) => p,
-        Err(message) => {
-            post(&Reply::ComputeFailed { message });
+        Err(e) => {
+            post(&Reply::ComputeFailed {
+                message: e.to_string(),
+            });
             return;
         }
     };
@@ -295,10 +291,7 @@ fn export_bytes(
         return Err("compute a report first".into());
     };
     let report = metrics::compute(&loaded.dataset, period);
-    let format = match format {
-        OutFormat::Json => Format::Json,
-        OutFormat::Csv => Format::Csv,
-    };
+    let format = Format::from(format);
     match what {
         ExportWhat::Consolidated => Ok((
             format!("engagement_{}_to_{}.json", period.start(), period.end()),
@@ -436,10 +429,8 @@ impl Tracker<'_> {
 async fn load(
     source: &Source,
     files: Array,
-    tz: &str,
     cancel: &StdCell<bool>,
 ) -> Result<(Loaded, String), Failure> {
-    let _ = tz;
     let mut bundle = Bundle::new(Limits::default());
     let mut t = Tracker {
         progress: Progress::default(),

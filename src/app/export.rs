@@ -14,14 +14,7 @@ use super::state::AppState;
 pub fn file_names(format: OutFormat) -> Vec<String> {
     engagement_engine::export::DATA_SETS
         .iter()
-        .map(|n| {
-            let ext = if *n == "other_metrics" {
-                "json"
-            } else {
-                format.as_str()
-            };
-            format!("{n}.{ext}")
-        })
+        .map(|n| engagement_engine::export::file_name(n, format.into()))
         .collect()
 }
 

@@ -2,18 +2,10 @@
 
 use leptos::prelude::*;
 
-use crate::core::{date_text, day_number};
-use crate::protocol::OutFormat;
+use crate::protocol::{OutFormat, Preset};
 
 use super::browser;
 use super::state::AppState;
-
-/// The dates of a "last N days" preset ending at `end`: `end − N` to `end`,
-/// like the report's default (`start` = `end` − 30 days).
-pub fn preset(end: &str, days: i64) -> Option<(String, String)> {
-    let e = day_number(end)?;
-    Some((date_text(e - days), end.to_string()))
-}
 
 /// Start, end, presets, time zone and format.
 #[component]
@@ -21,20 +13,7 @@ pub fn PeriodControls() -> impl IntoView {
     let state = expect_context::<AppState>();
     let zones = browser::time_zones();
     let apply = move || state.recompute();
-    let set_preset = move |days: Option<i64>| {
-        let Some(loaded) = state.loaded.get_untracked() else {
-            return;
-        };
-        let range = match days {
-            Some(n) => preset(&loaded.default_end, n),
-            None => loaded.extent.clone(),
-        };
-        if let Some((s, e)) = range {
-            state.start.set(s);
-            state.end.set(e);
-            apply();
-        }
-    };
+    let set_preset = move |preset| state.apply_preset(preset);
     view! {
         <Show when=move || state.loaded.with(|l| l.is_some())>
             <section class="period" aria-labelledby="period-title">
@@ -65,10 +44,10 @@ pub fn PeriodControls() -> impl IntoView {
                     </label>
                 </div>
                 <div class="row presets" role="group" aria-label="Presets">
-                    <button type="button" id="preset-7" on:click=move |_| set_preset(Some(7))>"7 days"</button>
-                    <button type="button" id="preset-30" on:click=move |_| set_preset(Some(30))>"30 days"</button>
-                    <button type="button" id="preset-90" on:click=move |_| set_preset(Some(90))>"90 days"</button>
-                    <button type="button" id="preset-all" on:click=move |_| set_preset(None)>"Whole data"</button>
+                    <button type="button" id="preset-7" on:click=move |_| set_preset(Preset::LastDays(7))>"7 days"</button>
+                    <button type="button" id="preset-30" on:click=move |_| set_preset(Preset::LastDays(30))>"30 days"</button>
+                    <button type="button" id="preset-90" on:click=move |_| set_preset(Preset::LastDays(90))>"90 days"</button>
+                    <button type="button" id="preset-all" on:click=move |_| set_preset(Preset::WholeData)>"Whole data"</button>
                     <button type="button" id="tz-utc" on:click=move |_| { state.tz.set("UTC".into()); apply(); }>"Use UTC"</button>
                 </div>
             </section>

@@ -13,7 +13,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
 
 use crate::protocol::{
-    DemoSize, ExportWhat, LoadSummary, OutFormat, PageReply, PeriodChoice, Progress, Reply,
+    DemoSize, ExportWhat, LoadSummary, OutFormat, PageReply, PeriodChoice, Preset, Progress, Reply,
     ReportSummary, Request, Source,
 };
 
@@ -208,13 +208,13 @@ impl AppState {
         id
     }
 
-    /// The period currently chosen.
+    /// The period currently chosen (the worker resolves it).
     pub fn period_choice(&self) -> PeriodChoice {
-        let opt = |s: String| Some(s).filter(|s| !s.trim().is_empty());
         PeriodChoice {
-            start: opt(self.start.get_untracked()),
-            end: opt(self.end.get_untracked()),
-            tz: self.tz.get_untracked(),
+            start: Some(self.start.get_untracked()),
+            end: Some(self.end.get_untracked()),
+            zone: Some(self.tz.get_untracked()),
+            preset: None,
         }
     }
 
@@ -251,13 +251,24 @@ impl AppState {
 
     /// Recomputes the report for the chosen period.
     pub fn recompute(&self) {
+        self.compute(self.period_choice());
+    }
+
+    /// Recomputes the report for a preset in the chosen zone; the worker
+    /// turns it into dates, which come back with the report.
+    pub fn apply_preset(&self, preset: Preset) {
+        self.compute(PeriodChoice {
+            preset: Some(preset),
+            ..self.period_choice()
+        });
+    }
+
+    fn compute(&self, period: PeriodChoice) {
         if self.loaded.get_untracked().is_none() {
             return;
         }
         self.error.set(None);
-        self.send(&Request::Compute {
-            period: self.period_choice(),
-        });
+        self.send(&Request::Compute { period });
     }
 
     /// Asks the worker for an output file.

@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use engagement_engine::export::{self, Format, OutputFile};
 use engagement_engine::load::{Bundle, Limits};
-use engagement_engine::period::{date_in, parse_time_zone, Period};
+use engagement_engine::period::PeriodChoice;
 use engagement_engine::timestamp::Timestamp;
 use engagement_engine::{demo, metrics};
 use engagement_report::inputs::{self, Progress, Silent};
@@ -195,13 +195,13 @@ fn now() -> Timestamp {
 }
 
 fn report(args: &ReportArgs) -> Result<(), Failure> {
-    let tz = parse_time_zone(&args.timezone).map_err(input_error)?;
-    let period = Period::from_options(
-        args.start.as_deref(),
-        args.end.as_deref(),
-        Some(&args.timezone),
-        date_in(tz, now()),
-    )
+    let period = PeriodChoice {
+        start: args.start.clone(),
+        end: args.end.clone(),
+        zone: Some(args.timezone.clone()),
+        preset: None,
+    }
+    .resolve(now(), None)
     .map_err(input_error)?;
     if args.upload_url.is_some() && !args.upload_s3 {
         return Err(input_error("--upload-url needs --upload-s3"));

@@ -94,6 +94,16 @@ pub mod columns {
     ];
 }
 
+/// The file name of a data set in a format: `<name>.json` or `<name>.csv`,
+/// except `other_metrics`, a nested object, which is JSON in both formats.
+pub fn file_name(data_set: &str, format: Format) -> String {
+    let ext = match format {
+        Format::Csv if data_set != "other_metrics" => "csv",
+        _ => "json",
+    };
+    format!("{data_set}.{ext}")
+}
+
 /// Pretty JSON with 2-space indentation, as SPEC §5 asks.
 fn pretty<T: serde::Serialize>(value: &T) -> Vec<u8> {
     let mut out = serde_json::to_vec_pretty(value).expect("report values always serialize");
@@ -103,8 +113,8 @@ fn pretty<T: serde::Serialize>(value: &T) -> Vec<u8> {
 
 /// The seven files of a report.
 pub fn files(report: &Report<'_>, format: Format) -> Vec<OutputFile> {
-    let file = |name: &str, ext: &str, bytes: Vec<u8>| OutputFile {
-        name: format!("{name}.{ext}"),
+    let file = |name: &str, bytes: Vec<u8>| OutputFile {
+        name: file_name(name, format),
         bytes,
     };
     // The timeline is the largest file by far: natively it is written on a
@@ -136,17 +146,12 @@ pub fn files(report: &Report<'_>, format: Format) -> Vec<OutputFile> {
     );
     // DATA_SETS order: the timeline is the fourth.
     tables.insert(3, timeline);
-    let ext = match format {
-        Format::Json => "json",
-        Format::Csv => "csv",
-    };
     let mut out: Vec<OutputFile> = DATA_SETS[..6]
         .iter()
         .zip(tables)
-        .map(|(name, bytes)| file(name, ext, bytes))
+        .map(|(name, bytes)| file(name, bytes))
         .collect();
-    // other_metrics is a nested object: JSON in both formats.
-    out.push(file(DATA_SETS[6], "json", other_metrics));
+    out.push(file(DATA_SETS[6], other_metrics));
     out
 }
 

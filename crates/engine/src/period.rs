@@ -11,6 +11,7 @@ use std::str::FromStr;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone};
 use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
 
 use crate::timestamp::{days_from_civil, Timestamp, MICROS_PER_SECOND};
 
@@ -117,6 +118,15 @@ impl Period {
         today: Date,
     ) -> Result<Period, PeriodError> {
         let tz = parse_time_zone(tz.unwrap_or("UTC"))?;
+        Period::from_parts(start, end, tz, today)
+    }
+
+    fn from_parts(
+        start: Option<&str>,
+        end: Option<&str>,
+        tz: Tz,
+        today: Date,
+    ) -> Result<Period, PeriodError> {
         let end = match end {
             Some(text) => parse_date("end", text)?,
             None => today,
@@ -183,6 +193,19 @@ impl Period {
         self.start + Duration::days(index as i64)
     }
 
+    /// Every day of the period, in order: the x axis of a daily chart.
+    pub fn days(&self) -> impl Iterator<Item = Date> + '_ {
+        (0..self.day_count()).map(|i| self.day(i))
+    }
+
+    /// Index (0 = `start`) of a date inside the period.
+    pub fn index_of_day(&self, date: Date) -> Option<usize> {
+        let i = (date - self.start).num_days();
+        (0..self.day_count() as i64)
+            .contains(&i)
+            .then_some(i as usize)
+    }
+
     /// The local calendar date of any instant, in the report's zone.
     pub fn local_date(&self, ts: Timestamp) -> Date {
         if let Some(i) = self.day_index(ts) {
@@ -190,6 +213,72 @@ impl Period {
         }
         date_in(self.tz, ts)
     }
+}
+
+/// A quick choice of period that the engine turns into dates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Preset {
+    /// The `n` days before the default end, and that day: `end − n` to
+    /// `end`, like the default period (`start` = `end` − 30 days).
+    LastDays(u32),
+    /// From the data's first local day to its last, in the chosen zone.
+    WholeData,
+}
+
+/// The period a user asked for, as the CLI and the page give it: every
+/// part optional. [`PeriodChoice::resolve`] is the one place that turns it
+/// into a [`Period`], so default end, presets and the whole-data extent are
+/// computed the same way everywhere.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodChoice {
+    /// First day, `YYYY-MM-DD`; default `end` − 30 days.
+    pub start: Option<String>,
+    /// Last day, `YYYY-MM-DD`; default today (see [`PeriodChoice::resolve`]).
+    pub end: Option<String>,
+    /// IANA time zone; default UTC.
+    pub zone: Option<String>,
+    /// A preset, which replaces `start` and `end`.
+    pub preset: Option<Preset>,
+}
+
+impl PeriodChoice {
+    /// The period this choice means at instant `now`.
+    ///
+    /// `extent` is the data's first and last instant
+    /// ([`crate::model::Dataset::time_extent`]) when the front end wants
+    /// the default end kept inside the data (the page: a bundle exported
+    /// months ago opens on its last 30 days, not on 30 empty days), and
+    /// `None` for SPEC §3's plain "today" (the CLI). The whole-data preset
+    /// always uses the data's extent, in this choice's zone; without data
+    /// it falls back to the default period.
+    pub fn resolve(
+        &self,
+        now: Timestamp,
+        extent: Option<(Timestamp, Timestamp)>,
+    ) -> Result<Period, PeriodError> {
+        let tz = parse_time_zone(clean(&self.zone).unwrap_or("UTC"))?;
+        let today = date_in(tz, now);
+        let default_end = match extent.map(|(_, last)| date_in(tz, last)) {
+            Some(last) if today > last => last,
+            _ => today,
+        };
+        match self.preset {
+            Some(Preset::LastDays(n)) => {
+                Period::new(default_end - Duration::days(i64::from(n)), default_end, tz)
+            }
+            Some(Preset::WholeData) => match extent {
+                Some((first, last)) => Period::new(date_in(tz, first), date_in(tz, last), tz),
+                None => Period::from_parts(None, None, tz, default_end),
+            },
+            None => Period::from_parts(clean(&self.start), clean(&self.end), tz, default_end),
+        }
+    }
+}
+
+/// An option's text, or `None` when it is absent or blank.
+fn clean(text: &Option<String>) -> Option<&str> {
+    text.as_deref().map(str::trim).filter(|t| !t.is_empty())
 }
 
 /// The calendar date of an instant in a time zone (e.g. "today" from the
@@ -314,6 +403,62 @@ mod tests {
             local_midnight(tz, d("2024-09-08")),
             t("2024-09-08 04:00:00+00").0
         );
+    }
+
+    #[test]
+    fn choices_resolve_defaults_presets_and_whole_data() {
+        let now = t("2025-08-10 12:00:00+00");
+        let extent = Some((t("2025-03-01 05:00:00+00"), t("2025-06-30 23:30:00+00")));
+        let choice = |preset, zone: &str| PeriodChoice {
+            preset,
+            zone: Some(zone.into()),
+            ..PeriodChoice::default()
+        };
+        // The CLI's default: the 30 days ending today.
+        let p = PeriodChoice::default().resolve(now, None).unwrap();
+        assert_eq!((p.start(), p.end()), (d("2025-07-11"), d("2025-08-10")));
+        // The page keeps the default end inside the data.
+        let p = PeriodChoice::default().resolve(now, extent).unwrap();
+        assert_eq!((p.start(), p.end()), (d("2025-05-31"), d("2025-06-30")));
+        let p = choice(Some(Preset::LastDays(7)), "UTC")
+            .resolve(now, extent)
+            .unwrap();
+        assert_eq!((p.start(), p.end()), (d("2025-06-23"), d("2025-06-30")));
+        // The whole data in the chosen zone, not the zone of the load:
+        // 23:30 UTC on June 30 is already July 1 in Kolkata.
+        let p = choice(Some(Preset::WholeData), "Asia/Kolkata")
+            .resolve(now, extent)
+            .unwrap();
+        assert_eq!((p.start(), p.end()), (d("2025-03-01"), d("2025-07-01")));
+        let p = choice(Some(Preset::WholeData), "America/Los_Angeles")
+            .resolve(now, extent)
+            .unwrap();
+        assert_eq!((p.start(), p.end()), (d("2025-02-28"), d("2025-06-30")));
+        // Blank dates take the defaults; an unknown zone is an error.
+        let blank = PeriodChoice {
+            start: Some(" ".into()),
+            end: Some("2025-01-31".into()),
+            ..PeriodChoice::default()
+        };
+        let p = blank.resolve(now, None).unwrap();
+        assert_eq!(p.start(), d("2025-01-01"));
+        let e = choice(None, "Mars/Olympus")
+            .resolve(now, extent)
+            .unwrap_err();
+        assert_eq!(e, PeriodError::UnknownTimeZone("Mars/Olympus".into()));
+    }
+
+    #[test]
+    fn days_of_the_period() {
+        let p = Period::new(d("2024-12-30"), d("2025-01-02"), Tz::UTC).unwrap();
+        let days: Vec<String> = p.days().map(|d| d.to_string()).collect();
+        assert_eq!(
+            days,
+            ["2024-12-30", "2024-12-31", "2025-01-01", "2025-01-02"]
+        );
+        assert_eq!(p.index_of_day(d("2025-01-01")), Some(2));
+        assert_eq!(p.index_of_day(d("2025-01-03")), None);
+        assert_eq!(p.index_of_day(d("2024-12-29")), None);
     }
 
     #[test]
