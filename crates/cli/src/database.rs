@@ -106,8 +106,8 @@ pub fn add_database(
     schema: &str,
     progress: &dyn Progress,
 ) -> Result<(), InputError> {
-    let target = Target::parse(url, &|name| std::env::var(name).ok())
-        .map_err(InputError::Database)?;
+    let target =
+        Target::parse(url, &|name| std::env::var(name).ok()).map_err(InputError::Database)?;
     let mut client = target.connect().map_err(InputError::Database)?;
     read_tables(&mut client, &target, schema, bundle, progress)
 }
@@ -170,11 +170,7 @@ fn quote_ident(name: &str) -> String {
 
 /// The `COPY` statement that reads `present` (the table's columns that
 /// exist) of `table`, or the name of a needed column it lacks.
-fn copy_statement(
-    schema: &str,
-    table: Table,
-    present: &[String],
-) -> Result<String, &'static str> {
+fn copy_statement(schema: &str, table: Table, present: &[String]) -> Result<String, &'static str> {
     let (needed, optional) = columns(table);
     let mut list = Vec::with_capacity(needed.len() + optional.len());
     for &col in needed {
@@ -283,7 +279,8 @@ impl Target {
         };
         let mut config = postgres::Config::from_str(&rebuilt).map_err(|e| {
             scrub_url(format!(
-                "cannot read the PostgreSQL URL: {e}; expected postgres://user[:password]@host[:port]/database, with ?host=/socket/dir for a unix socket and ?sslmode=require for TLS"
+                "cannot read the PostgreSQL URL: {}; expected postgres://user[:password]@host[:port]/database, with ?host=/socket/dir for a unix socket and ?sslmode=require for TLS",
+                with_causes(&e)
             ))
         })?;
 
@@ -422,14 +419,11 @@ impl Target {
         });
         let result = match self.tls {
             TlsMode::Disable => config.connect(NoTls),
-            mode => config.connect(tls_connector(mode, self.root_cert.as_deref()).map_err(
-                |m| {
-                    DatabaseError(format!(
-                        "cannot set up TLS for {}: {m}",
-                        self.describe()
-                    ))
-                },
-            )?),
+            mode => {
+                config.connect(tls_connector(mode, self.root_cert.as_deref()).map_err(|m| {
+                    DatabaseError(format!("cannot set up TLS for {}: {m}", self.describe()))
+                })?)
+            }
         };
         result.map_err(|e| self.error(&e, None))
     }
@@ -446,8 +440,8 @@ impl Target {
     fn password_hint(&self) -> String {
         match &self.password {
             PasswordSource::None => {
-                let mut hint = "no password was given: put it in the URL, PGPASSWORD or ~/.pgpass"
-                    .to_string();
+                let mut hint =
+                    "no password was given: put it in the URL, PGPASSWORD or ~/.pgpass".to_string();
                 if let Some(note) = &self.pgpass_note {
                     hint.push_str(&format!(" ({note})"));
                 }
@@ -477,14 +471,13 @@ impl Target {
                 )
             } else if *code == SqlState::INVALID_CATALOG_NAME {
                 format!(
-                    "PostgreSQL at {} has no database {:?} ({text}); check the database name at the end of the URL",
+                    "PostgreSQL at {} has no database {:?}; check the database name at the end of the URL",
                     self.endpoint, self.dbname
                 )
             } else if *code == SqlState::INSUFFICIENT_PRIVILEGE {
                 match table {
                     Some(t) => format!(
-                        "user {:?} may not read table {t} of {on}: {text}; grant it read access, e.g. GRANT SELECT ON {t} TO {}",
-                        self.user,
+                        "cannot read table {t} of {on}: {text}; grant the user read access, e.g. GRANT SELECT ON {t} TO {}",
                         quote_ident(&self.user)
                     ),
                     None => format!(
@@ -493,11 +486,15 @@ impl Target {
                     ),
                 }
             } else {
-                let doing = table.map_or("connecting to".to_string(), |t| format!("reading {t} from"));
-                format!("PostgreSQL error {doing} {on}: {text} (SQLSTATE {})", code.code())
+                let doing =
+                    table.map_or("connecting to".to_string(), |t| format!("reading {t} from"));
+                format!(
+                    "PostgreSQL error {doing} {on}: {text} (SQLSTATE {})",
+                    code.code()
+                )
             }
         } else {
-            let text = e.to_string();
+            let text = with_causes(e);
             if text.contains("password missing") {
                 format!(
                     "the server asks for a password for {on}; {}",
@@ -506,10 +503,10 @@ impl Target {
             } else if let Some(t) = table {
                 format!("reading {t} from {on} broke off: {text}; try again")
             } else {
-                let tls = if self.tls == TlsMode::Disable {
-                    ""
+                let tls = if text.contains("TLS") {
+                    ", and sslmode and sslrootcert in the URL"
                 } else {
-                    ", and sslmode/sslrootcert if TLS failed"
+                    ""
                 };
                 format!(
                     "cannot connect to {on}: {text}; check the host and port, that the server runs and accepts connections from here{tls}"
@@ -528,7 +525,8 @@ fn read_tables(
     bundle: &mut Bundle,
     progress: &dyn Progress,
 ) -> Result<(), InputError> {
-    let failed = |e: postgres::Error, table: Option<&str>| InputError::Database(target.error(&e, table));
+    let failed =
+        |e: postgres::Error, table: Option<&str>| InputError::Database(target.error(&e, table));
     let mut tx = client
         .build_transaction()
         .isolation_level(IsolationLevel::RepeatableRead)
@@ -589,7 +587,12 @@ fn read_tables(
             .map_err(|e| failed(e, Some(&qualified)))?;
         // Named like the export file (the loader recognises it by the part
         // after the last `/`); warnings then say where the rows came from.
-        let file = format!("{}/{}/{}", target.endpoint, target.dbname, table.file_name());
+        let file = format!(
+            "{}/{}/{}",
+            target.endpoint,
+            target.dbname,
+            table.file_name()
+        );
         let mut loader = bundle
             .open(&file)
             .expect("a table's file name opens a CSV loader");
@@ -600,9 +603,12 @@ fn read_tables(
         .map_err(|e| match e {
             StreamError::Load(e) => InputError::Load(e),
             StreamError::Io(e) => {
-                let text = match e.get_ref().and_then(|i| i.downcast_ref::<postgres::Error>()) {
+                let text = match e
+                    .get_ref()
+                    .and_then(|i| i.downcast_ref::<postgres::Error>())
+                {
                     Some(pg) => return InputError::Database(target.error(pg, Some(&qualified))),
-                    None => e.to_string(),
+                    None => with_causes(&e),
                 };
                 InputError::Database(DatabaseError(scrub(
                     &format!(
@@ -710,7 +716,9 @@ fn load_roots(root_cert: Option<&str>) -> Result<RootCertStore, String> {
         Some(path) => PathBuf::from(path),
         None => std::env::var_os("HOME")
             .map(|home| Path::new(&home).join(".postgresql/root.crt"))
-            .ok_or("sslmode=verify-ca/verify-full needs sslrootcert=<CA file> or sslrootcert=system")?,
+            .ok_or(
+                "sslmode=verify-ca/verify-full needs sslrootcert=<CA file> or sslrootcert=system",
+            )?,
     };
     let mut roots = RootCertStore::empty();
     let certs = CertificateDer::pem_file_iter(&path).map_err(|e| {
@@ -720,7 +728,8 @@ fn load_roots(root_cert: Option<&str>) -> Result<RootCertStore, String> {
         )
     })?;
     for cert in certs {
-        let cert = cert.map_err(|e| format!("{} is not a PEM certificate file: {e}", path.display()))?;
+        let cert =
+            cert.map_err(|e| format!("{} is not a PEM certificate file: {e}", path.display()))?;
         roots
             .add(cert)
             .map_err(|e| format!("{} holds an unusable certificate: {e}", path.display()))?;
@@ -829,6 +838,23 @@ impl ServerCertVerifier for AnyHostName {
     }
 }
 
+/// An error and its causes, `: `-separated: the client's errors name only
+/// their kind ("error connecting to server") and keep the reason
+/// ("Connection refused") as their source.
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.ends_with(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        cause = c.source();
+    }
+    text
+}
+
 /// `host:port` of each host (the socket file for a unix socket).
 fn endpoint(config: &postgres::Config) -> String {
     let ports = config.get_ports();
@@ -934,9 +960,8 @@ fn pgpass_lookup(text: &str, key: &[&str; 4], unix: bool) -> Option<String> {
         if fields.len() != 5 {
             continue;
         }
-        let host_matches = fields[0] == "*"
-            || fields[0] == key[0]
-            || (unix && fields[0] == "localhost");
+        let host_matches =
+            fields[0] == "*" || fields[0] == key[0] || (unix && fields[0] == "localhost");
         let rest_match = (1..4).all(|i| fields[i] == "*" || fields[i] == key[i]);
         if host_matches && rest_match {
             return fields.pop();
@@ -981,10 +1006,7 @@ mod tests {
         assert_eq!(t.password, PasswordSource::Url);
         assert_eq!(t.config.get_password(), Some(&b"p@ss:w0rd"[..]));
         assert!(!t.describe().contains("p@ss"));
-        assert_eq!(
-            scrub("x p@ss:w0rd y\nz", t.secret.as_deref()),
-            "x *** y z"
-        );
+        assert_eq!(scrub("x p@ss:w0rd y\nz", t.secret.as_deref()), "x *** y z");
     }
 
     #[test]
@@ -1020,7 +1042,8 @@ mod tests {
         assert_eq!(t.tls, TlsMode::VerifyFull);
         assert_eq!(t.root_cert.as_deref(), Some("/etc/ca.pem"));
         // The URL's own password wins over PGPASSWORD.
-        let t = Target::parse("postgres://u:url-pw@h/d", &env_of(&[("PGPASSWORD", "env")])).unwrap();
+        let t =
+            Target::parse("postgres://u:url-pw@h/d", &env_of(&[("PGPASSWORD", "env")])).unwrap();
         assert_eq!(t.config.get_password(), Some(&b"url-pw"[..]));
     }
 
@@ -1033,7 +1056,11 @@ mod tests {
         let e = Target::parse("postgres://u:hunter2@h:notaport/d", &env_of(&[]))
             .err()
             .expect("refused");
-        assert!(e.to_string().starts_with("cannot read the PostgreSQL URL"), "{e}");
+        assert!(
+            e.to_string().starts_with("cannot read the PostgreSQL URL"),
+            "{e}"
+        );
+        assert!(e.to_string().contains("`port`"), "names the part: {e}");
         assert!(!e.to_string().contains("hunter2"), "{e}");
     }
 
@@ -1049,7 +1076,10 @@ mod tests {
             Some("pa:ss\\word:x")
         );
         let key = ["elsewhere", "5432", "app", "reporter"];
-        assert_eq!(pgpass_lookup(text, &key, false).as_deref(), Some("fallback"));
+        assert_eq!(
+            pgpass_lookup(text, &key, false).as_deref(),
+            Some("fallback")
+        );
         let key = ["elsewhere", "5432", "app", "nobody"];
         assert_eq!(pgpass_lookup(text, &key, false), None);
         // A socket connection matches `localhost` lines.
@@ -1062,7 +1092,14 @@ mod tests {
     #[test]
     fn copy_reads_needed_and_present_optional_columns_schema_qualified() {
         let cols = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let present = cols(&["id", "password", "username", "email", "date_joined", "is_staff"]);
+        let present = cols(&[
+            "id",
+            "password",
+            "username",
+            "email",
+            "date_joined",
+            "is_staff",
+        ]);
         assert_eq!(
             copy_statement("public", Table::Users, &present).unwrap(),
             "COPY (SELECT \"id\", \"username\", \"email\", \"date_joined\", \"is_staff\" FROM \"public\".\"auth_user\") TO STDOUT (FORMAT csv, HEADER)"
