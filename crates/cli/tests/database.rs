@@ -345,7 +345,7 @@ fn pg_bin() -> PathBuf {
         let dir = PathBuf::from(dir);
         assert!(
             has_tools(&dir),
-            "PG_BIN={} has no initdb, pg_ctl and psql",
+            "PG_BIN={} has no initdb, pg_ctl and psql; point it at a PostgreSQL bin folder or unset it (Debian: apt-get install -y postgresql)",
             dir.display()
         );
         return dir;
