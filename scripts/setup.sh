@@ -2,7 +2,8 @@
 # Installs what building and testing need, skipping what is already there:
 # the wasm32 target, Trunk 0.21.14, the wasm-bindgen-cli matching Cargo.lock,
 # Chromium + chromedriver (Debian), the S3 test servers (moto from PyPI,
-# s3s-fs from crates.io) and DuckDB (PyPI) for the cross-check.
+# s3s-fs from crates.io), the PostgreSQL server (Debian) for the database
+# input's tests and DuckDB (PyPI) for the cross-check.
 #
 #   bash scripts/setup.sh          everything
 #   bash scripts/setup.sh native   what the engine and CLI tests need
@@ -37,6 +38,12 @@ if [ "$what" != web ]; then
   need_pip moto "moto[server]==5.2.1"
 fi
 if [ "$what" = all ] || [ "$what" = native ]; then
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    say "apt-get install postgresql"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq postgresql >/dev/null
+  fi
   need_pip duckdb "duckdb==2.0.0"
   cargo_install s3s-fs 0.14.1 s3s-fs --version 0.14.1 --features binary
 fi

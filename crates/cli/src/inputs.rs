@@ -20,6 +20,11 @@ pub trait Progress: Sync {
     fn add_total(&self, bytes: u64);
     /// `bytes` more bytes were parsed.
     fn advance(&self, bytes: u64);
+    /// `rows` rows of database table `table` were read so far; `done` once
+    /// the table is complete. Database inputs have no byte total to show.
+    fn table_rows(&self, table: &str, rows: u64, done: bool) {
+        let _ = (table, rows, done);
+    }
 }
 
 /// Progress that shows nothing.
@@ -39,6 +44,8 @@ pub enum InputError {
     Fetch(s3::S3Error),
     /// A file the engine refused.
     Load(LoadError),
+    /// A database that could not be reached or read.
+    Database(crate::database::DatabaseError),
 }
 
 impl std::fmt::Display for InputError {
@@ -47,6 +54,7 @@ impl std::fmt::Display for InputError {
             InputError::Io(m) => f.write_str(m),
             InputError::Fetch(e) => write!(f, "{e}"),
             InputError::Load(e) => write!(f, "{e}"),
+            InputError::Database(e) => write!(f, "{e}"),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The `engagement-report` command-line program over the engine: inputs
-//! from files, folders, zips and URLs; outputs to files, a zip, stdout and
-//! S3.
+//! from files, folders, zips, URLs and PostgreSQL databases; outputs to
+//! files, a zip, stdout and S3.
 
+pub mod database;
 pub mod inputs;
 pub mod s3;

@@ -4,6 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -12,6 +13,7 @@ use engagement_engine::load::{Bundle, Limits};
 use engagement_engine::period::PeriodChoice;
 use engagement_engine::timestamp::Timestamp;
 use engagement_engine::{demo, metrics};
+use engagement_report::database;
 use engagement_report::inputs::{self, Progress, Silent};
 use engagement_report::s3;
 
@@ -20,6 +22,7 @@ Examples:
   engagement-report demo-data --out demo
   engagement-report demo --start 2025-06-01 --end 2025-06-30 --format csv --output-dir report --zip
   engagement-report exports.zip --timezone America/Los_Angeles --stdout > report.json
+  PGPASSWORD=... engagement-report postgres://reporter@db.example.org/app --start 2025-06-01 --zip
   engagement-report 'https://bucket.s3.amazonaws.com/exports.zip?X-Amz-...' --zip --upload-s3 --upload-url '<presigned PUT URL>'
   engagement-report presign --method put --bucket reports --key engagement-reports/report.zip --expires 3600";
 
@@ -50,9 +53,17 @@ enum Command {
 
 #[derive(Args)]
 struct ReportArgs {
-    /// Export files, folders, .zip files or http(s) URLs (presigned GET).
-    #[arg(required = true, value_name = "INPUT")]
+    /// Export files, folders, .zip files, http(s) URLs (presigned GET) or
+    /// postgres:// URLs [default: $DATABASE_URL].
+    #[arg(value_name = "INPUT")]
     inputs: Vec<String>,
+    /// Read the tables from this PostgreSQL database (a postgres:// URL;
+    /// password from the URL, PGPASSWORD or ~/.pgpass).
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
+    /// Schema of the database's tables.
+    #[arg(long, value_name = "SCHEMA", default_value = database::DEFAULT_SCHEMA)]
+    db_schema: String,
     /// First day of the period, YYYY-MM-DD [default: end - 30 days].
     #[arg(long)]
     start: Option<String>,
@@ -218,9 +229,13 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
     } else {
         Box::new(Silent)
     };
+    let (databases, files) = split_inputs(args)?;
+    for url in &databases {
+        database::add_database(&mut bundle, url, &args.db_schema, progress.as_ref())
+            .map_err(input_error)?;
+    }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    inputs::add_inputs(&mut bundle, &args.inputs, threads, progress.as_ref())
-        .map_err(input_error)?;
+    inputs::add_inputs(&mut bundle, &files, threads, progress.as_ref()).map_err(input_error)?;
     drop(progress);
     let loaded = bundle.finish().map_err(input_error)?;
     if !args.quiet {
@@ -281,6 +296,35 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
         upload(args, name, zip.as_deref().expect("built above"))?;
     }
     Ok(())
+}
+
+/// The database URLs (`postgres://` inputs and `--database`) and the other
+/// inputs. `DATABASE_URL` is read only when nothing else is given, so a
+/// variable left in the environment never adds tables to given files.
+fn split_inputs(args: &ReportArgs) -> Result<(Vec<String>, Vec<String>), Failure> {
+    let (mut databases, files): (Vec<String>, Vec<String>) = args
+        .inputs
+        .iter()
+        .cloned()
+        .partition(|i| database::is_database_url(i));
+    databases.extend(args.database.clone());
+    if databases.is_empty() && files.is_empty() {
+        match std::env::var("DATABASE_URL") {
+            Ok(url) if database::is_database_url(&url) => databases.push(url),
+            // Never echo the value: it may hold a password.
+            Ok(_) => {
+                return Err(input_error(
+                    "DATABASE_URL is not a postgres:// or postgresql:// URL; give export files or a database URL as INPUT",
+                ))
+            }
+            Err(_) => {
+                return Err(input_error(
+                    "no input: give export files, folders, .zip files or URLs as INPUT, a postgres:// URL (or --database URL), or set DATABASE_URL",
+                ))
+            }
+        }
+    }
+    Ok((databases, files))
 }
 
 /// Writes every file under a temporary name first and renames them only
@@ -371,34 +415,63 @@ fn presign(args: &PresignArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// A progress bar on stderr for terminals: bytes read of all inputs.
-struct Bar(indicatif::ProgressBar);
+/// A progress bar on stderr for terminals: bytes read of all files; for a
+/// database, a spinner with the rows read of the current table and a line
+/// per table read.
+struct Bar {
+    bar: indicatif::ProgressBar,
+    /// Whether the bar shows database rows rather than file bytes.
+    rows: AtomicBool,
+}
 
 impl Bar {
     fn new() -> Self {
         let bar = indicatif::ProgressBar::new(0);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "reading {bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
-            )
-            .expect("a valid template"),
-        );
-        Bar(bar)
+        bar.set_style(Self::bytes_style());
+        Bar {
+            bar,
+            rows: AtomicBool::new(false),
+        }
+    }
+
+    fn bytes_style() -> indicatif::ProgressStyle {
+        indicatif::ProgressStyle::with_template(
+            "reading {bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+        )
+        .expect("a valid template")
     }
 }
 
 impl Progress for Bar {
     fn add_total(&self, bytes: u64) {
-        self.0.inc_length(bytes);
+        if self.rows.swap(false, Ordering::Relaxed) {
+            self.bar.set_style(Self::bytes_style());
+        }
+        self.bar.inc_length(bytes);
     }
 
     fn advance(&self, bytes: u64) {
-        self.0.inc(bytes);
+        self.bar.inc(bytes);
+    }
+
+    fn table_rows(&self, table: &str, rows: u64, done: bool) {
+        if !self.rows.swap(true, Ordering::Relaxed) {
+            self.bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} reading {msg} {elapsed}")
+                    .expect("a valid template"),
+            );
+        }
+        if done {
+            self.bar.println(format!("read {table}: {rows} rows"));
+        } else {
+            self.bar.set_message(format!("{table}: {rows} rows"));
+            self.bar.tick();
+        }
     }
 }
 
 impl Drop for Bar {
     fn drop(&mut self) {
-        self.0.finish_and_clear();
+        self.bar.finish_and_clear();
     }
 }
