@@ -7,9 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use engagement_engine::load::{
-    file_kind, Bundle, FileKind, FileLoader, LoadError, LoadErrorKind,
-};
+use engagement_engine::load::{file_kind, Bundle, FileKind, FileLoader, LoadError, LoadErrorKind};
 
 use crate::s3;
 

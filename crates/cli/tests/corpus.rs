@@ -72,7 +72,11 @@ fn parse_expect(path: &Path) -> Expect {
     }
     assert!(x.status.is_some(), "{}: no `status:`", path.display());
     if let Some(skip) = &mut x.skip {
-        assert!(skip.status.is_some(), "{}: no `skip-status:`", path.display());
+        assert!(
+            skip.status.is_some(),
+            "{}: no `skip-status:`",
+            path.display()
+        );
         assert!(
             skip.args.is_empty() && skip.generate.is_none() && skip.memory_limit_mib.is_none(),
             "{}: the skip run takes the case's input and args",
@@ -255,17 +259,31 @@ fn generated_inputs_are_deterministic() {
         let Some(kind) = &expect.generate else {
             continue;
         };
-        let (a, b) = (work.path().join(&name).join("a"), work.path().join(&name).join("b"));
+        let (a, b) = (
+            work.path().join(&name).join("a"),
+            work.path().join(&name).join("b"),
+        );
         generate(kind, &a);
         generate(kind, &b);
         let (fa, fb) = (files(&a), files(&b));
         assert!(!fa.is_empty(), "{name}: nothing generated");
-        assert!(fa.iter().all(|(_, bytes)| !bytes.is_empty()), "{name}: an empty file");
+        assert!(
+            fa.iter().all(|(_, bytes)| !bytes.is_empty()),
+            "{name}: an empty file"
+        );
         // ZipCrypto draws a random 12-byte header per entry: only the
         // names and sizes of that zip repeat.
-        let shape = |f: &[(String, Vec<u8>)]| f.iter().map(|(n, b)| (n.clone(), b.len())).collect::<Vec<_>>();
+        let shape = |f: &[(String, Vec<u8>)]| {
+            f.iter()
+                .map(|(n, b)| (n.clone(), b.len()))
+                .collect::<Vec<_>>()
+        };
         if kind == "zip-encrypted" {
-            assert_eq!(shape(&fa), shape(&fb), "{name}: two runs generate other files");
+            assert_eq!(
+                shape(&fa),
+                shape(&fb),
+                "{name}: two runs generate other files"
+            );
             assert!(fa != fb, "{name}: expected a random encryption header");
         } else {
             assert!(fa == fb, "{name}: two runs generate different bytes");

@@ -73,11 +73,16 @@ fn load(target: &str, data: &[u8], skip: bool) -> Result<Result<Loaded, LoadErro
 /// The two ways of loading agree: the same file errors; and the rows that
 /// skipping leaves out are exactly those a strict load refuses, with the
 /// same count and the same counted warnings.
-fn check_skip_agrees(strict: &Result<Result<Loaded, LoadError>, String>, lenient: &Result<Result<Loaded, LoadError>, String>) {
+fn check_skip_agrees(
+    strict: &Result<Result<Loaded, LoadError>, String>,
+    lenient: &Result<Result<Loaded, LoadError>, String>,
+) {
     match (strict, lenient) {
         (Err(a), Err(b)) => assert_eq!(a, b),
         (Ok(strict), Ok(Ok(lenient))) if lenient.rows_left_out() == 0 => {
-            let strict = strict.as_ref().expect("no malformed rows, so a strict load succeeds");
+            let strict = strict
+                .as_ref()
+                .expect("no malformed rows, so a strict load succeeds");
             let text = |l: &Loaded| l.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>();
             assert_eq!(text(strict), text(lenient));
         }
@@ -87,12 +92,19 @@ fn check_skip_agrees(strict: &Result<Result<Loaded, LoadError>, String>, lenient
             };
             assert_eq!(m.total, lenient.rows_left_out(), "{e}");
             for kind in &m.kinds {
-                assert!(lenient.warnings.contains(kind), "{kind} is not a warning when skipping");
+                assert!(
+                    lenient.warnings.contains(kind),
+                    "{kind} is not a warning when skipping"
+                );
             }
             assert_eq!(m.kinds.iter().map(|k| k.count).sum::<u64>(), m.total);
         }
         (Ok(Err(a)), Ok(Err(b))) => assert_eq!(a, b),
-        (a, b) => panic!("strict {:?} but skipping {:?}", a.as_ref().map(|r| r.as_ref().err()), b.as_ref().map(|r| r.as_ref().err())),
+        (a, b) => panic!(
+            "strict {:?} but skipping {:?}",
+            a.as_ref().map(|r| r.as_ref().err()),
+            b.as_ref().map(|r| r.as_ref().err())
+        ),
     }
 }
 

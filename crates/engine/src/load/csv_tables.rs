@@ -180,7 +180,9 @@ impl CsvTableParser {
             Ok(()) => {}
             // A file cut off inside a quoted field, after the header: its
             // last row is malformed (the rows before it are fine).
-            Err(Failure::Split(SplitError::UnterminatedQuote { line })) if self.columns.is_some() => {
+            Err(Failure::Split(SplitError::UnterminatedQuote { line }))
+                if self.columns.is_some() =>
+            {
                 let field = splitter.open_field();
                 let column = self
                     .header_names

@@ -329,7 +329,9 @@ impl DumpParser {
                             &self.file,
                             Some(Location::Object(self.index)),
                             LoadErrorKind::FieldTooLong { limit },
-                            format!("one object is larger than {limit} bytes, the limit on one object"),
+                            format!(
+                                "one object is larger than {limit} bytes, the limit on one object"
+                            ),
                         ));
                     }
                     self.buf.extend_from_slice(&chunk[start..end]);
@@ -541,7 +543,11 @@ impl DumpParser {
                     "auth.user object without a pk: the dump was made with --natural-primary; export again without that flag",
                 ));
             }
-            let found = if envelope.pk.is_some() { "null" } else { "nothing" };
+            let found = if envelope.pk.is_some() {
+                "null"
+            } else {
+                "nothing"
+            };
             self.bad(ObjectIssue::missing(model, "pk", found, "a whole number"));
             return Ok(());
         }
@@ -648,7 +654,11 @@ impl DumpParser {
                     Reference::Pk(id) => id,
                     Reference::Natural(key) if key.len() == 1 => raw.natural_event_type(&key[0]),
                     _ => {
-                        return Err(field_issue(model, "event_type", shorten(f.event_type.get())))
+                        return Err(field_issue(
+                            model,
+                            "event_type",
+                            shorten(f.event_type.get()),
+                        ))
                     }
                 };
                 let (user, natural_user) = user_column(model, f.user)?;
@@ -717,9 +727,7 @@ fn content_type_column(
         Reference::Null => Ok(NO_ID),
         Reference::Pk(id) => Ok(id),
         Reference::Natural(key) if key.len() == 2 => Ok(raw.natural_content_type(&key[0], &key[1])),
-        Reference::Natural(key) => {
-            Err(field_issue(model, "content_type", format!("{key:?}")))
-        }
+        Reference::Natural(key) => Err(field_issue(model, "content_type", format!("{key:?}"))),
     }
 }
 

@@ -93,8 +93,8 @@ pub enum LoadErrorKind {
     /// §2d "malformed data"). The error's `file` and `location` are those
     /// of the first such row of the bundle. Loading again with
     /// [`Bundle::skip_bad_rows`] leaves out `total` rows and warns about
-    /// each kind.
-    MalformedRows(MalformedRows),
+    /// each kind. Boxed to keep every `Result<_, LoadError>` small.
+    MalformedRows(Box<MalformedRows>),
     /// One CSV field, or one dumped JSON object, is longer than
     /// [`Limits::max_field_bytes`].
     FieldTooLong {
@@ -169,16 +169,14 @@ impl fmt::Display for LoadError {
             Some(loc) => write!(f, "{}, {loc}", self.file)?,
             None => write!(f, "{}", self.file)?,
         }
-        if let LoadErrorKind::MalformedRows(MalformedRows {
-            column: Some(column),
-            ..
-        }) = &self.kind
-        {
-            let noun = match self.location {
-                Some(Location::Object(_)) => "field",
-                _ => "column",
-            };
-            write!(f, ", {noun} `{column}`")?;
+        if let LoadErrorKind::MalformedRows(m) = &self.kind {
+            if let Some(column) = &m.column {
+                let noun = match self.location {
+                    Some(Location::Object(_)) => "field",
+                    _ => "column",
+                };
+                write!(f, ", {noun} `{column}`")?;
+            }
         }
         write!(f, ": {}", self.message)
     }
@@ -303,14 +301,14 @@ impl BadRows {
         Some(LoadError::of_kind(
             &first.file,
             Some(first.first),
-            LoadErrorKind::MalformedRows(MalformedRows {
+            LoadErrorKind::MalformedRows(Box::new(MalformedRows {
                 column: first.column,
                 found: first.found,
                 expected: first.expected,
                 more,
                 total,
                 kinds,
-            }),
+            })),
             message,
         ))
     }
@@ -877,11 +875,8 @@ mod tests {
     #[test]
     fn dangling_references_stay_warnings_without_skipping() {
         let mut b = Bundle::new(Limits::default());
-        b.add_bytes(
-            "hub_fast.csv",
-            b"id,name,church_id,year\n1,Lent,99,2024\n",
-        )
-        .unwrap();
+        b.add_bytes("hub_fast.csv", b"id,name,church_id,year\n1,Lent,99,2024\n")
+            .unwrap();
         let loaded = b.finish().unwrap();
         assert_eq!(loaded.rows_left_out(), 0);
         assert_eq!(
@@ -901,7 +896,10 @@ mod tests {
             let mut b = Bundle::new(small);
             b.add_bytes("dump.json", text).unwrap_err()
         };
-        let long = format!(r#"[{{"model": "hub.church", "pk": 1, "fields": {{"name": "{}"}}}}]"#, "x".repeat(100));
+        let long = format!(
+            r#"[{{"model": "hub.church", "pk": 1, "fields": {{"name": "{}"}}}}]"#,
+            "x".repeat(100)
+        );
         let err = dump(long.as_bytes());
         assert_eq!(err.kind, LoadErrorKind::FieldTooLong { limit: 64 });
         let err = dump(br#"[{"a": [[[[[1]]]]]}]"#);
