@@ -53,6 +53,9 @@ pub fn check_error(message: &str, name: &str) {
 
 /// Resolves, computes the report over a period around the data and writes
 /// both formats (the zip writer reads no input, so it is left out for speed).
+/// The targets load with `skip_bad_rows(true)`, so input with malformed
+/// rows still reaches the report; `crates/engine/tests/fuzz_regressions.rs`
+/// checks that a strict load refuses exactly the rows skipping leaves out.
 pub fn finish(bundle: Bundle) {
     let loaded: Loaded = match bundle.finish() {
         Ok(l) => l,

@@ -9,7 +9,7 @@ use libfuzzer_sys::fuzz_target;
 mod common;
 
 fuzz_target!(|data: &[u8]| {
-    let mut bundle = Bundle::new(common::limits());
+    let mut bundle = Bundle::new(common::limits()).skip_bad_rows(true);
     match bundle.add_zip("bundle.zip", data) {
         Ok(()) => common::finish(bundle),
         Err(e) => common::check_error(&e.to_string(), "bundle.zip"),

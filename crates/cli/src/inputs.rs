@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use engagement_engine::load::{file_kind, Bundle, FileKind, FileLoader, LoadError};
+use engagement_engine::load::{file_kind, Bundle, FileKind, FileLoader, LoadError, LoadErrorKind};
 
 use crate::s3;
 
@@ -53,10 +53,32 @@ impl std::fmt::Display for InputError {
         match self {
             InputError::Io(m) => f.write_str(m),
             InputError::Fetch(e) => write!(f, "{e}"),
-            InputError::Load(e) => write!(f, "{e}"),
+            InputError::Load(e) => f.write_str(&with_cli_hint(e)),
             InputError::Database(e) => write!(f, "{e}"),
         }
     }
+}
+
+/// The engine's message for `e`, plus the command-line option that gets
+/// past it: the engine names no option, since the page has none.
+pub fn with_cli_hint(e: &LoadError) -> String {
+    let hint = match &e.kind {
+        LoadErrorKind::MalformedRows(_) => " using --skip-bad-rows",
+        LoadErrorKind::FieldTooLong { .. } => {
+            "; raise the limit with --max-field-bytes if the data is really that long"
+        }
+        LoadErrorKind::RowTooLong { .. } => {
+            "; the row limit grows with --max-field-bytes if the data is really that long"
+        }
+        LoadErrorKind::TooDeep { .. } => {
+            "; raise the limit with --max-json-depth if the data is really that deep"
+        }
+        LoadErrorKind::UnzippedTooLarge { .. } => {
+            "; raise the limit with --max-unzipped-bytes if the data is really that large"
+        }
+        _ => "",
+    };
+    format!("{e}{hint}")
 }
 
 impl From<LoadError> for InputError {

@@ -112,6 +112,11 @@ struct ReportArgs {
     /// Deepest JSON nesting accepted.
     #[arg(long, default_value_t = Limits::default().max_json_depth)]
     max_json_depth: usize,
+    /// Leave out malformed rows (an id that is not a whole number, an
+    /// unreadable timestamp, too few fields, a file cut off mid-row) with a
+    /// counted warning per kind, instead of stopping with an error.
+    #[arg(long)]
+    skip_bad_rows: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -223,7 +228,7 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
         max_unzipped_bytes: args.max_unzipped_bytes,
         max_json_depth: args.max_json_depth,
     };
-    let mut bundle = Bundle::new(limits);
+    let mut bundle = Bundle::new(limits).skip_bad_rows(args.skip_bad_rows);
     let progress: Box<dyn Progress> = if !args.quiet && std::io::stderr().is_terminal() {
         Box::new(Bar::new())
     } else {
@@ -237,10 +242,19 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     inputs::add_inputs(&mut bundle, &files, threads, progress.as_ref()).map_err(input_error)?;
     drop(progress);
-    let loaded = bundle.finish().map_err(input_error)?;
+    let loaded = bundle
+        .finish()
+        .map_err(|e| input_error(inputs::with_cli_hint(&e)))?;
     if !args.quiet {
         for w in &loaded.warnings {
             eprintln!("warning: {w}");
+        }
+        let left_out = loaded.rows_left_out();
+        if left_out > 0 {
+            eprintln!(
+                "warning: {left_out} malformed row{} left out of the report in all (--skip-bad-rows)",
+                if left_out == 1 { "" } else { "s" }
+            );
         }
     }
 

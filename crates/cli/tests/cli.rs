@@ -300,6 +300,7 @@ fn help_documents_every_option_with_examples() {
         "--max-field-bytes",
         "--max-unzipped-bytes",
         "--max-json-depth",
+        "--skip-bad-rows",
         "demo-data",
         "presign",
         "Examples:",

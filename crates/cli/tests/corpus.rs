@@ -10,6 +10,9 @@
 //! line on failure (holding every expected piece: file, line or object,
 //! what was found, what was expected) and no output file left behind; on
 //! success the seven data sets and the zip, and the expected warnings.
+//! A case with malformed rows (SPEC §2d) runs twice: as given, where they
+//! are an error, and with `--skip-bad-rows` (its `skip-` keys), where they
+//! are left out with counted warnings.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -32,6 +35,8 @@ struct Expect {
     generate: Option<String>,
     outputs: Vec<(String, String)>,
     memory_limit_mib: Option<u64>,
+    /// The `skip-` keys: what a second run with `--skip-bad-rows` gives.
+    skip: Option<Box<Expect>>,
 }
 
 fn parse_expect(path: &Path) -> Expect {
@@ -46,6 +51,10 @@ fn parse_expect(path: &Path) -> Expect {
             .split_once(':')
             .unwrap_or_else(|| panic!("{}:{}: expected `key: value`", path.display(), n + 1));
         let value = value.strip_prefix(' ').unwrap_or(value).to_string();
+        let (x, key) = match key.strip_prefix("skip-") {
+            Some(key) => (&mut **x.skip.get_or_insert_with(Default::default), key),
+            None => (&mut x, key),
+        };
         match key {
             "status" => x.status = Some(value.parse().expect("a number")),
             "error" => x.errors.push(value),
@@ -62,6 +71,21 @@ fn parse_expect(path: &Path) -> Expect {
         }
     }
     assert!(x.status.is_some(), "{}: no `status:`", path.display());
+    if let Some(skip) = &mut x.skip {
+        assert!(
+            skip.status.is_some(),
+            "{}: no `skip-status:`",
+            path.display()
+        );
+        assert!(
+            skip.args.is_empty() && skip.generate.is_none() && skip.memory_limit_mib.is_none(),
+            "{}: the skip run takes the case's input and args",
+            path.display()
+        );
+        skip.args = x.args.clone();
+        skip.args.push("--skip-bad-rows".into());
+        skip.generate = x.generate.clone();
+    }
     x
 }
 
@@ -209,19 +233,67 @@ pub fn generate(kind: &str, dir: &Path) {
     }
 }
 
-/// `ENGAGEMENT_CORPUS_OUT=/some/dir cargo test -p engagement-report --test
-/// corpus write_generated_inputs` writes every generated input there (one
-/// folder per case), e.g. for the web end-to-end test.
+/// Every generated input is the same bytes on every run (so a failing case
+/// can be replayed; an encrypted zip the same files and sizes) and is not
+/// empty. With `ENGAGEMENT_CORPUS_OUT=/some/dir`
+/// the inputs are also kept there, one folder per case, e.g. for the page's
+/// end-to-end test.
 #[test]
-fn write_generated_inputs() {
-    let Some(out) = std::env::var_os("ENGAGEMENT_CORPUS_OUT") else {
-        return;
-    };
-    for (name, expect) in cases() {
-        if let Some(kind) = &expect.generate {
-            generate(kind, &Path::new(&out).join(&name));
-        }
+fn generated_inputs_are_deterministic() {
+    fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let p = e.unwrap().path();
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                (name, std::fs::read(&p).unwrap())
+            })
+            .collect();
+        files.sort();
+        files
     }
+    let keep = std::env::var_os("ENGAGEMENT_CORPUS_OUT").map(PathBuf::from);
+    let work = tempfile::tempdir().unwrap();
+    let mut generated = 0;
+    for (name, expect) in cases() {
+        let Some(kind) = &expect.generate else {
+            continue;
+        };
+        let (a, b) = (
+            work.path().join(&name).join("a"),
+            work.path().join(&name).join("b"),
+        );
+        generate(kind, &a);
+        generate(kind, &b);
+        let (fa, fb) = (files(&a), files(&b));
+        assert!(!fa.is_empty(), "{name}: nothing generated");
+        assert!(
+            fa.iter().all(|(_, bytes)| !bytes.is_empty()),
+            "{name}: an empty file"
+        );
+        // ZipCrypto draws a random 12-byte header per entry: only the
+        // names and sizes of that zip repeat.
+        let shape = |f: &[(String, Vec<u8>)]| {
+            f.iter()
+                .map(|(n, b)| (n.clone(), b.len()))
+                .collect::<Vec<_>>()
+        };
+        if kind == "zip-encrypted" {
+            assert_eq!(
+                shape(&fa),
+                shape(&fb),
+                "{name}: two runs generate other files"
+            );
+            assert!(fa != fb, "{name}: expected a random encryption header");
+        } else {
+            assert!(fa == fb, "{name}: two runs generate different bytes");
+        }
+        if let Some(out) = &keep {
+            generate(kind, &out.join(&name));
+        }
+        generated += 1;
+    }
+    assert!(generated >= 8, "only {generated} generated cases");
 }
 
 // ---------------------------------------------------------------------------
@@ -332,6 +404,11 @@ fn check_case(name: &str, expect: &Expect) -> Result<(), String> {
             problems.push(format!("a failed run left output files: {written:?}"));
         }
     }
+    // Malformed rows are the one error `--skip-bad-rows` gets past: such a
+    // case must say what that second run gives.
+    if errors.iter().any(|e| e.contains("--skip-bad-rows")) && expect.skip.is_none() {
+        problems.push("malformed rows, but no `skip-` keys for the --skip-bad-rows run".into());
+    }
     for piece in &expect.errors {
         if !errors.iter().any(|e| e.contains(piece.as_str())) {
             problems.push(format!("no error line contains {piece:?}"));
@@ -363,8 +440,13 @@ fn check_case(name: &str, expect: &Expect) -> Result<(), String> {
     if problems.is_empty() {
         Ok(())
     } else {
+        let run = if expect.args.iter().any(|a| a == "--skip-bad-rows") {
+            " (run with --skip-bad-rows)"
+        } else {
+            ""
+        };
         Err(format!(
-            "case {name}:\n  - {}\n  stderr:\n{}",
+            "case {name}{run}:\n  - {}\n  stderr:\n{}",
             problems.join("\n  - "),
             stderr
                 .lines()
@@ -381,7 +463,12 @@ fn every_corpus_case_gets_its_expected_outcome() {
     assert!(cases.len() >= 30, "only {} cases found", cases.len());
     let failures: Vec<String> = cases
         .iter()
-        .filter_map(|(name, expect)| check_case(name, expect).err())
+        .flat_map(|(name, expect)| {
+            let skip = expect.skip.as_deref().map(|skip| check_case(name, skip));
+            [Some(check_case(name, expect)), skip]
+        })
+        .flatten()
+        .filter_map(Result::err)
         .collect();
     assert!(
         failures.is_empty(),
@@ -409,6 +496,9 @@ fn the_corpus_covers_the_required_cases() {
         "duplicate-id",
         "dangling-references",
         "unknown-timestamp-format",
+        "json-bad-pk",
+        "json-missing-pk-and-fields",
+        "csv-many-bad-rows",
         "text-where-number-csv",
         "number-where-text-json",
         "text-where-number-json",

@@ -115,11 +115,11 @@ impl std::fmt::Display for SplitError {
             ),
             SplitError::FieldTooLong { line, limit } => write!(
                 f,
-                "line {line}: a field is longer than {limit} bytes (the limit; raise it with --max-field-bytes); often a quote that is never closed"
+                "line {line}: a field is longer than {limit} bytes, the limit on one field; often a quote that is never closed, else a field really that long"
             ),
             SplitError::RecordTooLong { line, limit } => write!(
                 f,
-                "line {line}: a row is longer than {limit} bytes (the row limit: 4 times --max-field-bytes, at least 64 KiB) without a line end; expected CSV rows separated by newlines"
+                "line {line}: a row is longer than {limit} bytes (the row limit: 4 times the field limit, at least 64 KiB) without a line end; expected CSV rows separated by newlines"
             ),
         }
     }
@@ -268,6 +268,12 @@ impl Splitter {
                 self.end_record(on_record)
             }
         }
+    }
+
+    /// The index (0-based) of the field being formed: after
+    /// [`SplitError::UnterminatedQuote`], the field that never ends.
+    pub fn open_field(&self) -> usize {
+        self.record.ends.len()
     }
 
     /// Whether any byte has been pushed.

@@ -22,11 +22,15 @@ pub struct TimestampError {
     pub found: String,
 }
 
+/// The timestamp forms [`Timestamp::parse`] reads, for messages.
+pub const TIMESTAMP_FORMS: &str =
+    "`YYYY-MM-DD HH:MM:SS[.ffffff][+HH[:MM]]` or RFC 3339 like `2024-01-15T14:23:45Z`";
+
 impl fmt::Display for TimestampError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "found timestamp {:?}, expected `YYYY-MM-DD HH:MM:SS[.ffffff][+HH[:MM]]` or RFC 3339 like `2024-01-15T14:23:45Z`",
+            "found timestamp {:?}, expected {TIMESTAMP_FORMS}",
             self.found
         )
     }

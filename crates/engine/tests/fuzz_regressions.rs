@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use engagement_engine::load::{Bundle, Limits, Table};
+use engagement_engine::load::{Bundle, Limits, LoadError, LoadErrorKind, Loaded, Table};
 use engagement_engine::period::Period;
 use engagement_engine::timestamp::Timestamp;
 use engagement_engine::{export, metrics};
@@ -26,25 +26,89 @@ fn chunk_size(selector: u8) -> usize {
     }
 }
 
-fn push_file(bundle: &mut Bundle, name: &str, data: &[u8], chunk: usize) {
+/// Pushes `data` into `name` in chunks; `Err` with the message of an error
+/// that stops the file (one that does not depend on skipping bad rows).
+fn push_file(bundle: &mut Bundle, name: &str, data: &[u8], chunk: usize) -> Result<(), String> {
     let Some(mut file) = bundle.open(name) else {
-        return;
+        return Ok(());
     };
     for c in data.chunks(chunk.max(1)) {
         if let Err(e) = file.push(c) {
             assert!(e.to_string().starts_with(name), "{e}");
-            return;
+            return Err(e.to_string());
         }
     }
-    if let Err(e) = bundle.close(file) {
+    bundle.close(file).map_err(|e| {
         assert!(e.to_string().starts_with(name), "{e}");
+        e.to_string()
+    })
+}
+
+/// Loads the input of a loader target, strictly or skipping bad rows.
+fn load(target: &str, data: &[u8], skip: bool) -> Result<Result<Loaded, LoadError>, String> {
+    let mut bundle = Bundle::new(limits()).skip_bad_rows(skip);
+    match target {
+        "csv_table" => {
+            let Some((&selector, body)) = data.split_first() else {
+                return Err("no input".into());
+            };
+            let table = Table::ALL[usize::from(selector >> 4) % Table::ALL.len()];
+            push_file(&mut bundle, table.file_name(), body, chunk_size(selector))?;
+        }
+        "dumpdata" => {
+            let Some((&selector, body)) = data.split_first() else {
+                return Err("no input".into());
+            };
+            push_file(&mut bundle, "dump.json", body, chunk_size(selector))?;
+        }
+        "zip_input" => bundle.add_zip("bundle.zip", data).map_err(|e| {
+            assert!(e.to_string().starts_with("bundle.zip"), "{e}");
+            e.to_string()
+        })?,
+        other => panic!("no loader target {other}"),
+    }
+    Ok(bundle.finish())
+}
+
+/// The two ways of loading agree: the same file errors; and the rows that
+/// skipping leaves out are exactly those a strict load refuses, with the
+/// same count and the same counted warnings.
+fn check_skip_agrees(
+    strict: &Result<Result<Loaded, LoadError>, String>,
+    lenient: &Result<Result<Loaded, LoadError>, String>,
+) {
+    match (strict, lenient) {
+        (Err(a), Err(b)) => assert_eq!(a, b),
+        (Ok(strict), Ok(Ok(lenient))) if lenient.rows_left_out() == 0 => {
+            let strict = strict
+                .as_ref()
+                .expect("no malformed rows, so a strict load succeeds");
+            let text = |l: &Loaded| l.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+            assert_eq!(text(strict), text(lenient));
+        }
+        (Ok(Err(e)), Ok(Ok(lenient))) => {
+            let LoadErrorKind::MalformedRows(m) = &e.kind else {
+                panic!("a strict load fails for another reason than malformed rows: {e}");
+            };
+            assert_eq!(m.total, lenient.rows_left_out(), "{e}");
+            for kind in &m.kinds {
+                assert!(
+                    lenient.warnings.contains(kind),
+                    "{kind} is not a warning when skipping"
+                );
+            }
+            assert_eq!(m.kinds.iter().map(|k| k.count).sum::<u64>(), m.total);
+        }
+        (Ok(Err(a)), Ok(Err(b))) => assert_eq!(a, b),
+        (a, b) => panic!(
+            "strict {:?} but skipping {:?}",
+            a.as_ref().map(|r| r.as_ref().err()),
+            b.as_ref().map(|r| r.as_ref().err())
+        ),
     }
 }
 
-fn finish(bundle: Bundle) {
-    let Ok(loaded) = bundle.finish() else {
-        return;
-    };
+fn finish(loaded: &Loaded) {
     for w in &loaded.warnings {
         let _ = w.to_string();
     }
@@ -63,28 +127,14 @@ fn finish(bundle: Bundle) {
 
 fn replay(target: &str, data: &[u8]) {
     match target {
-        "csv_table" => {
-            let Some((&selector, body)) = data.split_first() else {
-                return;
-            };
-            let table = Table::ALL[usize::from(selector >> 4) % Table::ALL.len()];
-            let mut bundle = Bundle::new(limits());
-            push_file(&mut bundle, table.file_name(), body, chunk_size(selector));
-            finish(bundle);
-        }
-        "dumpdata" => {
-            let Some((&selector, body)) = data.split_first() else {
-                return;
-            };
-            let mut bundle = Bundle::new(limits());
-            push_file(&mut bundle, "dump.json", body, chunk_size(selector));
-            finish(bundle);
-        }
-        "zip_input" => {
-            let mut bundle = Bundle::new(limits());
-            match bundle.add_zip("bundle.zip", data) {
-                Ok(()) => finish(bundle),
-                Err(e) => assert!(e.to_string().starts_with("bundle.zip"), "{e}"),
+        "csv_table" | "dumpdata" | "zip_input" => {
+            let strict = load(target, data, false);
+            let lenient = load(target, data, true);
+            check_skip_agrees(&strict, &lenient);
+            // The report runs on whatever loads, malformed rows left out,
+            // as the fuzz targets run it.
+            if let Ok(Ok(loaded)) = &lenient {
+                finish(loaded);
             }
         }
         "timestamp" => {

@@ -1,11 +1,11 @@
 //! The PostgreSQL CSV tables of SPEC §2a.
 
 use super::raw::{RawFast, RawTables, RawUser, UserRef};
-use super::{Limits, LoadError, Location, Table, Warnings};
+use super::{BadRows, Limits, LoadError, LoadErrorKind, Location, Table, Warnings};
 use crate::csv_split::{Field, Record, SplitError, Splitter};
 use crate::event_data::parse_event_data;
 use crate::model::NO_ID;
-use crate::timestamp::{shorten, Timestamp};
+use crate::timestamp::{shorten, Timestamp, TIMESTAMP_FORMS};
 
 /// Columns each table needs, in the order the parser reads them.
 fn needed_columns(table: Table) -> &'static [&'static str] {
@@ -44,17 +44,34 @@ fn optional_column(table: Table, name: &str) -> bool {
     table == Table::Fasts && name == "year"
 }
 
-/// A problem with one row: the row is left out and counted.
+/// A malformed row (SPEC §2d): counted, left out, and an error unless
+/// the bundle skips bad rows.
 struct RowIssue {
+    /// What is wrong with such rows, e.g. "rows have an unreadable `id`".
     what: String,
+    column: String,
     found: String,
+    expected: String,
 }
 
 impl RowIssue {
+    /// `column` holds `field`, which is not `expected`.
     fn column(column: &str, expected: &str, field: &Field<'_>) -> RowIssue {
         RowIssue {
-            what: format!("rows have an unreadable `{column}` ({expected} expected)"),
-            found: format!("found {:?}", shorten(&String::from_utf8_lossy(field.bytes))),
+            what: format!("rows have an unreadable `{column}`"),
+            column: column.to_string(),
+            found: format!("{:?}", shorten(&String::from_utf8_lossy(field.bytes))),
+            expected: expected.to_string(),
+        }
+    }
+
+    /// `column` is empty (NULL or `""`) where `expected` is needed.
+    fn empty(column: &str, expected: &str) -> RowIssue {
+        RowIssue {
+            what: format!("rows have an empty `{column}`"),
+            column: column.to_string(),
+            found: "an empty field".to_string(),
+            expected: expected.to_string(),
         }
     }
 }
@@ -66,8 +83,12 @@ pub(crate) struct CsvTableParser {
     splitter: Splitter,
     /// Position of each needed column in the file; `None` until the header.
     columns: Option<Vec<Option<usize>>>,
+    /// Every column name of the header, to name the field a cut-off row
+    /// ends in.
+    header_names: Vec<String>,
     raw: RawTables,
     warnings: Warnings,
+    bad_rows: BadRows,
     rows: u64,
 }
 
@@ -102,8 +123,10 @@ impl CsvTableParser {
             table,
             splitter: Splitter::new(limits.max_field_bytes),
             columns: None,
+            header_names: Vec::new(),
             raw,
             warnings: Warnings::default(),
+            bad_rows: BadRows::default(),
             rows: 0,
         }
     }
@@ -151,11 +174,32 @@ impl CsvTableParser {
         result.map_err(|e: Failure| e.into_load_error(&self.file))
     }
 
-    pub(crate) fn finish(mut self) -> Result<(RawTables, Warnings), LoadError> {
+    pub(crate) fn finish(mut self) -> Result<(RawTables, Warnings, BadRows), LoadError> {
         let mut splitter = std::mem::replace(&mut self.splitter, Splitter::new(0));
-        splitter
-            .finish(&mut |r: &Record| self.record(r))
-            .map_err(|e: Failure| e.into_load_error(&self.file))?;
+        match splitter.finish(&mut |r: &Record| self.record(r)) {
+            Ok(()) => {}
+            // A file cut off inside a quoted field, after the header: its
+            // last row is malformed (the rows before it are fine).
+            Err(Failure::Split(SplitError::UnterminatedQuote { line }))
+                if self.columns.is_some() =>
+            {
+                let field = splitter.open_field();
+                let column = self
+                    .header_names
+                    .get(field)
+                    .cloned()
+                    .unwrap_or_else(|| format!("field {}", field + 1));
+                self.bad_rows.add(
+                    &self.file,
+                    Location::Line(line),
+                    "rows are cut off inside a quoted field (the file looks truncated)".to_string(),
+                    Some(&column),
+                    "the end of the file inside a quoted field".to_string(),
+                    "a closing `\"`",
+                );
+            }
+            Err(e) => return Err(e.into_load_error(&self.file)),
+        }
         if self.columns.is_none() {
             return Err(LoadError::new(
                 &self.file,
@@ -167,7 +211,7 @@ impl CsvTableParser {
             ));
         }
         self.raw.shrink_to_fit();
-        Ok((self.raw, self.warnings))
+        Ok((self.raw, self.warnings, self.bad_rows))
     }
 
     fn record(&mut self, record: &Record) -> Result<(), Failure> {
@@ -188,18 +232,24 @@ impl CsvTableParser {
             .zip(&fields)
             .any(|(c, f)| c.is_some() && f.is_none());
         if missing {
-            self.warnings.add(
+            // The first needed column the row has no field for.
+            let column = needed_columns(self.table)
+                .iter()
+                .zip(columns)
+                .find(|(_, c)| c.is_some_and(|i| i >= record.len()))
+                .map(|(name, _)| *name);
+            let at_least = columns.iter().flatten().max().map_or(0, |i| i + 1);
+            self.bad_rows.add(
                 &self.file,
-                "rows have fewer fields than the header",
-                "left out",
-                Some((
-                    Location::Line(line),
-                    format!(
-                        "found {} fields, expected at least {}",
-                        record.len(),
-                        columns.iter().flatten().max().map_or(0, |i| i + 1)
-                    ),
-                )),
+                Location::Line(line),
+                "rows have fewer fields than the header".to_string(),
+                column,
+                format!(
+                    "the end of the row after {} field{}",
+                    record.len(),
+                    if record.len() == 1 { "" } else { "s" }
+                ),
+                &format!("at least {at_least} fields"),
             );
             return Ok(());
         }
@@ -209,17 +259,19 @@ impl CsvTableParser {
                 RowError::Issue(issue) => issue,
                 RowError::NotUtf8(found) => return Err(Failure::NotUtf8 { line, found }),
             };
-            self.warnings.add(
+            self.bad_rows.add(
                 &self.file,
-                &issue.what,
-                "left out",
-                Some((Location::Line(line), issue.found)),
+                Location::Line(line),
+                issue.what,
+                Some(&issue.column),
+                issue.found,
+                &issue.expected,
             );
         }
         Ok(())
     }
 
-    fn header(&self, record: &Record) -> Result<Vec<Option<usize>>, Failure> {
+    fn header(&mut self, record: &Record) -> Result<Vec<Option<usize>>, Failure> {
         let mut names = Vec::with_capacity(record.len());
         for i in 0..record.len() {
             let bytes = record.get(i).map(|f| f.bytes).unwrap_or_default();
@@ -234,6 +286,7 @@ impl CsvTableParser {
             })?;
             names.push(name.trim().to_ascii_lowercase());
         }
+        self.header_names.clone_from(&names);
         let needed = needed_columns(self.table);
         let mut columns = Vec::with_capacity(needed.len());
         for &col in needed {
@@ -354,10 +407,7 @@ fn opt_int(f: &Fields<'_>, i: usize, column: &str) -> Result<Option<i64>, RowIss
 fn id(f: &Fields<'_>, i: usize, column: &str) -> Result<i64, RowIssue> {
     match opt_int(f, i, column)? {
         Some(v) => Ok(v),
-        None => Err(RowIssue {
-            what: format!("rows have an empty `{column}` (a whole number expected)"),
-            found: String::new(),
-        }),
+        None => Err(RowIssue::empty(column, "a whole number")),
     }
 }
 
@@ -373,15 +423,11 @@ fn timestamp(f: &Fields<'_>, i: usize, column: &str) -> Result<i64, RowIssue> {
     let field = f[i]
         .as_ref()
         .filter(|f| !f.bytes.is_empty())
-        .ok_or_else(|| RowIssue {
-            what: format!("rows have an empty `{column}`"),
-            found: String::new(),
-        })?;
+        .ok_or_else(|| RowIssue::empty(column, "a timestamp"))?;
     let text = std::str::from_utf8(field.bytes).unwrap_or_default();
-    Timestamp::parse(text).map(|t| t.0).map_err(|e| RowIssue {
-        what: format!("rows have an unreadable `{column}` timestamp"),
-        found: e.to_string(),
-    })
+    Timestamp::parse(text)
+        .map(|t| t.0)
+        .map_err(|_| RowIssue::column(column, TIMESTAMP_FORMS, field))
 }
 
 /// Parses a decimal integer without allocating.
@@ -440,14 +486,18 @@ impl Failure {
     fn into_load_error(self, file: &str) -> LoadError {
         match self {
             Failure::Split(e) => {
-                let line = match e {
-                    SplitError::UnterminatedQuote { line }
-                    | SplitError::FieldTooLong { line, .. }
-                    | SplitError::RecordTooLong { line, .. } => line,
+                let (line, kind) = match e {
+                    SplitError::UnterminatedQuote { line } => (line, LoadErrorKind::Other),
+                    SplitError::FieldTooLong { line, limit } => {
+                        (line, LoadErrorKind::FieldTooLong { limit })
+                    }
+                    SplitError::RecordTooLong { line, limit } => {
+                        (line, LoadErrorKind::RowTooLong { limit })
+                    }
                 };
                 let text = e.to_string();
                 let message = text.split_once(": ").map(|(_, m)| m).unwrap_or(&text);
-                LoadError::new(file, Some(Location::Line(line)), message)
+                LoadError::of_kind(file, Some(Location::Line(line)), kind, message)
             }
             Failure::NotUtf8 { line, found } => LoadError::new(
                 file,
@@ -486,12 +536,16 @@ impl Failure {
 mod tests {
     use super::*;
 
+    /// Parses `text`; malformed rows come back as the warnings a bundle
+    /// that skips them gives.
     fn parse(table: Table, text: &[u8]) -> Result<(RawTables, Warnings), LoadError> {
         let mut p = CsvTableParser::new(table.file_name(), table, Limits::default());
         for chunk in text.chunks(5) {
             p.push(chunk)?;
         }
-        p.finish()
+        let (raw, mut warnings, bad_rows) = p.finish()?;
+        warnings.extend(bad_rows.warnings());
+        Ok((raw, warnings))
     }
 
     #[test]
@@ -529,16 +583,48 @@ mod tests {
     fn bad_rows_are_counted_and_left_out() {
         let (raw, w) = parse(
             Table::Users,
-            b"id,username,email,date_joined\n1,a,a@x,2024-01-01 00:00:00+00\nx,b,b@x,2024-01-01 00:00:00+00\n3,c,c@x,01/02/2024\n4,d\n",
+            b"id,username,email,date_joined\n1,a,a@x,2024-01-01 00:00:00+00\nx,b,b@x,2024-01-01 00:00:00+00\n3,c,c@x,01/02/2024\n4,d\n,e,e@x,2024-01-01 00:00:00+00\n6,f,f@x,\n7,g,g@x,2024-01-01 00:00:00+00\n8,\"cut\n",
         )
         .unwrap();
-        assert_eq!(raw.users.len(), 1);
+        assert_eq!(
+            raw.users.iter().map(|u| u.id).collect::<Vec<_>>(),
+            vec![1, 7]
+        );
         let text: Vec<String> = w.list().iter().map(|w| w.to_string()).collect();
-        assert_eq!(text.len(), 3, "{text:?}");
-        assert!(text[0].starts_with("auth_user.csv: 1 rows have an unreadable `id`"));
-        assert!(text[0].contains("line 3"));
-        assert!(text[1].contains("`date_joined` timestamp"));
-        assert!(text[2].contains("fewer fields"));
+        assert_eq!(
+            text,
+            [
+                "auth_user.csv: 1 rows have an unreadable `id`; left out (first at line 3: found \"x\", expected a whole number)",
+                "auth_user.csv: 1 rows have an unreadable `date_joined`; left out (first at line 4: found \"01/02/2024\", expected `YYYY-MM-DD HH:MM:SS[.ffffff][+HH[:MM]]` or RFC 3339 like `2024-01-15T14:23:45Z`)",
+                "auth_user.csv: 1 rows have fewer fields than the header; left out (first at line 5: found the end of the row after 2 fields, expected at least 4 fields)",
+                "auth_user.csv: 1 rows have an empty `id`; left out (first at line 6: found an empty field, expected a whole number)",
+                "auth_user.csv: 1 rows have an empty `date_joined`; left out (first at line 7: found an empty field, expected a timestamp)",
+                "auth_user.csv: 1 rows are cut off inside a quoted field (the file looks truncated); left out (first at line 9: found the end of the file inside a quoted field, expected a closing `\"`)",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_quoted_header_that_never_ends_is_an_error() {
+        let err = parse(Table::Churches, b"id,\"name\n1,x\n").unwrap_err();
+        assert_eq!(err.location, Some(Location::Line(1)));
+        assert!(err.message.contains("never ends"), "{err}");
+    }
+
+    #[test]
+    fn limit_errors_are_typed_and_name_no_front_end_option() {
+        let mut p = CsvTableParser::new(
+            "hub_church.csv",
+            Table::Churches,
+            Limits {
+                max_field_bytes: 4,
+                ..Limits::default()
+            },
+        );
+        let err = p.push(b"id,name\n1,abcde\n").unwrap_err();
+        assert_eq!(err.kind, LoadErrorKind::FieldTooLong { limit: 4 });
+        assert_eq!(err.location, Some(Location::Line(2)));
+        assert!(!err.message.contains("--"), "{err}");
     }
 
     #[test]

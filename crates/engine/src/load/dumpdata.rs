@@ -11,10 +11,10 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::raw::{RawFast, RawTables, RawUser, UserRef};
-use super::{Limits, LoadError, Location, Table, Warnings};
+use super::{BadRows, Limits, LoadError, LoadErrorKind, Location, Table, Warnings};
 use crate::event_data::parse_event_data;
 use crate::model::NO_ID;
-use crate::timestamp::{shorten, Timestamp};
+use crate::timestamp::{shorten, Timestamp, TIMESTAMP_FORMS};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Phase {
@@ -42,17 +42,20 @@ pub(crate) struct DumpParser {
     index: u64,
     raw: RawTables,
     warnings: Warnings,
+    bad_rows: BadRows,
 }
 
-/// The envelope of every dumped object.
+/// The envelope of every dumped object. `model` and `fields` are optional
+/// here so that an object without them is a malformed object (SPEC §2d),
+/// not a file that cannot be read.
 #[derive(Deserialize)]
 struct Envelope<'a> {
-    #[serde(borrow)]
-    model: Cow<'a, str>,
+    #[serde(borrow, default)]
+    model: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     pk: Option<&'a RawValue>,
-    #[serde(borrow)]
-    fields: &'a RawValue,
+    #[serde(borrow, default)]
+    fields: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -137,10 +140,101 @@ struct FeedFields<'a> {
     created_at: Cow<'a, str>,
 }
 
-/// A problem with one object: it is left out and counted.
+/// A malformed object (SPEC §2d): counted, left out, and an error unless
+/// the bundle skips bad rows.
 struct ObjectIssue {
+    /// What is wrong with such objects, e.g. "hub.fast objects have an
+    /// unreadable `year`".
     what: String,
+    column: String,
     found: String,
+    expected: String,
+}
+
+/// "auth.user objects", or "objects" when the model is not known.
+fn objects(model: &str) -> String {
+    if model.is_empty() {
+        "objects".to_string()
+    } else {
+        format!("{model} objects")
+    }
+}
+
+impl ObjectIssue {
+    /// `field` holds `found`, which is not `expected`.
+    fn new(model: &str, field: &str, found: &str, expected: &str) -> ObjectIssue {
+        ObjectIssue {
+            what: format!("{} have an unreadable `{field}`", objects(model)),
+            column: field.to_string(),
+            found: shorten(found),
+            expected: expected.to_string(),
+        }
+    }
+
+    /// `field` is absent (or null) where `expected` is needed; `found`
+    /// says which.
+    fn missing(model: &str, field: &str, found: &str, expected: &str) -> ObjectIssue {
+        ObjectIssue {
+            what: format!("{} have no `{field}`", objects(model)),
+            column: field.to_string(),
+            found: found.to_string(),
+            expected: expected.to_string(),
+        }
+    }
+
+    /// Why `text` does not deserialize as `T` (serde_json said `e`),
+    /// naming the field: a second pass through serde_path_to_error, only
+    /// on this error path, finds which one. `whole` names the value
+    /// itself, for an error at its top.
+    fn from_serde<'a, T: Deserialize<'a>>(
+        model: &str,
+        text: &'a str,
+        e: &serde_json::Error,
+        whole: &str,
+    ) -> ObjectIssue {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let field = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+            Err(pe) => pe.path().iter().find_map(|seg| match seg {
+                serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+                _ => None,
+            }),
+            Ok(_) => None,
+        };
+        let message = serde_message(e);
+        if let Some(missing) = message
+            .strip_prefix("missing field `")
+            .and_then(|m| m.strip_suffix('`'))
+        {
+            return ObjectIssue::missing(
+                model,
+                missing,
+                "nothing",
+                "a value, as `manage.py dumpdata` writes it",
+            );
+        }
+        let field = field.unwrap_or_else(|| whole.to_string());
+        match message.split_once(", expected ") {
+            Some((found, expected)) => {
+                let found = found
+                    .strip_prefix("invalid type: ")
+                    .or_else(|| found.strip_prefix("invalid value: "))
+                    .unwrap_or(found);
+                // A Rust type name means nothing to a user.
+                let expected = if expected.starts_with("struct ") {
+                    "an object of the model's fields"
+                } else {
+                    expected
+                };
+                ObjectIssue::new(model, &field, found, expected)
+            }
+            None => ObjectIssue::new(
+                model,
+                &field,
+                &message,
+                "a value, as `manage.py dumpdata` writes it",
+            ),
+        }
+    }
 }
 
 /// A reference to another object: a pk, a natural key, or nothing.
@@ -159,30 +253,31 @@ fn reference(value: Option<&RawValue>) -> Result<Reference, String> {
         Some(b'n') => Ok(Reference::Null),
         Some(b'[') => serde_json::from_str::<Vec<String>>(raw)
             .map(Reference::Natural)
-            .map_err(|_| format!("found {}", shorten(raw))),
+            .map_err(|_| shorten(raw)),
         Some(b'"') => serde_json::from_str::<String>(raw)
             .ok()
             .and_then(|s| s.trim().parse().ok())
             .map(Reference::Pk)
-            .ok_or_else(|| format!("found {}", shorten(raw))),
-        _ => raw
-            .parse()
-            .map(Reference::Pk)
-            .map_err(|_| format!("found {}", shorten(raw))),
+            .ok_or_else(|| shorten(raw)),
+        _ => raw.parse().map(Reference::Pk).map_err(|_| shorten(raw)),
     }
 }
 
+/// A reference `field` that holds `found`, not a reference.
 fn field_issue(model: &str, field: &str, found: String) -> ObjectIssue {
-    ObjectIssue {
-        what: format!("{model} objects have an unreadable `{field}`"),
-        found,
-    }
+    let expected = match field {
+        "user" => "a user's pk or natural key `[\"username\"]`",
+        "content_type" => "a content type's pk or natural key `[\"app_label\", \"model\"]`",
+        "event_type" => "an event type's pk or natural key `[\"code\"]`",
+        _ => "a pk (a whole number)",
+    };
+    ObjectIssue::new(model, field, &found, expected)
 }
 
 fn parse_timestamp(model: &str, field: &str, text: &str) -> Result<i64, ObjectIssue> {
     Timestamp::parse(text)
         .map(|t| t.0)
-        .map_err(|e| field_issue(model, field, e.to_string()))
+        .map_err(|e| ObjectIssue::new(model, field, &format!("{:?}", e.found), TIMESTAMP_FORMS))
 }
 
 impl DumpParser {
@@ -198,6 +293,7 @@ impl DumpParser {
             index: 0,
             raw: RawTables::default(),
             warnings: Warnings::default(),
+            bad_rows: BadRows::default(),
         }
     }
 
@@ -228,10 +324,15 @@ impl DumpParser {
                     let end = self.scan_object(chunk, i)?;
                     let complete = self.depth == 0;
                     if self.buf.len() + (end - start) > self.limits.max_field_bytes {
-                        return Err(self.error(format!(
-                            "one object is larger than {} bytes (the limit; raise it with --max-field-bytes)",
-                            self.limits.max_field_bytes
-                        )));
+                        let limit = self.limits.max_field_bytes;
+                        return Err(LoadError::of_kind(
+                            &self.file,
+                            Some(Location::Object(self.index)),
+                            LoadErrorKind::FieldTooLong { limit },
+                            format!(
+                                "one object is larger than {limit} bytes, the limit on one object"
+                            ),
+                        ));
                     }
                     self.buf.extend_from_slice(&chunk[start..end]);
                     i = end;
@@ -328,10 +429,13 @@ impl DumpParser {
                 b'{' | b'[' => {
                     self.depth += 1;
                     if self.depth > self.limits.max_json_depth {
-                        return Err(self.error(format!(
-                            "JSON nested deeper than {} levels (the limit; raise it with --max-json-depth)",
-                            self.limits.max_json_depth
-                        )));
+                        let limit = self.limits.max_json_depth;
+                        return Err(LoadError::of_kind(
+                            &self.file,
+                            Some(Location::Object(self.index)),
+                            LoadErrorKind::TooDeep { limit },
+                            format!("JSON nested deeper than {limit} levels, the limit"),
+                        ));
                     }
                 }
                 b'}' | b']' => {
@@ -347,11 +451,26 @@ impl DumpParser {
         Ok(i)
     }
 
-    pub(crate) fn finish(mut self) -> Result<(RawTables, Warnings), LoadError> {
+    pub(crate) fn finish(mut self) -> Result<(RawTables, Warnings, BadRows), LoadError> {
         match self.phase {
             Phase::Done => {
                 self.raw.shrink_to_fit();
-                Ok((self.raw, self.warnings))
+                Ok((self.raw, self.warnings, self.bad_rows))
+            }
+            // Cut off inside an object: that object is malformed, the ones
+            // before it are whole.
+            Phase::InObject => {
+                self.bad_rows.add(
+                    &self.file,
+                    Location::Object(self.index),
+                    "objects are cut off at the end of the file (the file looks truncated)"
+                        .to_string(),
+                    None,
+                    "the end of the file inside this object".to_string(),
+                    "its closing `}`",
+                );
+                self.raw.shrink_to_fit();
+                Ok((self.raw, self.warnings, self.bad_rows))
             }
             Phase::Start => Err(LoadError::new(
                 &self.file,
@@ -372,13 +491,31 @@ impl DumpParser {
                 tail_text(&bytes[..e.valid_up_to()])
             )));
         }
-        let envelope: Envelope<'_> = serde_json::from_slice(bytes).map_err(|e| {
-            self.error(format!(
-                "not a dumped object ({}); expected {{\"model\": ..., \"pk\": ..., \"fields\": {{...}}}}",
-                serde_message(&e)
-            ))
-        })?;
-        let model = envelope.model.as_ref();
+        let text = std::str::from_utf8(bytes).unwrap_or_default();
+        let envelope: Envelope<'_> = match serde_json::from_str(text) {
+            Ok(envelope) => envelope,
+            // Well-formed JSON with a `model` that is not text: malformed.
+            Err(e) if e.classify() == serde_json::error::Category::Data => {
+                let issue = ObjectIssue::from_serde::<Envelope<'_>>("", text, &e, "object");
+                self.bad(issue);
+                return Ok(());
+            }
+            Err(e) => {
+                return Err(self.error(format!(
+                    "not a dumped object ({}); expected {{\"model\": ..., \"pk\": ..., \"fields\": {{...}}}}",
+                    serde_message(&e)
+                )))
+            }
+        };
+        let Some(model) = envelope.model.as_deref() else {
+            self.bad(ObjectIssue::missing(
+                "",
+                "model",
+                "nothing",
+                "the model's name, e.g. \"auth.user\"",
+            ));
+            return Ok(());
+        };
         let table = match model {
             "auth.user" => Table::Users,
             "hub.church" => Table::Churches,
@@ -395,13 +532,8 @@ impl DumpParser {
             Ok(Reference::Pk(pk)) => Some(pk),
             Ok(Reference::Null) => None,
             Ok(Reference::Natural(_)) | Err(_) => {
-                let found = envelope.pk.map_or(String::new(), |v| shorten(v.get()));
-                self.warnings.add(
-                    &self.file,
-                    &format!("{model} objects have an unreadable `pk` (a whole number expected)"),
-                    "left out",
-                    Some((Location::Object(self.index), format!("found {found}"))),
-                );
+                let found = envelope.pk.map_or(String::new(), |v| v.get().to_string());
+                self.bad(ObjectIssue::new(model, "pk", &found, "a whole number"));
                 return Ok(());
             }
         };
@@ -411,24 +543,40 @@ impl DumpParser {
                     "auth.user object without a pk: the dump was made with --natural-primary; export again without that flag",
                 ));
             }
-            self.warnings.add(
-                &self.file,
-                &format!("{model} objects have no pk"),
-                "left out",
-                Some((Location::Object(self.index), String::new())),
-            );
+            let found = if envelope.pk.is_some() {
+                "null"
+            } else {
+                "nothing"
+            };
+            self.bad(ObjectIssue::missing(model, "pk", found, "a whole number"));
             return Ok(());
         }
         let pk = pk.unwrap_or(NO_ID);
-        if let Err(issue) = self.fields(table, model, pk, envelope.fields) {
-            self.warnings.add(
-                &self.file,
-                &issue.what,
-                "left out",
-                Some((Location::Object(self.index), issue.found)),
-            );
+        let Some(fields) = envelope.fields else {
+            self.bad(ObjectIssue::missing(
+                model,
+                "fields",
+                "nothing",
+                "an object of the model's fields",
+            ));
+            return Ok(());
+        };
+        if let Err(issue) = self.fields(table, model, pk, fields) {
+            self.bad(issue);
         }
         Ok(())
+    }
+
+    /// Counts the current object as malformed.
+    fn bad(&mut self, issue: ObjectIssue) {
+        self.bad_rows.add(
+            &self.file,
+            Location::Object(self.index),
+            issue.what,
+            Some(&issue.column),
+            issue.found,
+            &issue.expected,
+        );
     }
 
     fn fields(
@@ -439,10 +587,8 @@ impl DumpParser {
         fields: &RawValue,
     ) -> Result<(), ObjectIssue> {
         fn de<'a, T: Deserialize<'a>>(model: &str, fields: &'a RawValue) -> Result<T, ObjectIssue> {
-            serde_json::from_str(fields.get()).map_err(|e| ObjectIssue {
-                what: format!("{model} objects have unexpected fields"),
-                found: serde_message(&e),
-            })
+            serde_json::from_str(fields.get())
+                .map_err(|e| ObjectIssue::from_serde::<T>(model, fields.get(), &e, "fields"))
         }
         let raw = &mut self.raw;
         match table {
@@ -481,7 +627,7 @@ impl DumpParser {
                         Reference::Natural(key) if key.len() == 1 => {
                             UserRef::Name(key[0].as_str().into())
                         }
-                        _ => return Err(field_issue(model, "user", f.user.get().to_string())),
+                        _ => return Err(field_issue(model, "user", shorten(f.user.get()))),
                     };
                 raw.profiles.push((pk, user));
                 raw.memberships
@@ -511,7 +657,7 @@ impl DumpParser {
                         return Err(field_issue(
                             model,
                             "event_type",
-                            f.event_type.get().to_string(),
+                            shorten(f.event_type.get()),
                         ))
                     }
                 };
@@ -568,7 +714,7 @@ fn user_column(
         Reference::Null => Ok((NO_ID, None)),
         Reference::Pk(id) => Ok((id, None)),
         Reference::Natural(key) if key.len() == 1 => Ok((NO_ID, Some(key[0].as_str().into()))),
-        Reference::Natural(key) => Err(field_issue(model, "user", format!("found {key:?}"))),
+        Reference::Natural(key) => Err(field_issue(model, "user", format!("{key:?}"))),
     }
 }
 
@@ -581,9 +727,7 @@ fn content_type_column(
         Reference::Null => Ok(NO_ID),
         Reference::Pk(id) => Ok(id),
         Reference::Natural(key) if key.len() == 2 => Ok(raw.natural_content_type(&key[0], &key[1])),
-        Reference::Natural(key) => {
-            Err(field_issue(model, "content_type", format!("found {key:?}")))
-        }
+        Reference::Natural(key) => Err(field_issue(model, "content_type", format!("{key:?}"))),
     }
 }
 
@@ -631,12 +775,16 @@ fn serde_message(e: &serde_json::Error) -> String {
 mod tests {
     use super::*;
 
+    /// Parses `text`; malformed objects come back as the warnings a
+    /// bundle that skips them gives.
     fn parse(text: &str, chunk: usize) -> Result<(RawTables, Warnings), LoadError> {
         let mut p = DumpParser::new("dump.json", Limits::default());
         for c in text.as_bytes().chunks(chunk) {
             p.push(c)?;
         }
-        p.finish()
+        let (raw, mut warnings, bad_rows) = p.finish()?;
+        warnings.extend(bad_rows.warnings());
+        Ok((raw, warnings))
     }
 
     const DUMP: &str = r#"[
@@ -675,9 +823,21 @@ mod tests {
 
     #[test]
     fn truncated_dump() {
-        let err = parse(&DUMP[..DUMP.len() / 2], 16).unwrap_err();
+        // Cut inside object 2 (of 5): the two before it load, object 2 is
+        // a malformed object.
+        let cut = DUMP.find(r#""prayers.prayerrequest""#).unwrap();
+        let (raw, w) = parse(&DUMP[..cut + 10], 16).unwrap();
+        assert_eq!(raw.users.len(), 1);
+        let text: Vec<String> = w.list().iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            text,
+            ["dump.json: 1 objects are cut off at the end of the file (the file looks truncated); left out (first at object 1: found the end of the file inside this object, expected its closing `}`)"]
+        );
+        // Cut between objects: no object is partial, but the array never
+        // closes: the file cannot be read.
+        let err = parse(&DUMP[..cut - 12], 16).unwrap_err();
         assert!(err.message.contains("truncated"), "{err}");
-        assert!(matches!(err.location, Some(Location::Object(_))));
+        assert_eq!(err.location, Some(Location::Object(1)));
     }
 
     #[test]
@@ -712,18 +872,40 @@ mod tests {
         let (raw, w) = parse(
             r#"[{"model": "hub.church", "pk": 1, "fields": {"name": 5}},
                {"model": "hub.church", "pk": 2, "fields": {"name": "ok"}},
-               {"model": "auth.user", "pk": 3, "fields": {"username": "u", "date_joined": "yesterday"}}]"#,
+               {"model": "auth.user", "pk": 3, "fields": {"username": "u", "date_joined": "yesterday"}},
+               {"model": "hub.fast", "pk": "seven", "fields": {"name": "x"}},
+               {"model": "hub.fast", "fields": {"name": "x"}},
+               {"model": "hub.fast", "pk": 8},
+               {"pk": 9, "fields": {}},
+               {"model": 5, "pk": 9, "fields": {}},
+               {"model": "hub.fast", "pk": 9, "fields": {"name": "x", "year": "twenty"}},
+               {"model": "hub.profile", "pk": 9, "fields": {"user": 1, "fasts": [1, "x"]}},
+               {"model": "auth.user", "pk": 4, "fields": {"email": "e", "date_joined": "2024-01-01T00:00:00Z"}},
+               {"model": "events.event", "pk": 1, "fields": {"event_type": 3, "user": ["a", "b"], "timestamp": "2025-01-01T00:00:00Z"}},
+               {"model": "hub.fast", "pk": 10, "fields": 7}]"#,
             5,
         )
         .unwrap();
         assert_eq!(raw.churches.len(), 1);
+        assert!(raw.users.is_empty() && raw.fasts.is_empty() && raw.profiles.is_empty());
         let text: Vec<String> = w.list().iter().map(|w| w.to_string()).collect();
-        assert!(
-            text[0].starts_with("dump.json: 1 hub.church objects have unexpected fields"),
-            "{text:?}"
+        assert_eq!(
+            text,
+            [
+                "dump.json: 1 hub.church objects have an unreadable `name`; left out (first at object 0: found integer `5`, expected text)",
+                "dump.json: 1 auth.user objects have an unreadable `date_joined`; left out (first at object 2: found \"yesterday\", expected `YYYY-MM-DD HH:MM:SS[.ffffff][+HH[:MM]]` or RFC 3339 like `2024-01-15T14:23:45Z`)",
+                "dump.json: 1 hub.fast objects have an unreadable `pk`; left out (first at object 3: found \"seven\", expected a whole number)",
+                "dump.json: 1 hub.fast objects have no `pk`; left out (first at object 4: found nothing, expected a whole number)",
+                "dump.json: 1 hub.fast objects have no `fields`; left out (first at object 5: found nothing, expected an object of the model's fields)",
+                "dump.json: 1 objects have no `model`; left out (first at object 6: found nothing, expected the model's name, e.g. \"auth.user\")",
+                "dump.json: 1 objects have an unreadable `model`; left out (first at object 7: found integer `5`, expected text)",
+                "dump.json: 1 hub.fast objects have an unreadable `year`; left out (first at object 8: found string \"twenty\", expected a whole number)",
+                "dump.json: 1 hub.profile objects have an unreadable `fasts`; left out (first at object 9: found string \"x\", expected a whole number)",
+                "dump.json: 1 auth.user objects have no `username`; left out (first at object 10: found nothing, expected a value, as `manage.py dumpdata` writes it)",
+                "dump.json: 1 events.event objects have an unreadable `user`; left out (first at object 11: found [\"a\", \"b\"], expected a user's pk or natural key `[\"username\"]`)",
+                "dump.json: 1 hub.fast objects have an unreadable `fields`; left out (first at object 12: found integer `7`, expected an object of the model's fields)",
+            ]
         );
-        assert!(text[0].contains("object 0"), "{text:?}");
-        assert!(text[1].contains("`date_joined`"), "{text:?}");
     }
 
     #[test]

@@ -79,14 +79,86 @@ pub struct LoadError {
     pub location: Option<Location>,
     /// What was found and what was expected.
     pub message: String,
+    /// What kind of problem, for front ends that offer a way out (raise a
+    /// limit, go on without malformed rows). The message never names a
+    /// front end's option: each front end adds its own.
+    pub kind: LoadErrorKind,
+}
+
+/// The kinds of [`LoadError`] a front end can do something about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LoadErrorKind {
+    /// Rows (CSV) or objects (JSON) hold values that cannot be read (SPEC
+    /// §2d "malformed data"). The error's `file` and `location` are those
+    /// of the first such row of the bundle. Loading again with
+    /// [`Bundle::skip_bad_rows`] leaves out `total` rows and warns about
+    /// each kind. Boxed to keep every `Result<_, LoadError>` small.
+    MalformedRows(Box<MalformedRows>),
+    /// One CSV field, or one dumped JSON object, is longer than
+    /// [`Limits::max_field_bytes`].
+    FieldTooLong {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// One CSV row is longer than its limit, [`crate::csv_split::record_limit`]
+    /// of [`Limits::max_field_bytes`], without a line end.
+    RowTooLong {
+        /// The row limit in bytes.
+        limit: usize,
+    },
+    /// JSON nested deeper than [`Limits::max_json_depth`].
+    TooDeep {
+        /// The limit in levels.
+        limit: usize,
+    },
+    /// Zips expand past [`Limits::max_unzipped_bytes`].
+    UnzippedTooLarge {
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// Anything else: the file cannot be read at all.
+    Other,
+}
+
+/// The malformed rows of a bundle, as [`LoadErrorKind::MalformedRows`]
+/// reports them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MalformedRows {
+    /// The column (CSV) or field (JSON) of the first malformed row that
+    /// cannot be read; `None` when the row is cut off before any is known
+    /// (a dump that ends inside an object).
+    pub column: Option<String>,
+    /// What was found there, e.g. `"bo"`.
+    pub found: String,
+    /// What the column holds, e.g. `a whole number`.
+    pub expected: String,
+    /// How many more rows of the same file have the same problem.
+    pub more: u64,
+    /// Every malformed row of the bundle, the first one included: what
+    /// loading with [`Bundle::skip_bad_rows`] leaves out.
+    pub total: u64,
+    /// Each kind of malformed row, as the counted warnings that loading
+    /// with [`Bundle::skip_bad_rows`] gives, in the order first seen.
+    pub kinds: Vec<Warning>,
 }
 
 impl LoadError {
     pub(crate) fn new(file: &str, location: Option<Location>, message: impl Into<String>) -> Self {
+        Self::of_kind(file, location, LoadErrorKind::Other, message)
+    }
+
+    pub(crate) fn of_kind(
+        file: &str,
+        location: Option<Location>,
+        kind: LoadErrorKind,
+        message: impl Into<String>,
+    ) -> Self {
         LoadError {
             file: file.to_string(),
             location,
             message: message.into(),
+            kind,
         }
     }
 }
@@ -94,13 +166,153 @@ impl LoadError {
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.location {
-            Some(loc) => write!(f, "{}, {loc}: {}", self.file, self.message),
-            None => write!(f, "{}: {}", self.file, self.message),
+            Some(loc) => write!(f, "{}, {loc}", self.file)?,
+            None => write!(f, "{}", self.file)?,
         }
+        if let LoadErrorKind::MalformedRows(m) = &self.kind {
+            if let Some(column) = &m.column {
+                let noun = match self.location {
+                    Some(Location::Object(_)) => "field",
+                    _ => "column",
+                };
+                write!(f, ", {noun} `{column}`")?;
+            }
+        }
+        write!(f, ": {}", self.message)
     }
 }
 
 impl std::error::Error for LoadError {}
+
+/// One kind of malformed row (SPEC §2d) of one file: counted, left out,
+/// and either a warning or, by default, an error at the end of the bundle.
+#[derive(Clone, Debug)]
+struct BadRow {
+    file: String,
+    /// The warning's text, e.g. "rows have an unreadable `id`"; rows with
+    /// the same text in the same file have "the same problem".
+    what: String,
+    column: Option<String>,
+    first: Location,
+    found: String,
+    expected: String,
+    count: u64,
+}
+
+/// Malformed rows, merged by (file, what), in the order first seen.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct BadRows(Vec<BadRow>);
+
+impl BadRows {
+    /// Counts one malformed row: in `file` at `at`, `column` (if known)
+    /// holds `found` where `expected` was expected; `what` says what is
+    /// wrong with such rows, for the warning.
+    pub(crate) fn add(
+        &mut self,
+        file: &str,
+        at: Location,
+        what: String,
+        column: Option<&str>,
+        found: String,
+        expected: &str,
+    ) {
+        if let Some(b) = self.0.iter_mut().find(|b| b.file == file && b.what == what) {
+            b.count += 1;
+            return;
+        }
+        self.0.push(BadRow {
+            file: file.to_string(),
+            what,
+            column: column.map(str::to_string),
+            first: at,
+            found,
+            expected: expected.to_string(),
+            count: 1,
+        });
+    }
+
+    fn extend(&mut self, other: BadRows) {
+        for b in other.0 {
+            match self
+                .0
+                .iter_mut()
+                .find(|a| a.file == b.file && a.what == b.what)
+            {
+                Some(a) => a.count += b.count,
+                None => self.0.push(b),
+            }
+        }
+    }
+
+    /// Rows counted, all kinds together.
+    fn total(&self) -> u64 {
+        self.0.iter().map(|b| b.count).sum()
+    }
+
+    /// One counted warning per kind.
+    fn warnings(&self) -> Warnings {
+        let mut w = Warnings::default();
+        for b in &self.0 {
+            w.add_many(
+                &b.file,
+                b.count,
+                &b.what,
+                "left out",
+                Some((
+                    b.first,
+                    format!("found {}, expected {}", b.found, b.expected),
+                )),
+            );
+        }
+        w
+    }
+
+    /// The error that stops a bundle with malformed rows, naming the first.
+    fn into_error(self) -> Option<LoadError> {
+        let total = self.total();
+        let kinds = self.warnings().into_vec();
+        let first = self.0.into_iter().next()?;
+        let (one, many) = match first.first {
+            Location::Line(_) => ("row", "rows"),
+            Location::Object(_) => ("object", "objects"),
+        };
+        let more = first.count - 1;
+        let same = match more {
+            0 => format!("no other {one} of this file has this problem"),
+            1 => format!("1 more {one} of this file has the same problem"),
+            n => format!("{n} more {many} of this file have the same problem"),
+        };
+        // Rows and objects of other kinds are named like the first one: a
+        // bundle rarely mixes CSV tables and dumps.
+        let others = match total - first.count {
+            0 => String::new(),
+            1 => format!(", and 1 other {one} of the bundle cannot be read either"),
+            n => format!(", and {n} other {many} of the bundle cannot be read either"),
+        };
+        let these = if total == 1 {
+            format!("this {one}")
+        } else {
+            format!("these {total} {many}")
+        };
+        let message = format!(
+            "found {}, expected {}; {same}{others}; correct the export, or go on without {these}",
+            first.found, first.expected
+        );
+        Some(LoadError::of_kind(
+            &first.file,
+            Some(first.first),
+            LoadErrorKind::MalformedRows(Box::new(MalformedRows {
+                column: first.column,
+                found: first.found,
+                expected: first.expected,
+                more,
+                total,
+                kinds,
+            })),
+            message,
+        ))
+    }
+}
 
 /// A counted problem the report could do without: shown to the user, never
 /// hidden.
@@ -362,7 +574,7 @@ impl FileLoader {
         }
     }
 
-    fn finish(self) -> Result<(RawTables, Warnings), LoadError> {
+    fn finish(self) -> Result<(RawTables, Warnings, BadRows), LoadError> {
         match self.inner {
             FileParser::Csv(p) => p.finish(),
             FileParser::Dump(p) => p.finish(),
@@ -379,15 +591,35 @@ pub struct Loaded {
     pub counts: TableCounts,
     /// Every counted problem and skipped file.
     pub warnings: Vec<Warning>,
+    /// Malformed rows left out (see [`Bundle::skip_bad_rows`]).
+    rows_left_out: u64,
+}
+
+impl Loaded {
+    /// How many malformed rows (CSV) and objects (JSON) were left out, all
+    /// kinds together: 0 unless [`Bundle::skip_bad_rows`] was asked for
+    /// (otherwise they are an error). Each kind is also a counted warning.
+    pub fn rows_left_out(&self) -> u64 {
+        self.rows_left_out
+    }
 }
 
 /// Collects the files of one bundle.
+///
+/// Malformed rows (SPEC §2d: a value that cannot be read as what its
+/// column holds, a row with too few fields, a file cut off inside a row)
+/// are counted in every file and, by default, make [`Bundle::finish`] fail
+/// with [`LoadErrorKind::MalformedRows`] once the whole bundle is read, so
+/// the error can say how many rows there are. [`Bundle::skip_bad_rows`]
+/// leaves them out instead, with a counted warning per kind.
 #[derive(Debug)]
 pub struct Bundle {
     limits: Limits,
     raw: RawTables,
     warnings: Warnings,
     unzipped: u64,
+    skip_bad_rows: bool,
+    bad_rows: BadRows,
 }
 
 impl Bundle {
@@ -398,7 +630,23 @@ impl Bundle {
             raw: RawTables::default(),
             warnings: Warnings::default(),
             unzipped: 0,
+            skip_bad_rows: false,
+            bad_rows: BadRows::default(),
         }
+    }
+
+    /// With `skip` true, malformed rows are left out with a counted warning
+    /// per kind (and counted in [`Loaded::rows_left_out`]) instead of
+    /// failing the bundle: the "go on without these rows" of SPEC §2d.
+    /// A builder step, so `Bundle::new` and [`Limits`] stay as they were.
+    pub fn skip_bad_rows(mut self, skip: bool) -> Self {
+        self.skip_bad_rows = skip;
+        self
+    }
+
+    /// Whether malformed rows are left out rather than an error.
+    pub fn skips_bad_rows(&self) -> bool {
+        self.skip_bad_rows
     }
 
     /// The limits in force.
@@ -438,11 +686,17 @@ impl Bundle {
         );
     }
 
-    /// Ends a file and adds its rows.
+    /// Ends a file and adds its rows. Malformed rows of the file are
+    /// counted, not an error yet: [`Bundle::finish`] reports them.
     pub fn close(&mut self, file: FileLoader) -> Result<(), LoadError> {
-        let (raw, warnings) = file.finish()?;
+        let (raw, warnings, bad_rows) = file.finish()?;
         self.raw.append(raw);
         self.warnings.extend(warnings);
+        if self.skip_bad_rows {
+            // Where today's loaders put them: with the file's warnings.
+            self.warnings.extend(bad_rows.warnings());
+        }
+        self.bad_rows.extend(bad_rows);
         Ok(())
     }
 
@@ -464,8 +718,16 @@ impl Bundle {
         zip_input::add_zip(self, name, bytes)
     }
 
-    /// Resolves references and builds the [`Dataset`].
+    /// Resolves references and builds the [`Dataset`]. Fails with
+    /// [`LoadErrorKind::MalformedRows`] when some rows of the bundle are
+    /// malformed, unless [`Bundle::skip_bad_rows`] was asked for.
     pub fn finish(self) -> Result<Loaded, LoadError> {
+        let rows_left_out = self.bad_rows.total();
+        if !self.skip_bad_rows {
+            if let Some(error) = self.bad_rows.into_error() {
+                return Err(error);
+            }
+        }
         let mut warnings = self.warnings;
         let counts = self.raw.counts();
         let dataset = resolve::resolve(self.raw, &mut warnings)?;
@@ -473,6 +735,7 @@ impl Bundle {
             dataset,
             counts,
             warnings: warnings.into_vec(),
+            rows_left_out,
         })
     }
 }
@@ -528,6 +791,139 @@ mod tests {
         assert!(loaded.warnings[0]
             .to_string()
             .starts_with("readme.txt: 1 file"));
+    }
+
+    /// Two files with malformed rows: three bad `id`s and a cut-off row in
+    /// the users, one dump object without `fields`; and a fast whose
+    /// church is missing (a dangling reference, not malformed).
+    fn bundle_with_bad_rows(skip: bool) -> Result<Loaded, LoadError> {
+        let mut b = Bundle::new(Limits::default()).skip_bad_rows(skip);
+        b.add_bytes(
+            "auth_user.csv",
+            b"id,username,email,date_joined\n1,a,a@x,2024-01-01 00:00:00+00\nbo,b,b@x,2024-01-01 00:00:00+00\n3,c,c@x,2024-01-01 00:00:00+00\n1.5,d,d@x,2024-01-01 00:00:00+00\n-,e,e@x,2024-01-01 00:00:00+00\n6,f\n",
+        )?;
+        b.add_bytes(
+            "dump.json",
+            br#"[{"model": "hub.fast", "pk": 1, "fields": {"name": "Lent", "church": 99}},
+                {"model": "hub.church", "pk": 2}]"#,
+        )?;
+        b.finish()
+    }
+
+    #[test]
+    fn malformed_rows_are_an_error_counted_across_the_bundle() {
+        let err = bundle_with_bad_rows(false).unwrap_err();
+        assert_eq!(err.file, "auth_user.csv");
+        assert_eq!(err.location, Some(Location::Line(3)));
+        let LoadErrorKind::MalformedRows(m) = &err.kind else {
+            panic!("not MalformedRows: {err:?}");
+        };
+        assert_eq!(m.column.as_deref(), Some("id"));
+        assert_eq!(m.found, "\"bo\"");
+        assert_eq!(m.expected, "a whole number");
+        // Lines 5 and 6 have the same problem; line 7 and the dump object
+        // have others.
+        assert_eq!((m.more, m.total), (2, 5));
+        let kinds: Vec<String> = m.kinds.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "auth_user.csv: 3 rows have an unreadable `id`; left out (first at line 3: found \"bo\", expected a whole number)",
+                "auth_user.csv: 1 rows have fewer fields than the header; left out (first at line 7: found the end of the row after 2 fields, expected at least 4 fields)",
+                "dump.json: 1 hub.church objects have no `fields`; left out (first at object 1: found nothing, expected an object of the model's fields)",
+            ]
+        );
+        assert_eq!(
+            err.to_string(),
+            "auth_user.csv, line 3, column `id`: found \"bo\", expected a whole number; 2 more rows of this file have the same problem, and 2 other rows of the bundle cannot be read either; correct the export, or go on without these 5 rows"
+        );
+    }
+
+    #[test]
+    fn one_malformed_object_names_its_field_and_index() {
+        let mut b = Bundle::new(Limits::default());
+        b.add_bytes(
+            "dump.json",
+            br#"[{"model": "hub.church", "pk": 1, "fields": {"name": "a"}}, {"model": "hub.church", "pk": 2, "fields": {"name": 5}}]"#,
+        )
+        .unwrap();
+        let err = b.finish().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "dump.json, object 1, field `name`: found integer `5`, expected text; no other object of this file has this problem; correct the export, or go on without this object"
+        );
+    }
+
+    #[test]
+    fn skipping_bad_rows_warns_per_kind_and_counts_what_was_left_out() {
+        let loaded = bundle_with_bad_rows(true).unwrap();
+        assert_eq!(loaded.rows_left_out(), 5);
+        assert_eq!(loaded.dataset.users.len(), 2);
+        let text: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            text,
+            [
+                "auth_user.csv: 3 rows have an unreadable `id`; left out (first at line 3: found \"bo\", expected a whole number)",
+                "auth_user.csv: 1 rows have fewer fields than the header; left out (first at line 7: found the end of the row after 2 fields, expected at least 4 fields)",
+                "dump.json: 1 hub.church objects have no `fields`; left out (first at object 1: found nothing, expected an object of the model's fields)",
+                // A dangling reference: a warning either way.
+                "dump.json: 1 fasts reference churches not in the bundle; shown without a church",
+            ]
+        );
+    }
+
+    #[test]
+    fn dangling_references_stay_warnings_without_skipping() {
+        let mut b = Bundle::new(Limits::default());
+        b.add_bytes("hub_fast.csv", b"id,name,church_id,year\n1,Lent,99,2024\n")
+            .unwrap();
+        let loaded = b.finish().unwrap();
+        assert_eq!(loaded.rows_left_out(), 0);
+        assert_eq!(
+            loaded.warnings[0].to_string(),
+            "hub_fast.csv: 1 fasts reference churches not in the bundle; shown without a church"
+        );
+    }
+
+    #[test]
+    fn limit_errors_are_typed_without_front_end_options() {
+        let small = Limits {
+            max_field_bytes: 64,
+            max_json_depth: 4,
+            max_unzipped_bytes: 10,
+        };
+        let dump = |text: &[u8]| {
+            let mut b = Bundle::new(small);
+            b.add_bytes("dump.json", text).unwrap_err()
+        };
+        let long = format!(
+            r#"[{{"model": "hub.church", "pk": 1, "fields": {{"name": "{}"}}}}]"#,
+            "x".repeat(100)
+        );
+        let err = dump(long.as_bytes());
+        assert_eq!(err.kind, LoadErrorKind::FieldTooLong { limit: 64 });
+        let err = dump(br#"[{"a": [[[[[1]]]]]}]"#);
+        assert_eq!(err.kind, LoadErrorKind::TooDeep { limit: 4 });
+        let zip = crate::export::zip(&[crate::export::OutputFile {
+            name: "hub_church.csv".into(),
+            bytes: b"id,name\n1,St. Mary\n".to_vec(),
+        }]);
+        let mut b = Bundle::new(small);
+        let err = b.add_zip("bundle.zip", &zip).unwrap_err();
+        assert_eq!(err.kind, LoadErrorKind::UnzippedTooLarge { limit: 10 });
+        let mut b = Bundle::new(small);
+        let err = b
+            .add_bytes("hub_church.csv", &b",".repeat(1 << 17))
+            .unwrap_err();
+        assert_eq!(
+            err.kind,
+            LoadErrorKind::RowTooLong {
+                limit: crate::csv_split::record_limit(64)
+            }
+        );
+        for e in [dump(long.as_bytes()), err] {
+            assert!(!e.to_string().contains("--"), "{e}");
+        }
     }
 
     #[test]

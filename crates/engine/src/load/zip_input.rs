@@ -3,7 +3,7 @@
 
 use std::io::{Cursor, Read};
 
-use super::{file_kind, Bundle, FileKind, LoadError};
+use super::{file_kind, Bundle, FileKind, LoadError, LoadErrorKind};
 
 /// How deep zips inside zips are opened.
 const MAX_NESTING: usize = 2;
@@ -40,11 +40,12 @@ fn add_zip_nested(
     }
     let limit = bundle.limits.max_unzipped_bytes;
     if bundle.unzipped.saturating_add(declared) > limit {
-        return Err(LoadError::new(
+        return Err(LoadError::of_kind(
             name,
             None,
+            LoadErrorKind::UnzippedTooLarge { limit },
             format!(
-                "the zip says its export files expand to {declared} bytes, past the limit of {limit} bytes{}; raise it with --max-unzipped-bytes if the data is really that large",
+                "the zip says its export files expand to {declared} bytes, past the limit of {limit} bytes{}; a zip bomb, or a bundle really that large",
                 if bundle.unzipped > 0 {
                     format!(" ({} bytes already unzipped)", bundle.unzipped)
                 } else {
@@ -156,13 +157,14 @@ fn read_limited(
             ));
         }
         bundle.unzipped += n as u64;
-        if bundle.unzipped > bundle.limits.max_unzipped_bytes {
-            return Err(LoadError::new(
+        let limit = bundle.limits.max_unzipped_bytes;
+        if bundle.unzipped > limit {
+            return Err(LoadError::of_kind(
                 label,
                 None,
+                LoadErrorKind::UnzippedTooLarge { limit },
                 format!(
-                    "the zip expands past {} bytes (the limit; raise it with --max-unzipped-bytes if the data is really that large)",
-                    bundle.limits.max_unzipped_bytes
+                    "the zip expands past {limit} bytes, the limit on what zips may expand to; a zip bomb, or a bundle really that large"
                 ),
             ));
         }
