@@ -535,6 +535,7 @@ pub fn load_summary(loaded: &Loaded, source: &str, zone: chrono_tz::Tz) -> LoadS
             .iter()
             .map(|w| (w.count, w.to_string()))
             .collect(),
+        rows_left_out: loaded.rows_left_out(),
         millis: 0.0,
         memory_bytes: 0,
     }

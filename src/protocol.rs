@@ -128,6 +128,10 @@ pub enum Request {
         source: Source,
         /// The period (dates `None` take the data's defaults).
         period: PeriodChoice,
+        /// Leave malformed rows out with a counted warning instead of
+        /// refusing the bundle (the user's choice after seeing them).
+        #[serde(default)]
+        skip_bad_rows: bool,
     },
     /// Recompute the report from the loaded data.
     Compute {
@@ -212,6 +216,10 @@ pub struct LoadSummary {
     pub extent: Option<(String, String)>,
     /// Every warning, one line each, with its count.
     pub warnings: Vec<(u64, String)>,
+    /// Malformed rows left out because the user chose to go on without
+    /// them.
+    #[serde(default)]
+    pub rows_left_out: u64,
     /// Milliseconds from the request to the loaded data.
     pub millis: f64,
     /// The worker's WebAssembly memory in bytes once loaded.
@@ -305,6 +313,11 @@ pub enum Reply {
         message: String,
         /// A presigned link that has expired.
         expired_link: bool,
+        /// Malformed rows in the bundle (SPEC §2d) that the page can offer
+        /// to leave out ("Continue without these N rows"); `None` when the
+        /// failure is not about malformed rows.
+        #[serde(default)]
+        bad_rows: Option<u64>,
     },
     /// The load was cancelled; the data loaded before is kept.
     Cancelled,
@@ -474,6 +487,7 @@ mod tests {
     fn messages_round_trip() {
         let r = Request::Load {
             source: Source::Demo(DemoSize::Small),
+            skip_bad_rows: true,
             period: PeriodChoice {
                 start: Some("2025-01-01".into()),
                 zone: Some("UTC".into()),

@@ -10,7 +10,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use engagement_engine::demo::{self, DemoConfig};
 use engagement_engine::export::{self, Format};
-use engagement_engine::load::{file_kind, Bundle, FileKind, Limits, LoadError, Loaded};
+use engagement_engine::load::{
+    file_kind, Bundle, FileKind, Limits, LoadError, LoadErrorKind, Loaded,
+};
 use engagement_engine::metrics;
 use engagement_engine::period::Period;
 use engagement_engine::timestamp::Timestamp;
@@ -181,7 +183,11 @@ pub fn start() {
 
 fn handle(state: &Shared, req: Request, files: Array) {
     match req {
-        Request::Load { source, period } => {
+        Request::Load {
+            source,
+            period,
+            skip_bad_rows,
+        } => {
             let cancel = Rc::new(StdCell::new(false));
             let generation = {
                 let mut s = state.borrow_mut();
@@ -193,7 +199,7 @@ fn handle(state: &Shared, req: Request, files: Array) {
             let state = state.clone();
             spawn_local(async move {
                 let started = now_ms();
-                let result = load(&source, files, &cancel).await;
+                let result = load(&source, files, skip_bad_rows, &cancel).await;
                 if state.borrow().generation != generation {
                     return;
                 }
@@ -207,6 +213,7 @@ fn handle(state: &Shared, req: Request, files: Array) {
                                 post(&Reply::LoadFailed {
                                     message: e.to_string(),
                                     expired_link: false,
+                                    bad_rows: None,
                                 });
                                 return;
                             }
@@ -222,6 +229,12 @@ fn handle(state: &Shared, req: Request, files: Array) {
                     Err(Failure::Message(message, expired_link)) => post(&Reply::LoadFailed {
                         message,
                         expired_link,
+                        bad_rows: None,
+                    }),
+                    Err(Failure::BadRows(message, rows)) => post(&Reply::LoadFailed {
+                        message,
+                        expired_link: false,
+                        bad_rows: Some(rows),
                     }),
                 }
             });
@@ -322,11 +335,26 @@ enum Failure {
     Cancelled,
     /// Message, and whether a presigned link has expired.
     Message(String, bool),
+    /// Malformed rows: the message and how many rows the user may choose
+    /// to leave out.
+    BadRows(String, u64),
 }
 
 impl From<LoadError> for Failure {
     fn from(e: LoadError) -> Self {
-        Failure::Message(e.to_string(), false)
+        // The engine's message names no option; the page says what the
+        // page can do.
+        let hint = match &e.kind {
+            LoadErrorKind::MalformedRows(m) => return Failure::BadRows(e.to_string(), m.total),
+            LoadErrorKind::FieldTooLong { .. }
+            | LoadErrorKind::RowTooLong { .. }
+            | LoadErrorKind::TooDeep { .. }
+            | LoadErrorKind::UnzippedTooLarge { .. } => {
+                "; the page keeps these limits to protect this tab's memory: if the data is really that large, use the engagement-report command-line tool, whose --max-… options raise them"
+            }
+            _ => "",
+        };
+        Failure::Message(format!("{e}{hint}"), false)
     }
 }
 
@@ -429,9 +457,10 @@ impl Tracker<'_> {
 async fn load(
     source: &Source,
     files: Array,
+    skip_bad_rows: bool,
     cancel: &StdCell<bool>,
 ) -> Result<(Loaded, String), Failure> {
-    let mut bundle = Bundle::new(Limits::default());
+    let mut bundle = Bundle::new(Limits::default()).skip_bad_rows(skip_bad_rows);
     let mut t = Tracker {
         progress: Progress::default(),
         rows: BTreeMap::new(),

@@ -283,6 +283,15 @@ pub fn LoadSummaryView() -> impl IntoView {
                         "Loaded " {s.source.clone()} " in "
                         {format!("{:.0}", s.millis)} " ms. " {extent}
                     </p>
+                    {(s.rows_left_out > 0).then(|| view! {
+                        <p class="notice" id="rows-left-out" role="status">
+                            {format!(
+                                "{} malformed row{} left out of this report at your request (see the warnings below).",
+                                s.rows_left_out,
+                                if s.rows_left_out == 1 { " was" } else { "s were" }
+                            )}
+                        </p>
+                    })}
                     <p id="memory">
                         "The engine holds it in " {human_memory(s.memory_bytes)}
                         " of memory (a browser tab allows it at most 4 GiB; the CLI has no such limit)."

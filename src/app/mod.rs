@@ -99,7 +99,15 @@ fn ErrorBanner() -> impl IntoView {
                 <Show when=move || state.expired_link.get()>
                     <p>"Paste a fresh presigned URL in the URL field above and press Load."</p>
                 </Show>
-                <button type="button" on:click=move |_| state.error.set(None)>"Dismiss"</button>
+                {move || state.bad_rows.get().map(|n| view! {
+                    <p>
+                        "Correct the export and load it again, or go on: the report will leave these rows out and say so. "
+                        <button type="button" id="skip-bad-rows" on:click=move |_| state.load_without_bad_rows()>
+                            {format!("Continue without these {n} row{}", if n == 1 { "" } else { "s" })}
+                        </button>
+                    </p>
+                })}
+                <button type="button" on:click=move |_| { state.error.set(None); state.bad_rows.set(None); }>"Dismiss"</button>
             </div>
         </Show>
     }

@@ -33,6 +33,9 @@ type ExportCallback = Box<dyn FnOnce(Result<Exported, String>)>;
 
 struct Inner {
     worker: Option<Worker>,
+    /// The last load's source and files, to load again without the
+    /// malformed rows when the user asks.
+    last_load: Option<(Source, Array)>,
     ready: bool,
     queue: Vec<(String, Array)>,
     next_id: u64,
@@ -52,6 +55,9 @@ pub struct AppState {
     pub error: RwSignal<Option<String>>,
     /// The last load failed because a presigned link expired.
     pub expired_link: RwSignal<bool>,
+    /// The last load failed on this many malformed rows, which the user
+    /// may choose to leave out.
+    pub bad_rows: RwSignal<Option<u64>>,
     /// What the last successful load found.
     pub loaded: RwSignal<Option<LoadSummary>>,
     /// The current report's figures.
@@ -89,6 +95,7 @@ impl AppState {
             progress: RwSignal::new(None),
             error: RwSignal::new(None),
             expired_link: RwSignal::new(false),
+            bad_rows: RwSignal::new(None),
             loaded: RwSignal::new(None),
             report: RwSignal::new(None),
             pages: RwSignal::new(HashMap::new()),
@@ -111,6 +118,7 @@ impl AppState {
             restarts: RwSignal::new(0),
             worker: StoredValue::new_local(Inner {
                 worker: None,
+                last_load: None,
                 ready: false,
                 queue: Vec::new(),
                 next_id: 1,
@@ -220,8 +228,25 @@ impl AppState {
 
     /// Loads a bundle and computes its report.
     pub fn load(&self, source: Source, files: Array) {
+        self.start_load(source, files, false);
+    }
+
+    /// Loads the last bundle again, leaving its malformed rows out (each
+    /// kind becomes a counted warning).
+    pub fn load_without_bad_rows(&self) {
+        let mut last = None;
+        self.worker.update_value(|i| last = i.last_load.clone());
+        if let Some((source, files)) = last {
+            self.start_load(source, files, true);
+        }
+    }
+
+    fn start_load(&self, source: Source, files: Array, skip_bad_rows: bool) {
+        self.worker
+            .update_value(|i| i.last_load = Some((source.clone(), files.clone())));
         self.busy.set(true);
         self.error.set(None);
+        self.bad_rows.set(None);
         self.expired_link.set(false);
         self.progress.set(Some(Progress {
             phase: "starting".into(),
@@ -245,6 +270,7 @@ impl AppState {
         let req = Request::Load {
             source,
             period: self.period_choice(),
+            skip_bad_rows,
         };
         self.send_with_files(&req, files);
     }
@@ -311,10 +337,12 @@ impl AppState {
             Reply::LoadFailed {
                 message,
                 expired_link,
+                bad_rows,
             } => {
                 self.busy.set(false);
                 self.progress.set(None);
                 self.expired_link.set(expired_link);
+                self.bad_rows.set(bad_rows);
                 self.error.set(Some(message));
             }
             Reply::Cancelled => {

@@ -836,3 +836,54 @@ fn the_page_works_under_a_sub_path_with_share_links() {
     );
     check_cards(&b, &cli_report(&bundle, &start7, &end7));
 }
+
+#[test]
+#[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
+fn malformed_rows_stop_the_load_until_the_user_leaves_them_out() {
+    // A demo bundle with three events whose id is not a number.
+    let dir = demo_dir("demo-bad-rows", 300);
+    let events = dir.join("events_event.csv");
+    let mut text = std::fs::read_to_string(&events).unwrap();
+    for id in ["x1", "x2", "3.5"] {
+        text.push_str(&format!("{id},1,1,,,{{}},2025-06-20 10:00:00+00\n"));
+    }
+    std::fs::write(&events, text).unwrap();
+
+    let b = Browser::start(tmp("downloads-bad-rows"));
+    open_blank(&b, "file-input");
+    b.set_files("#file-input", &csv_files(&dir));
+    let err = wait_error(&b, "the malformed-rows error", 60);
+    let err = err.as_str().unwrap();
+    assert!(
+        err.contains("events_event.csv") && err.contains("\"x1\"") && err.contains("2 more rows"),
+        "{err}"
+    );
+    assert!(!err.contains("--skip-bad-rows"), "the page has no flags: {err}");
+    let button = b.text("#skip-bad-rows");
+    assert_eq!(button, "Continue without these 3 rows");
+    assert!(
+        b.js("return !document.querySelector('#card-new-users')")
+            .as_bool()
+            .unwrap(),
+        "no report from a bundle with malformed rows"
+    );
+
+    b.click("#skip-bad-rows");
+    wait_report(&b, 120);
+    let notice = b.text("#rows-left-out");
+    assert!(notice.starts_with("3 malformed rows were left out"), "{notice}");
+    // The report equals the CLI's with --skip-bad-rows.
+    let (start, end) = period(&b);
+    let out = run(cli().arg(&dir).args([
+        "--start",
+        &start,
+        "--end",
+        &end,
+        "--timezone",
+        "UTC",
+        "--stdout",
+        "-q",
+        "--skip-bad-rows",
+    ]));
+    check_cards(&b, &serde_json::from_slice(&out).unwrap());
+}
