@@ -11,7 +11,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use engagement_engine::demo::{self, DemoConfig};
 use engagement_engine::export::{self, Format};
 use engagement_engine::load::{
-    file_kind, Bundle, FileKind, Limits, LoadError, LoadErrorKind, Loaded,
+    classify, file_kind, needs_sniffing, Bundle, FileKind, Limits, LoadError, LoadErrorKind,
+    Loaded, SNIFF_BYTES,
 };
 use engagement_engine::metrics;
 use engagement_engine::period::Period;
@@ -423,16 +424,12 @@ impl Tracker<'_> {
         bytes: &[u8],
     ) -> Result<(), Failure> {
         self.progress.file = name.to_string();
-        match file_kind(name) {
+        match classify(name, Some(bytes)) {
             FileKind::Zip => {
                 bundle.add_zip(name, bytes)?;
                 self.progress.bytes_done += bytes.len() as u64;
             }
-            FileKind::Unknown if bytes.starts_with(b"PK\x03\x04") => {
-                bundle.add_zip(name, bytes)?;
-                self.progress.bytes_done += bytes.len() as u64;
-            }
-            _ => match bundle.open(name) {
+            kind => match bundle.open_as(name, kind) {
                 Some(mut file) => {
                     file.expect_bytes(bytes.len() as u64);
                     for chunk in bytes.chunks(CHUNK as usize) {
@@ -538,13 +535,13 @@ async fn read_file(
     let name = file_name(f);
     let size = f.size();
     t.progress.file = name.clone();
-    let kind = file_kind(&name);
-    let whole = matches!(kind, FileKind::Zip)
-        || (matches!(kind, FileKind::Unknown) && {
-            let head = read_slice(f, 0.0, size.min(4.0)).await?;
-            head.starts_with(b"PK\x03\x04")
-        });
-    if whole {
+    let head = if needs_sniffing(&name) {
+        Some(read_slice(f, 0.0, size.min(SNIFF_BYTES as f64)).await?)
+    } else {
+        None
+    };
+    let kind = classify(&name, head.as_deref());
+    if kind == FileKind::Zip {
         let bytes = read_slice(f, 0.0, size).await.map_err(|e| match e {
             Failure::Message(m, x) => Failure::Message(format!("{name}: {m}"), x),
             c => c,
@@ -552,7 +549,7 @@ async fn read_file(
         t.check()?;
         return t.push_all(bundle, &name, &bytes).await;
     }
-    let Some(mut file) = bundle.open(&name) else {
+    let Some(mut file) = bundle.open_as(&name, kind) else {
         t.progress.bytes_done += size as u64;
         return Ok(());
     };
@@ -650,10 +647,6 @@ async fn fetch_url(t: &mut Tracker<'_>, bundle: &mut Bundle, url: &str) -> Resul
         }
     }
     let name = url_file_name(url);
-    let name = match file_kind(&name) {
-        FileKind::Unknown if bytes.first() == Some(&b'[') => format!("{name}.json"),
-        _ => name,
-    };
     t.progress.bytes_done = 0;
     t.progress.phase = "reading".into();
     t.push_all(bundle, &name, &bytes).await

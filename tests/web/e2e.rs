@@ -858,7 +858,10 @@ fn malformed_rows_stop_the_load_until_the_user_leaves_them_out() {
         err.contains("events_event.csv") && err.contains("\"x1\"") && err.contains("2 more rows"),
         "{err}"
     );
-    assert!(!err.contains("--skip-bad-rows"), "the page has no flags: {err}");
+    assert!(
+        !err.contains("--skip-bad-rows"),
+        "the page has no flags: {err}"
+    );
     let button = b.text("#skip-bad-rows");
     assert_eq!(button, "Continue without these 3 rows");
     assert!(
@@ -871,7 +874,10 @@ fn malformed_rows_stop_the_load_until_the_user_leaves_them_out() {
     b.click("#skip-bad-rows");
     wait_report(&b, 120);
     let notice = b.text("#rows-left-out");
-    assert!(notice.starts_with("3 malformed rows were left out"), "{notice}");
+    assert!(
+        notice.starts_with("3 malformed rows were left out"),
+        "{notice}"
+    );
     // The report equals the CLI's with --skip-bad-rows.
     let (start, end) = period(&b);
     let out = run(cli().arg(&dir).args([

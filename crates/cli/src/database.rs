@@ -18,13 +18,13 @@
 //! appears in a message: messages are built from the host, port, database
 //! and user only, and scrubbed of the password besides.
 
-use std::io::BufRead;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use engagement_engine::load::{Bundle, FileLoader, Table};
+use engagement_engine::load::{Bundle, FileLoader, ReadError, Table};
 use postgres::config::{Host, SslMode};
 use postgres::error::SqlState;
 use postgres::{Client, IsolationLevel, NoTls};
@@ -40,10 +40,6 @@ use crate::inputs::{InputError, Progress};
 /// The schema read when none is given: Django's tables live there unless
 /// the project says otherwise.
 pub const DEFAULT_SCHEMA: &str = "public";
-
-/// Bytes gathered from the COPY stream before each push into the loader:
-/// the server sends one message per row, far too small a unit to parse.
-const CHUNK: usize = 256 * 1024;
 
 /// How long connecting may take when the URL sets no `connect_timeout`: a
 /// scheduled job should fail on an unreachable server, not hang.
@@ -601,8 +597,8 @@ fn read_tables(
             progress.table_rows(name, rows, false)
         })
         .map_err(|e| match e {
-            StreamError::Load(e) => InputError::Load(e),
-            StreamError::Io(e) => {
+            ReadError::Load(e) => InputError::Load(e),
+            ReadError::Io(e) => {
                 let text = match e
                     .get_ref()
                     .and_then(|i| i.downcast_ref::<postgres::Error>())
@@ -627,48 +623,26 @@ fn read_tables(
     Ok(())
 }
 
-enum StreamError {
-    Io(std::io::Error),
-    Load(engagement_engine::load::LoadError),
-}
-
-/// Pushes the COPY output into the loader in chunks of about [`CHUNK`]
-/// bytes, calling `rows` with the rows parsed so far after each.
+/// Pushes the COPY output into the loader with the engine's read-and-push
+/// driver, calling `rows` with the rows parsed so far after each chunk.
 /// `estimate` is the planner's row count: once the first rows show their
 /// size, it becomes the byte total the loader sizes its columns from, as a
 /// file's size does.
 fn stream_table(
-    mut reader: impl BufRead,
+    reader: impl Read,
     loader: &mut FileLoader,
     estimate: Option<f64>,
     rows: &dyn Fn(u64),
-) -> Result<(), StreamError> {
-    let mut buf = Vec::with_capacity(CHUNK + CHUNK / 4);
+) -> Result<(), ReadError> {
     let mut sized = estimate.is_none();
-    loop {
-        let data = match reader.fill_buf() {
-            Ok(data) => data,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(StreamError::Io(e)),
-        };
-        let end = data.is_empty();
-        buf.extend_from_slice(data);
-        let n = data.len();
-        reader.consume(n);
-        if buf.len() >= CHUNK || (end && !buf.is_empty()) {
-            loader.push(&buf).map_err(StreamError::Load)?;
-            buf.clear();
-            if !sized && loader.rows_read() > 0 {
-                let per_row = loader.bytes_read() as f64 / loader.rows_read() as f64;
-                loader.expect_bytes((estimate.unwrap_or(0.0) * per_row) as u64);
-                sized = true;
-            }
-            rows(loader.rows_read());
+    loader.read_from(reader, |loader, _| {
+        if !sized && loader.rows_read() > 0 {
+            let per_row = loader.bytes_read() as f64 / loader.rows_read() as f64;
+            loader.expect_bytes((estimate.unwrap_or(0.0) * per_row) as u64);
+            sized = true;
         }
-        if end {
-            return Ok(());
-        }
-    }
+        rows(loader.rows_read());
+    })
 }
 
 /// The rustls connector for `mode` (never `Disable`).

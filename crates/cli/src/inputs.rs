@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use engagement_engine::load::{file_kind, Bundle, FileKind, FileLoader, LoadError, LoadErrorKind};
+use engagement_engine::load::{
+    classify, needs_sniffing, Bundle, FileKind, FileLoader, LoadError, LoadErrorKind, ReadError,
+    SNIFF_BYTES,
+};
 
 use crate::s3;
-
-/// Size of the chunks pushed into the loader.
-const CHUNK: usize = 1 << 20;
 
 /// Reports progress while inputs are read. Called from several threads.
 pub trait Progress: Sync {
@@ -124,7 +124,7 @@ pub fn add_inputs(
     let mut tables = Vec::new();
     for path in local {
         let name = path.display().to_string();
-        match file_kind(&name) {
+        match kind_on_disk(&path, &name) {
             FileKind::Unknown => bundle.skip(&name),
             FileKind::Zip => {
                 let bytes = std::fs::read(&path)
@@ -133,8 +133,8 @@ pub fn add_inputs(
                 bundle.add_zip(&name, &bytes)?;
                 progress.advance(bytes.len() as u64);
             }
-            FileKind::Csv(_) | FileKind::Dump => {
-                let loader = bundle.open(&name).expect("a table or dump opens");
+            kind @ (FileKind::Csv(_) | FileKind::Dump) => {
+                let loader = bundle.open_as(&name, kind).expect("a table or dump opens");
                 tables.push((path, loader));
             }
         }
@@ -219,21 +219,25 @@ fn add_url(bundle: &mut Bundle, url: &str, progress: &dyn Progress) -> Result<()
     // (which holds the signature).
     let safe = s3::redact_url(url);
     let name = engagement_engine::presigned::url_file_name(url);
-    match file_kind(&name) {
-        FileKind::Zip => {
+    match classify(&name, None) {
+        // A zip is read whole; so is an object whose name says nothing,
+        // to look at its first bytes.
+        FileKind::Zip | FileKind::Unknown => {
             let mut bytes = Vec::new();
             let mut reader = reader;
-            reader
-                .read_to_end(&mut bytes)
-                .map_err(|e| InputError::Io(format!("download of {safe} broke off: {e}; try again")))?;
+            reader.read_to_end(&mut bytes).map_err(|e| {
+                InputError::Io(format!("download of {safe} broke off: {e}; try again"))
+            })?;
+            if classify(&name, Some(&bytes)) != FileKind::Zip {
+                return Err(InputError::Io(format!(
+                    "{safe}: the URL's file name {name:?} is not an export table, a .json dump or a .zip, and its contents are not a zip; name the object after its contents"
+                )));
+            }
             progress.add_total(bytes.len() as u64);
             bundle.add_zip(&name, &bytes)?;
             progress.advance(bytes.len() as u64);
             Ok(())
         }
-        FileKind::Unknown => Err(InputError::Io(format!(
-            "{safe}: the URL's file name {name:?} is not an export table, a .json dump or a .zip; name the object after its contents"
-        ))),
         FileKind::Csv(_) | FileKind::Dump => {
             let mut loader = bundle.open(&name).expect("a table or dump opens");
             if let Some(size) = size {
@@ -247,25 +251,38 @@ fn add_url(bundle: &mut Bundle, url: &str, progress: &dyn Progress) -> Result<()
     }
 }
 
+/// Streams `reader` into `loader` with the engine's read-and-push driver.
 fn stream(
     loader: &mut FileLoader,
-    mut reader: impl Read,
+    reader: impl Read,
     progress: &dyn Progress,
 ) -> Result<(), InputError> {
-    let mut buf = vec![0u8; CHUNK];
-    loop {
-        let n = match reader.read(&mut buf) {
-            Ok(0) => return Ok(()),
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => {
-                return Err(InputError::Io(format!(
-                    "cannot read {}: {e}",
-                    loader.name()
-                )))
-            }
-        };
-        loader.push(&buf[..n])?;
-        progress.advance(n as u64);
+    loader
+        .read_from(reader, |_, n| progress.advance(n))
+        .map_err(|e| match e {
+            ReadError::Load(e) => InputError::Load(e),
+            ReadError::Io(e) => InputError::Io(format!("cannot read {}: {e}", loader.name())),
+        })
+}
+
+/// The kind of a file on disk: by its name, and by its first bytes when
+/// the name is not one of the bundle's (the engine's one classification).
+fn kind_on_disk(path: &Path, name: &str) -> FileKind {
+    if !needs_sniffing(name) {
+        return classify(name, None);
     }
+    let mut head = [0u8; SNIFF_BYTES];
+    let read = File::open(path).and_then(|mut f| {
+        let mut n = 0;
+        while n < head.len() {
+            match f.read(&mut head[n..])? {
+                0 => break,
+                m => n += m,
+            }
+        }
+        Ok(n)
+    });
+    // An unreadable file is reported when it is read as what it is; here
+    // it stays unknown (skipped with a notice).
+    classify(name, read.ok().map(|n| &head[..n]))
 }

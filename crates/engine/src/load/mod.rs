@@ -491,6 +491,39 @@ pub enum FileKind {
     Unknown,
 }
 
+/// How many first bytes of a file [`classify`] looks at.
+pub const SNIFF_BYTES: usize = 64;
+
+/// Recognises a file by its name and, when the name is not one of the
+/// bundle's, by its first bytes (`head`: at least [`SNIFF_BYTES`] of them
+/// when the file is that long, `None` when they were not read): a zip is a
+/// zip whatever its name (a download saved as `export`, a browser's
+/// `archive (1)`). Every front end classifies its inputs here.
+pub fn classify(name: &str, head: Option<&[u8]>) -> FileKind {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    match (file_kind(name), head) {
+        (FileKind::Unknown, Some(h)) if h.starts_with(b"PK\x03\x04") => FileKind::Zip,
+        // A download without an extension (an S3 key such as `exports/latest`)
+        // whose text opens a JSON array is a dump; a named file such as
+        // `notes.txt` stays what its name says.
+        (FileKind::Unknown, Some(h))
+            if !base.contains('.')
+                && h.strip_prefix(b"\xEF\xBB\xBF")
+                    .unwrap_or(h)
+                    .trim_ascii_start()
+                    .starts_with(b"[") =>
+        {
+            FileKind::Dump
+        }
+        (kind, _) => kind,
+    }
+}
+
+/// Whether [`classify`] needs the file's first bytes to decide.
+pub fn needs_sniffing(name: &str) -> bool {
+    file_kind(name) == FileKind::Unknown
+}
+
 /// Recognises a file by its name (the part after the last `/` or `\`).
 pub fn file_kind(path: &str) -> FileKind {
     let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
@@ -526,7 +559,52 @@ enum FileParser {
     Dump(dumpdata::DumpParser),
 }
 
+/// Why [`FileLoader::read_from`] stopped.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The source could not be read (the front end names the source).
+    Io(std::io::Error),
+    /// The bytes could not be loaded.
+    Load(LoadError),
+}
+
+/// Bytes gathered from a reader before each push: sources that hand out
+/// tiny pieces (a database's COPY stream sends one row per message) are
+/// parsed in large steps all the same.
+const READ_CHUNK: usize = 1 << 20;
+
 impl FileLoader {
+    /// Reads `reader` to its end into this file: the one read-and-push
+    /// driver of every `std::io::Read` source (files, downloads, a
+    /// database's COPY stream). After each chunk, `after_chunk` hears this
+    /// loader and the chunk's size, for progress bars and row counts.
+    pub fn read_from(
+        &mut self,
+        mut reader: impl std::io::Read,
+        mut after_chunk: impl FnMut(&mut FileLoader, u64),
+    ) -> Result<(), ReadError> {
+        let mut buf = vec![0u8; READ_CHUNK];
+        loop {
+            let mut filled = 0;
+            while filled < buf.len() {
+                match reader.read(&mut buf[filled..]) {
+                    Ok(0) => break,
+                    Ok(n) => filled += n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(ReadError::Io(e)),
+                }
+            }
+            if filled == 0 {
+                return Ok(());
+            }
+            self.push(&buf[..filled]).map_err(ReadError::Load)?;
+            after_chunk(self, filled as u64);
+            if filled < buf.len() {
+                return Ok(());
+            }
+        }
+    }
+
     /// The file's name.
     pub fn name(&self) -> &str {
         &self.name
@@ -658,7 +736,15 @@ impl Bundle {
     /// neither (a zip goes to [`Bundle::add_zip`]); the file is then noted
     /// as skipped.
     pub fn open(&mut self, name: &str) -> Option<FileLoader> {
-        let inner = match file_kind(name) {
+        self.open_as(name, file_kind(name))
+    }
+
+    /// Opens a file of a kind [`classify`] found (a dump under a name
+    /// without `.json`); `None` for zips and unknown files, as [`open`].
+    ///
+    /// [`open`]: Bundle::open
+    pub fn open_as(&mut self, name: &str, kind: FileKind) -> Option<FileLoader> {
+        let inner = match kind {
             FileKind::Csv(table) => {
                 FileParser::Csv(csv_tables::CsvTableParser::new(name, table, self.limits))
             }
@@ -743,6 +829,70 @@ impl Bundle {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inputs_are_classified_by_name_then_by_content() {
+        let zip = b"PK\x03\x04rest";
+        assert_eq!(
+            classify("a/events_event.csv", Some(zip)),
+            FileKind::Csv(Table::Events)
+        );
+        assert_eq!(classify("dump.JSON", None), FileKind::Dump);
+        assert_eq!(classify("exports.zip", None), FileKind::Zip);
+        // A zip under any name, a dump only under a name without extension.
+        assert_eq!(classify("archive (1)", Some(zip)), FileKind::Zip);
+        assert_eq!(classify("notes.txt", Some(zip)), FileKind::Zip);
+        assert_eq!(
+            classify("latest", Some(b"\xEF\xBB\xBF\n  [{")),
+            FileKind::Dump
+        );
+        assert_eq!(classify("notes.txt", Some(b"[1]")), FileKind::Unknown);
+        assert_eq!(classify("README", Some(b"read me")), FileKind::Unknown);
+        assert_eq!(classify("README", None), FileKind::Unknown);
+        assert!(needs_sniffing("README") && !needs_sniffing("hub_fast.csv"));
+    }
+
+    /// Hands out one byte per read, as a database's COPY stream hands out
+    /// one row per message, with an interruption thrown in.
+    struct Trickle<'a>(&'a [u8], bool);
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.1 = !self.1;
+            if self.1 {
+                return Err(std::io::ErrorKind::Interrupted.into());
+            }
+            let Some((first, rest)) = self.0.split_first() else {
+                return Ok(0);
+            };
+            buf[0] = *first;
+            self.0 = rest;
+            Ok(1)
+        }
+    }
+
+    #[test]
+    fn the_read_driver_gathers_small_reads_and_reports_chunks() {
+        let text = b"id,name\n1,St. Mary\n2,St. John\n";
+        let mut bundle = Bundle::new(Limits::default());
+        let mut file = bundle.open("hub_church.csv").unwrap();
+        let mut chunks = Vec::new();
+        file.read_from(Trickle(text, false), |l, n| chunks.push((n, l.rows_read())))
+            .unwrap();
+        // Gathered into one push, not one per byte.
+        assert_eq!(chunks, [(text.len() as u64, 2)]);
+        bundle.close(file).unwrap();
+
+        struct Broken;
+        impl std::io::Read for Broken {
+            fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::other("disk gone"))
+            }
+        }
+        let mut file = bundle.open("hub_fast.csv").unwrap();
+        let err = file.read_from(Broken, |_, _| {}).unwrap_err();
+        assert!(matches!(err, ReadError::Io(e) if e.to_string() == "disk gone"));
+    }
 
     #[test]
     fn recognises_files_by_name() {
