@@ -14,7 +14,7 @@ use crate::period::{Date, Period};
 use crate::report::Report;
 
 /// Width of every chart's view box; heights vary.
-pub const WIDTH: f64 = 640.0;
+pub const WIDTH: f64 = 560.0;
 /// Fill of bars and columns: mid blue, a mid grey on paper.
 pub const BAR: &str = "#6a9fd4";
 /// The sequential scale of the grids, lightest (lowest) first: 7 steps of
@@ -237,7 +237,7 @@ pub fn retention_triangle(rows: &[TriangleRow<'_>]) -> Chart {
                 .map(|r| format!("{} · {}", r.cohort_week, r.users))
                 .collect(),
             col_labels: (0..=12).map(|w| format!("W{w}")).collect(),
-            label_width: 130.0,
+            label_width: 120.0,
             cell_height: 22.0,
             max,
             legend: "% active",
@@ -320,7 +320,7 @@ fn root(title: &str, height: f64) -> Element {
         .attr("role", "group")
         .attr("aria-label", title)
         .attr("font-family", "sans-serif")
-        .attr("font-size", "11")
+        .attr("font-size", "13")
         .attr("fill", INK)
 }
 
@@ -475,9 +475,9 @@ fn column_chart(key: &str, title: &str, alt: String, columns: &[Column], axis: A
     let n = columns.len().max(1) as f64;
     let slot = plot_w / n;
     let bar_w = (slot * 0.8).max(0.5);
-    // Labels every few columns so that they never overlap (about 70 units
+    // Labels every few columns so that they never overlap (about 84 units
     // for a date).
-    let every = (columns.len() as f64 / (plot_w / 70.0)).ceil().max(1.0) as usize;
+    let every = (columns.len() as f64 / (plot_w / 84.0)).ceil().max(1.0) as usize;
     let mut data = Element::new("g");
     let mut labels = Element::new("g").attr("fill", MUTED);
     for (i, c) in columns.iter().enumerate() {
@@ -524,7 +524,7 @@ fn column_chart(key: &str, title: &str, alt: String, columns: &[Column], axis: A
 /// Horizontal bars, one row per item, in the given order, with the value at
 /// the end of each bar.
 fn ranking(key: &str, title: &str, unit: &str, items: &[(String, u64)]) -> Chart {
-    const LABEL_W: f64 = 200.0;
+    const LABEL_W: f64 = 190.0;
     const VALUE_W: f64 = 56.0;
     const ROW_H: f64 = 22.0;
     const TOP: f64 = 4.0;
@@ -541,7 +541,7 @@ fn ranking(key: &str, title: &str, unit: &str, items: &[(String, u64)]) -> Chart
             format!("{label} — {unit}: {n}"),
             vec![
                 hit(0.0, y, WIDTH, ROW_H),
-                text(LABEL_W - 6.0, y + 15.0, "end", short(label, 32)),
+                text(LABEL_W - 6.0, y + 15.0, "end", short(label, 26)),
                 rect(LABEL_W, y + 3.0, w, ROW_H - 6.0, BAR),
                 text(LABEL_W + w + 4.0, y + 15.0, "start", n.to_string()),
             ],
@@ -652,6 +652,7 @@ fn grid(g: Grid<'_>, cells: &[GridCell]) -> Chart {
         if let Some(t) = &c.text {
             shapes.push(
                 text(x + cell_w / 2.0, y + g.cell_height / 2.0 + 4.0, "middle", t)
+                    .attr("font-size", "10")
                     .attr("fill", if step >= 4 { "#ffffff" } else { INK }),
             );
         }
@@ -743,7 +744,7 @@ mod tests {
             c.alt,
             "New users per day from 2025-01-01 to 2025-01-05: 3 in total, most on 2025-01-02 with 2."
         );
-        assert_eq!(c.svg.get("viewBox"), Some("0 0 640 240"));
+        assert_eq!(c.svg.get("viewBox"), Some("0 0 560 240"));
         assert_eq!(c.svg.get("width"), Some("100%"));
         // Axis 0..2 in steps of 1: the tallest column fills the plot.
         let bars: Vec<&Element> = c
@@ -778,7 +779,7 @@ mod tests {
             .iter()
             .filter_map(|e| e.text.clone())
             .collect();
-        assert!(texts.contains(&format!("{}…", "A".repeat(31))));
+        assert!(texts.contains(&format!("{}…", "A".repeat(25))));
         assert_eq!(
             c.alt,
             "Top fasts by joins: 2 entries, the first being <b>Lent</b> with 7 joins."

@@ -31,7 +31,7 @@ h3 { font-size: 1.05rem; margin: 1rem 0 .4rem; break-after: avoid; }
 .meta dt { display: inline; font-weight: 600; }
 .meta dd { display: inline; margin: 0 1rem 0 .25rem; }
 figure { margin: 0 0 1.25rem; break-inside: avoid; }
-figure svg { display: block; width: 100%; height: auto; }
+figure svg { display: block; width: 100%; max-width: 40rem; height: auto; }
 figcaption { font-weight: 600; margin-bottom: .25rem; }
 .alt { color: #444; font-size: .9rem; margin: .25rem 0 0; }
 .scroll { overflow-x: auto; }
@@ -51,6 +51,7 @@ footer { color: #666; font-size: .8rem; margin-top: 2rem; }
   section + section { break-before: page; }
   .scroll { overflow: visible; }
   table { font-size: 7.5pt; }
+  table.wide { font-size: 6pt; }
   figure, table, .data-set { break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
 }
@@ -221,7 +222,7 @@ fn preview(t: &Table<'_>, rows: Option<&[usize]>) -> Markup {
                 }
             }
             @if !shown.is_empty() {
-                div.scroll { table {
+                div.scroll { table.wide[t.columns().len() > 9] {
                     thead { tr { @for c in t.columns() { th { (c) } } } }
                     tbody { @for &i in &shown {
                         tr { @for cell in t.row(i) {
