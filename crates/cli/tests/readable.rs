@@ -15,11 +15,7 @@ fn run(args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("the binary runs");
-    assert!(
-        o.status.success(),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     o
 }
 
@@ -69,7 +65,13 @@ fn report(input: &Path, out: &Path, extra: &[&str]) -> BTreeMap<String, Vec<u8>>
 fn html_xlsx_and_bom_land_in_the_folder_and_the_zip() {
     let tmp = tempfile::tempdir().unwrap();
     let demo = tmp.path().join("demo");
-    run(&["demo-data", "--out", demo.to_str().unwrap(), "--users", "300"]);
+    run(&[
+        "demo-data",
+        "--out",
+        demo.to_str().unwrap(),
+        "--users",
+        "300",
+    ]);
 
     let plain = report(&demo, &tmp.path().join("plain"), &[]);
     let extra = ["--html", "--xlsx", "--csv-bom"];
@@ -107,8 +109,16 @@ fn html_xlsx_and_bom_land_in_the_folder_and_the_zip() {
     assert!(!html.to_ascii_lowercase().contains("<script"));
     let sheets = unzip(&full["report.xlsx"]);
     let workbook = std::str::from_utf8(&sheets["xl/workbook.xml"]).unwrap();
-    for name in ["Summary", "fasts", "user_activity_timeline", "other_metrics"] {
-        assert!(workbook.contains(&format!("<sheet name=\"{name}\"")), "{name}");
+    for name in [
+        "Summary",
+        "fasts",
+        "user_activity_timeline",
+        "other_metrics",
+    ] {
+        assert!(
+            workbook.contains(&format!("<sheet name=\"{name}\"")),
+            "{name}"
+        );
     }
 
     // The same options give the same bytes.
@@ -119,7 +129,13 @@ fn html_xlsx_and_bom_land_in_the_folder_and_the_zip() {
 fn help_documents_the_readable_options() {
     let o = run(&["--help"]);
     let help = String::from_utf8_lossy(&o.stdout);
-    for option in ["--html", "--xlsx", "--csv-bom", "report.html", "report.xlsx"] {
+    for option in [
+        "--html",
+        "--xlsx",
+        "--csv-bom",
+        "report.html",
+        "report.xlsx",
+    ] {
         assert!(help.contains(option), "--help lacks {option}");
     }
 }
