@@ -144,11 +144,13 @@ fn owned(names: &[&str]) -> Vec<String> {
     names.iter().map(|s| s.to_string()).collect()
 }
 
-fn opt_text(s: Option<&str>) -> Cell<'_> {
+/// Text from the data, or null.
+pub fn opt_text(s: Option<&str>) -> Cell<'_> {
     s.map_or(Cell::Null, Cell::Text)
 }
 
-fn opt_time(t: Option<Timestamp>) -> Cell<'static> {
+/// An instant, or null.
+pub fn opt_time(t: Option<Timestamp>) -> Cell<'static> {
     t.map_or(Cell::Null, Cell::Time)
 }
 

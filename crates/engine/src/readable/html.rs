@@ -7,7 +7,7 @@ use maud::{html, Markup, PreEscaped, Render, DOCTYPE};
 
 use super::charts::{self, Chart};
 use super::input::{Headline, ReadableInput, Section, SectionTable};
-use super::svg::Element;
+use super::svg::{is_allowed_element, is_safe_attr, Element};
 use crate::table::{self, Cell, Table};
 
 /// Rows of each table shown in `report.html`.
@@ -282,29 +282,14 @@ fn markdown(text: &str) -> Markup {
     }
 }
 
-/// Element names a chart may use; anything else is left out, so that no
-/// tree (even one read back from elsewhere) can put a script in the page.
-const SVG_ELEMENTS: &[&str] = &[
-    "svg", "g", "rect", "line", "text", "title", "desc", "circle", "path", "polyline", "tspan",
-];
-
-fn safe_attr(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        && !name.to_ascii_lowercase().starts_with("on")
-        && !name.eq_ignore_ascii_case("href")
-}
-
 impl Render for Element {
     fn render_to(&self, out: &mut String) {
-        if !SVG_ELEMENTS.contains(&self.name.as_str()) {
+        if !is_allowed_element(&self.name) {
             return;
         }
         out.push('<');
         out.push_str(&self.name);
-        for (name, value) in self.attrs.iter().filter(|(n, _)| safe_attr(n)) {
+        for (name, value) in self.attrs.iter().filter(|(n, _)| is_safe_attr(n)) {
             out.push(' ');
             out.push_str(name);
             out.push_str("=\"");

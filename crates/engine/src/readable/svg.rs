@@ -83,6 +83,29 @@ impl Element {
     }
 }
 
+/// Element names a chart may use. Writers of a tree (report.html, the
+/// page's DOM) leave anything else out, so that no tree, even one read back
+/// from elsewhere, can put a script in a page.
+pub const ELEMENTS: &[&str] = &[
+    "svg", "g", "rect", "line", "text", "title", "desc", "circle", "path", "polyline", "tspan",
+];
+
+/// Whether `name` is one of [`ELEMENTS`].
+pub fn is_allowed_element(name: &str) -> bool {
+    ELEMENTS.contains(&name)
+}
+
+/// Whether an attribute may be written: a plain name that is neither an
+/// event handler (`on…`) nor a link (`href`).
+pub fn is_safe_attr(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && !name.to_ascii_lowercase().starts_with("on")
+        && !name.eq_ignore_ascii_case("href")
+}
+
 /// A coordinate with at most one decimal, so the bytes are the same on
 /// every platform and no `-0` or long fraction appears.
 pub fn coord(v: f64) -> String {
