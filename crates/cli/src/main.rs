@@ -8,9 +8,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use engagement_engine::export::{self, Format, OutputFile};
-use engagement_engine::load::{Bundle, Limits};
-use engagement_engine::period::PeriodChoice;
+use engagement_engine::export::{self, CsvOptions, Format, OutputFile};
+use engagement_engine::load::{Bundle, Limits, Warning};
+use engagement_engine::period::{Period, PeriodChoice};
+use engagement_engine::readable::{self, ReadableInput};
+use engagement_engine::report::Report;
 use engagement_engine::timestamp::Timestamp;
 use engagement_engine::{demo, metrics};
 use engagement_report::database;
@@ -85,6 +87,15 @@ struct ReportArgs {
     /// Also write engagement_<start>_to_<end>.zip.
     #[arg(long)]
     zip: bool,
+    /// Also write report.html: a readable report (headline figures, charts, the first rows of each data set, warnings) in one file that prints well; in the zip too.
+    #[arg(long)]
+    html: bool,
+    /// Also write report.xlsx: an Excel workbook, a Summary sheet then one sheet per data set; in the zip too.
+    #[arg(long)]
+    xlsx: bool,
+    /// Start every CSV file with a UTF-8 byte-order mark, so that Excel shows non-Latin names correctly.
+    #[arg(long)]
+    csv_bom: bool,
     /// Upload the zip to S3 (with --upload-url, or credentials from AWS_* variables).
     #[arg(long)]
     upload_s3: bool,
@@ -270,13 +281,13 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
             .and_then(|()| out.flush())
             .map_err(|e| upload_error(format!("cannot write to stdout: {e}")))?;
         if args.upload_s3 {
-            let zip = export::zip(&export::files(&report, format));
-            upload(args, "engagement_report.zip", &zip)?;
+            let files = output_files(args, &report, &period, &loaded.warnings, format)?;
+            upload(args, "engagement_report.zip", &export::zip(&files))?;
         }
         return Ok(());
     }
 
-    let files = export::files(&report, format);
+    let files = output_files(args, &report, &period, &loaded.warnings, format)?;
     let zip_name = export::zip_name(&period);
     let zip = (args.zip || args.upload_s3).then(|| export::zip(&files));
     let dir = match &args.output_dir {
@@ -339,6 +350,33 @@ fn split_inputs(args: &ReportArgs) -> Result<(Vec<String>, Vec<String>), Failure
         }
     }
     Ok((databases, files))
+}
+
+/// The data-set files, with the CSV options applied, then `report.html`
+/// and `report.xlsx` when asked for.
+fn output_files(
+    args: &ReportArgs,
+    report: &Report<'_>,
+    period: &Period,
+    warnings: &[Warning],
+    format: Format,
+) -> Result<Vec<OutputFile>, Failure> {
+    let mut files = export::files(report, format);
+    export::apply_csv_options(&mut files, CsvOptions { bom: args.csv_bom });
+    let input = ReadableInput::new(report, period, warnings);
+    if args.html {
+        files.push(OutputFile {
+            name: readable::html::FILE_NAME.into(),
+            bytes: readable::html::report_html(&input),
+        });
+    }
+    if args.xlsx {
+        files.push(OutputFile {
+            name: readable::xlsx::FILE_NAME.into(),
+            bytes: readable::xlsx::report_xlsx(&input).map_err(input_error)?,
+        });
+    }
+    Ok(files)
 }
 
 /// Writes every file under a temporary name first and renames them only

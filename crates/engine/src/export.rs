@@ -3,8 +3,6 @@
 //! a failed report leaves nothing half-written; callers write the bytes out
 //! only when all of them are ready.
 
-use std::collections::BTreeSet;
-use std::fmt::Write as _;
 use std::io::Write as _;
 
 use crate::parallel::both;
@@ -155,6 +153,30 @@ pub fn files(report: &Report<'_>, format: Format) -> Vec<OutputFile> {
     out
 }
 
+/// The UTF-8 byte-order mark.
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Options of CSV files written for people (SPEC §9a).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CsvOptions {
+    /// Prefix every `.csv` file with the UTF-8 byte-order mark, so that
+    /// Excel reads non-Latin names correctly.
+    pub bom: bool,
+}
+
+/// Applies `options` to the `.csv` files among `files` (other files are
+/// left as they are). Without options the bytes do not change.
+pub fn apply_csv_options(files: &mut [OutputFile], options: CsvOptions) {
+    if !options.bom {
+        return;
+    }
+    for f in files.iter_mut().filter(|f| f.name.ends_with(".csv")) {
+        if !f.bytes.starts_with(UTF8_BOM) {
+            f.bytes.splice(0..0, UTF8_BOM.iter().copied());
+        }
+    }
+}
+
 /// The consolidated JSON object (`--stdout`, "copy JSON" in the page).
 pub fn consolidated_json(report: &Report<'_>) -> Vec<u8> {
     pretty(report)
@@ -191,30 +213,11 @@ pub fn zip(files: &[OutputFile]) -> Vec<u8> {
         .into_inner()
 }
 
-/// CSV writers, one per data set.
+/// CSV writers, one per data set, over the data sets' tables.
 mod csv {
     use super::*;
-    use crate::report::{Report, Status};
-    use crate::timestamp::Timestamp;
-
-    /// One cell.
-    pub(super) enum Cell<'a> {
-        /// Text from the data: guarded against formula injection.
-        Text(&'a str),
-        /// Text the report made (dates, timestamps, codes): written as is.
-        Plain(String),
-        Int(i64),
-        Float(f64),
-        Null,
-    }
-
-    fn opt_text(s: Option<&str>) -> Cell<'_> {
-        s.map_or(Cell::Null, Cell::Text)
-    }
-
-    fn opt_ts(t: Option<Timestamp>) -> Cell<'static> {
-        t.map_or(Cell::Null, |t| Cell::Plain(t.to_rfc3339()))
-    }
+    pub(super) use crate::table::Cell;
+    use crate::table::{self, Table};
 
     /// A cell a spreadsheet would run as a formula gets a leading `'`.
     pub fn guard(text: &str) -> std::borrow::Cow<'_, str> {
@@ -239,20 +242,18 @@ mod csv {
                 buf.clear();
                 let field: &str = match &cell {
                     Cell::Text(t) => {
-                        let g = guard(t);
-                        buf.push_str(&g);
+                        buf.push_str(&guard(t));
+                        &buf
+                    }
+                    Cell::TextOwned(t) => {
+                        buf.push_str(&guard(t));
                         &buf
                     }
                     Cell::Plain(s) => s,
-                    Cell::Int(i) => {
-                        let _ = write!(buf, "{i}");
+                    other => {
+                        other.write_text(&mut buf);
                         &buf
                     }
-                    Cell::Float(f) => {
-                        buf.push_str(&serde_json::to_string(f).expect("finite"));
-                        &buf
-                    }
-                    Cell::Null => "",
                 };
                 w.write_field(field).expect("in memory");
             }
@@ -261,119 +262,34 @@ mod csv {
         w.into_inner().expect("in memory")
     }
 
+    /// A whole table.
+    pub(super) fn table(t: &Table<'_>) -> Vec<u8> {
+        let header: Vec<&str> = t.columns().iter().map(String::as_str).collect();
+        write(&header, t.rows())
+    }
+
     pub(super) fn new_users(r: &Report<'_>) -> Vec<u8> {
-        write(
-            columns::NEW_USERS_OVER_TIME,
-            r.new_users_over_time
-                .iter()
-                .map(|d| vec![Cell::Plain(d.date.to_string()), Cell::Int(d.count as i64)]),
-        )
+        table(&table::new_users_over_time(r))
     }
 
     pub(super) fn fasts(r: &Report<'_>) -> Vec<u8> {
-        write(
-            columns::FASTS,
-            r.fasts.iter().map(|f| {
-                vec![
-                    Cell::Int(f.fast_id),
-                    Cell::Text(f.fast_name),
-                    opt_text(f.church_name),
-                    Cell::Int(f.participants as i64),
-                    Cell::Int(f.joins_in_period as i64),
-                    Cell::Int(f.leaves_in_period as i64),
-                ]
-            }),
-        )
+        table(&table::fasts(r))
     }
 
     pub(super) fn user_activity(r: &Report<'_>) -> Vec<u8> {
-        let types: BTreeSet<&str> = r
-            .user_activity
-            .iter()
-            .flat_map(|u| u.by_type.keys().copied())
-            .collect();
-        let type_columns: Vec<String> = types.iter().map(|t| format!("type_{t}")).collect();
-        let mut header = columns::USER_ACTIVITY.to_vec();
-        header.extend(type_columns.iter().map(String::as_str));
-        write(
-            &header,
-            r.user_activity.iter().map(|u| {
-                let mut row = vec![
-                    Cell::Int(u.user_id),
-                    Cell::Text(u.username),
-                    Cell::Text(u.email),
-                    Cell::Plain(u.date_joined.to_rfc3339()),
-                    Cell::Int(u.total_items as i64),
-                ];
-                row.extend(
-                    types
-                        .iter()
-                        .map(|t| Cell::Int(u.by_type.get(t).copied().unwrap_or(0) as i64)),
-                );
-                row
-            }),
-        )
+        table(&table::user_activity(r))
     }
 
     pub(super) fn timeline(r: &Report<'_>) -> Vec<u8> {
-        write(
-            columns::USER_ACTIVITY_TIMELINE,
-            r.user_activity_timeline.iter().map(|t| {
-                vec![
-                    Cell::Int(t.user_id),
-                    Cell::Text(t.username),
-                    Cell::Text(t.activity_type),
-                    Cell::Plain(t.timestamp.to_rfc3339()),
-                    opt_text(t.title),
-                    opt_text(t.description),
-                    opt_text(t.target_type),
-                    t.target_id.map_or(Cell::Null, Cell::Int),
-                ]
-            }),
-        )
+        table(&table::user_activity_timeline(r))
     }
 
     pub(super) fn participation(r: &Report<'_>) -> Vec<u8> {
-        write(
-            columns::USER_FAST_PARTICIPATION,
-            r.user_fast_participation.iter().map(|p| {
-                vec![
-                    Cell::Int(p.user_id),
-                    Cell::Text(p.username),
-                    Cell::Text(p.email),
-                    Cell::Int(p.fast_id),
-                    Cell::Text(p.fast_name),
-                    opt_text(p.church_name),
-                    opt_ts(p.joined_at),
-                    opt_ts(p.left_at),
-                    Cell::Plain(
-                        if p.status == Status::Active {
-                            "active"
-                        } else {
-                            "left"
-                        }
-                        .into(),
-                    ),
-                ]
-            }),
-        )
+        table(&table::user_fast_participation(r))
     }
 
     pub(super) fn retention(r: &Report<'_>) -> Vec<u8> {
-        write(
-            columns::RETENTION_COHORTS,
-            r.retention_cohorts.iter().map(|c| {
-                vec![
-                    Cell::Plain(c.cohort_week.clone()),
-                    Cell::Plain(c.cohort_start_date.to_string()),
-                    Cell::Int(c.total_users as i64),
-                    Cell::Int(c.active_users as i64),
-                    Cell::Float(c.retention_rate),
-                    Cell::Float(c.avg_activities_per_user),
-                    Cell::Int(c.cohort_age_weeks),
-                ]
-            }),
-        )
+        table(&table::retention_cohorts(r))
     }
 }
 
@@ -459,6 +375,49 @@ mod tests {
         let json_files = super::files(&r, Format::Json);
         assert!(text(&json_files[3]).contains("\"title\": \"-2\""));
         assert!(text(&json_files[3]).starts_with("[\n  {\n    \"user_id\": 1,"));
+    }
+
+    #[test]
+    fn csv_bom_prefixes_only_csv_files_and_readers_skip_it() {
+        let data = sample();
+        let r = report(&data, "2025-01-01", "2025-01-31", "UTC");
+        let plain = files(&r, Format::Csv);
+        let mut unchanged = plain.clone();
+        apply_csv_options(&mut unchanged, CsvOptions::default());
+        assert_eq!(unchanged, plain);
+        let mut with_bom = plain.clone();
+        apply_csv_options(&mut with_bom, CsvOptions { bom: true });
+        for (a, b) in plain.iter().zip(&with_bom) {
+            if a.name.ends_with(".csv") {
+                assert_eq!(&b.bytes[..3], [0xEF, 0xBB, 0xBF], "{}", a.name);
+                assert_eq!(&b.bytes[3..], &a.bytes[..], "{}", a.name);
+            } else {
+                assert_eq!(a, b);
+            }
+        }
+        // A standard CSV reader sees the first column name without the mark.
+        let mut reader = ::csv::Reader::from_reader(&with_bom[0].bytes[..]);
+        assert_eq!(reader.headers().unwrap().get(0), Some("date"));
+        // So does the engine's own loader, reading a table written with it.
+        let mut users = UTF8_BOM.to_vec();
+        users.extend_from_slice(
+            b"id,username,email,date_joined\n1,ana,a@x,2025-01-02 10:00:00+00\n",
+        );
+        let mut bundle = crate::load::Bundle::new(crate::load::Limits::default());
+        bundle.add_bytes("auth_user.csv", &users).unwrap();
+        let loaded = bundle.finish().unwrap();
+        let r = crate::metrics::compute(&loaded.dataset, &period());
+        assert_eq!(r.new_users_over_time[0].count, 1);
+    }
+
+    fn period() -> Period {
+        Period::from_options(
+            Some("2025-01-01"),
+            Some("2025-01-31"),
+            None,
+            Default::default(),
+        )
+        .unwrap()
     }
 
     #[test]

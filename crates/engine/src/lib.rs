@@ -32,7 +32,9 @@ pub mod model;
 mod parallel;
 pub mod period;
 pub mod presigned;
+pub mod readable;
 pub mod report;
+pub mod table;
 pub mod timestamp;
 
 /// The engine's version, for the CLI and the page's footer.

@@ -1,0 +1,141 @@
+//! `--html`, `--xlsx` and `--csv-bom` end to end: the files in the folder
+//! and in the zip, and the data-set files unchanged but for the mark.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_engagement-report");
+const PERIOD: [&str; 4] = ["--start", "2025-06-01", "--end", "2025-06-30"];
+const ZIP: &str = "engagement_2025-06-01_to_2025-06-30.zip";
+
+fn run(args: &[&str]) -> Output {
+    let o = Command::new(BIN)
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    o
+}
+
+/// Every file of a folder, by name.
+fn folder(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().into_string().unwrap(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut f = archive.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            f.read_to_end(&mut bytes).unwrap();
+            (f.name().unwrap().into_owned(), bytes)
+        })
+        .collect()
+}
+
+fn report(input: &Path, out: &Path, extra: &[&str]) -> BTreeMap<String, Vec<u8>> {
+    let mut args = vec![
+        input.to_str().unwrap(),
+        "--format",
+        "csv",
+        "--zip",
+        "--output-dir",
+        out.to_str().unwrap(),
+        "-q",
+    ];
+    args.extend(PERIOD);
+    args.extend(extra);
+    run(&args);
+    folder(out)
+}
+
+#[test]
+fn html_xlsx_and_bom_land_in_the_folder_and_the_zip() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo = tmp.path().join("demo");
+    run(&[
+        "demo-data",
+        "--out",
+        demo.to_str().unwrap(),
+        "--users",
+        "300",
+    ]);
+
+    let plain = report(&demo, &tmp.path().join("plain"), &[]);
+    let extra = ["--html", "--xlsx", "--csv-bom"];
+    let full = report(&demo, &tmp.path().join("full"), &extra);
+    let again = report(&demo, &tmp.path().join("again"), &extra);
+
+    // Without the options: the seven files and the zip, nothing more.
+    assert_eq!(plain.len(), 8);
+    assert!(!plain.contains_key("report.html") && !plain.contains_key("report.xlsx"));
+
+    // With them: the same seven files (CSV behind a byte-order mark), the
+    // two readable files, and a zip holding all nine.
+    assert_eq!(full.len(), 10);
+    for (name, bytes) in &plain {
+        if name == ZIP {
+            continue;
+        }
+        let got = &full[name];
+        if name.ends_with(".csv") {
+            assert_eq!(&got[..3], b"\xEF\xBB\xBF", "{name}");
+            assert_eq!(&got[3..], &bytes[..], "{name}");
+        } else {
+            assert_eq!(got, bytes, "{name}");
+        }
+    }
+    let zipped = unzip(&full[ZIP]);
+    assert_eq!(zipped.len(), 9);
+    for (name, bytes) in &zipped {
+        assert_eq!(bytes, &full[name], "{name} in the zip");
+    }
+
+    let html = std::str::from_utf8(&full["report.html"]).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<dd>2025-06-01 to 2025-06-30</dd>"));
+    assert!(!html.to_ascii_lowercase().contains("<script"));
+    let sheets = unzip(&full["report.xlsx"]);
+    let workbook = std::str::from_utf8(&sheets["xl/workbook.xml"]).unwrap();
+    for name in [
+        "Summary",
+        "fasts",
+        "user_activity_timeline",
+        "other_metrics",
+    ] {
+        assert!(
+            workbook.contains(&format!("<sheet name=\"{name}\"")),
+            "{name}"
+        );
+    }
+
+    // The same options give the same bytes.
+    assert_eq!(full, again);
+}
+
+#[test]
+fn help_documents_the_readable_options() {
+    let o = run(&["--help"]);
+    let help = String::from_utf8_lossy(&o.stdout);
+    for option in [
+        "--html",
+        "--xlsx",
+        "--csv-bom",
+        "report.html",
+        "report.xlsx",
+    ] {
+        assert!(help.contains(option), "--help lacks {option}");
+    }
+}

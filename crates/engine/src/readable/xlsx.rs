@@ -1,0 +1,859 @@
+//! `report.xlsx` (SPEC §9a): a Summary sheet, then one sheet per data set,
+//! each with a frozen bold header row, an auto-filter and typed cells.
+//!
+//! The SpreadsheetML parts are written here with `quick-xml` (which escapes
+//! every value) and zipped by the engine's own deterministic zip settings.
+//! `rust_xlsxwriter` was not used: its `zip` dependency turns on flate2's
+//! zlib-rs backend for the whole build, which would change the bytes of
+//! every zip the engine already writes.
+
+use std::io::{Cursor, Write};
+
+use chrono::Datelike;
+use quick_xml::events::{BytesDecl, BytesText, Event};
+use quick_xml::Writer;
+
+use super::input::{Headline, ReadableInput};
+use crate::period::Date;
+use crate::table::{self, Cell, Table};
+use crate::timestamp::{days_from_civil, Timestamp, MICROS_PER_DAY};
+
+/// The file name.
+pub const FILE_NAME: &str = "report.xlsx";
+/// Rows of an Excel sheet.
+pub const MAX_ROWS: usize = 1_048_576;
+/// Characters (UTF-16 units) of an Excel cell.
+pub const MAX_CELL_CHARS: usize = 32_767;
+/// Characters of a sheet name.
+pub const MAX_SHEET_NAME: usize = 31;
+
+/// Why the workbook could not be written.
+#[derive(Debug)]
+pub struct XlsxError(String);
+
+impl std::fmt::Display for XlsxError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "cannot write {FILE_NAME}: {}; the data sets are too large for a workbook, use the CSV or JSON files instead",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for XlsxError {}
+
+impl From<std::io::Error> for XlsxError {
+    fn from(e: std::io::Error) -> Self {
+        XlsxError(e.to_string())
+    }
+}
+
+impl From<zip::result::ZipError> for XlsxError {
+    fn from(e: zip::result::ZipError) -> Self {
+        XlsxError(e.to_string())
+    }
+}
+
+// Cell styles, indices into styles.xml's cellXfs.
+const STYLE_BOLD: &str = "1";
+const STYLE_DATETIME: &str = "2";
+const STYLE_DATE: &str = "3";
+
+const NS_MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+const NS_REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+const NS_PKG_REL: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
+
+/// One sheet to write: a name and its rows.
+struct Sheet<'t, 'a> {
+    name: String,
+    body: SheetBody<'t, 'a>,
+}
+
+enum SheetBody<'t, 'a> {
+    /// The Summary: free rows, no header.
+    Summary(Vec<Vec<(Cell<'static>, bool)>>),
+    /// Rows `range` of a table, under its header.
+    Table(&'t Table<'a>, std::ops::Range<usize>),
+}
+
+/// `report.xlsx` for `input`. The same input gives the same bytes.
+pub fn report_xlsx(input: &ReadableInput<'_>) -> Result<Vec<u8>, XlsxError> {
+    let data = table::data_sets(input.report);
+    let extra: Vec<&Table<'_>> = input
+        .sections
+        .iter()
+        .flat_map(|s| s.tables.iter().map(|t| &t.table))
+        .collect();
+    let tables: Vec<&Table<'_>> = data.iter().chain(extra).collect();
+
+    // A table longer than a sheet goes on as "<name> (2)", … .
+    let per_sheet = MAX_ROWS - 1;
+    let mut sheets = Vec::new();
+    let mut names = Vec::new();
+    for t in &tables {
+        let parts = t.len().div_ceil(per_sheet).max(1);
+        for part in 0..parts {
+            let suffix = if part == 0 {
+                String::new()
+            } else {
+                format!(" ({})", part + 1)
+            };
+            let name = unique_name(&mut names, t.name(), &suffix);
+            let end = ((part + 1) * per_sheet).min(t.len());
+            sheets.push(Sheet {
+                name,
+                body: SheetBody::Table(t, part * per_sheet..end),
+            });
+        }
+    }
+    let summary = Sheet {
+        name: unique_name(&mut names, "Summary", ""),
+        body: SheetBody::Summary(summary_rows(input, &sheets)),
+    };
+    sheets.insert(0, summary);
+
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644);
+    let part = |zip: &mut zip::ZipWriter<Cursor<Vec<u8>>>,
+                name: &str,
+                body: &dyn Fn(&mut Writer<&mut dyn Write>) -> std::io::Result<()>|
+     -> Result<(), XlsxError> {
+        zip.start_file(name, options)?;
+        // Many small writes: buffered before the compressor.
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, zip);
+        let out: &mut dyn Write = &mut buffered;
+        let mut w = Writer::new(out);
+        w.write_event(Event::Decl(BytesDecl::new(
+            "1.0",
+            Some("UTF-8"),
+            Some("yes"),
+        )))?;
+        body(&mut w)?;
+        buffered.flush()?;
+        Ok(())
+    };
+    part(&mut zip, "[Content_Types].xml", &|w| {
+        content_types(w, sheets.len())
+    })?;
+    part(&mut zip, "_rels/.rels", &root_rels)?;
+    part(&mut zip, "docProps/app.xml", &app_props)?;
+    let title = format!(
+        "Engagement report {} to {}",
+        input.period.start(),
+        input.period.end()
+    );
+    part(&mut zip, "docProps/core.xml", &|w| core_props(w, &title))?;
+    part(&mut zip, "xl/workbook.xml", &|w| workbook(w, &sheets))?;
+    part(&mut zip, "xl/_rels/workbook.xml.rels", &|w| {
+        workbook_rels(w, sheets.len())
+    })?;
+    part(&mut zip, "xl/styles.xml", &styles)?;
+    for (i, sheet) in sheets.iter().enumerate() {
+        part(
+            &mut zip,
+            &format!("xl/worksheets/sheet{}.xml", i + 1),
+            &|w| worksheet(w, sheet, i == 0),
+        )?;
+    }
+    Ok(zip.finish()?.into_inner())
+}
+
+/// `base` + `suffix` cut to Excel's 31 characters, without the characters
+/// Excel forbids, and not equal (ignoring case) to an earlier name.
+fn unique_name(taken: &mut Vec<String>, base: &str, suffix: &str) -> String {
+    let clean: String = base
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
+        .collect();
+    let mut n = 1;
+    loop {
+        let tail = if n == 1 {
+            suffix.to_string()
+        } else {
+            format!("{suffix}~{n}")
+        };
+        let keep = MAX_SHEET_NAME.saturating_sub(tail.chars().count());
+        let name: String = clean.chars().take(keep).chain(tail.chars()).collect();
+        if !taken.iter().any(|t| t.eq_ignore_ascii_case(&name)) {
+            taken.push(name.clone());
+            return name;
+        }
+        n += 1;
+    }
+}
+
+/// The Summary sheet's rows: `(cell, bold)`.
+fn summary_rows(
+    input: &ReadableInput<'_>,
+    sheets: &[Sheet<'_, '_>],
+) -> Vec<Vec<(Cell<'static>, bool)>> {
+    let text = |s: &str| (Cell::TextOwned(s.to_string()), false);
+    let bold = |s: &str| (Cell::Plain(s.to_string()), true);
+    let num = |v: f64| (Cell::Float(v), false);
+    let opt = |v: Option<f64>| (v.map_or(Cell::Null, Cell::Float), false);
+    let mut rows = vec![
+        vec![bold("Engagement report")],
+        vec![
+            bold("Period start"),
+            (Cell::Date(input.period.start()), false),
+        ],
+        vec![bold("Period end"), (Cell::Date(input.period.end()), false)],
+        vec![bold("Time zone"), text(&input.report.range.timezone)],
+        vec![bold("Segment"), text(input.segment.unwrap_or("all users"))],
+        vec![],
+        vec![
+            bold("Figure"),
+            bold("This period"),
+            bold("Previous period"),
+            bold("Change"),
+            bold("Change %"),
+        ],
+    ];
+    rows.extend(input.headline.iter().map(|h: &Headline| {
+        vec![
+            text(&h.label),
+            num(h.current),
+            opt(h.previous),
+            opt(h.change),
+            opt(h.change_pct),
+        ]
+    }));
+    rows.push(vec![]);
+    rows.push(vec![bold("Sheet"), bold("Rows")]);
+    for s in sheets {
+        if let SheetBody::Table(_, range) = &s.body {
+            rows.push(vec![text(&s.name), (Cell::Int(range.len() as i64), false)]);
+        }
+    }
+    rows.push(vec![]);
+    rows.push(vec![bold("Warnings")]);
+    if input.warnings.is_empty() {
+        rows.push(vec![text("None: every row of the input was used.")]);
+    }
+    rows.extend(input.warnings.iter().map(|w| vec![text(&w.to_string())]));
+    rows
+}
+
+/// Column letters of 0-based column `i`: A … Z, AA … .
+fn column_name(mut i: usize) -> String {
+    let mut name = Vec::new();
+    loop {
+        name.push(b'A' + (i % 26) as u8);
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    name.reverse();
+    String::from_utf8(name).expect("ASCII letters")
+}
+
+/// Excel's serial day number of a date (1900 system): days since
+/// 1899-12-30. `None` before 1900-03-01, where Excel's calendar is wrong.
+fn date_serial(d: Date) -> Option<f64> {
+    let days = days_from_civil(d.year(), d.month(), d.day()) + 25_569;
+    (days >= 61).then_some(days as f64)
+}
+
+/// Excel's serial number of an instant (UTC).
+fn time_serial(t: Timestamp) -> Option<f64> {
+    let serial = t.0 as f64 / MICROS_PER_DAY as f64 + 25_569.0;
+    (serial >= 61.0).then_some(serial)
+}
+
+/// Text as a SpreadsheetML string: characters XML 1.0 cannot hold (and
+/// carriage returns, which XML readers would turn into line feeds) become
+/// `_xHHHH_` escapes, and text that looks like such an escape is escaped
+/// itself, so every reader gets the exact text back. Cut to Excel's cell
+/// limit.
+fn sheet_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut units = 0;
+    let bytes = s.as_bytes();
+    for (i, c) in s.char_indices() {
+        units += c.len_utf16();
+        if units > MAX_CELL_CHARS {
+            break;
+        }
+        let looks_escaped = c == '_'
+            && bytes.len() >= i + 7
+            && bytes[i + 1] == b'x'
+            && bytes[i + 2..i + 6].iter().all(u8::is_ascii_hexdigit)
+            && bytes[i + 6] == b'_';
+        if looks_escaped {
+            out.push_str("_x005F_");
+        } else if (c < ' ' && c != '\t' && c != '\n') || c == '\u{FFFE}' || c == '\u{FFFF}' {
+            out.push_str(&format!("_x{:04X}_", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+type W<'w> = Writer<&'w mut dyn Write>;
+
+fn content_types(w: &mut W<'_>, sheets: usize) -> std::io::Result<()> {
+    const SHEET: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml";
+    w.create_element("Types")
+        .with_attribute((
+            "xmlns",
+            "http://schemas.openxmlformats.org/package/2006/content-types",
+        ))
+        .write_inner_content(|w| {
+            for (ext, ty) in [
+                (
+                    "rels",
+                    "application/vnd.openxmlformats-package.relationships+xml",
+                ),
+                ("xml", "application/xml"),
+            ] {
+                w.create_element("Default")
+                    .with_attributes([("Extension", ext), ("ContentType", ty)])
+                    .write_empty()?;
+            }
+            let mut parts = vec![
+                (
+                    "/xl/workbook.xml".to_string(),
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                ),
+                (
+                    "/xl/styles.xml".to_string(),
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml",
+                ),
+                (
+                    "/docProps/core.xml".to_string(),
+                    "application/vnd.openxmlformats-package.core-properties+xml",
+                ),
+                (
+                    "/docProps/app.xml".to_string(),
+                    "application/vnd.openxmlformats-officedocument.extended-properties+xml",
+                ),
+            ];
+            parts.extend((1..=sheets).map(|i| (format!("/xl/worksheets/sheet{i}.xml"), SHEET)));
+            for (name, ty) in &parts {
+                w.create_element("Override")
+                    .with_attributes([("PartName", name.as_str()), ("ContentType", ty)])
+                    .write_empty()?;
+            }
+            Ok(())
+        })?;
+    Ok(())
+}
+
+fn relationships(w: &mut W<'_>, rels: &[(String, &str, String)]) -> std::io::Result<()> {
+    w.create_element("Relationships")
+        .with_attribute(("xmlns", NS_PKG_REL))
+        .write_inner_content(|w| {
+            for (id, ty, target) in rels {
+                w.create_element("Relationship")
+                    .with_attributes([
+                        ("Id", id.as_str()),
+                        ("Type", ty),
+                        ("Target", target.as_str()),
+                    ])
+                    .write_empty()?;
+            }
+            Ok(())
+        })?;
+    Ok(())
+}
+
+fn root_rels(w: &mut W<'_>) -> std::io::Result<()> {
+    relationships(
+        w,
+        &[
+            (
+                "rId1".into(),
+                "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
+                "xl/workbook.xml".into(),
+            ),
+            (
+                "rId2".into(),
+                "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
+                "docProps/core.xml".into(),
+            ),
+            (
+                "rId3".into(),
+                "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties",
+                "docProps/app.xml".into(),
+            ),
+        ],
+    )
+}
+
+fn workbook_rels(w: &mut W<'_>, sheets: usize) -> std::io::Result<()> {
+    let mut rels: Vec<(String, &str, String)> = (1..=sheets)
+        .map(|i| {
+            (
+                format!("rId{i}"),
+                "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet",
+                format!("worksheets/sheet{i}.xml"),
+            )
+        })
+        .collect();
+    rels.push((
+        format!("rId{}", sheets + 1),
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles",
+        "styles.xml".into(),
+    ));
+    relationships(w, &rels)
+}
+
+/// Fixed document properties: no dates, so the bytes never change.
+fn app_props(w: &mut W<'_>) -> std::io::Result<()> {
+    w.create_element("Properties")
+        .with_attribute((
+            "xmlns",
+            "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+        ))
+        .write_inner_content(|w| {
+            w.create_element("Application")
+                .write_text_content(BytesText::new("Engagement Report Builder"))?;
+            Ok(())
+        })?;
+    Ok(())
+}
+
+fn core_props(w: &mut W<'_>, title: &str) -> std::io::Result<()> {
+    w.create_element("cp:coreProperties")
+        .with_attributes([
+            (
+                "xmlns:cp",
+                "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+            ),
+            ("xmlns:dc", "http://purl.org/dc/elements/1.1/"),
+        ])
+        .write_inner_content(|w| {
+            w.create_element("dc:title")
+                .write_text_content(BytesText::new(title))?;
+            w.create_element("dc:creator")
+                .write_text_content(BytesText::new("Engagement Report Builder"))?;
+            Ok(())
+        })?;
+    Ok(())
+}
+
+fn workbook(w: &mut W<'_>, sheets: &[Sheet<'_, '_>]) -> std::io::Result<()> {
+    w.create_element("workbook")
+        .with_attributes([("xmlns", NS_MAIN), ("xmlns:r", NS_REL)])
+        .write_inner_content(|w| {
+            w.create_element("bookViews").write_inner_content(|w| {
+                w.create_element("workbookView").write_empty()?;
+                Ok(())
+            })?;
+            w.create_element("sheets").write_inner_content(|w| {
+                for (i, s) in sheets.iter().enumerate() {
+                    let id = (i + 1).to_string();
+                    let rid = format!("rId{id}");
+                    w.create_element("sheet")
+                        .with_attributes([
+                            ("name", s.name.as_str()),
+                            ("sheetId", id.as_str()),
+                            ("r:id", rid.as_str()),
+                        ])
+                        .write_empty()?;
+                }
+                Ok(())
+            })?;
+            // Excel keeps each sheet's auto-filter range as a hidden name.
+            w.create_element("definedNames").write_inner_content(|w| {
+                for (i, s) in sheets.iter().enumerate() {
+                    if let Some(range) = filter_range(s) {
+                        let local = i.to_string();
+                        let target =
+                            format!("'{}'!{}", s.name.replace('\'', "''"), absolute(&range));
+                        w.create_element("definedName")
+                            .with_attributes([
+                                ("name", "_xlnm._FilterDatabase"),
+                                ("localSheetId", local.as_str()),
+                                ("hidden", "1"),
+                            ])
+                            .write_text_content(BytesText::new(&target))?;
+                    }
+                }
+                Ok(())
+            })?;
+            Ok(())
+        })?;
+    Ok(())
+}
+
+/// `A1:H21` → `$A$1:$H$21`.
+fn absolute(range: &str) -> String {
+    range
+        .split(':')
+        .map(|cell| {
+            let split = cell
+                .find(|c: char| c.is_ascii_digit())
+                .unwrap_or(cell.len());
+            format!("${}${}", &cell[..split], &cell[split..])
+        })
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+/// The header and rows of a table sheet, e.g. `A1:H21`; `None` for the
+/// Summary.
+fn filter_range(s: &Sheet<'_, '_>) -> Option<String> {
+    match &s.body {
+        SheetBody::Summary(_) => None,
+        SheetBody::Table(t, rows) => Some(format!(
+            "A1:{}{}",
+            column_name(t.columns().len().max(1) - 1),
+            rows.len() + 1
+        )),
+    }
+}
+
+fn styles(w: &mut W<'_>) -> std::io::Result<()> {
+    w.create_element("styleSheet")
+        .with_attribute(("xmlns", NS_MAIN))
+        .write_inner_content(|w| {
+            w.create_element("numFmts")
+                .with_attribute(("count", "2"))
+                .write_inner_content(|w| {
+                    for (id, code) in [("164", "yyyy-mm-dd hh:mm:ss"), ("165", "yyyy-mm-dd")] {
+                        w.create_element("numFmt")
+                            .with_attributes([("numFmtId", id), ("formatCode", code)])
+                            .write_empty()?;
+                    }
+                    Ok(())
+                })?;
+            w.create_element("fonts")
+                .with_attribute(("count", "2"))
+                .write_inner_content(|w| {
+                    for bold in [false, true] {
+                        w.create_element("font").write_inner_content(|w| {
+                            if bold {
+                                w.create_element("b").write_empty()?;
+                            }
+                            w.create_element("sz")
+                                .with_attribute(("val", "11"))
+                                .write_empty()?;
+                            w.create_element("name")
+                                .with_attribute(("val", "Calibri"))
+                                .write_empty()?;
+                            w.create_element("family")
+                                .with_attribute(("val", "2"))
+                                .write_empty()?;
+                            Ok(())
+                        })?;
+                    }
+                    Ok(())
+                })?;
+            w.create_element("fills")
+                .with_attribute(("count", "2"))
+                .write_inner_content(|w| {
+                    for pattern in ["none", "gray125"] {
+                        w.create_element("fill").write_inner_content(|w| {
+                            w.create_element("patternFill")
+                                .with_attribute(("patternType", pattern))
+                                .write_empty()?;
+                            Ok(())
+                        })?;
+                    }
+                    Ok(())
+                })?;
+            w.create_element("borders")
+                .with_attribute(("count", "1"))
+                .write_inner_content(|w| {
+                    w.create_element("border").write_inner_content(|w| {
+                        for side in ["left", "right", "top", "bottom", "diagonal"] {
+                            w.create_element(side).write_empty()?;
+                        }
+                        Ok(())
+                    })?;
+                    Ok(())
+                })?;
+            w.create_element("cellStyleXfs")
+                .with_attribute(("count", "1"))
+                .write_inner_content(|w| {
+                    w.create_element("xf")
+                        .with_attributes([
+                            ("numFmtId", "0"),
+                            ("fontId", "0"),
+                            ("fillId", "0"),
+                            ("borderId", "0"),
+                        ])
+                        .write_empty()?;
+                    Ok(())
+                })?;
+            // 0 normal, 1 bold, 2 date-time, 3 date (the STYLE_* constants).
+            w.create_element("cellXfs")
+                .with_attribute(("count", "4"))
+                .write_inner_content(|w| {
+                    for (fmt, font) in [("0", "0"), ("0", "1"), ("164", "0"), ("165", "0")] {
+                        let mut xf = w.create_element("xf").with_attributes([
+                            ("numFmtId", fmt),
+                            ("fontId", font),
+                            ("fillId", "0"),
+                            ("borderId", "0"),
+                            ("xfId", "0"),
+                        ]);
+                        if font != "0" {
+                            xf = xf.with_attribute(("applyFont", "1"));
+                        }
+                        if fmt != "0" {
+                            xf = xf.with_attribute(("applyNumberFormat", "1"));
+                        }
+                        xf.write_empty()?;
+                    }
+                    Ok(())
+                })?;
+            w.create_element("cellStyles")
+                .with_attribute(("count", "1"))
+                .write_inner_content(|w| {
+                    w.create_element("cellStyle")
+                        .with_attributes([("name", "Normal"), ("xfId", "0"), ("builtinId", "0")])
+                        .write_empty()?;
+                    Ok(())
+                })?;
+            Ok(())
+        })?;
+    Ok(())
+}
+
+/// Column widths in characters: the longest text of the header and the
+/// first rows, within sensible bounds.
+fn widths(header: &[String], rows: impl Iterator<Item = Vec<(Cell<'static>, bool)>>) -> Vec<f64> {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (i, (cell, _)) in row.iter().enumerate() {
+            let len = match cell {
+                Cell::Time(_) => 19,
+                Cell::Date(_) => 10,
+                other => other.to_text().chars().count(),
+            };
+            if i >= widths.len() {
+                widths.resize(i + 1, 0);
+            }
+            widths[i] = widths[i].max(len);
+        }
+    }
+    widths
+        .into_iter()
+        .map(|w| (w as f64 + 2.0).clamp(8.0, 60.0))
+        .collect()
+}
+
+fn owned_cell(cell: Cell<'_>) -> Cell<'static> {
+    match cell {
+        Cell::Text(t) => Cell::TextOwned(t.to_string()),
+        Cell::TextOwned(t) => Cell::TextOwned(t),
+        Cell::Plain(t) => Cell::Plain(t),
+        Cell::Int(i) => Cell::Int(i),
+        Cell::Float(f) => Cell::Float(f),
+        Cell::Date(d) => Cell::Date(d),
+        Cell::Time(t) => Cell::Time(t),
+        Cell::Null => Cell::Null,
+    }
+}
+
+fn worksheet(w: &mut W<'_>, sheet: &Sheet<'_, '_>, selected: bool) -> std::io::Result<()> {
+    let (header, sample): (Vec<String>, Vec<Vec<(Cell<'static>, bool)>>) = match &sheet.body {
+        SheetBody::Summary(rows) => (Vec::new(), rows.clone()),
+        SheetBody::Table(t, range) => (
+            t.columns().to_vec(),
+            range
+                .clone()
+                .take(200)
+                .map(|i| {
+                    t.row(i)
+                        .into_iter()
+                        .map(|c| (owned_cell(c), false))
+                        .collect()
+                })
+                .collect(),
+        ),
+    };
+    let widths = widths(&header, sample.into_iter());
+    let is_table = matches!(sheet.body, SheetBody::Table(..));
+    w.create_element("worksheet")
+        .with_attributes([("xmlns", NS_MAIN), ("xmlns:r", NS_REL)])
+        .write_inner_content(|w| {
+            if let Some(range) = filter_range(sheet) {
+                w.create_element("dimension")
+                    .with_attribute(("ref", range.as_str()))
+                    .write_empty()?;
+            }
+            w.create_element("sheetViews").write_inner_content(|w| {
+                let mut view = w.create_element("sheetView");
+                if selected {
+                    view = view.with_attribute(("tabSelected", "1"));
+                }
+                view.with_attribute(("workbookViewId", "0"))
+                    .write_inner_content(|w| {
+                        if is_table {
+                            // The header row stays in view when scrolling.
+                            w.create_element("pane")
+                                .with_attributes([
+                                    ("ySplit", "1"),
+                                    ("topLeftCell", "A2"),
+                                    ("activePane", "bottomLeft"),
+                                    ("state", "frozen"),
+                                ])
+                                .write_empty()?;
+                            w.create_element("selection")
+                                .with_attributes([
+                                    ("pane", "bottomLeft"),
+                                    ("activeCell", "A2"),
+                                    ("sqref", "A2"),
+                                ])
+                                .write_empty()?;
+                        }
+                        Ok(())
+                    })?;
+                Ok(())
+            })?;
+            w.create_element("sheetFormatPr")
+                .with_attribute(("defaultRowHeight", "15"))
+                .write_empty()?;
+            if !widths.is_empty() {
+                w.create_element("cols").write_inner_content(|w| {
+                    for (i, width) in widths.iter().enumerate() {
+                        let n = (i + 1).to_string();
+                        let width = format!("{width}");
+                        w.create_element("col")
+                            .with_attributes([
+                                ("min", n.as_str()),
+                                ("max", n.as_str()),
+                                ("width", width.as_str()),
+                                ("customWidth", "1"),
+                            ])
+                            .write_empty()?;
+                    }
+                    Ok(())
+                })?;
+            }
+            w.create_element("sheetData").write_inner_content(|w| {
+                match &sheet.body {
+                    SheetBody::Summary(rows) => {
+                        for (r, row) in rows.iter().enumerate() {
+                            write_row(w, r + 1, row.iter().map(|(c, b)| (c.clone(), *b)))?;
+                        }
+                    }
+                    SheetBody::Table(t, range) => {
+                        write_row(
+                            w,
+                            1,
+                            t.columns().iter().map(|c| (Cell::Plain(c.clone()), true)),
+                        )?;
+                        for (r, i) in range.clone().enumerate() {
+                            write_row(w, r + 2, t.row(i).into_iter().map(|c| (c, false)))?;
+                        }
+                    }
+                }
+                Ok(())
+            })?;
+            if let Some(range) = filter_range(sheet) {
+                w.create_element("autoFilter")
+                    .with_attribute(("ref", range.as_str()))
+                    .write_empty()?;
+            }
+            Ok(())
+        })?;
+    Ok(())
+}
+
+/// One row; empty cells are left out.
+fn write_row<'c>(
+    w: &mut W<'_>,
+    r: usize,
+    cells: impl Iterator<Item = (Cell<'c>, bool)>,
+) -> std::io::Result<()> {
+    let row = r.to_string();
+    w.create_element("row")
+        .with_attribute(("r", row.as_str()))
+        .write_inner_content(|w| {
+            for (c, (cell, bold)) in cells.enumerate() {
+                let reference = format!("{}{r}", column_name(c));
+                write_cell(w, &reference, &cell, bold)?;
+            }
+            Ok(())
+        })?;
+    Ok(())
+}
+
+fn write_cell(w: &mut W<'_>, reference: &str, cell: &Cell<'_>, bold: bool) -> std::io::Result<()> {
+    let number = |w: &mut W<'_>, value: String, style: Option<&str>| -> std::io::Result<()> {
+        let mut c = w.create_element("c").with_attribute(("r", reference));
+        if let Some(s) = style.or(bold.then_some(STYLE_BOLD)) {
+            c = c.with_attribute(("s", s));
+        }
+        c.write_inner_content(|w| {
+            w.create_element("v")
+                .write_text_content(BytesText::new(&value))?;
+            Ok(())
+        })?;
+        Ok(())
+    };
+    let text = |w: &mut W<'_>, value: &str| -> std::io::Result<()> {
+        // Always an inline string: the text is never read as a formula.
+        let mut c = w
+            .create_element("c")
+            .with_attributes([("r", reference), ("t", "inlineStr")]);
+        if bold {
+            c = c.with_attribute(("s", STYLE_BOLD));
+        }
+        c.write_inner_content(|w| {
+            w.create_element("is").write_inner_content(|w| {
+                w.create_element("t")
+                    .with_attribute(("xml:space", "preserve"))
+                    .write_text_content(BytesText::new(&sheet_text(value)))?;
+                Ok(())
+            })?;
+            Ok(())
+        })?;
+        Ok(())
+    };
+    match cell {
+        Cell::Null => Ok(()),
+        Cell::Int(i) => number(w, i.to_string(), None),
+        Cell::Float(f) if f.is_finite() => number(w, format!("{f}"), None),
+        Cell::Float(_) => Ok(()),
+        Cell::Date(d) => match date_serial(*d) {
+            Some(s) => number(w, format!("{s}"), Some(STYLE_DATE)),
+            None => text(w, &d.to_string()),
+        },
+        Cell::Time(t) => match time_serial(*t) {
+            Some(s) => number(w, format!("{s}"), Some(STYLE_DATETIME)),
+            None => text(w, &t.to_rfc3339()),
+        },
+        Cell::Text(t) => text(w, t),
+        Cell::TextOwned(t) | Cell::Plain(t) => text(w, t),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn helpers() {
+        assert_eq!(column_name(0), "A");
+        assert_eq!(column_name(25), "Z");
+        assert_eq!(column_name(26), "AA");
+        assert_eq!(column_name(27 * 26), "AAA");
+        assert_eq!(absolute("A1:AB21"), "$A$1:$AB$21");
+        let d = |s| crate::period::parse_date("t", s).unwrap();
+        assert_eq!(date_serial(d("2025-01-15")), Some(45672.0));
+        assert_eq!(date_serial(d("1900-03-01")), Some(61.0));
+        assert_eq!(date_serial(d("1900-02-28")), None);
+        let t = Timestamp::parse("2025-01-15T12:00:00Z").unwrap();
+        assert_eq!(time_serial(t), Some(45672.5));
+        assert_eq!(
+            sheet_text("a\rb\u{1}c_x0041_d"),
+            "a_x000D_b_x0001_c_x005F_x0041_d"
+        );
+        let mut taken = Vec::new();
+        assert_eq!(unique_name(&mut taken, "a/b", ""), "a_b");
+        assert_eq!(unique_name(&mut taken, "A_B", ""), "A_B~2");
+        let long = "x".repeat(40);
+        assert_eq!(unique_name(&mut taken, &long, " (2)").chars().count(), 31);
+    }
+}

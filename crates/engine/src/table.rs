@@ -1,0 +1,457 @@
+//! One tabular view of each data set: its columns (SPEC §5 order) and its
+//! rows as typed cells. The CSV writer, `report.html` and `report.xlsx` all
+//! read the data sets through it, so a column or a cell's text is defined
+//! once.
+
+use std::collections::BTreeSet;
+
+use crate::export::columns;
+use crate::period::Date;
+use crate::report::Report;
+use crate::timestamp::Timestamp;
+
+/// One cell of a table.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell<'a> {
+    /// Text from the data (names, titles): a CSV guards it against formula
+    /// injection.
+    Text(&'a str),
+    /// Text from the data, owned (values flattened out of JSON).
+    TextOwned(String),
+    /// Text the report made (week labels, statuses, codes): written as is.
+    Plain(String),
+    /// A whole number.
+    Int(i64),
+    /// A decimal number.
+    Float(f64),
+    /// A calendar date, `YYYY-MM-DD`.
+    Date(Date),
+    /// An instant, RFC 3339 UTC as SPEC §3 says.
+    Time(Timestamp),
+    /// No value: an empty CSV field.
+    Null,
+}
+
+impl Cell<'_> {
+    /// Appends the cell's text as the CSV writer formats it (before the
+    /// formula guard): integers in decimal, decimals as JSON writes them
+    /// (`100.0`), dates `YYYY-MM-DD`, instants RFC 3339, null as nothing.
+    pub fn write_text(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        match self {
+            Cell::Text(t) => out.push_str(t),
+            Cell::TextOwned(t) | Cell::Plain(t) => out.push_str(t),
+            Cell::Int(i) => {
+                let _ = write!(out, "{i}");
+            }
+            Cell::Float(f) => out.push_str(&float_text(*f)),
+            Cell::Date(d) => {
+                let _ = write!(out, "{d}");
+            }
+            Cell::Time(t) => t.write_rfc3339(out),
+            Cell::Null => {}
+        }
+    }
+
+    /// The cell's text (see [`Cell::write_text`]).
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        self.write_text(&mut s);
+        s
+    }
+
+    /// Whether the text came from the data (and so needs the formula guard
+    /// in a CSV).
+    pub fn is_data_text(&self) -> bool {
+        matches!(self, Cell::Text(_) | Cell::TextOwned(_))
+    }
+}
+
+/// A decimal as JSON writes it: `100.0`, `33.33`. Non-finite values cannot
+/// come out of the report (averages over nothing are 0); they print as JSON's
+/// `null` would, empty.
+fn float_text(f: f64) -> String {
+    serde_json::to_string(&f)
+        .ok()
+        .filter(|s| s != "null")
+        .unwrap_or_default()
+}
+
+type RowFn<'a> = dyn Fn(usize) -> Vec<Cell<'a>> + Send + Sync + 'a;
+
+/// A data set as a table: a name, column names and rows made on demand (a
+/// timeline can hold millions of rows: they are never all held as cells).
+pub struct Table<'a> {
+    name: &'static str,
+    columns: Vec<String>,
+    len: usize,
+    row: Box<RowFn<'a>>,
+}
+
+impl<'a> Table<'a> {
+    /// A table of `len` rows; `row(i)` gives row `i` (`i < len`), one cell
+    /// per column.
+    pub fn new(
+        name: &'static str,
+        columns: Vec<String>,
+        len: usize,
+        row: impl Fn(usize) -> Vec<Cell<'a>> + Send + Sync + 'a,
+    ) -> Self {
+        Table {
+            name,
+            columns,
+            len,
+            row: Box::new(row),
+        }
+    }
+
+    /// The data set's name, e.g. `fasts`.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Column names, in order.
+    pub fn columns(&self) -> &[String] {
+        &self.columns
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the table has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Row `i`, in the data set's own order.
+    ///
+    /// # Panics
+    /// When `i >= self.len()`.
+    pub fn row(&self, i: usize) -> Vec<Cell<'a>> {
+        assert!(i < self.len, "row {i} of a {}-row table", self.len);
+        (self.row)(i)
+    }
+
+    /// Every row, in order.
+    pub fn rows(&self) -> impl Iterator<Item = Vec<Cell<'a>>> + '_ {
+        (0..self.len).map(|i| (self.row)(i))
+    }
+}
+
+fn owned(names: &[&str]) -> Vec<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+/// Text from the data, or null.
+pub fn opt_text(s: Option<&str>) -> Cell<'_> {
+    s.map_or(Cell::Null, Cell::Text)
+}
+
+/// An instant, or null.
+pub fn opt_time(t: Option<Timestamp>) -> Cell<'static> {
+    t.map_or(Cell::Null, Cell::Time)
+}
+
+/// Data set 1.
+pub fn new_users_over_time<'a>(r: &'a Report<'_>) -> Table<'a> {
+    let rows = &r.new_users_over_time;
+    Table::new(
+        "new_users_over_time",
+        owned(columns::NEW_USERS_OVER_TIME),
+        rows.len(),
+        move |i| vec![Cell::Date(rows[i].date), Cell::Int(rows[i].count as i64)],
+    )
+}
+
+/// Data set 2.
+pub fn fasts<'a>(r: &'a Report<'_>) -> Table<'a> {
+    let rows = &r.fasts;
+    Table::new("fasts", owned(columns::FASTS), rows.len(), move |i| {
+        let f = &rows[i];
+        vec![
+            Cell::Int(f.fast_id),
+            Cell::Text(f.fast_name),
+            opt_text(f.church_name),
+            Cell::Int(f.participants as i64),
+            Cell::Int(f.joins_in_period as i64),
+            Cell::Int(f.leaves_in_period as i64),
+        ]
+    })
+}
+
+/// Data set 3: `by_type` becomes one `type_<activity_type>` column per
+/// activity type in the result (sorted), 0 where the user has none.
+pub fn user_activity<'a>(r: &'a Report<'_>) -> Table<'a> {
+    let rows = &r.user_activity;
+    let types: Vec<&str> = rows
+        .iter()
+        .flat_map(|u| u.by_type.keys().copied())
+        .collect::<BTreeSet<&str>>()
+        .into_iter()
+        .collect();
+    let mut header = owned(columns::USER_ACTIVITY);
+    header.extend(types.iter().map(|t| format!("type_{t}")));
+    Table::new("user_activity", header, rows.len(), move |i| {
+        let u = &rows[i];
+        let mut row = vec![
+            Cell::Int(u.user_id),
+            Cell::Text(u.username),
+            Cell::Text(u.email),
+            Cell::Time(u.date_joined),
+            Cell::Int(u.total_items as i64),
+        ];
+        row.extend(
+            types
+                .iter()
+                .map(|t| Cell::Int(u.by_type.get(t).copied().unwrap_or(0) as i64)),
+        );
+        row
+    })
+}
+
+/// Data set 4.
+pub fn user_activity_timeline<'a>(r: &'a Report<'_>) -> Table<'a> {
+    let rows = &r.user_activity_timeline;
+    Table::new(
+        "user_activity_timeline",
+        owned(columns::USER_ACTIVITY_TIMELINE),
+        rows.len(),
+        move |i| {
+            let t = &rows[i];
+            vec![
+                Cell::Int(t.user_id),
+                Cell::Text(t.username),
+                Cell::Text(t.activity_type),
+                Cell::Time(t.timestamp),
+                opt_text(t.title),
+                opt_text(t.description),
+                opt_text(t.target_type),
+                t.target_id.map_or(Cell::Null, Cell::Int),
+            ]
+        },
+    )
+}
+
+/// Data set 5.
+pub fn user_fast_participation<'a>(r: &'a Report<'_>) -> Table<'a> {
+    let rows = &r.user_fast_participation;
+    Table::new(
+        "user_fast_participation",
+        owned(columns::USER_FAST_PARTICIPATION),
+        rows.len(),
+        move |i| {
+            let p = &rows[i];
+            vec![
+                Cell::Int(p.user_id),
+                Cell::Text(p.username),
+                Cell::Text(p.email),
+                Cell::Int(p.fast_id),
+                Cell::Text(p.fast_name),
+                opt_text(p.church_name),
+                opt_time(p.joined_at),
+                opt_time(p.left_at),
+                Cell::Plain(p.status.as_str().into()),
+            ]
+        },
+    )
+}
+
+/// Data set 6.
+pub fn retention_cohorts<'a>(r: &'a Report<'_>) -> Table<'a> {
+    let rows = &r.retention_cohorts;
+    Table::new(
+        "retention_cohorts",
+        owned(columns::RETENTION_COHORTS),
+        rows.len(),
+        move |i| {
+            let c = &rows[i];
+            vec![
+                Cell::Plain(c.cohort_week.clone()),
+                Cell::Date(c.cohort_start_date),
+                Cell::Int(c.total_users as i64),
+                Cell::Int(c.active_users as i64),
+                Cell::Float(c.retention_rate),
+                Cell::Float(c.avg_activities_per_user),
+                Cell::Int(c.cohort_age_weeks),
+            ]
+        },
+    )
+}
+
+/// Data set 7 flattened into `metric, value` rows, in the JSON's order:
+/// nested keys joined with `.`, list entries numbered from 1
+/// (`screen_views.top_screens.1.screen`).
+pub fn other_metrics<'a>(r: &Report<'_>) -> Table<'a> {
+    // Walked through its JSON text so that the rows follow the JSON's key
+    // order (a `serde_json::Value` would sort the keys).
+    let json = serde_json::to_string(&r.other_metrics).expect("report values always serialize");
+    let mut rows = Vec::new();
+    serde::de::DeserializeSeed::deserialize(
+        Flatten {
+            path: String::new(),
+            out: &mut rows,
+        },
+        &mut serde_json::Deserializer::from_str(&json),
+    )
+    .expect("the JSON just written reads back");
+    Table::new(
+        "other_metrics",
+        owned(&["metric", "value"]),
+        rows.len(),
+        move |i| {
+            let (metric, value): &(String, Cell<'static>) = &rows[i];
+            vec![Cell::Plain(metric.clone()), value.clone()]
+        },
+    )
+}
+
+/// Pushes one `(path, value)` row per JSON leaf, in document order.
+struct Flatten<'o> {
+    path: String,
+    out: &'o mut Vec<(String, Cell<'static>)>,
+}
+
+impl Flatten<'_> {
+    fn child(&mut self, key: &str) -> Flatten<'_> {
+        let path = if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        };
+        Flatten {
+            path,
+            out: &mut *self.out,
+        }
+    }
+
+    fn leaf(self, cell: Cell<'static>) {
+        self.out.push((self.path, cell));
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Flatten<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Flatten<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
+        self.leaf(Cell::Plain(v.to_string()));
+        Ok(())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<(), E> {
+        self.leaf(Cell::Int(v));
+        Ok(())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<(), E> {
+        // A number beyond i64 (a video id) is kept exactly, as text.
+        self.leaf(i64::try_from(v).map_or_else(|_| Cell::Plain(v.to_string()), Cell::Int));
+        Ok(())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<(), E> {
+        self.leaf(Cell::Float(v));
+        Ok(())
+    }
+    fn visit_str<E>(self, v: &str) -> Result<(), E> {
+        self.leaf(Cell::TextOwned(v.to_string()));
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        self.leaf(Cell::Null);
+        Ok(())
+    }
+    fn visit_none<E>(self) -> Result<(), E> {
+        self.leaf(Cell::Null);
+        Ok(())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0usize;
+        while seq
+            .next_element_seed(self.child(&(i + 1).to_string()))?
+            .is_some()
+        {
+            i += 1;
+        }
+        // An empty list stays visible as one empty row.
+        if i == 0 {
+            self.leaf(Cell::Null);
+        }
+        Ok(())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        let mut empty = true;
+        while let Some(key) = map.next_key::<String>()? {
+            map.next_value_seed(self.child(&key))?;
+            empty = false;
+        }
+        if empty {
+            self.leaf(Cell::Null);
+        }
+        Ok(())
+    }
+}
+
+/// The six tabular data sets (1–6) in SPEC order, then `other_metrics`
+/// flattened.
+pub fn data_sets<'a>(r: &'a Report<'_>) -> Vec<Table<'a>> {
+    vec![
+        new_users_over_time(r),
+        fasts(r),
+        user_activity(r),
+        user_activity_timeline(r),
+        user_fast_participation(r),
+        retention_cohorts(r),
+        other_metrics(r),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::testing::*;
+
+    #[test]
+    fn other_metrics_flatten_with_typed_values() {
+        let data = TestBundle::new()
+            .user(1, "2025-01-01 00:00:00+00")
+            .event_data(
+                "screen_view",
+                Some(1),
+                r#"{"screen": "=Home"}"#,
+                "2025-01-02 10:00:00+00",
+            )
+            .load();
+        let r = report(&data, "2025-01-01", "2025-01-31", "UTC");
+        let t = other_metrics(&r);
+        let rows: Vec<(String, Cell)> = t
+            .rows()
+            .map(|mut row| {
+                let v = row.pop().unwrap();
+                (row.pop().unwrap().to_text(), v)
+            })
+            .collect();
+        let find = |m: &str| rows.iter().find(|(k, _)| k == m).map(|(_, v)| v.clone());
+        assert_eq!(find("events_by_type.screen_view"), Some(Cell::Int(1)));
+        assert_eq!(find("screen_views.avg_per_user"), Some(Cell::Float(1.0)));
+        assert_eq!(
+            find("screen_views.top_screens.1.screen"),
+            Some(Cell::TextOwned("=Home".into()))
+        );
+        assert_eq!(
+            find("screen_views.daily_timeline.2025-01-02"),
+            Some(Cell::Int(1))
+        );
+        assert_eq!(rows[0].0, "events_by_type.screen_view");
+        assert_eq!(t.columns(), ["metric", "value"]);
+        assert_eq!(Cell::Float(100.0).to_text(), "100.0");
+    }
+}
