@@ -11,8 +11,10 @@
 #![warn(missing_docs)]
 
 pub mod charts;
-pub mod core;
+pub mod explain;
 pub mod protocol;
+pub mod summary;
+pub mod table_store;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

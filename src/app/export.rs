@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::protocol::{explain_http_failure, redact_url, ExportWhat, OutFormat};
+use crate::explain::explain_http_failure;
+use crate::protocol::{ExportWhat, OutFormat};
+use engagement_engine::presigned::redact_url;
 
 use super::browser;
 use super::state::AppState;

@@ -4,10 +4,14 @@
 //! attribute values (Leptos escapes both); charts are SVG images.
 
 pub mod browser;
+pub mod dropped_files;
 pub mod export;
-pub mod load;
+pub mod load_panel;
+pub mod load_summary;
 pub mod period;
+pub mod progress_panel;
 pub mod report;
+pub mod sizes;
 pub mod state;
 pub mod table;
 
@@ -76,10 +80,10 @@ pub fn App() -> impl IntoView {
             </p>
         </header>
         <main>
-            <load::LoadPanel/>
-            <load::ProgressPanel/>
+            <load_panel::LoadPanel/>
+            <progress_panel::ProgressPanel/>
             <ErrorBanner/>
-            <load::LoadSummaryView/>
+            <load_summary::LoadSummaryView/>
             <period::PeriodControls/>
             <report::ReportView/>
         </main>

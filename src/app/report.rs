@@ -6,7 +6,7 @@ use crate::charts::{self, Chart};
 use crate::protocol::{ReportSummary, Series};
 
 use super::export::ExportPanel;
-use super::load::human_memory;
+use super::sizes::human_memory;
 use super::state::AppState;
 use super::table::DataTable;
 

@@ -115,7 +115,7 @@ fn fake_entries() -> Vec<wasm_bindgen::JsValue> {
 
 #[wasm_bindgen_test]
 async fn dropped_folders_are_walked_recursively() {
-    let files = super::load::walk_entries(fake_entries()).await;
+    let files = super::dropped_files::walk_entries(fake_entries()).await;
     let names: Vec<String> = files
         .iter()
         .map(|f| f.unchecked_into::<web_sys::File>().name())

@@ -1,18 +1,16 @@
-//! The worker's pure part: turning a computed report into the page's
-//! summary and tables, and answering sorted, filtered, paged queries. No
-//! browser API here, so it is tested natively.
+//! The report's tables as the worker holds them: compact columns answering
+//! the page's sorted, filtered, paged queries. No browser API here, so it
+//! is tested natively.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use engagement_engine::export::columns;
-use engagement_engine::load::Loaded;
 use engagement_engine::model::TextColumn;
-use engagement_engine::period::{date_in, Date, Period};
 use engagement_engine::report::Report;
 use engagement_engine::timestamp::Timestamp;
 
-use crate::protocol::{Cell, LoadSummary, PageQuery, PageReply, ReportSummary, Series};
+use crate::protocol::{Cell, PageQuery, PageReply};
 
 /// The null of [`Column::Int`] and [`Column::Time`]: no id, count or
 /// timestamp of a report is `i64::MIN`, and it sorts before every value,
@@ -418,135 +416,17 @@ fn order_rows(table: &DataTable, q: &PageQuery) -> Vec<u32> {
     order
 }
 
-/// A series with one entry per day of the period, 0 where `values` has none.
-fn daily(period: &Period, values: impl Iterator<Item = (Date, u64)>) -> Series {
-    let mut out = vec![0.0; period.day_count()];
-    for (d, v) in values {
-        if let Some(i) = period.index_of_day(d) {
-            out[i] += v as f64;
-        }
-    }
-    Series {
-        labels: period.days().map(|d| d.to_string()).collect(),
-        values: out,
-    }
-}
-
-/// The page's figures and chart data of a report.
-pub fn summarize(report: &Report<'_>, period: &Period, tables: &TableStore) -> ReportSummary {
-    let om = &report.other_metrics;
-    let newest_full = report
-        .retention_cohorts
-        .iter()
-        .find(|c| c.cohort_age_weeks >= 1)
-        .map(|c| {
-            (
-                c.cohort_week.clone(),
-                c.retention_rate,
-                c.active_users,
-                c.total_users,
-            )
-        });
-    let mut cohorts: Vec<_> = report.retention_cohorts.iter().collect();
-    cohorts.reverse();
-    ReportSummary {
-        range: (
-            report.range.start.clone(),
-            report.range.end.clone(),
-            report.range.timezone.clone(),
-        ),
-        new_users: report.new_users_over_time.iter().map(|r| r.count).sum(),
-        active_users: om.active_users,
-        events: om.events_by_type.values().sum(),
-        screen_views: om.screen_views.total,
-        newest_full_cohort: newest_full,
-        new_users_daily: daily(
-            period,
-            report.new_users_over_time.iter().map(|r| (r.date, r.count)),
-        ),
-        screen_views_daily: daily(
-            period,
-            om.screen_views.daily_timeline.iter().map(|(d, v)| (*d, *v)),
-        ),
-        events_by_type: Series {
-            labels: om.events_by_type.keys().map(|k| k.to_string()).collect(),
-            values: om.events_by_type.values().map(|&v| v as f64).collect(),
-        },
-        top_fasts: Series {
-            labels: om
-                .top_fasts_by_joins
-                .iter()
-                .map(|f| f.fast.to_string())
-                .collect(),
-            values: om
-                .top_fasts_by_joins
-                .iter()
-                .map(|f| f.joins as f64)
-                .collect(),
-        },
-        top_screens: Series {
-            labels: om
-                .screen_views
-                .top_screens
-                .iter()
-                .map(|s| s.screen.to_string())
-                .collect(),
-            values: om
-                .screen_views
-                .top_screens
-                .iter()
-                .map(|s| s.views as f64)
-                .collect(),
-        },
-        retention: Series {
-            labels: cohorts.iter().map(|c| c.cohort_week.clone()).collect(),
-            values: cohorts.iter().map(|c| c.retention_rate).collect(),
-        },
-        cohort_sizes: cohorts.iter().map(|c| c.total_users).collect(),
-        other_metrics_json: serde_json::to_string_pretty(om).unwrap_or_default(),
-        tables: tables
-            .tables()
-            .iter()
-            .map(|t| (t.name.clone(), t.columns.clone(), t.len() as u64))
-            .collect(),
-        zip_name: engagement_engine::export::zip_name(period),
-        millis: 0.0,
-        memory_bytes: 0,
-    }
-}
-
-/// What loading found, with the data's first and last day in `zone`.
-pub fn load_summary(loaded: &Loaded, source: &str, zone: chrono_tz::Tz) -> LoadSummary {
-    let extent = loaded
-        .dataset
-        .time_extent()
-        .map(|(a, b)| (date_in(zone, a), date_in(zone, b)));
-    LoadSummary {
-        source: source.to_string(),
-        tables: loaded
-            .counts
-            .0
-            .iter()
-            .map(|(t, n)| (t.label().to_string(), t.file_name().to_string(), *n))
-            .collect(),
-        extent: extent.map(|(a, b)| (a.to_string(), b.to_string())),
-        warnings: loaded
-            .warnings
-            .iter()
-            .map(|w| (w.count, w.to_string()))
-            .collect(),
-        rows_left_out: loaded.rows_left_out(),
-        millis: 0.0,
-        memory_bytes: 0,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use engagement_engine::demo::{csv_tables, DemoConfig};
     use engagement_engine::load::{Bundle, Limits};
     use engagement_engine::metrics;
+
+    use engagement_engine::load::Loaded;
+    use engagement_engine::period::Period;
+
+    use crate::summary::{load_summary, summarize};
 
     fn demo() -> Loaded {
         let mut b = Bundle::new(Limits::default());

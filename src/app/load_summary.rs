@@ -1,0 +1,68 @@
+//! What the last load found: tables, date extent, warnings, memory.
+
+use leptos::prelude::*;
+
+use super::sizes::human_memory;
+use super::state::AppState;
+
+/// What the last load found: tables, date extent, warnings.
+#[component]
+pub fn LoadSummaryView() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        state.loaded.get().map(|s| {
+            let extent = s
+                .extent
+                .clone()
+                .map(|(a, b)| format!("Data from {a} to {b}."))
+                .unwrap_or_else(|| "The bundle holds no dated rows.".into());
+            let nwarn = s.warnings.len();
+            view! {
+                <section class="summary" id="load-summary" aria-labelledby="found-title">
+                    <h2 id="found-title">"What the bundle holds"</h2>
+                    <p>
+                        "Loaded " {s.source.clone()} " in "
+                        {format!("{:.0}", s.millis)} " ms. " {extent}
+                    </p>
+                    {(s.rows_left_out > 0).then(|| view! {
+                        <p class="notice" id="rows-left-out" role="status">
+                            {format!(
+                                "{} malformed row{} left out of this report at your request (see the warnings below).",
+                                s.rows_left_out,
+                                if s.rows_left_out == 1 { " was" } else { "s were" }
+                            )}
+                        </p>
+                    })}
+                    <p id="memory">
+                        "The engine holds it in " {human_memory(s.memory_bytes)}
+                        " of memory (a browser tab allows it at most 4 GiB; the CLI has no such limit)."
+                    </p>
+                    <div class="scroll"><table class="counts">
+                        <thead><tr><th scope="col">"table"</th><th scope="col">"file"</th><th scope="col">"rows"</th></tr></thead>
+                        <tbody>
+                            {s.tables
+                                .iter()
+                                .map(|(label, file, n)| {
+                                    view! {
+                                        <tr data-table=file.clone()>
+                                            <td>{label.clone()}</td>
+                                            <td>{file.clone()}</td>
+                                            <td class="num">{*n}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table></div>
+                    <h3>{format!("Warnings ({nwarn})")}</h3>
+                    <ul class="warnings" id="warnings">
+                        {s.warnings
+                            .iter()
+                            .map(|(n, text)| view! { <li data-count=*n>{text.clone()}</li> })
+                            .collect_view()}
+                    </ul>
+                </section>
+            }
+        })
+    }
+}

@@ -1,0 +1,345 @@
+//! Reading a bundle into the engine: files in chunks (sniffed by the
+//! engine's classification), an http(s) URL's download, or generated demo
+//! data, with progress and cancellation.
+
+use std::cell::Cell as StdCell;
+use std::collections::BTreeMap;
+
+use engagement_engine::demo::{self, DemoConfig};
+use engagement_engine::load::{
+    classify, file_kind, needs_sniffing, Bundle, FileKind, Limits, LoadError, LoadErrorKind,
+    Loaded, SNIFF_BYTES,
+};
+use js_sys::{Array, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use super::crash::memory_bytes;
+use super::{now_ms, post, scope};
+use crate::explain::{expired_link_message, explain_http_failure};
+use crate::protocol::{Progress, Reply, Source};
+use engagement_engine::presigned::{redact_url, url_file_name};
+
+/// Bytes read from a file per step; progress is reported after each.
+const CHUNK: f64 = 4.0 * 1024.0 * 1024.0;
+
+pub(super) enum Failure {
+    Cancelled,
+    /// Message, and whether a presigned link has expired.
+    Message(String, bool),
+    /// Malformed rows: the message and how many rows the user may choose
+    /// to leave out.
+    BadRows(String, u64),
+}
+
+impl From<LoadError> for Failure {
+    fn from(e: LoadError) -> Self {
+        // The engine's message names no option; the page says what the
+        // page can do.
+        let hint = match &e.kind {
+            LoadErrorKind::MalformedRows(m) => return Failure::BadRows(e.to_string(), m.total),
+            LoadErrorKind::FieldTooLong { .. }
+            | LoadErrorKind::RowTooLong { .. }
+            | LoadErrorKind::TooDeep { .. }
+            | LoadErrorKind::UnzippedTooLarge { .. } => {
+                "; the page keeps these limits to protect this tab's memory: if the data is really that large, use the engagement-report command-line tool, whose --max-… options raise them"
+            }
+            _ => "",
+        };
+        Failure::Message(format!("{e}{hint}"), false)
+    }
+}
+
+fn js_error(context: &str, e: JsValue) -> Failure {
+    let text = e
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "unknown error".into());
+    Failure::Message(format!("{context}: {text}"), false)
+}
+
+/// Lets queued messages (Cancel, page queries) run between steps.
+async fn yield_now() {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+    });
+    let _ = JsFuture::from(p).await;
+}
+
+/// Reports progress and rows per table.
+struct Tracker<'a> {
+    progress: Progress,
+    rows: BTreeMap<String, u64>,
+    cancel: &'a StdCell<bool>,
+    last_post: f64,
+}
+
+impl Tracker<'_> {
+    fn label(name: &str) -> String {
+        match file_kind(name) {
+            FileKind::Csv(t) => t.label().to_string(),
+            FileKind::Dump => "dump objects".to_string(),
+            _ => "other".to_string(),
+        }
+    }
+
+    fn report(&mut self, current: Option<(&str, u64)>, force: bool) {
+        let t = now_ms();
+        if !force && t - self.last_post < 100.0 {
+            return;
+        }
+        self.last_post = t;
+        let mut rows = self.rows.clone();
+        if let Some((name, n)) = current {
+            *rows.entry(Self::label(name)).or_default() += n;
+        }
+        self.progress.rows = rows.into_iter().collect();
+        self.progress.memory_bytes = memory_bytes();
+        post(&Reply::Progress(self.progress.clone()));
+    }
+
+    fn check(&self) -> Result<(), Failure> {
+        if self.cancel.get() {
+            Err(Failure::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Pushes `bytes` into the bundle as file `name`, in chunks.
+    async fn push_all(
+        &mut self,
+        bundle: &mut Bundle,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<(), Failure> {
+        self.progress.file = name.to_string();
+        match classify(name, Some(bytes)) {
+            FileKind::Zip => {
+                bundle.add_zip(name, bytes)?;
+                self.progress.bytes_done += bytes.len() as u64;
+            }
+            kind => match bundle.open_as(name, kind) {
+                Some(mut file) => {
+                    file.expect_bytes(bytes.len() as u64);
+                    for chunk in bytes.chunks(CHUNK as usize) {
+                        file.push(chunk)?;
+                        self.progress.bytes_done += chunk.len() as u64;
+                        self.report(Some((name, file.rows_read())), false);
+                        yield_now().await;
+                        self.check()?;
+                    }
+                    let n = file.rows_read();
+                    bundle.close(file)?;
+                    *self.rows.entry(Self::label(name)).or_default() += n;
+                }
+                None => self.progress.bytes_done += bytes.len() as u64,
+            },
+        }
+        self.report(None, true);
+        Ok(())
+    }
+}
+
+pub(super) async fn load(
+    source: &Source,
+    files: Array,
+    skip_bad_rows: bool,
+    cancel: &StdCell<bool>,
+) -> Result<(Loaded, String), Failure> {
+    let mut bundle = Bundle::new(Limits::default()).skip_bad_rows(skip_bad_rows);
+    let mut t = Tracker {
+        progress: Progress::default(),
+        rows: BTreeMap::new(),
+        cancel,
+        last_post: 0.0,
+    };
+    let label = match source {
+        Source::Demo(size) => {
+            t.progress.phase = "generating".into();
+            let cfg = DemoConfig::new(size.users());
+            for name in demo::CSV_TABLES {
+                t.progress.file = name.to_string();
+                t.report(None, true);
+                yield_now().await;
+                t.check()?;
+                let mut bytes = Vec::new();
+                demo::write_csv_table(&cfg, name, &mut bytes)
+                    .map_err(|e| Failure::Message(format!("demo data: {e}"), false))?;
+                t.push_all(&mut bundle, name, &bytes).await?;
+            }
+            format!("demo data ({}, {} users)", size.as_str(), size.users())
+        }
+        Source::Files => {
+            t.progress.phase = "reading".into();
+            let files: Vec<web_sys::File> =
+                files.iter().filter_map(|f| f.dyn_into().ok()).collect();
+            t.progress.bytes_total = Some(files.iter().map(|f| f.size() as u64).sum());
+            for f in &files {
+                read_file(&mut t, &mut bundle, f).await?;
+            }
+            format!("{} file(s)", files.len())
+        }
+        Source::Url(url) => {
+            t.progress.phase = "fetching".into();
+            fetch_url(&mut t, &mut bundle, url).await?;
+            redact_url(url)
+        }
+    };
+    t.check()?;
+    t.progress.phase = "resolving".into();
+    t.report(None, true);
+    yield_now().await;
+    let loaded = bundle.finish()?;
+    Ok((loaded, label))
+}
+
+fn file_name(f: &web_sys::File) -> String {
+    let rel = Reflect::get(f, &"webkitRelativePath".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default();
+    if rel.is_empty() {
+        f.name()
+    } else {
+        rel
+    }
+}
+
+async fn read_slice(f: &web_sys::Blob, start: f64, end: f64) -> Result<Vec<u8>, Failure> {
+    let name = "reading a file";
+    let blob = f
+        .slice_with_f64_and_f64(start, end)
+        .map_err(|e| js_error(name, e))?;
+    let buf = JsFuture::from(blob.array_buffer())
+        .await
+        .map_err(|e| js_error(name, e))?;
+    Ok(Uint8Array::new(&buf).to_vec())
+}
+
+async fn read_file(
+    t: &mut Tracker<'_>,
+    bundle: &mut Bundle,
+    f: &web_sys::File,
+) -> Result<(), Failure> {
+    let name = file_name(f);
+    let size = f.size();
+    t.progress.file = name.clone();
+    let head = if needs_sniffing(&name) {
+        Some(read_slice(f, 0.0, size.min(SNIFF_BYTES as f64)).await?)
+    } else {
+        None
+    };
+    let kind = classify(&name, head.as_deref());
+    if kind == FileKind::Zip {
+        let bytes = read_slice(f, 0.0, size).await.map_err(|e| match e {
+            Failure::Message(m, x) => Failure::Message(format!("{name}: {m}"), x),
+            c => c,
+        })?;
+        t.check()?;
+        return t.push_all(bundle, &name, &bytes).await;
+    }
+    let Some(mut file) = bundle.open_as(&name, kind) else {
+        t.progress.bytes_done += size as u64;
+        return Ok(());
+    };
+    file.expect_bytes(size as u64);
+    let mut off = 0.0;
+    while off < size {
+        let end = (off + CHUNK).min(size);
+        let chunk = read_slice(f, off, end).await?;
+        file.push(&chunk)?;
+        t.progress.bytes_done += chunk.len() as u64;
+        off = end;
+        t.report(Some((&name, file.rows_read())), false);
+        t.check()?;
+    }
+    let n = file.rows_read();
+    bundle.close(file)?;
+    *t.rows.entry(Tracker::label(&name)).or_default() += n;
+    t.report(None, true);
+    Ok(())
+}
+
+async fn fetch_url(t: &mut Tracker<'_>, bundle: &mut Bundle, url: &str) -> Result<(), Failure> {
+    let shown = redact_url(url);
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(Failure::Message(
+            format!("{shown} is not an http(s) URL; paste a link that starts with https://"),
+            false,
+        ));
+    }
+    // An expired presigned link is known from its own query string: say so
+    // without asking the server.
+    if let Some(message) = expired_link_message(url, (js_sys::Date::now() / 1000.0) as i64) {
+        return Err(Failure::Message(message, true));
+    }
+    t.progress.file = shown.clone();
+    t.report(None, true);
+    let resp = JsFuture::from(scope().fetch_with_str(url)).await.map_err(|_| {
+        Failure::Message(
+            format!(
+                "could not fetch {shown}: the network failed, or the server's CORS rule does not allow GET from this page's origin"
+            ),
+            false,
+        )
+    })?;
+    let resp: web_sys::Response = resp.unchecked_into();
+    if !resp.ok() {
+        let body = match resp.text() {
+            Ok(p) => JsFuture::from(p)
+                .await
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        let (message, expired) = explain_http_failure(
+            resp.status(),
+            &body,
+            url,
+            "Fetching",
+            (js_sys::Date::now() / 1000.0) as i64,
+        );
+        return Err(Failure::Message(message, expired));
+    }
+    t.progress.bytes_total = resp
+        .headers()
+        .get("content-length")
+        .ok()
+        .flatten()
+        .and_then(|v| v.parse().ok());
+    let Some(body) = resp.body() else {
+        return Ok(());
+    };
+    let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let mut bytes = Vec::new();
+    loop {
+        let step = JsFuture::from(reader.read())
+            .await
+            .map_err(|e| js_error(&format!("reading {shown}"), e))?;
+        let done = Reflect::get(&step, &"done".into())
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(true);
+        if done {
+            break;
+        }
+        if let Ok(v) = Reflect::get(&step, &"value".into()) {
+            let arr: Uint8Array = v.unchecked_into();
+            bytes.extend_from_slice(&arr.to_vec());
+            t.progress.bytes_done = bytes.len() as u64;
+            t.report(None, false);
+        }
+        if t.cancel.get() {
+            let _ = reader.cancel();
+            return Err(Failure::Cancelled);
+        }
+    }
+    let name = url_file_name(url);
+    t.progress.bytes_done = 0;
+    t.progress.phase = "reading".into();
+    t.push_all(bundle, &name, &bytes).await
+}
