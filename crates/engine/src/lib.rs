@@ -26,12 +26,14 @@ pub mod csv_split;
 pub mod demo;
 pub mod event_data;
 pub mod export;
+pub mod insights;
 pub mod load;
 pub mod metrics;
 pub mod model;
 mod parallel;
 pub mod period;
 pub mod report;
+pub mod segment;
 pub mod timestamp;
 
 /// The engine's version, for the CLI and the page's footer.

@@ -9,7 +9,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone};
+use chrono::{
+    Datelike, Days, Duration, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike,
+};
 use chrono_tz::Tz;
 
 use crate::timestamp::{days_from_civil, Timestamp, MICROS_PER_SECOND};
@@ -189,6 +191,107 @@ impl Period {
             return self.day(i);
         }
         date_in(self.tz, ts)
+    }
+
+    /// The period just before this one (SPEC §7.5): the same number of
+    /// days, ending the day before `start`, in the same zone.
+    pub fn previous(&self) -> Period {
+        let days = self.day_count() as u64;
+        let end = self.start.pred_opt().unwrap_or(NaiveDate::MIN);
+        let start = end
+            .checked_sub_days(Days::new(days - 1))
+            .unwrap_or(NaiveDate::MIN);
+        Period::new(start, end, self.tz).expect("start is on or before end")
+    }
+
+    /// The same period begun earlier, on `start` (which must be on or
+    /// before this period's start), for data sets that look back before
+    /// the period (the retention matrix's cohort weeks).
+    pub fn starting(&self, start: Date) -> Period {
+        Period::new(start.min(self.start), self.end, self.tz)
+            .expect("start is on or before end")
+    }
+
+    /// The local hours of the period, to place instants on the weekday ×
+    /// hour grid (SPEC §7.2). Built on demand: 24 zone lookups a day.
+    pub fn local_hours(&self) -> LocalHours {
+        let mut starts = Vec::with_capacity(self.day_count() * 24 + 1);
+        let mut cells = Vec::with_capacity(self.day_count() * 24);
+        for day in 0..self.day_count() {
+            let date = self.day(day);
+            let weekday = date.weekday().num_days_from_monday() as u8;
+            let midnight = self.midnights[day];
+            // The day begins at its midnight (or when a DST gap at
+            // midnight ends), in whatever local hour that is.
+            let first_hour = local_hour_in(self.tz, midnight);
+            starts.push(midnight);
+            cells.push(weekday * 24 + first_hour);
+            for hour in u32::from(first_hour) + 1..24 {
+                let local = date.and_time(NaiveTime::MIN) + Duration::hours(i64::from(hour));
+                // An hour that a DST gap skips does not exist; a repeated
+                // hour (DST ending) runs until the next hour begins.
+                let Some(at) = self.tz.from_local_datetime(&local).earliest() else {
+                    continue;
+                };
+                let at = at.timestamp() * MICROS_PER_SECOND;
+                if at > *starts.last().expect("pushed above") && at < self.midnights[day + 1] {
+                    starts.push(at);
+                    cells.push(weekday * 24 + hour as u8);
+                }
+            }
+        }
+        starts.push(self.end_instant().0);
+        LocalHours { starts, cells }
+    }
+}
+
+/// The period's local hours: where each begins and its weekday × hour cell.
+/// Made by [`Period::local_hours`].
+#[derive(Clone, Debug)]
+pub struct LocalHours {
+    /// UTC instants (µs) at which each local hour of the period begins,
+    /// plus the end of the period.
+    starts: Vec<i64>,
+    /// Cell of each hour: (ISO weekday − 1) × 24 + local hour.
+    cells: Vec<u8>,
+}
+
+impl LocalHours {
+    /// Number of weekday × hour cells.
+    pub const CELLS: usize = 7 * 24;
+
+    /// The weekday × hour cell of an instant inside the period:
+    /// (ISO weekday − 1) × 24 + local hour, so 0 is Monday 00:00–01:00 and
+    /// 167 is Sunday 23:00–24:00. `None` outside the period.
+    #[inline]
+    pub fn cell(&self, ts: Timestamp) -> Option<usize> {
+        let last = *self.starts.last()?;
+        if ts.0 < self.starts[0] || ts.0 >= last {
+            return None;
+        }
+        let hour = self.starts.partition_point(|&s| s <= ts.0) - 1;
+        Some(usize::from(self.cells[hour]))
+    }
+}
+
+/// The local hour (0–23) of an instant in a zone.
+fn local_hour_in(tz: Tz, micros: i64) -> u8 {
+    let utc = utc_datetime(Timestamp(micros));
+    let offset = tz.offset_from_utc_datetime(&utc).fix();
+    let local = utc + Duration::seconds(i64::from(offset.local_minus_utc()));
+    local.hour() as u8
+}
+
+/// The ISO weekday (1 = Monday … 7 = Sunday) and its short English name.
+pub fn weekday_name(iso_weekday: u8) -> &'static str {
+    match iso_weekday {
+        1 => "Mon",
+        2 => "Tue",
+        3 => "Wed",
+        4 => "Thu",
+        5 => "Fri",
+        6 => "Sat",
+        _ => "Sun",
     }
 }
 

@@ -44,6 +44,17 @@ fn optional_column(table: Table, name: &str) -> bool {
     table == Table::Fasts && name == "year"
 }
 
+/// Columns read after [`needed_columns`] that only segments need (SPEC
+/// §8): absent ones are noted, not refused, and a row without them is not
+/// short.
+fn segment_columns(table: Table) -> &'static [&'static str] {
+    match table {
+        Table::Users => &["is_staff", "is_superuser"],
+        Table::Profiles => &["church_id"],
+        _ => &[],
+    }
+}
+
 /// A problem with one row: the row is left out and counted.
 struct RowIssue {
     what: String,
@@ -172,7 +183,9 @@ impl CsvTableParser {
 
     fn record(&mut self, record: &Record) -> Result<(), Failure> {
         let Some(columns) = &self.columns else {
-            self.columns = Some(self.header(record)?);
+            let columns = self.header(record)?;
+            self.note_missing_segment_columns(&columns);
+            self.columns = Some(columns);
             return Ok(());
         };
         if record.is_blank() {
@@ -183,7 +196,9 @@ impl CsvTableParser {
         for (k, c) in columns.iter().enumerate() {
             fields[k] = c.and_then(|i| record.get(i));
         }
-        let missing = columns
+        // Segment columns are not needed to read a row.
+        let needed = &columns[..needed_columns(self.table).len()];
+        let missing = needed
             .iter()
             .zip(&fields)
             .any(|(c, f)| c.is_some() && f.is_none());
@@ -197,7 +212,7 @@ impl CsvTableParser {
                     format!(
                         "found {} fields, expected at least {}",
                         record.len(),
-                        columns.iter().flatten().max().map_or(0, |i| i + 1)
+                        needed.iter().flatten().max().map_or(0, |i| i + 1)
                     ),
                 )),
             );
@@ -247,7 +262,25 @@ impl CsvTableParser {
             }
             columns.push(pos);
         }
+        for &col in segment_columns(self.table) {
+            columns.push(names.iter().position(|n| n == col));
+        }
         Ok(columns)
+    }
+
+    /// Notes the segment columns this file's header lacks.
+    fn note_missing_segment_columns(&mut self, columns: &[Option<usize>]) {
+        let needed = needed_columns(self.table).len();
+        let missing = &mut self.raw.optional_columns;
+        for (&col, pos) in segment_columns(self.table).iter().zip(&columns[needed..]) {
+            if pos.is_some() {
+                continue;
+            }
+            match self.table {
+                Table::Users => missing.staff_missing.push((self.file.clone(), col)),
+                _ => missing.church_missing.push(self.file.clone()),
+            }
+        }
     }
 
     fn row(&mut self, f: &Fields<'_>) -> Result<(), RowError> {
@@ -258,6 +291,7 @@ impl CsvTableParser {
                 username: text(f, 1)?.unwrap_or_default().into(),
                 email: text(f, 2)?.unwrap_or_default().into(),
                 date_joined: timestamp(f, 3, "date_joined")?,
+                staff: flag(f, 4) || flag(f, 5),
             }),
             Table::Churches => raw
                 .churches
@@ -272,6 +306,12 @@ impl CsvTableParser {
                 let profile = id(f, 0, "id")?;
                 let user = id(f, 1, "user_id")?;
                 raw.profiles.push((profile, UserRef::Id(user)));
+                // Read leniently: the column matters only to `--church`, so
+                // a value that is not an id must not cost the profile its
+                // memberships; such a profile has no church.
+                if let Some(church) = f[2].as_ref().and_then(|c| parse_i64(c.bytes.trim_ascii())) {
+                    raw.profile_churches.push((profile, church));
+                }
             }
             Table::Memberships => raw
                 .memberships
@@ -335,6 +375,17 @@ fn text<'a>(f: &'a Fields<'_>, i: usize) -> Result<Option<&'a str>, RowError> {
             .map_err(|e| RowError::NotUtf8(describe_not_utf8(field.bytes, &e))),
         _ => Ok(None),
     }
+}
+
+/// A PostgreSQL boolean column (`t`/`f`; also `true`, `1`): true only for
+/// those, whatever the case; anything else (and NULL or absent) is false.
+fn flag(f: &Fields<'_>, i: usize) -> bool {
+    f[i].as_ref().is_some_and(|field| is_true(field.bytes.trim_ascii()))
+}
+
+/// Whether text reads as a true boolean (SPEC §8: `t`, `true`, `1`).
+pub(crate) fn is_true(bytes: &[u8]) -> bool {
+    bytes.eq_ignore_ascii_case(b"t") || bytes.eq_ignore_ascii_case(b"true") || bytes == b"1"
 }
 
 /// An integer column that may be NULL.

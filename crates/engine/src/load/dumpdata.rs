@@ -63,6 +63,10 @@ struct UserFields<'a> {
     email: Option<Cow<'a, str>>,
     #[serde(borrow)]
     date_joined: Cow<'a, str>,
+    #[serde(borrow, default)]
+    is_staff: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    is_superuser: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -87,6 +91,24 @@ struct ProfileFields<'a> {
     user: &'a RawValue,
     #[serde(default)]
     fasts: Vec<i64>,
+    /// `Some` whenever the field is there, `null` included, so that an
+    /// absent field can be told from a profile without a church.
+    #[serde(borrow, default, deserialize_with = "present")]
+    church: Option<&'a RawValue>,
+}
+
+/// A field that is there, even when `null`.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::Error> {
+    <&RawValue>::deserialize(d).map(Some)
+}
+
+/// A dumped boolean (`true`; also `"t"`, `"true"`, `1`); anything else is
+/// false.
+fn dumped_flag(value: Option<&RawValue>) -> bool {
+    value.is_some_and(|v| {
+        let text = v.get().trim_matches('"');
+        super::csv_tables::is_true(text.as_bytes())
+    })
 }
 
 #[derive(Deserialize)]
@@ -453,7 +475,14 @@ impl DumpParser {
                     username: f.username.into(),
                     email: f.email.unwrap_or_default().into(),
                     date_joined: parse_timestamp(model, "date_joined", &f.date_joined)?,
+                    staff: dumped_flag(f.is_staff) || dumped_flag(f.is_superuser),
                 });
+                let missing = &mut raw.optional_columns.staff_missing;
+                for (value, column) in [(f.is_staff, "is_staff"), (f.is_superuser, "is_superuser")] {
+                    if value.is_none() && !missing.iter().any(|m| m.1 == column && m.0 == self.file) {
+                        missing.push((self.file.clone(), column));
+                    }
+                }
             }
             Table::Churches => {
                 let f: NameFields<'_> = de(model, fields)?;
@@ -484,6 +513,20 @@ impl DumpParser {
                         _ => return Err(field_issue(model, "user", f.user.get().to_string())),
                     };
                 raw.profiles.push((pk, user));
+                match f.church {
+                    None => {
+                        let missing = &mut raw.optional_columns.church_missing;
+                        if !missing.contains(&self.file) {
+                            missing.push(self.file.clone());
+                        }
+                    }
+                    // Like the CSV column: anything but an id is no church.
+                    Some(church) => {
+                        if let Ok(Reference::Pk(church)) = reference(Some(church)) {
+                            raw.profile_churches.push((pk, church));
+                        }
+                    }
+                }
                 raw.memberships
                     .extend(f.fasts.iter().map(|&fast| (pk, fast)));
             }
