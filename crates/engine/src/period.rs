@@ -208,8 +208,7 @@ impl Period {
     /// before this period's start), for data sets that look back before
     /// the period (the retention matrix's cohort weeks).
     pub fn starting(&self, start: Date) -> Period {
-        Period::new(start.min(self.start), self.end, self.tz)
-            .expect("start is on or before end")
+        Period::new(start.min(self.start), self.end, self.tz).expect("start is on or before end")
     }
 
     /// The local hours of the period, to place instants on the weekday ×
@@ -417,6 +416,54 @@ mod tests {
             local_midnight(tz, d("2024-09-08")),
             t("2024-09-08 04:00:00+00").0
         );
+    }
+
+    #[test]
+    fn previous_period_has_the_same_days_and_ends_the_day_before() {
+        let la = parse_time_zone("America/Los_Angeles").unwrap();
+        let p = Period::new(d("2024-03-01"), d("2024-03-31"), la).unwrap();
+        let prev = p.previous();
+        assert_eq!(
+            (prev.start(), prev.end()),
+            (d("2024-01-30"), d("2024-02-29"))
+        );
+        assert_eq!(prev.day_count(), 31);
+        assert_eq!(prev.tz(), la);
+        let one = Period::new(d("2025-01-01"), d("2025-01-01"), Tz::UTC).unwrap();
+        let prev = one.previous();
+        assert_eq!(
+            (prev.start(), prev.end()),
+            (d("2024-12-31"), d("2024-12-31"))
+        );
+        let wider = one.starting(d("2024-12-30"));
+        assert_eq!(
+            (wider.start(), wider.end(), wider.day_count()),
+            (d("2024-12-30"), d("2025-01-01"), 3)
+        );
+    }
+
+    #[test]
+    fn local_hours_follow_dst() {
+        let la = parse_time_zone("America/Los_Angeles").unwrap();
+        let p = Period::new(d("2025-03-09"), d("2025-03-09"), la).unwrap();
+        let h = p.local_hours();
+        // Sunday = 6 × 24; 02:00 does not exist that day.
+        let sunday = |hour: usize| Some(6 * 24 + hour);
+        assert_eq!(h.cell(t("2025-03-09 07:59:59+00")), None);
+        assert_eq!(h.cell(t("2025-03-09 08:00:00+00")), sunday(0));
+        assert_eq!(h.cell(t("2025-03-09 09:59:59+00")), sunday(1));
+        assert_eq!(h.cell(t("2025-03-09 10:00:00+00")), sunday(3));
+        assert_eq!(h.cell(t("2025-03-10 06:59:59+00")), sunday(23));
+        assert_eq!(h.cell(t("2025-03-10 07:00:00+00")), None);
+        // Chile's day begins at 01:00 when 00:00 is skipped.
+        let tz = parse_time_zone("America/Santiago").unwrap();
+        let p = Period::new(d("2024-09-08"), d("2024-09-08"), tz).unwrap();
+        let h = p.local_hours();
+        assert_eq!(h.cell(t("2024-09-08 04:00:00+00")), sunday(1));
+        assert_eq!(h.cell(t("2024-09-08 04:59:59+00")), sunday(1));
+        assert_eq!(h.cell(t("2024-09-08 05:00:00+00")), sunday(2));
+        assert_eq!(weekday_name(1), "Mon");
+        assert_eq!(weekday_name(7), "Sun");
     }
 
     #[test]

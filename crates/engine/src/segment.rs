@@ -369,3 +369,230 @@ fn index_map(keep: &[bool]) -> Vec<u32> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::insights::testing::period;
+    use crate::metrics::testing::*;
+
+    const JOIN: &str = "user_joined_fast";
+
+    fn run(data: &Dataset, segment: Segment) -> Segmented<'_> {
+        segment.apply(data).unwrap()
+    }
+
+    #[test]
+    fn exclude_staff_removes_their_rows_everywhere() {
+        let data = TestBundle::new()
+            .with_segment_columns()
+            .fast(10, "Lent", None, None)
+            .staff_user(1, "2025-01-02 00:00:00+00", true, false)
+            .staff_user(2, "2025-01-02 00:00:00+00", false, true)
+            .staff_user(3, "2025-01-03 00:00:00+00", false, false)
+            .member(1, 10)
+            .member(3, 10)
+            .event("app_open", Some(1), None, "2025-01-05 00:00:00+00")
+            .event("app_open", Some(2), None, "2025-01-05 00:00:00+00")
+            .event("app_open", Some(3), None, "2025-01-05 00:00:00+00")
+            // Without a user, and with a user not in auth_user: both stay.
+            .event("app_open", None, None, "2025-01-05 00:00:00+00")
+            .event("app_open", Some(99), None, "2025-01-05 00:00:00+00")
+            .event(JOIN, Some(1), Some(10), "2025-01-05 00:00:00+00")
+            .feed(1, 1, "a", "2025-01-06 00:00:00+00")
+            .feed(2, 3, "a", "2025-01-06 00:00:00+00")
+            .feed(3, 3, "b", "2025-01-07 00:00:00+00")
+            .load();
+        let s = run(
+            &data,
+            Segment {
+                exclude_staff: true,
+                church_id: None,
+            },
+        );
+        assert_eq!(s.info.staff_users_excluded, 2);
+        assert_eq!(
+            s.info.notice().unwrap(),
+            "excluded 2 staff users (is_staff or is_superuser) with their events, feed items and memberships"
+        );
+        let d = &s.dataset;
+        assert_eq!(d.users.iter().map(|u| u.id).collect::<Vec<_>>(), [3]);
+        assert_eq!(d.fasts.len(), 1);
+        assert_eq!(d.memberships, [(0, 0)]);
+        assert_eq!(d.events.len(), 3);
+        assert_eq!(d.events.user, [0, NONE, NONE]);
+        assert_eq!(d.feed.id, [3, 2]); // user 3's items, newest first
+        assert_eq!(d.feed.user, [0, 0]);
+        assert_eq!(d.feed.title(1), Some("t"));
+        let r = crate::metrics::compute(d, &period("2025-01-01", "2025-01-31", "UTC"));
+        assert_eq!(json(&r.other_metrics.events_by_type), r#"{"app_open":3}"#);
+        assert_eq!(
+            json(&r.new_users_over_time),
+            r#"[{"date":"2025-01-03","count":1}]"#
+        );
+        assert_eq!(r.fasts[0].participants, 1);
+        assert_eq!(r.user_activity_timeline.len(), 2);
+    }
+
+    #[test]
+    fn one_church_keeps_its_users_fasts_and_their_events() {
+        let data = TestBundle::new()
+            .with_segment_columns()
+            .church(1, "St. Mary")
+            .church(2, "Holy Trinity")
+            .fast(10, "Lent", Some(1), None)
+            .fast(11, "Advent", Some(2), None)
+            .fast(12, "Orphan", Some(99), None)
+            .user(1, "2025-01-02 00:00:00+00")
+            .user(2, "2025-01-02 00:00:00+00")
+            .user(3, "2025-01-02 00:00:00+00")
+            .user(4, "2025-01-02 00:00:00+00")
+            .user(5, "2025-01-02 00:00:00+00")
+            .profile(1, Some(1))
+            // Several profiles: stays when any is of the church.
+            .profile(2, Some(2))
+            .profile(2, Some(1))
+            .profile(3, Some(2))
+            // User 4 has no profile; user 5's profile has no church.
+            .profile(5, None)
+            .member(1, 10)
+            .member(1, 11)
+            .member(3, 11)
+            .event(JOIN, Some(1), Some(10), "2025-01-05 00:00:00+00") // kept
+            .event(JOIN, Some(1), Some(11), "2025-01-05 00:00:00+00") // other church
+            .event(JOIN, Some(1), Some(12), "2025-01-05 00:00:00+00") // unknown church
+            .event(
+                "user_left_fast",
+                Some(2),
+                Some(777),
+                "2025-01-05 00:00:00+00",
+            ) // unknown fast
+            .event(JOIN, Some(2), None, "2025-01-05 00:00:00+00") // no fast: kept
+            .event("screen_view", Some(2), Some(11), "2025-01-05 00:00:00+00") // not a join: kept
+            .event("screen_view", None, None, "2025-01-05 00:00:00+00") // no user
+            .event("screen_view", Some(99), None, "2025-01-05 00:00:00+00") // unknown user
+            .event("screen_view", Some(3), None, "2025-01-05 00:00:00+00") // other user
+            .feed(1, 1, "a", "2025-01-06 00:00:00+00")
+            .feed(2, 3, "a", "2025-01-06 00:00:00+00")
+            .load();
+        let s = run(
+            &data,
+            Segment {
+                exclude_staff: false,
+                church_id: Some(1),
+            },
+        );
+        assert_eq!(s.info.church_name.as_deref(), Some("St. Mary"));
+        assert_eq!(s.info.staff_users_excluded, 0);
+        assert_eq!(s.info.notice(), None);
+        assert_eq!(
+            s.info.range_segment(),
+            Some(Segment {
+                exclude_staff: false,
+                church_id: Some(1)
+            })
+        );
+        let d = &s.dataset;
+        assert_eq!(d.users.iter().map(|u| u.id).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(d.fasts.iter().map(|f| f.id).collect::<Vec<_>>(), [10]);
+        assert_eq!(d.memberships, [(0, 0)]);
+        assert_eq!(d.events.len(), 3);
+        assert_eq!(d.events.user, [0, 1, 1]);
+        assert_eq!(d.feed.id, [1]);
+        // Other churches stay listed, for choosing another.
+        assert_eq!(d.churches.len(), 2);
+        let r = crate::metrics::compute(d, &period("2025-01-01", "2025-01-31", "UTC"));
+        assert_eq!(
+            json(&r.other_metrics.events_by_type),
+            r#"{"screen_view":1,"user_joined_fast":2}"#
+        );
+        assert_eq!(r.user_fast_participation.len(), 1);
+        assert_eq!(r.fasts[0].joins_in_period, 1);
+    }
+
+    #[test]
+    fn staff_and_church_together_count_every_staff_user() {
+        let data = TestBundle::new()
+            .with_segment_columns()
+            .church(1, "A")
+            .church(2, "B")
+            .staff_user(1, "2025-01-02 00:00:00+00", true, false)
+            .staff_user(2, "2025-01-02 00:00:00+00", true, true)
+            .staff_user(3, "2025-01-02 00:00:00+00", false, false)
+            .profile(1, Some(1))
+            .profile(2, Some(2))
+            .profile(3, Some(1))
+            .load();
+        let s = run(
+            &data,
+            Segment {
+                exclude_staff: true,
+                church_id: Some(1),
+            },
+        );
+        assert_eq!(s.info.staff_users_excluded, 2);
+        assert_eq!(
+            s.dataset.users.iter().map(|u| u.id).collect::<Vec<_>>(),
+            [3]
+        );
+    }
+
+    #[test]
+    fn no_segment_borrows_the_data() {
+        // Without the segment columns, and without a segment, nothing is
+        // needed.
+        let data = TestBundle::new().user(1, "2025-01-02 00:00:00+00").load();
+        let s = run(&data, Segment::default());
+        assert!(matches!(s.dataset, Cow::Borrowed(_)));
+        assert_eq!(s.info.range_segment(), None);
+    }
+
+    #[test]
+    fn errors_name_the_file_or_list_the_churches() {
+        let data = TestBundle::new()
+            .church(2, "B")
+            .church(1, "A")
+            .user(1, "2025-01-02 00:00:00+00")
+            .load();
+        let staff = Segment {
+            exclude_staff: true,
+            church_id: None,
+        };
+        let e = staff.apply(&data).unwrap_err();
+        assert_eq!(
+            e,
+            SegmentError::MissingStaffColumns(vec![
+                ("auth_user.csv".into(), "is_staff"),
+                ("auth_user.csv".into(), "is_superuser")
+            ])
+        );
+        assert!(e.to_string().starts_with(
+            "auth_user.csv has no `is_staff` column, auth_user.csv has no `is_superuser` column; excluding staff needs"
+        ));
+        let church = Segment {
+            exclude_staff: false,
+            church_id: Some(1),
+        };
+        let e = church.apply(&data).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("hub_profile.csv has no `church_id` column"),
+            "{e}"
+        );
+        let data = TestBundle::new()
+            .with_segment_columns()
+            .church(2, "B")
+            .church(1, "A")
+            .load();
+        let e = Segment {
+            exclude_staff: false,
+            church_id: Some(7),
+        }
+        .apply(&data)
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "church 7 is not in the bundle; expected one of: 1 (A), 2 (B)"
+        );
+    }
+}

@@ -152,7 +152,12 @@ mod tests {
         let got = insights(&data, "2025-03-08", "2025-03-10", "America/Los_Angeles");
         assert_eq!(
             busy(&got.activity_heatmap),
-            [(1, 0, 1, 0, 1), (1, 23, 0, 1, 1), (7, 1, 1, 0, 1), (7, 3, 2, 2, 2)]
+            [
+                (1, 0, 1, 0, 1),
+                (1, 23, 0, 1, 1),
+                (7, 1, 1, 0, 1),
+                (7, 3, 2, 2, 2)
+            ]
         );
         let c = &got.activity_heatmap[6 * 24 + 3];
         assert_eq!((c.weekday_name, c.hour), ("Sun", 3));
@@ -203,7 +208,10 @@ mod tests {
         sorted.sort();
         sorted.dedup();
         assert_eq!(order, sorted);
-        assert_eq!((cells[0].weekday_name, cells[167].weekday_name), ("Mon", "Sun"));
+        assert_eq!(
+            (cells[0].weekday_name, cells[167].weekday_name),
+            ("Mon", "Sun")
+        );
         // Wednesdays 10:00-11:00: two users, on two Wednesdays, and a feed
         // item of one of them.
         assert_eq!(busy(cells), [(3, 10, 2, 1, 2)]);

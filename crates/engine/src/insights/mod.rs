@@ -81,22 +81,24 @@ pub fn compute<'a>(
     warnings: &[Warning],
 ) -> Insights<'a> {
     // Natively, the two passes over every event go to a second thread.
-    let ((activity_heatmap, period_comparison), (retention_matrix, user_engagement, fast_retention)) =
-        both(
-            || {
-                (
-                    heatmap::compute(data, period),
-                    period_comparison::compute(data, period, report),
-                )
-            },
-            || {
-                (
-                    retention_matrix::compute(data, period),
-                    user_engagement::compute(data, period),
-                    fast_retention::compute(data, &report.user_fast_participation),
-                )
-            },
-        );
+    let (
+        (activity_heatmap, period_comparison),
+        (retention_matrix, user_engagement, fast_retention),
+    ) = both(
+        || {
+            (
+                heatmap::compute(data, period),
+                period_comparison::compute(data, period, report),
+            )
+        },
+        || {
+            (
+                retention_matrix::compute(data, period),
+                user_engagement::compute(data, period),
+                fast_retention::compute(data, &report.user_fast_participation),
+            )
+        },
+    );
     let mut insights = Insights {
         retention_matrix,
         activity_heatmap,

@@ -192,10 +192,20 @@ mod tests {
             .event("screen_view", None, None, "2025-01-15 00:00:00+00")
             .event("screen_view", Some(2), None, "2025-01-16 00:00:00+00")
             .event("checklist_used", Some(1), None, "2025-01-06 00:00:00+00")
-            .event("user_joined_fast", Some(1), Some(10), "2025-01-12 00:00:00+00")
+            .event(
+                "user_joined_fast",
+                Some(1),
+                Some(10),
+                "2025-01-12 00:00:00+00",
+            )
             // A join that targets no fast still counts.
             .event("user_joined_fast", Some(2), None, "2025-01-13 00:00:00+00")
-            .event("user_left_fast", Some(1), Some(10), "2025-01-02 00:00:00+00")
+            .event(
+                "user_left_fast",
+                Some(1),
+                Some(10),
+                "2025-01-02 00:00:00+00",
+            )
             .event("app_open", Some(3), None, "2025-01-20 12:00:00+00")
             .feed(1, 1, "a", "2025-01-12 00:00:00+00")
             .feed(2, 1, "a", "2025-01-13 00:00:00+00")
@@ -234,7 +244,10 @@ mod tests {
             .load();
         let got = insights(&data, "2025-01-11", "2025-01-20", "UTC");
         let pc = &got.period_comparison;
-        assert!(pc.metrics.iter().all(|m| m.previous == 0 && m.change_pct.is_none()));
+        assert!(pc
+            .metrics
+            .iter()
+            .all(|m| m.previous == 0 && m.change_pct.is_none()));
         let current: Vec<u64> = pc.metrics.iter().map(|m| m.current).collect();
         assert_eq!(current, [1, 1, 1, 1, 0, 1, 0, 0, 0]);
         assert_eq!(pc.metric("devotional_views").unwrap().change, 1);

@@ -207,13 +207,21 @@ mod tests {
         let la = insights(&data, "2025-01-01", "2025-01-31", "America/Los_Angeles");
         let row = &la.retention_matrix[0];
         assert_eq!(
-            (row.cohort_week.as_str(), row.weeks[1].active, row.weeks[2].active),
+            (
+                row.cohort_week.as_str(),
+                row.weeks[1].active,
+                row.weeks[2].active
+            ),
             ("2025-W01", 1, 0)
         );
         let utc = insights(&data, "2025-01-01", "2025-01-31", "UTC");
         let row = &utc.retention_matrix[0];
         assert_eq!(
-            (row.cohort_week.as_str(), row.weeks[0].active, row.weeks[1].active),
+            (
+                row.cohort_week.as_str(),
+                row.weeks[0].active,
+                row.weeks[1].active
+            ),
             ("2025-W02", 0, 1)
         );
     }

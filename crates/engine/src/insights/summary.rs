@@ -321,26 +321,53 @@ mod tests {
         let data = bundle().load();
         let got = insights(&data, "2025-01-06", "2025-01-26", "UTC");
         let md = &got.summary_md;
-        assert!(md.contains("- Period: 2025-01-06 to 2025-01-26 (21 days), time zone UTC."), "{md}");
-        assert!(md.contains("previous 21 days: 2024-12-16 to 2025-01-05"), "{md}");
+        assert!(
+            md.contains("- Period: 2025-01-06 to 2025-01-26 (21 days), time zone UTC."),
+            "{md}"
+        );
+        assert!(
+            md.contains("previous 21 days: 2024-12-16 to 2025-01-05"),
+            "{md}"
+        );
         assert!(md.contains("- Segment: all users."), "{md}");
-        assert!(md.contains("| New users (`new_users`) | 10 | 0 | +10 (no previous value) |"), "{md}");
-        assert!(md.contains("| Fast joins (`fast_joins`) | 10 | 0 | +10 (no previous value) |"), "{md}");
+        assert!(
+            md.contains("| New users (`new_users`) | 10 | 0 | +10 (no previous value) |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| Fast joins (`fast_joins`) | 10 | 0 | +10 (no previous value) |"),
+            "{md}"
+        );
         assert!(md.contains("1. `*bold* [link](x)`: 1 view\n"), "{md}");
-        assert!(md.contains("1. `Lent (2025)` (fast 10): 10 joins\n"), "{md}");
+        assert!(
+            md.contains("1. `Lent (2025)` (fast 10): 10 joins\n"),
+            "{md}"
+        );
         // Wednesday 2025-01-08 18:00: one event and one feed item; the
         // Tuesday 09:00 joins are 10 events, but on the 7th only.
         let peak = got.peak().unwrap();
         assert_eq!((peak.weekday, peak.hour, peak.total()), (2, 9, 10));
-        assert!(md.contains("is Tue 09:00-10:00 (UTC): 10 events and 0 feed items"), "{md}");
+        assert!(
+            md.contains("is Tue 09:00-10:00 (UTC): 10 events and 0 feed items"),
+            "{md}"
+        );
         // Items on the 8th (18 days before the end), 14th (12), 20th (6).
-        assert!(md.contains("Of the 3 users with a feed item in the period, 2 are at risk"), "{md}");
+        assert!(
+            md.contains("Of the 3 users with a feed item in the period, 2 are at risk"),
+            "{md}"
+        );
         assert!(md.contains("0 are declining"), "{md}");
         assert!(md.contains("and 1 engaged."), "{md}");
         // The only cohort, 2025-W02, had 1 of 10 users active in week 1.
         assert!(md.contains("cohort 2025-W02 (joined the week of 2025-01-06, 10 users): 10% active in week 1 (1 of 10)."), "{md}");
-        assert!(md.contains("`Lent (2025)` (fast 10): 70% retention, 7 of 10 members ever"), "{md}");
-        assert!(md.contains("None: every row of the bundle was used."), "{md}");
+        assert!(
+            md.contains("`Lent (2025)` (fast 10): 70% retention, 7 of 10 members ever"),
+            "{md}"
+        );
+        assert!(
+            md.contains("None: every row of the bundle was used."),
+            "{md}"
+        );
         assert_eq!(got.best_fast_retention().unwrap().retention_rate, 70.0);
     }
 
@@ -373,11 +400,18 @@ mod tests {
             md.contains("- Segment: staff excluded (4 users left out); church `` Holy `Trinity` `` (id 3) only."),
             "{md}"
         );
-        assert!(md.contains("- bundle.zip/extra_0.txt: 1 file is not an export table; skipped"), "{md}");
+        assert!(
+            md.contains("- bundle.zip/extra_0.txt: 1 file is not an export table; skipped"),
+            "{md}"
+        );
         let listed = md.matches("- bundle.zip/extra_").count();
         assert!(listed > 5 && listed < 500, "{listed}");
         assert!(
-            md.contains(&format!("… and {} more warnings ({} rows or files in all)", 500 - listed, 500 - listed)),
+            md.contains(&format!(
+                "… and {} more warnings ({} rows or files in all)",
+                500 - listed,
+                500 - listed
+            )),
             "{md}"
         );
     }
@@ -386,9 +420,15 @@ mod tests {
     fn says_so_when_there_is_nothing_to_name() {
         let data = TestBundle::new().user(1, "2025-01-06 00:00:00+00").load();
         let md = insights(&data, "2025-01-06", "2025-01-07", "UTC").summary_md;
-        assert!(md.contains("No screen views with a screen name in the period."), "{md}");
+        assert!(
+            md.contains("No screen views with a screen name in the period."),
+            "{md}"
+        );
         assert!(md.contains("No fast joins in the period."), "{md}");
-        assert!(md.contains("No events or feed items in the period."), "{md}");
+        assert!(
+            md.contains("No events or feed items in the period."),
+            "{md}"
+        );
         assert!(md.contains("no cohort has a complete week 1 yet."), "{md}");
         assert!(md.contains("no fast has at least 10 members ever."), "{md}");
         assert!(md.contains("Of the 0 users with a feed item"), "{md}");

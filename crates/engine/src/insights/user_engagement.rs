@@ -242,15 +242,25 @@ mod tests {
             .feed(1, 1, "a", "2025-01-04 07:00:00+00")
             .feed(2, 1, "a", "2025-01-03 20:00:00+00")
             .load();
-        let la = &insights(&data, "2025-01-01", "2025-01-05", "America/Los_Angeles")
-            .user_engagement[0];
+        let la =
+            &insights(&data, "2025-01-01", "2025-01-05", "America/Los_Angeles").user_engagement[0];
         assert_eq!(
-            (la.active_days, la.first_half_items, la.second_half_items, la.days_since_last),
+            (
+                la.active_days,
+                la.first_half_items,
+                la.second_half_items,
+                la.days_since_last
+            ),
             (1, 2, 0, 2)
         );
         let utc = &insights(&data, "2025-01-01", "2025-01-05", "UTC").user_engagement[0];
         assert_eq!(
-            (utc.active_days, utc.first_half_items, utc.second_half_items, utc.days_since_last),
+            (
+                utc.active_days,
+                utc.first_half_items,
+                utc.second_half_items,
+                utc.days_since_last
+            ),
             (2, 1, 1, 1)
         );
         assert_eq!(utc.avg_gap_days, Some(1.0));

@@ -380,7 +380,8 @@ fn text<'a>(f: &'a Fields<'_>, i: usize) -> Result<Option<&'a str>, RowError> {
 /// A PostgreSQL boolean column (`t`/`f`; also `true`, `1`): true only for
 /// those, whatever the case; anything else (and NULL or absent) is false.
 fn flag(f: &Fields<'_>, i: usize) -> bool {
-    f[i].as_ref().is_some_and(|field| is_true(field.bytes.trim_ascii()))
+    f[i].as_ref()
+        .is_some_and(|field| is_true(field.bytes.trim_ascii()))
 }
 
 /// Whether text reads as a true boolean (SPEC §8: `t`, `true`, `1`).
@@ -603,6 +604,54 @@ mod tests {
     fn empty_file_is_an_error() {
         let err = parse(Table::Churches, b"").unwrap_err();
         assert!(err.message.contains("empty"), "{err}");
+    }
+
+    #[test]
+    fn staff_flags_and_profile_churches_when_present() {
+        let (raw, w) = parse(
+            Table::Users,
+            b"id,is_superuser,username,email,is_staff,date_joined\n\
+              1,f,a,a@x,t,2024-01-01 00:00:00+00\n\
+              2,TRUE,b,b@x,f,2024-01-01 00:00:00+00\n\
+              3,1,c,c@x,,2024-01-01 00:00:00+00\n\
+              4,false,d,d@x,0,2024-01-01 00:00:00+00\n\
+              5,,e,e@x,yes,2024-01-01 00:00:00+00\n",
+        )
+        .unwrap();
+        assert!(w.list().is_empty());
+        let staff: Vec<bool> = raw.users.iter().map(|u| u.staff).collect();
+        assert_eq!(staff, [true, true, true, false, false]);
+        assert!(raw.optional_columns.staff_missing.is_empty());
+
+        let (raw, w) = parse(
+            Table::Profiles,
+            b"id,user_id,church_id\n501,1,3\n502,2,\n503,3,x\n",
+        )
+        .unwrap();
+        assert!(w.list().is_empty());
+        assert_eq!(raw.profiles.len(), 3, "an odd church_id costs no profile");
+        assert_eq!(raw.profile_churches, [(501, 3)]);
+        assert!(raw.optional_columns.church_missing.is_empty());
+    }
+
+    #[test]
+    fn absent_segment_columns_are_noted_not_needed() {
+        // A row short of the trailing is_staff is not short: the column is
+        // only read when there.
+        let (raw, w) = parse(
+            Table::Users,
+            b"id,username,email,date_joined,is_staff\n1,a,a@x,2024-01-01 00:00:00+00\n",
+        )
+        .unwrap();
+        assert!(w.list().is_empty());
+        assert_eq!(raw.users.len(), 1);
+        assert!(!raw.users[0].staff);
+        assert_eq!(
+            raw.optional_columns.staff_missing,
+            [("auth_user.csv".to_string(), "is_superuser")]
+        );
+        let (raw, _) = parse(Table::Profiles, b"id,user_id\n1,2\n").unwrap();
+        assert_eq!(raw.optional_columns.church_missing, ["hub_profile.csv"]);
     }
 
     #[test]

@@ -478,8 +478,10 @@ impl DumpParser {
                     staff: dumped_flag(f.is_staff) || dumped_flag(f.is_superuser),
                 });
                 let missing = &mut raw.optional_columns.staff_missing;
-                for (value, column) in [(f.is_staff, "is_staff"), (f.is_superuser, "is_superuser")] {
-                    if value.is_none() && !missing.iter().any(|m| m.1 == column && m.0 == self.file) {
+                for (value, column) in [(f.is_staff, "is_staff"), (f.is_superuser, "is_superuser")]
+                {
+                    if value.is_none() && !missing.iter().any(|m| m.1 == column && m.0 == self.file)
+                    {
                         missing.push((self.file.clone(), column));
                     }
                 }
@@ -708,6 +710,39 @@ mod tests {
                 Some("home")
             );
         }
+    }
+
+    #[test]
+    fn staff_flags_and_profile_churches() {
+        let (raw, w) = parse(
+            r#"[
+{"model": "auth.user", "pk": 1, "fields": {"username": "a", "date_joined": "2024-01-01T00:00:00Z", "is_staff": true, "is_superuser": false}},
+{"model": "auth.user", "pk": 2, "fields": {"username": "b", "date_joined": "2024-01-01T00:00:00Z", "is_staff": false, "is_superuser": true}},
+{"model": "auth.user", "pk": 3, "fields": {"username": "c", "date_joined": "2024-01-01T00:00:00Z", "is_staff": false, "is_superuser": false}},
+{"model": "hub.profile", "pk": 501, "fields": {"user": 1, "church": 4, "fasts": []}},
+{"model": "hub.profile", "pk": 502, "fields": {"user": 2, "church": null, "fasts": []}}
+]"#,
+            7,
+        )
+        .unwrap();
+        assert!(w.list().is_empty());
+        let staff: Vec<bool> = raw.users.iter().map(|u| u.staff).collect();
+        assert_eq!(staff, [true, true, false]);
+        assert_eq!(raw.profile_churches, [(501, 4)]);
+        assert_eq!(raw.optional_columns, Default::default());
+    }
+
+    #[test]
+    fn absent_staff_and_church_fields_are_noted_once() {
+        let (raw, _) = parse(DUMP, 64).unwrap();
+        assert_eq!(
+            raw.optional_columns.staff_missing,
+            [
+                ("dump.json".to_string(), "is_staff"),
+                ("dump.json".to_string(), "is_superuser")
+            ]
+        );
+        assert_eq!(raw.optional_columns.church_missing, ["dump.json"]);
     }
 
     #[test]

@@ -7,9 +7,7 @@ use std::collections::{HashMap, HashSet};
 use super::id_column::IdColumn;
 use super::raw::{RawTables, UserRef};
 use super::{LoadError, Table, Warnings};
-use crate::model::{
-    Church, Dataset, EventKind, Events, Fast, Feed, Interner, User, NONE, NO_ID,
-};
+use crate::model::{Church, Dataset, EventKind, Events, Fast, Feed, Interner, User, NONE, NO_ID};
 use crate::timestamp::Timestamp;
 
 /// Maps database ids to dense indices: a direct table when ids are dense
