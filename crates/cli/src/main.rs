@@ -8,10 +8,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use engagement_engine::export::{self, Format, OutputFile};
-use engagement_engine::load::{Bundle, Limits};
+use engagement_engine::load::{Bundle, Limits, Loaded};
 use engagement_engine::period::{date_in, parse_time_zone, Period};
+use engagement_engine::segment::Segment;
 use engagement_engine::timestamp::Timestamp;
-use engagement_engine::{demo, metrics};
+use engagement_engine::{demo, insights, metrics};
 use engagement_report::inputs::{self, Progress, Silent};
 use engagement_report::s3;
 
@@ -20,6 +21,7 @@ Examples:
   engagement-report demo-data --out demo
   engagement-report demo --start 2025-06-01 --end 2025-06-30 --format csv --output-dir report --zip
   engagement-report exports.zip --timezone America/Los_Angeles --stdout > report.json
+  engagement-report exports.zip --insights --exclude-staff --church 2 --start 2025-01-01 --end 2025-01-31 --zip
   engagement-report 'https://bucket.s3.amazonaws.com/exports.zip?X-Amz-...' --zip --upload-s3 --upload-url '<presigned PUT URL>'
   engagement-report presign --method put --bucket reports --key engagement-reports/report.zip --expires 3600";
 
@@ -65,6 +67,19 @@ struct ReportArgs {
     /// Format of the data-set files.
     #[arg(long, value_enum, default_value_t = FormatArg::Json)]
     format: FormatArg,
+    /// Also write the insights: retention_matrix, activity_heatmap,
+    /// user_engagement, fast_retention, period_comparison (.json, or .csv with
+    /// --format csv) and summary.md; in the zip and under "insights" in --stdout.
+    #[arg(long)]
+    insights: bool,
+    /// Leave out staff: users whose is_staff or is_superuser is true, with
+    /// their events, feed items and memberships (needs those auth_user columns).
+    #[arg(long)]
+    exclude_staff: bool,
+    /// Only one church: its users (by hub_profile.church_id), its fasts, and
+    /// their events and feed items.
+    #[arg(long, value_name = "ID")]
+    church: Option<i64>,
     /// Print the consolidated JSON to stdout and write no files.
     #[arg(long)]
     stdout: bool,
@@ -222,32 +237,58 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
     inputs::add_inputs(&mut bundle, &args.inputs, threads, progress.as_ref())
         .map_err(input_error)?;
     drop(progress);
-    let loaded = bundle.finish().map_err(input_error)?;
+    let Loaded {
+        dataset, warnings, ..
+    } = bundle.finish().map_err(input_error)?;
     if !args.quiet {
-        for w in &loaded.warnings {
+        for w in &warnings {
             eprintln!("warning: {w}");
         }
     }
+    // The segment narrows the data once, before any data set is computed.
+    let segment = Segment {
+        exclude_staff: args.exclude_staff,
+        church_id: args.church,
+    };
+    let (data, segment) = segment.apply_owned(dataset).map_err(input_error)?;
+    if let (Some(notice), false) = (segment.notice(), args.quiet) {
+        eprintln!("notice: {notice}");
+    }
 
-    let report = metrics::compute(&loaded.dataset, &period);
+    let mut report = metrics::compute(&data, &period);
+    report.range.segment = segment.range_segment();
+    let insights = args
+        .insights
+        .then(|| insights::compute(&data, &period, &report, &segment, &warnings));
     let format = match args.format {
         FormatArg::Json => Format::Json,
         FormatArg::Csv => Format::Csv,
     };
+    let all_files = || {
+        let mut files = export::files(&report, format);
+        if let Some(insights) = &insights {
+            files.extend(export::insight_files(insights, format));
+        }
+        files
+    };
 
     if args.stdout {
+        let json = match &insights {
+            Some(insights) => export::consolidated_json_with_insights(&report, insights),
+            None => export::consolidated_json(&report),
+        };
         let mut out = std::io::stdout().lock();
-        out.write_all(&export::consolidated_json(&report))
+        out.write_all(&json)
             .and_then(|()| out.flush())
             .map_err(|e| upload_error(format!("cannot write to stdout: {e}")))?;
         if args.upload_s3 {
-            let zip = export::zip(&export::files(&report, format));
+            let zip = export::zip(&all_files());
             upload(args, "engagement_report.zip", &zip)?;
         }
         return Ok(());
     }
 
-    let files = export::files(&report, format);
+    let files = all_files();
     let zip_name = export::zip_name(&period);
     let zip = (args.zip || args.upload_s3).then(|| export::zip(&files));
     let dir = match &args.output_dir {

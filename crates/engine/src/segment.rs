@@ -272,6 +272,21 @@ impl Segment {
         })
     }
 
+    /// Like [`Segment::apply`], taking the data and giving it back narrowed:
+    /// the whole bundle's copy is freed once the narrowed one is made (what
+    /// the CLI wants; the page keeps the bundle to change the segment).
+    pub fn apply_owned(&self, data: Dataset) -> Result<(Dataset, SegmentInfo), SegmentError> {
+        let (narrowed, info) = {
+            let s = self.apply(&data)?;
+            let narrowed = match s.dataset {
+                Cow::Owned(d) => Some(d),
+                Cow::Borrowed(_) => None,
+            };
+            (narrowed, s.info)
+        };
+        Ok((narrowed.unwrap_or(data), info))
+    }
+
     /// The events the segment keeps (user indices not yet renumbered).
     fn events(&self, data: &Dataset, keep_user: &[bool]) -> Events {
         let e = &data.events;
@@ -545,6 +560,9 @@ mod tests {
         let s = run(&data, Segment::default());
         assert!(matches!(s.dataset, Cow::Borrowed(_)));
         assert_eq!(s.info.range_segment(), None);
+        let (same, info) = Segment::default().apply_owned(data.clone()).unwrap();
+        assert_eq!(same.users, data.users);
+        assert_eq!(info, SegmentInfo::default());
     }
 
     #[test]

@@ -171,8 +171,8 @@ fn check_summary(file: &str, insights: &Insights<'_>, facts: &Value) {
         hour + 1
     ));
     has(format!(
-        "(weekday {}, hour {hour} of `activity_heatmap`; {} events and feed items)",
-        peak["weekday"], peak["total"]
+        ", {} in all (weekday {}, hour {hour} of `activity_heatmap`)",
+        peak["total"], peak["weekday"]
     ));
     let count = |key: &str| {
         let n = facts[key].as_u64().unwrap();

@@ -118,16 +118,16 @@ pub(super) fn write(
         Some(p) => {
             let _ = writeln!(
                 md,
-                "The busiest hour of the week is {} {:02}:00-{:02}:00 ({}): {} and {} (weekday {}, hour {} of `activity_heatmap`; {} events and feed items).",
+                "The busiest hour of the week is {} {:02}:00-{:02}:00 ({}): {} and {}, {} in all (weekday {}, hour {} of `activity_heatmap`).",
                 p.weekday_name,
                 p.hour,
                 p.hour + 1,
                 period.tz().name(),
                 plural(p.events, "event", "events"),
                 plural(p.feed_items, "feed item", "feed items"),
+                p.total(),
                 p.weekday,
-                p.hour,
-                p.total()
+                p.hour
             );
         }
         None => md.push_str("No events or feed items in the period.\n"),
@@ -348,7 +348,7 @@ mod tests {
         let peak = got.peak().unwrap();
         assert_eq!((peak.weekday, peak.hour, peak.total()), (2, 9, 10));
         assert!(
-            md.contains("is Tue 09:00-10:00 (UTC): 10 events and 0 feed items"),
+            md.contains("is Tue 09:00-10:00 (UTC): 10 events and 0 feed items, 10 in all (weekday 2, hour 9 of"),
             "{md}"
         );
         // Items on the 8th (18 days before the end), 14th (12), 20th (6).
