@@ -14,7 +14,7 @@ use chrono::{
 };
 use chrono_tz::Tz;
 
-use crate::timestamp::{days_from_civil, Timestamp, MICROS_PER_SECOND};
+use crate::timestamp::{days_from_civil, Timestamp, MICROS_PER_DAY, MICROS_PER_SECOND};
 
 /// A calendar date, `YYYY-MM-DD` when displayed.
 pub type Date = NaiveDate;
@@ -177,7 +177,17 @@ impl Period {
         if !self.contains(ts) {
             return None;
         }
-        Some(self.midnights.partition_point(|&m| m <= ts.0) - 1)
+        // Days are 24 hours long but for DST changes, which alternate, so
+        // counting 24-hour steps lands on the day or next to it: no search.
+        let m = &self.midnights;
+        let mut i = (((ts.0 - m[0]) / MICROS_PER_DAY) as usize).min(m.len() - 2);
+        while m[i] > ts.0 {
+            i -= 1;
+        }
+        while m[i + 1] <= ts.0 {
+            i += 1;
+        }
+        Some(i)
     }
 
     /// The date of day `index` of the period.
@@ -204,43 +214,56 @@ impl Period {
         Period::new(start, end, self.tz).expect("start is on or before end")
     }
 
-    /// The same period begun earlier, on `start` (which must be on or
-    /// before this period's start), for data sets that look back before
-    /// the period (the retention matrix's cohort weeks).
-    pub fn starting(&self, start: Date) -> Period {
-        Period::new(start.min(self.start), self.end, self.tz).expect("start is on or before end")
+    /// The whole ISO weeks the period touches, from the Monday of
+    /// `start`'s week to the Sunday of `end`'s week, in the same zone (the
+    /// retention matrix's cohort weeks).
+    pub fn whole_weeks(&self) -> Period {
+        let monday = week_monday(self.start);
+        let sunday = week_monday(self.end)
+            .checked_add_days(Days::new(6))
+            .unwrap_or(NaiveDate::MAX);
+        Period::new(monday, sunday, self.tz).expect("a Monday is before the Sunday after it")
     }
 
     /// The local hours of the period, to place instants on the weekday ×
-    /// hour grid (SPEC §7.2). Built on demand: 24 zone lookups a day.
+    /// hour grid (SPEC §7.2). Built on demand.
     pub fn local_hours(&self) -> LocalHours {
+        const HOUR: i64 = 3600 * MICROS_PER_SECOND;
         let mut starts = Vec::with_capacity(self.day_count() * 24 + 1);
         let mut cells = Vec::with_capacity(self.day_count() * 24);
         for day in 0..self.day_count() {
             let date = self.day(day);
             let weekday = date.weekday().num_days_from_monday() as u8;
-            let midnight = self.midnights[day];
+            let (midnight, next) = (self.midnights[day], self.midnights[day + 1]);
             // The day begins at its midnight (or when a DST gap at
             // midnight ends), in whatever local hour that is.
             let first_hour = local_hour_in(self.tz, midnight);
+            if first_hour == 0 && next - midnight == 24 * HOUR {
+                // No DST change that day (the usual case): 24 even hours,
+                // without asking the zone.
+                for hour in 0..24u8 {
+                    starts.push(midnight + i64::from(hour) * HOUR);
+                    cells.push(weekday * 24 + hour);
+                }
+                continue;
+            }
             starts.push(midnight);
             cells.push(weekday * 24 + first_hour);
             for hour in u32::from(first_hour) + 1..24 {
-                let local = date.and_time(NaiveTime::MIN) + Duration::hours(i64::from(hour));
-                // An hour that a DST gap skips does not exist; a repeated
-                // hour (DST ending) runs until the next hour begins.
-                let Some(at) = self.tz.from_local_datetime(&local).earliest() else {
+                // An hour that a DST gap skips does not exist (or begins
+                // late, when the gap is part of an hour); a repeated hour
+                // (DST ending) runs until the next hour begins.
+                let Some(at) = hour_start(self.tz, date, hour) else {
                     continue;
                 };
-                let at = at.timestamp() * MICROS_PER_SECOND;
-                if at > *starts.last().expect("pushed above") && at < self.midnights[day + 1] {
+                if at > *starts.last().expect("pushed above") && at < next {
                     starts.push(at);
                     cells.push(weekday * 24 + hour as u8);
                 }
             }
         }
         starts.push(self.end_instant().0);
-        LocalHours { starts, cells }
+        LocalHours::new(starts, cells)
     }
 }
 
@@ -253,24 +276,71 @@ pub struct LocalHours {
     starts: Vec<i64>,
     /// Cell of each hour: (ISO weekday − 1) × 24 + local hour.
     cells: Vec<u8>,
+    /// The cell of each whole hour counted from the period's first instant
+    /// when that hour lies in one local hour (always, but in zones whose
+    /// offset changes by part of an hour), else [`LocalHours::MIXED`]: a
+    /// lookup without a search for almost every instant.
+    by_hour: Vec<u8>,
 }
 
 impl LocalHours {
     /// Number of weekday × hour cells.
     pub const CELLS: usize = 7 * 24;
 
+    const HOUR: i64 = 3600 * MICROS_PER_SECOND;
+    const MIXED: u8 = u8::MAX;
+
+    fn new(starts: Vec<i64>, cells: Vec<u8>) -> LocalHours {
+        let (first, end) = (starts[0], starts[starts.len() - 1]);
+        let count = (end - first + Self::HOUR - 1) / Self::HOUR;
+        let mut by_hour = Vec::with_capacity(count as usize);
+        let mut i = 0;
+        for k in 0..count {
+            let from = first + k * Self::HOUR;
+            let to = (from + Self::HOUR).min(end);
+            while starts[i + 1] <= from {
+                i += 1;
+            }
+            by_hour.push(if starts[i + 1] >= to {
+                cells[i]
+            } else {
+                Self::MIXED
+            });
+        }
+        LocalHours {
+            starts,
+            cells,
+            by_hour,
+        }
+    }
+
     /// The weekday × hour cell of an instant inside the period:
     /// (ISO weekday − 1) × 24 + local hour, so 0 is Monday 00:00–01:00 and
     /// 167 is Sunday 23:00–24:00. `None` outside the period.
     #[inline]
     pub fn cell(&self, ts: Timestamp) -> Option<usize> {
-        let last = *self.starts.last()?;
-        if ts.0 < self.starts[0] || ts.0 >= last {
+        let first = self.starts[0];
+        if ts.0 < first || ts.0 >= self.starts[self.starts.len() - 1] {
             return None;
+        }
+        let c = self.by_hour[((ts.0 - first) / Self::HOUR) as usize];
+        if c != Self::MIXED {
+            return Some(usize::from(c));
         }
         let hour = self.starts.partition_point(|&s| s <= ts.0) - 1;
         Some(usize::from(self.cells[hour]))
     }
+}
+
+/// The first instant of local hour `hour` of `date`, if any of it exists.
+/// Gaps are on quarter-hour boundaries.
+fn hour_start(tz: Tz, date: Date, hour: u32) -> Option<i64> {
+    let start = date.and_time(NaiveTime::MIN) + Duration::hours(i64::from(hour));
+    (0..4).find_map(|quarter| {
+        let local = start + Duration::minutes(15 * quarter);
+        let at = tz.from_local_datetime(&local).earliest()?;
+        Some(at.timestamp() * MICROS_PER_SECOND)
+    })
 }
 
 /// The local hour (0–23) of an instant in a zone.
@@ -435,10 +505,11 @@ mod tests {
             (prev.start(), prev.end()),
             (d("2024-12-31"), d("2024-12-31"))
         );
-        let wider = one.starting(d("2024-12-30"));
+        // Wednesday 2025-01-01: its ISO week runs Monday 12-30 to Sunday 01-05.
+        let weeks = one.whole_weeks();
         assert_eq!(
-            (wider.start(), wider.end(), wider.day_count()),
-            (d("2024-12-30"), d("2025-01-01"), 3)
+            (weeks.start(), weeks.end(), weeks.day_count()),
+            (d("2024-12-30"), d("2025-01-05"), 7)
         );
     }
 
@@ -464,6 +535,33 @@ mod tests {
         assert_eq!(h.cell(t("2024-09-08 05:00:00+00")), sunday(2));
         assert_eq!(weekday_name(1), "Mon");
         assert_eq!(weekday_name(7), "Sun");
+    }
+
+    #[test]
+    fn local_hours_agree_with_the_zone_minute_by_minute() {
+        // Whole-hour DST (Los Angeles), DST at midnight (Santiago), a
+        // half-hour offset (Kolkata) and half-hour DST (Lord Howe), each
+        // over both of its changes.
+        for (zone, start, end) in [
+            ("America/Los_Angeles", "2024-11-02", "2025-03-10"),
+            ("America/Santiago", "2024-04-05", "2024-09-09"),
+            ("Asia/Kolkata", "2025-01-01", "2025-01-08"),
+            ("Australia/Lord_Howe", "2024-04-06", "2024-10-07"),
+        ] {
+            let tz = parse_time_zone(zone).unwrap();
+            let p = Period::new(d(start), d(end), tz).unwrap();
+            let hours = p.local_hours();
+            let mut ts = p.first_instant().0;
+            while ts < p.end_instant().0 {
+                let local = tz.from_utc_datetime(&utc_datetime(Timestamp(ts)));
+                let want =
+                    local.weekday().num_days_from_monday() as usize * 24 + local.hour() as usize;
+                assert_eq!(hours.cell(Timestamp(ts)), Some(want), "{zone} {local}");
+                ts += 5 * 60 * MICROS_PER_SECOND;
+            }
+            assert_eq!(hours.cell(p.end_instant()), None);
+            assert_eq!(hours.cell(Timestamp(p.first_instant().0 - 1)), None);
+        }
     }
 
     #[test]

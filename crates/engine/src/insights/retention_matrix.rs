@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::rate;
 use crate::model::{Dataset, NONE};
-use crate::period::{iso_week_label, week_monday, Date, Period};
+use crate::period::{iso_week_label, Date, Period};
 use crate::timestamp::Timestamp;
 
 /// Weeks 0 … 12 of each cohort.
@@ -49,27 +49,25 @@ pub struct WeekRetention {
 }
 
 pub(super) fn compute(data: &Dataset, period: &Period) -> Vec<RetentionCohortRow> {
-    let first_monday = week_monday(period.start());
     let end = period.end();
-    let cohorts = ((week_monday(end) - first_monday).num_days() / 7 + 1) as usize;
-    // Days from the first cohort's Monday to the end: feed items of every
-    // listed week fall in it, those before `start` included.
-    let window = period.starting(first_monday);
+    // The cohort weeks, Monday of `start`'s week to Sunday of `end`'s:
+    // members joined in them, and their feed items on or before `end` fall
+    // in them (those before `start` included).
+    let window = period.whole_weeks();
+    let cohorts = window.day_count() / 7;
+    let end_day = (end - window.start()).num_days() as usize;
 
     // Each user's cohort (index from the first Monday), or NONE.
     let mut size = vec![0u64; cohorts];
     let cohort_of: Vec<u32> = data
         .users
         .iter()
-        .map(|user| {
-            let joined = window.local_date(user.date_joined);
-            let days = (joined - first_monday).num_days();
-            if days < 0 || days as usize / 7 >= cohorts {
-                return NONE;
+        .map(|user| match window.day_index(user.date_joined) {
+            Some(day) => {
+                size[day / 7] += 1;
+                (day / 7) as u32
             }
-            let c = days as usize / 7;
-            size[c] += 1;
-            c as u32
+            None => NONE,
         })
         .collect();
 
@@ -102,6 +100,9 @@ pub(super) fn compute(data: &Dataset, period: &Period) -> Vec<RetentionCohortRow
         let Some(day) = window.day_index(Timestamp(feed.timestamp[i])) else {
             continue;
         };
+        if day > end_day {
+            continue;
+        }
         let cohort_day = c as usize * 7;
         if day >= cohort_day && (day - cohort_day) / 7 < WEEKS {
             weeks |= 1 << ((day - cohort_day) / 7);
