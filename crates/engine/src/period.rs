@@ -538,7 +538,7 @@ mod tests {
     }
 
     #[test]
-    fn local_hours_agree_with_the_zone_minute_by_minute() {
+    fn local_hours_and_days_agree_with_the_zone_minute_by_minute() {
         // Whole-hour DST (Los Angeles), DST at midnight (Santiago), a
         // half-hour offset (Kolkata) and half-hour DST (Lord Howe), each
         // over both of its changes.
@@ -557,6 +557,8 @@ mod tests {
                 let want =
                     local.weekday().num_days_from_monday() as usize * 24 + local.hour() as usize;
                 assert_eq!(hours.cell(Timestamp(ts)), Some(want), "{zone} {local}");
+                let day = p.day_index(Timestamp(ts)).unwrap();
+                assert_eq!(p.day(day), local.date_naive(), "{zone} {local}");
                 ts += 5 * 60 * MICROS_PER_SECOND;
             }
             assert_eq!(hours.cell(p.end_instant()), None);
