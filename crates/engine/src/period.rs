@@ -226,29 +226,23 @@ impl Period {
     }
 
     /// The local hours of the period, to place instants on the weekday ×
-    /// hour grid (SPEC §7.2). Built on demand.
-    pub fn local_hours(&self) -> LocalHours {
-        const HOUR: i64 = 3600 * MICROS_PER_SECOND;
-        let mut starts = Vec::with_capacity(self.day_count() * 24 + 1);
-        let mut cells = Vec::with_capacity(self.day_count() * 24);
-        for day in 0..self.day_count() {
-            let date = self.day(day);
-            let weekday = date.weekday().num_days_from_monday() as u8;
+    /// hour grid (SPEC §7.2). Built on demand: one zone lookup a day, 24
+    /// more on a day with a DST change.
+    pub fn local_hours(&self) -> LocalHours<'_> {
+        let mut day_hours = vec![REGULAR_DAY; self.day_count()];
+        let mut odd_days = Vec::new();
+        for (day, hours) in day_hours.iter_mut().enumerate() {
             let (midnight, next) = (self.midnights[day], self.midnights[day + 1]);
             // The day begins at its midnight (or when a DST gap at
             // midnight ends), in whatever local hour that is.
             let first_hour = local_hour_in(self.tz, midnight);
             if first_hour == 0 && next - midnight == 24 * HOUR {
-                // No DST change that day (the usual case): 24 even hours,
-                // without asking the zone.
-                for hour in 0..24u8 {
-                    starts.push(midnight + i64::from(hour) * HOUR);
-                    cells.push(weekday * 24 + hour);
-                }
+                // No DST change that day (the usual case): 24 even hours.
                 continue;
             }
-            starts.push(midnight);
-            cells.push(weekday * 24 + first_hour);
+            let date = self.day(day);
+            let mut starts = vec![midnight];
+            let mut cells = vec![first_hour];
             for hour in u32::from(first_hour) + 1..24 {
                 // An hour that a DST gap skips does not exist (or begins
                 // late, when the gap is part of an hour); a repeated hour
@@ -258,77 +252,130 @@ impl Period {
                 };
                 if at > *starts.last().expect("pushed above") && at < next {
                     starts.push(at);
-                    cells.push(weekday * 24 + hour as u8);
+                    cells.push(hour as u8);
                 }
             }
+            *hours = odd_days.len() as u32;
+            odd_days.push((starts, cells));
         }
-        starts.push(self.end_instant().0);
-        LocalHours::new(starts, cells)
+        let mut hours = LocalHours {
+            period: self,
+            first_weekday: self.start.weekday().num_days_from_monday() as usize,
+            day_hours,
+            odd_days,
+            by_hour: Vec::new(),
+        };
+        hours.by_hour = hours.whole_hours();
+        hours
     }
 }
 
-/// The period's local hours: where each begins and its weekday × hour cell.
+/// An hour, in µs.
+const HOUR: i64 = 3600 * MICROS_PER_SECOND;
+
+/// [`LocalHours::day_hours`] of a day of 24 even hours.
+const REGULAR_DAY: u32 = u32::MAX;
+
+/// The period's local hours, to find an instant's weekday × hour cell.
 /// Made by [`Period::local_hours`].
 #[derive(Clone, Debug)]
-pub struct LocalHours {
-    /// UTC instants (µs) at which each local hour of the period begins,
-    /// plus the end of the period.
-    starts: Vec<i64>,
-    /// Cell of each hour: (ISO weekday − 1) × 24 + local hour.
-    cells: Vec<u8>,
+pub struct LocalHours<'p> {
+    period: &'p Period,
+    /// ISO weekday − 1 of the period's first day.
+    first_weekday: usize,
+    /// For each day of the period: [`REGULAR_DAY`], or its index in
+    /// `odd_days`.
+    day_hours: Vec<u32>,
+    /// Days with a DST change: when each of their local hours begins (UTC
+    /// µs) and which hour it is.
+    odd_days: Vec<(Vec<i64>, Vec<u8>)>,
     /// The cell of each whole hour counted from the period's first instant
-    /// when that hour lies in one local hour (always, but in zones whose
-    /// offset changes by part of an hour), else [`LocalHours::MIXED`]: a
-    /// lookup without a search for almost every instant.
+    /// when that hour lies in one local hour (always, but around an offset
+    /// change by part of an hour), else [`MIXED_HOUR`]: one division finds
+    /// almost every instant's cell.
     by_hour: Vec<u8>,
 }
 
-impl LocalHours {
+/// [`LocalHours::by_hour`] of an hour that two local hours share.
+const MIXED_HOUR: u8 = u8::MAX;
+
+impl LocalHours<'_> {
     /// Number of weekday × hour cells.
     pub const CELLS: usize = 7 * 24;
-
-    const HOUR: i64 = 3600 * MICROS_PER_SECOND;
-    const MIXED: u8 = u8::MAX;
-
-    fn new(starts: Vec<i64>, cells: Vec<u8>) -> LocalHours {
-        let (first, end) = (starts[0], starts[starts.len() - 1]);
-        let count = (end - first + Self::HOUR - 1) / Self::HOUR;
-        let mut by_hour = Vec::with_capacity(count as usize);
-        let mut i = 0;
-        for k in 0..count {
-            let from = first + k * Self::HOUR;
-            let to = (from + Self::HOUR).min(end);
-            while starts[i + 1] <= from {
-                i += 1;
-            }
-            by_hour.push(if starts[i + 1] >= to {
-                cells[i]
-            } else {
-                Self::MIXED
-            });
-        }
-        LocalHours {
-            starts,
-            cells,
-            by_hour,
-        }
-    }
 
     /// The weekday × hour cell of an instant inside the period:
     /// (ISO weekday − 1) × 24 + local hour, so 0 is Monday 00:00–01:00 and
     /// 167 is Sunday 23:00–24:00. `None` outside the period.
     #[inline]
     pub fn cell(&self, ts: Timestamp) -> Option<usize> {
-        let first = self.starts[0];
-        if ts.0 < first || ts.0 >= self.starts[self.starts.len() - 1] {
+        let first = self.period.first_instant().0;
+        if !self.period.contains(ts) {
             return None;
         }
-        let c = self.by_hour[((ts.0 - first) / Self::HOUR) as usize];
-        if c != Self::MIXED {
-            return Some(usize::from(c));
+        let by_hour = self.by_hour.get(((ts.0 - first) / HOUR) as usize);
+        match by_hour.copied().unwrap_or(MIXED_HOUR) {
+            MIXED_HOUR => self.cell_by_day(ts),
+            cell => Some(usize::from(cell)),
         }
-        let hour = self.starts.partition_point(|&s| s <= ts.0) - 1;
-        Some(usize::from(self.cells[hour]))
+    }
+
+    /// [`LocalHours::cell`] from the instant's day and the hours of that day.
+    fn cell_by_day(&self, ts: Timestamp) -> Option<usize> {
+        let day = self.period.day_index(ts)?;
+        let weekday = (self.first_weekday + day) % 7;
+        let since_midnight = ts.0 - self.period.midnights[day];
+        let hour = match self.day_hours[day] {
+            REGULAR_DAY => (since_midnight / HOUR) as usize,
+            odd => {
+                let (starts, hours) = &self.odd_days[odd as usize];
+                usize::from(hours[starts.partition_point(|&s| s <= ts.0) - 1])
+            }
+        };
+        Some(weekday * 24 + hour)
+    }
+
+    /// Builds [`LocalHours::by_hour`]: walks the period's local hours in
+    /// order and gives each whole hour from the first instant the cell of
+    /// the local hour that holds all of it.
+    fn whole_hours(&self) -> Vec<u8> {
+        let (first, end) = (self.period.first_instant().0, self.period.end_instant().0);
+        let count = ((end - first + HOUR - 1) / HOUR) as usize;
+        let mut by_hour = Vec::with_capacity(count);
+        // The local hour being walked: [from, next) has `cell`.
+        let (mut from, mut cell) = (first, MIXED_HOUR);
+        let mut close = |next: i64, next_cell: u8, by_hour: &mut Vec<u8>| {
+            while by_hour.len() < count {
+                let start = first + by_hour.len() as i64 * HOUR;
+                if (start + HOUR).min(end) > next {
+                    break;
+                }
+                by_hour.push(if start >= from { cell } else { MIXED_HOUR });
+            }
+            (from, cell) = (next, next_cell);
+        };
+        for day in 0..self.period.day_count() {
+            let weekday = ((self.first_weekday + day) % 7) as u8;
+            let midnight = self.period.midnights[day];
+            match self.day_hours[day] {
+                REGULAR_DAY => {
+                    for hour in 0..24u8 {
+                        close(
+                            midnight + i64::from(hour) * HOUR,
+                            weekday * 24 + hour,
+                            &mut by_hour,
+                        );
+                    }
+                }
+                odd => {
+                    let (starts, hours) = &self.odd_days[odd as usize];
+                    for (&start, &hour) in starts.iter().zip(hours) {
+                        close(start, weekday * 24 + hour, &mut by_hour);
+                    }
+                }
+            }
+        }
+        close(end, MIXED_HOUR, &mut by_hour);
+        by_hour
     }
 }
 

@@ -31,12 +31,8 @@ impl HeatmapCell {
     }
 }
 
-/// No cell: the instant is outside the period.
-const NO_CELL: u8 = u8::MAX;
-
 pub(super) fn compute(data: &Dataset, period: &Period) -> Vec<HeatmapCell> {
     let hours = period.local_hours();
-    let cell = |ts: i64| hours.cell(Timestamp(ts)).map_or(NO_CELL, |c| c as u8);
     let mut events = [0u64; LocalHours::CELLS];
     let mut feed_items = [0u64; LocalHours::CELLS];
     let mut users = [0u64; LocalHours::CELLS];
@@ -46,30 +42,35 @@ pub(super) fn compute(data: &Dataset, period: &Period) -> Vec<HeatmapCell> {
     // once, together with the user's feed items, which come grouped by
     // user already.
     let e = &data.events;
-    let event_cells: Vec<u8> = e.timestamp.iter().map(|&ts| cell(ts)).collect();
+    // First pass: how many events in the period each user has (events
+    // without a user are counted in their cell at once).
     let mut starts = vec![0u32; data.users.len() + 1];
-    for (i, &c) in event_cells.iter().enumerate() {
-        if c == NO_CELL {
-            continue;
-        }
-        events[c as usize] += 1;
-        if e.user[i] != NONE {
-            starts[e.user[i] as usize + 1] += 1;
+    for (&ts, &user) in e.timestamp.iter().zip(&e.user) {
+        if user == NONE {
+            if let Some(c) = hours.cell(Timestamp(ts)) {
+                events[c] += 1;
+            }
+        } else if period.contains(Timestamp(ts)) {
+            starts[user as usize + 1] += 1;
         }
     }
     for u in 0..data.users.len() {
         starts[u + 1] += starts[u];
     }
+    // Second pass: each user's cells, side by side.
     let mut by_user = vec![0u8; starts[data.users.len()] as usize];
     let mut next = starts.clone();
-    for (i, &c) in event_cells.iter().enumerate() {
-        let user = e.user[i];
-        if c != NO_CELL && user != NONE {
-            by_user[next[user as usize] as usize] = c;
+    for (&ts, &user) in e.timestamp.iter().zip(&e.user) {
+        if user == NONE {
+            continue;
+        }
+        if let Some(c) = hours.cell(Timestamp(ts)) {
+            events[c] += 1;
+            by_user[next[user as usize] as usize] = c as u8;
             next[user as usize] += 1;
         }
     }
-    drop(event_cells);
+    drop(next);
 
     // `seen[cell]` is the last user (+ 1) counted in that cell.
     let mut seen = [0u32; LocalHours::CELLS];
@@ -86,10 +87,9 @@ pub(super) fn compute(data: &Dataset, period: &Period) -> Vec<HeatmapCell> {
             count(user, c, &mut seen);
         }
         while item < feed.len() && feed.user[item] as usize == user {
-            let c = cell(feed.timestamp[item]);
-            if c != NO_CELL {
-                feed_items[c as usize] += 1;
-                count(user, c, &mut seen);
+            if let Some(c) = hours.cell(Timestamp(feed.timestamp[item])) {
+                feed_items[c] += 1;
+                count(user, c as u8, &mut seen);
             }
             item += 1;
         }
