@@ -143,7 +143,7 @@ pub(super) fn write(
         plural(insights.user_engagement.len() as u64, "user", "users"),
         is_are(at_risk),
         is_are(declining),
-        engaged
+        is_are(engaged)
     );
 
     md.push_str("\n## Retention\n\n");
@@ -357,7 +357,7 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("0 are declining"), "{md}");
-        assert!(md.contains("and 1 engaged."), "{md}");
+        assert!(md.contains("and 1 is engaged."), "{md}");
         // The only cohort, 2025-W02, had 1 of 10 users active in week 1.
         assert!(md.contains("cohort 2025-W02 (joined the week of 2025-01-06, 10 users): 10% active in week 1 (1 of 10)."), "{md}");
         assert!(
