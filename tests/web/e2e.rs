@@ -844,8 +844,11 @@ fn malformed_rows_stop_the_load_until_the_user_leaves_them_out() {
     let dir = demo_dir("demo-bad-rows", 300);
     let events = dir.join("events_event.csv");
     let mut text = std::fs::read_to_string(&events).unwrap();
+    // Copies of the last row, each with an id that is not a whole number.
+    let last = text.lines().last().unwrap().to_string();
+    let (_, rest) = last.split_once(',').unwrap();
     for id in ["x1", "x2", "3.5"] {
-        text.push_str(&format!("{id},1,1,,,{{}},2025-06-20 10:00:00+00\n"));
+        text.push_str(&format!("{id},{rest}\n"));
     }
     std::fs::write(&events, text).unwrap();
 

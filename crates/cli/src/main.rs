@@ -8,13 +8,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use engagement_engine::export::{self, CsvOptions, Format, OutputFile};
-use engagement_engine::load::{Bundle, Limits, Warning};
-use engagement_engine::period::{Period, PeriodChoice};
-use engagement_engine::readable::{self, ReadableInput};
-use engagement_engine::report::Report;
+use engagement_engine::export::{self, Format, OutputFile};
+use engagement_engine::load::{Bundle, Limits, Loaded};
+use engagement_engine::output::{self, OutputOptions, ReportParts};
+use engagement_engine::period::PeriodChoice;
+use engagement_engine::segment::Segment;
 use engagement_engine::timestamp::Timestamp;
-use engagement_engine::{demo, metrics};
+use engagement_engine::{demo, insights, metrics};
 use engagement_report::database;
 use engagement_report::inputs::{self, Progress, Silent};
 use engagement_report::s3;
@@ -25,6 +25,7 @@ Examples:
   engagement-report demo --start 2025-06-01 --end 2025-06-30 --format csv --output-dir report --zip
   engagement-report exports.zip --timezone America/Los_Angeles --stdout > report.json
   PGPASSWORD=... engagement-report postgres://reporter@db.example.org/app --start 2025-06-01 --zip
+  engagement-report exports.zip --insights --exclude-staff --church 2 --start 2025-01-01 --end 2025-01-31 --zip
   engagement-report 'https://bucket.s3.amazonaws.com/exports.zip?X-Amz-...' --zip --upload-s3 --upload-url '<presigned PUT URL>'
   engagement-report presign --method put --bucket reports --key engagement-reports/report.zip --expires 3600";
 
@@ -78,6 +79,19 @@ struct ReportArgs {
     /// Format of the data-set files.
     #[arg(long, value_enum, default_value_t = FormatArg::Json)]
     format: FormatArg,
+    /// Also write the insights: retention_matrix, activity_heatmap,
+    /// user_engagement, fast_retention, period_comparison (.json, or .csv with
+    /// --format csv) and summary.md; in the zip and under "insights" in --stdout.
+    #[arg(long)]
+    insights: bool,
+    /// Leave out staff: users whose is_staff or is_superuser is true, with
+    /// their events, feed items and memberships (needs those auth_user columns).
+    #[arg(long)]
+    exclude_staff: bool,
+    /// Only one church: its users (by hub_profile.church_id), its fasts, and
+    /// their events and feed items.
+    #[arg(long, value_name = "ID")]
+    church: Option<i64>,
     /// Print the consolidated JSON to stdout and write no files.
     #[arg(long)]
     stdout: bool,
@@ -256,11 +270,15 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
     let loaded = bundle
         .finish()
         .map_err(|e| input_error(inputs::with_cli_hint(&e)))?;
+    let rows_left_out = loaded.rows_left_out();
+    let Loaded {
+        dataset, warnings, ..
+    } = loaded;
     if !args.quiet {
-        for w in &loaded.warnings {
+        for w in &warnings {
             eprintln!("warning: {w}");
         }
-        let left_out = loaded.rows_left_out();
+        let left_out = rows_left_out;
         if left_out > 0 {
             eprintln!(
                 "warning: {left_out} malformed row{} left out of the report in all (--skip-bad-rows)",
@@ -268,26 +286,58 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
             );
         }
     }
+    // The segment narrows the data once, before any data set is computed.
+    let segment = Segment {
+        exclude_staff: args.exclude_staff,
+        church_id: args.church,
+    };
+    let (data, segment) = segment.apply_owned(dataset).map_err(input_error)?;
+    if let (Some(notice), false) = (segment.notice(), args.quiet) {
+        eprintln!("notice: {notice}");
+    }
 
-    let report = metrics::compute(&loaded.dataset, &period);
+    let mut report = metrics::compute(&data, &period);
+    report.range.segment = segment.range_segment();
+    let insights = args
+        .insights
+        .then(|| insights::compute(&data, &period, &report, &segment, &warnings));
     let format = match args.format {
         FormatArg::Json => Format::Json,
         FormatArg::Csv => Format::Csv,
     };
+    let all_files = || {
+        let parts = ReportParts {
+            report: &report,
+            insights: insights.as_ref(),
+            period: &period,
+            segment: &segment,
+            warnings: &warnings,
+        };
+        let options = OutputOptions {
+            format,
+            csv_bom: args.csv_bom,
+            html: args.html,
+            xlsx: args.xlsx,
+        };
+        output::report_files(&parts, options).map_err(input_error)
+    };
 
     if args.stdout {
+        let json = match &insights {
+            Some(insights) => export::consolidated_json_with_insights(&report, insights),
+            None => export::consolidated_json(&report),
+        };
         let mut out = std::io::stdout().lock();
-        out.write_all(&export::consolidated_json(&report))
+        out.write_all(&json)
             .and_then(|()| out.flush())
             .map_err(|e| upload_error(format!("cannot write to stdout: {e}")))?;
         if args.upload_s3 {
-            let files = output_files(args, &report, &period, &loaded.warnings, format)?;
-            upload(args, "engagement_report.zip", &export::zip(&files))?;
+            upload(args, "engagement_report.zip", &export::zip(&all_files()?))?;
         }
         return Ok(());
     }
 
-    let files = output_files(args, &report, &period, &loaded.warnings, format)?;
+    let files = all_files()?;
     let zip_name = export::zip_name(&period);
     let zip = (args.zip || args.upload_s3).then(|| export::zip(&files));
     let dir = match &args.output_dir {
@@ -350,33 +400,6 @@ fn split_inputs(args: &ReportArgs) -> Result<(Vec<String>, Vec<String>), Failure
         }
     }
     Ok((databases, files))
-}
-
-/// The data-set files, with the CSV options applied, then `report.html`
-/// and `report.xlsx` when asked for.
-fn output_files(
-    args: &ReportArgs,
-    report: &Report<'_>,
-    period: &Period,
-    warnings: &[Warning],
-    format: Format,
-) -> Result<Vec<OutputFile>, Failure> {
-    let mut files = export::files(report, format);
-    export::apply_csv_options(&mut files, CsvOptions { bom: args.csv_bom });
-    let input = ReadableInput::new(report, period, warnings);
-    if args.html {
-        files.push(OutputFile {
-            name: readable::html::FILE_NAME.into(),
-            bytes: readable::html::report_html(&input),
-        });
-    }
-    if args.xlsx {
-        files.push(OutputFile {
-            name: readable::xlsx::FILE_NAME.into(),
-            bytes: readable::xlsx::report_xlsx(&input).map_err(input_error)?,
-        });
-    }
-    Ok(files)
 }
 
 /// Writes every file under a temporary name first and renames them only

@@ -5,6 +5,7 @@
 
 use std::io::Write as _;
 
+use crate::insights::Insights;
 use crate::parallel::both;
 use crate::period::Period;
 use crate::report::Report;
@@ -38,6 +39,19 @@ pub const DATA_SETS: [&str; 7] = [
     "retention_cohorts",
     "other_metrics",
 ];
+
+/// The insight data sets' base names (SPEC §7), in SPEC order: written
+/// after the seven with insights on.
+pub const INSIGHT_DATA_SETS: [&str; 5] = [
+    "retention_matrix",
+    "activity_heatmap",
+    "user_engagement",
+    "fast_retention",
+    "period_comparison",
+];
+
+/// The brief of SPEC §7.6.
+pub const SUMMARY_FILE: &str = "summary.md";
 
 /// Column names of the tabular data sets (1–6), in SPEC order: the CSV
 /// headers, and the page's table columns. `user_activity` is followed by one
@@ -90,6 +104,80 @@ pub mod columns {
         "avg_activities_per_user",
         "cohort_age_weeks",
     ];
+    /// `retention_matrix` (SPEC §7.1): a row per cohort, two columns per
+    /// week 0 … 12.
+    pub const RETENTION_MATRIX: &[&str] = &[
+        "cohort_week",
+        "cohort_start_date",
+        "users",
+        "complete_weeks",
+        "week_0_active",
+        "week_0_rate",
+        "week_1_active",
+        "week_1_rate",
+        "week_2_active",
+        "week_2_rate",
+        "week_3_active",
+        "week_3_rate",
+        "week_4_active",
+        "week_4_rate",
+        "week_5_active",
+        "week_5_rate",
+        "week_6_active",
+        "week_6_rate",
+        "week_7_active",
+        "week_7_rate",
+        "week_8_active",
+        "week_8_rate",
+        "week_9_active",
+        "week_9_rate",
+        "week_10_active",
+        "week_10_rate",
+        "week_11_active",
+        "week_11_rate",
+        "week_12_active",
+        "week_12_rate",
+    ];
+    /// `activity_heatmap`.
+    pub const ACTIVITY_HEATMAP: &[&str] = &[
+        "weekday",
+        "weekday_name",
+        "hour",
+        "events",
+        "feed_items",
+        "users",
+    ];
+    /// `user_engagement`.
+    pub const USER_ENGAGEMENT: &[&str] = &[
+        "user_id",
+        "username",
+        "email",
+        "items",
+        "active_days",
+        "first_activity",
+        "last_activity",
+        "days_since_last",
+        "avg_gap_days",
+        "first_half_items",
+        "second_half_items",
+        "status",
+        "engagement_rank",
+    ];
+    /// `fast_retention`.
+    pub const FAST_RETENTION: &[&str] = &[
+        "fast_id",
+        "fast_name",
+        "church_name",
+        "members_ever",
+        "active_members",
+        "left_members",
+        "retention_rate",
+        "median_days_to_leave",
+        "members_in_other_fasts",
+    ];
+    /// `period_comparison`: one row per metric.
+    pub const PERIOD_COMPARISON: &[&str] =
+        &["metric", "current", "previous", "change", "change_pct"];
 }
 
 /// The file name of a data set in a format: `<name>.json` or `<name>.csv`,
@@ -180,6 +268,59 @@ pub fn apply_csv_options(files: &mut [OutputFile], options: CsvOptions) {
 /// The consolidated JSON object (`--stdout`, "copy JSON" in the page).
 pub fn consolidated_json(report: &Report<'_>) -> Vec<u8> {
     pretty(report)
+}
+
+/// The files of the insights (SPEC §7), after the seven of [`files`]: one
+/// per insight data set (`.json`, or `.csv` in CSV format, the period
+/// comparison too) and `summary.md`.
+pub fn insight_files(insights: &Insights<'_>, format: Format) -> Vec<OutputFile> {
+    let (ext, tables) = match format {
+        Format::Json => (
+            "json",
+            [
+                pretty(&insights.retention_matrix),
+                pretty(&insights.activity_heatmap),
+                pretty(&insights.user_engagement),
+                pretty(&insights.fast_retention),
+                pretty(&insights.period_comparison),
+            ],
+        ),
+        Format::Csv => (
+            "csv",
+            [
+                insight_csv::retention_matrix(insights),
+                insight_csv::activity_heatmap(insights),
+                insight_csv::user_engagement(insights),
+                insight_csv::fast_retention(insights),
+                insight_csv::period_comparison(insights),
+            ],
+        ),
+    };
+    let mut out: Vec<OutputFile> = INSIGHT_DATA_SETS
+        .iter()
+        .zip(tables)
+        .map(|(name, bytes)| OutputFile {
+            name: format!("{name}.{ext}"),
+            bytes,
+        })
+        .collect();
+    out.push(OutputFile {
+        name: SUMMARY_FILE.to_string(),
+        bytes: insights.summary_md.clone().into_bytes(),
+    });
+    out
+}
+
+/// The consolidated JSON with the insights: the object of
+/// [`consolidated_json`] plus `"insights": {…, "summary_md": "…"}` last.
+pub fn consolidated_json_with_insights(report: &Report<'_>, insights: &Insights<'_>) -> Vec<u8> {
+    #[derive(serde::Serialize)]
+    struct WithInsights<'r, 'a> {
+        #[serde(flatten)]
+        report: &'r Report<'a>,
+        insights: &'r Insights<'a>,
+    }
+    pretty(&WithInsights { report, insights })
 }
 
 /// `engagement_<start>_to_<end>.zip`.
@@ -290,6 +431,111 @@ mod csv {
 
     pub(super) fn retention(r: &Report<'_>) -> Vec<u8> {
         table(&table::retention_cohorts(r))
+    }
+}
+
+/// CSV writers of the insights.
+mod insight_csv {
+    use super::columns;
+    use super::csv::{write, Cell};
+    use crate::insights::{Insights, WEEKS};
+
+    fn opt_float(v: Option<f64>) -> Cell<'static> {
+        v.map_or(Cell::Null, Cell::Float)
+    }
+
+    pub(super) fn retention_matrix(i: &Insights<'_>) -> Vec<u8> {
+        write(
+            columns::RETENTION_MATRIX,
+            i.retention_matrix.iter().map(|c| {
+                let mut row = vec![
+                    Cell::Plain(c.cohort_week.clone()),
+                    Cell::Plain(c.cohort_start_date.to_string()),
+                    Cell::Int(c.users as i64),
+                    Cell::Int(c.complete_weeks() as i64),
+                ];
+                for n in 0..WEEKS {
+                    match c.week(n) {
+                        Some(w) => row.extend([Cell::Int(w.active as i64), Cell::Float(w.rate)]),
+                        None => row.extend([Cell::Null, Cell::Null]),
+                    }
+                }
+                row
+            }),
+        )
+    }
+
+    pub(super) fn activity_heatmap(i: &Insights<'_>) -> Vec<u8> {
+        write(
+            columns::ACTIVITY_HEATMAP,
+            i.activity_heatmap.iter().map(|c| {
+                vec![
+                    Cell::Int(i64::from(c.weekday)),
+                    Cell::Plain(c.weekday_name.into()),
+                    Cell::Int(i64::from(c.hour)),
+                    Cell::Int(c.events as i64),
+                    Cell::Int(c.feed_items as i64),
+                    Cell::Int(c.users as i64),
+                ]
+            }),
+        )
+    }
+
+    pub(super) fn user_engagement(i: &Insights<'_>) -> Vec<u8> {
+        write(
+            columns::USER_ENGAGEMENT,
+            i.user_engagement.iter().map(|u| {
+                vec![
+                    Cell::Int(u.user_id),
+                    Cell::Text(u.username),
+                    Cell::Text(u.email),
+                    Cell::Int(u.items as i64),
+                    Cell::Int(u.active_days as i64),
+                    Cell::Plain(u.first_activity.to_rfc3339()),
+                    Cell::Plain(u.last_activity.to_rfc3339()),
+                    Cell::Int(u.days_since_last),
+                    opt_float(u.avg_gap_days),
+                    Cell::Int(u.first_half_items as i64),
+                    Cell::Int(u.second_half_items as i64),
+                    Cell::Plain(u.status.as_str().into()),
+                    Cell::Int(u.engagement_rank as i64),
+                ]
+            }),
+        )
+    }
+
+    pub(super) fn fast_retention(i: &Insights<'_>) -> Vec<u8> {
+        write(
+            columns::FAST_RETENTION,
+            i.fast_retention.iter().map(|f| {
+                vec![
+                    Cell::Int(f.fast_id),
+                    Cell::Text(f.fast_name),
+                    f.church_name.map_or(Cell::Null, Cell::Text),
+                    Cell::Int(f.members_ever as i64),
+                    Cell::Int(f.active_members as i64),
+                    Cell::Int(f.left_members as i64),
+                    Cell::Float(f.retention_rate),
+                    opt_float(f.median_days_to_leave),
+                    Cell::Int(f.members_in_other_fasts as i64),
+                ]
+            }),
+        )
+    }
+
+    pub(super) fn period_comparison(i: &Insights<'_>) -> Vec<u8> {
+        write(
+            columns::PERIOD_COMPARISON,
+            i.period_comparison.metrics.iter().map(|m| {
+                vec![
+                    Cell::Plain(m.metric.into()),
+                    Cell::Int(m.current as i64),
+                    Cell::Int(m.previous as i64),
+                    Cell::Int(m.change),
+                    opt_float(m.change_pct),
+                ]
+            }),
+        )
     }
 }
 
@@ -435,6 +681,97 @@ mod tests {
             std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
             assert_eq!(bytes, f.bytes);
         }
+    }
+
+    fn with_insights(data: &crate::model::Dataset) -> (Report<'_>, Insights<'_>) {
+        let r = report(data, "2025-01-01", "2025-01-31", "UTC");
+        let period = crate::insights::testing::period("2025-01-01", "2025-01-31", "UTC");
+        let i = crate::insights::compute(data, &period, &r, &Default::default(), &[]);
+        (r, i)
+    }
+
+    #[test]
+    fn insight_csv_files_follow_the_columns_and_guard_formulas() {
+        let data = sample();
+        let (_, i) = with_insights(&data);
+        let files = insight_files(&i, Format::Csv);
+        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "retention_matrix.csv",
+                "activity_heatmap.csv",
+                "user_engagement.csv",
+                "fast_retention.csv",
+                "period_comparison.csv",
+                "summary.md"
+            ]
+        );
+        // One cohort (2025-W01, Monday 2024-12-30), two users, both active
+        // in week 0; the period ends on Friday of week 4, which is listed
+        // but not complete.
+        let matrix = text(&files[0]);
+        let mut lines = matrix.lines();
+        assert_eq!(lines.next().unwrap(), columns::RETENTION_MATRIX.join(","));
+        assert_eq!(
+            lines.next().unwrap(),
+            "2025-W01,2024-12-30,2,4,2,100.0,0,0.0,0,0.0,0,0.0,0,0.0,,,,,,,,,,,,,,,,"
+        );
+        assert_eq!(lines.next(), None);
+        let heatmap = text(&files[1]);
+        assert_eq!(heatmap.lines().count(), 169);
+        // Thursday 2025-01-02 and Friday 01-03, 00:00.
+        assert!(
+            heatmap.contains("\n4,Thu,0,0,2,2\n4,Thu,1,0,0,0\n"),
+            "{heatmap}"
+        );
+        assert!(heatmap.contains("\n5,Fri,0,0,1,1\n"), "{heatmap}");
+        assert_eq!(
+            text(&files[2]),
+            "user_id,username,email,items,active_days,first_activity,last_activity,days_since_last,avg_gap_days,first_half_items,second_half_items,status,engagement_rank\n\
+             1,'=cmd,u1@example.org,1,1,2025-01-02T00:00:00Z,2025-01-02T00:00:00Z,29,,1,0,at_risk,2\n\
+             2,\"ana, \"\"b\"\"\",u2@example.org,2,2,2025-01-02T00:00:00Z,2025-01-03T00:00:00Z,28,1.0,2,0,at_risk,1\n"
+        );
+        assert_eq!(text(&files[3]), columns::FAST_RETENTION.join(",") + "\n");
+        let comparison = text(&files[4]);
+        assert!(
+            comparison.starts_with("metric,current,previous,change,change_pct\nnew_users,2,0,2,\n"),
+            "{comparison}"
+        );
+        assert!(comparison.contains("\nfeed_items,3,0,3,\n"), "{comparison}");
+        assert_eq!(comparison.lines().count(), 10);
+        assert_eq!(files[5].bytes, i.summary_md.as_bytes());
+        // JSON: the same names with .json, and summary.md.
+        let json = insight_files(&i, Format::Json);
+        assert_eq!(json[4].name, "period_comparison.json");
+        assert!(text(&json[4]).starts_with("{\n  \"current\": {\n    \"start\": \"2025-01-01\""));
+        assert_eq!(json[5].name, SUMMARY_FILE);
+    }
+
+    #[test]
+    fn consolidated_with_insights_adds_them_last() {
+        let data = sample();
+        let (r, i) = with_insights(&data);
+        let plain = consolidated_json(&r);
+        let full = consolidated_json_with_insights(&r, &i);
+        // The report's keys come first, as they are; `insights` closes it.
+        let head = &plain[..plain.len() - 3]; // without "\n}\n"
+        assert!(full.starts_with(head));
+        let value: serde_json::Value = serde_json::from_slice(&full).unwrap();
+        let text = std::str::from_utf8(&full).unwrap();
+        let at = |key: &str| text.find(&format!("\n    \"{key}\": ")).unwrap();
+        let keys = [
+            "retention_matrix",
+            "activity_heatmap",
+            "user_engagement",
+            "fast_retention",
+            "period_comparison",
+            "summary_md",
+        ];
+        assert!(text.find("\n  \"insights\": {").unwrap() < at(keys[0]));
+        assert!(keys.windows(2).all(|k| at(k[0]) < at(k[1])));
+        assert_eq!(value["insights"]["summary_md"], i.summary_md.as_str());
+        assert!(value["range"].get("segment").is_none());
     }
 
     #[test]

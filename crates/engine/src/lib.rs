@@ -3,7 +3,9 @@
 //! The pure engine of the Engagement Report Builder: it loads a community
 //! app's data exports (PostgreSQL CSV tables, Django `dumpdata` JSON, zips of
 //! them), computes the seven data sets of the engagement report for a period
-//! and time zone, and writes them as JSON, CSV and zip.
+//! and time zone (and, on request, the insights of [`insights`], for the
+//! whole bundle or a [`segment`] of it), and writes them as JSON, CSV and
+//! zip.
 //!
 //! No network, no threads, no file system: it takes bytes and gives rows, so
 //! the same code runs in the native CLI and in the browser (WebAssembly).
@@ -26,14 +28,17 @@ pub mod csv_split;
 pub mod demo;
 pub mod event_data;
 pub mod export;
+pub mod insights;
 pub mod load;
 pub mod metrics;
 pub mod model;
+pub mod output;
 mod parallel;
 pub mod period;
 pub mod presigned;
 pub mod readable;
 pub mod report;
+pub mod segment;
 pub mod table;
 pub mod timestamp;
 

@@ -133,6 +133,30 @@ pub struct User {
     pub email: Box<str>,
     /// When the account was created.
     pub date_joined: Timestamp,
+    /// `is_staff` or `is_superuser` (false when the columns are absent;
+    /// [`OptionalColumns::staff_missing`] says whether they were).
+    pub staff: bool,
+}
+
+/// A church (`hub_church`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Church {
+    /// Database id.
+    pub id: i64,
+    /// Name.
+    pub name: Box<str>,
+}
+
+/// Optional columns that only a segment (SPEC §8) needs, and the files
+/// that lacked them: a segment that needs a missing column is an error
+/// naming the file, while a report without segments never needs them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OptionalColumns {
+    /// (file, column) for each file of users without `is_staff` or
+    /// `is_superuser`.
+    pub staff_missing: Vec<(String, &'static str)>,
+    /// Files of profiles without `church_id` (`church` in a dump).
+    pub church_missing: Vec<String>,
 }
 
 /// A fast, with its display name already built.
@@ -144,6 +168,8 @@ pub struct Fast {
     pub display_name: Box<str>,
     /// The church's name; `None` when the church is unknown.
     pub church_name: Option<Box<str>>,
+    /// The church's id as given (known or not), or `None`.
+    pub church_id: Option<i64>,
 }
 
 /// What the report needs from an event's `data` JSON.
@@ -310,6 +336,13 @@ pub struct Dataset {
     pub fasts: Vec<Fast>,
     /// Current memberships as (user index, fast index), sorted, unique.
     pub memberships: Vec<(u32, u32)>,
+    /// Churches, ascending by id.
+    pub churches: Vec<Church>,
+    /// The churches of users' profiles as (user index, church id), sorted,
+    /// unique; a user may have several.
+    pub profile_churches: Vec<(u32, i64)>,
+    /// Which optional columns the bundle lacked.
+    pub optional_columns: OptionalColumns,
     /// Event type codes; [`Events::code`] indexes this.
     pub event_codes: Vec<Box<str>>,
     /// Events.
@@ -337,6 +370,14 @@ impl Dataset {
             .binary_search_by_key(&id, |f| f.id)
             .ok()
             .map(|i| i as u32)
+    }
+
+    /// The church with `id`.
+    pub fn church(&self, id: i64) -> Option<&Church> {
+        self.churches
+            .binary_search_by_key(&id, |c| c.id)
+            .ok()
+            .map(|i| &self.churches[i])
     }
 
     /// The earliest and latest instants in the data (users joining, events,

@@ -9,11 +9,13 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone};
+use chrono::{
+    Datelike, Days, Duration, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike,
+};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use crate::timestamp::{days_from_civil, Timestamp, MICROS_PER_SECOND};
+use crate::timestamp::{days_from_civil, Timestamp, MICROS_PER_DAY, MICROS_PER_SECOND};
 
 /// A calendar date, `YYYY-MM-DD` when displayed.
 pub type Date = NaiveDate;
@@ -185,7 +187,17 @@ impl Period {
         if !self.contains(ts) {
             return None;
         }
-        Some(self.midnights.partition_point(|&m| m <= ts.0) - 1)
+        // Days are 24 hours long but for DST changes, which alternate, so
+        // counting 24-hour steps lands on the day or next to it: no search.
+        let m = &self.midnights;
+        let mut i = (((ts.0 - m[0]) / MICROS_PER_DAY) as usize).min(m.len() - 2);
+        while m[i] > ts.0 {
+            i -= 1;
+        }
+        while m[i + 1] <= ts.0 {
+            i += 1;
+        }
+        Some(i)
     }
 
     /// The date of day `index` of the period.
@@ -212,6 +224,213 @@ impl Period {
             return self.day(i);
         }
         date_in(self.tz, ts)
+    }
+
+    /// The period just before this one (SPEC §7.5): the same number of
+    /// days, ending the day before `start`, in the same zone.
+    pub fn previous(&self) -> Period {
+        let days = self.day_count() as u64;
+        let end = self.start.pred_opt().unwrap_or(NaiveDate::MIN);
+        let start = end
+            .checked_sub_days(Days::new(days - 1))
+            .unwrap_or(NaiveDate::MIN);
+        Period::new(start, end, self.tz).expect("start is on or before end")
+    }
+
+    /// The whole ISO weeks the period touches, from the Monday of
+    /// `start`'s week to the Sunday of `end`'s week, in the same zone (the
+    /// retention matrix's cohort weeks).
+    pub fn whole_weeks(&self) -> Period {
+        let monday = week_monday(self.start);
+        let sunday = week_monday(self.end)
+            .checked_add_days(Days::new(6))
+            .unwrap_or(NaiveDate::MAX);
+        Period::new(monday, sunday, self.tz).expect("a Monday is before the Sunday after it")
+    }
+
+    /// The local hours of the period, to place instants on the weekday ×
+    /// hour grid (SPEC §7.2). Built on demand: one zone lookup a day, 24
+    /// more on a day with a DST change.
+    pub fn local_hours(&self) -> LocalHours<'_> {
+        let mut day_hours = vec![REGULAR_DAY; self.day_count()];
+        let mut odd_days = Vec::new();
+        for (day, hours) in day_hours.iter_mut().enumerate() {
+            let (midnight, next) = (self.midnights[day], self.midnights[day + 1]);
+            // The day begins at its midnight (or when a DST gap at
+            // midnight ends), in whatever local hour that is.
+            let first_hour = local_hour_in(self.tz, midnight);
+            if first_hour == 0 && next - midnight == 24 * HOUR {
+                // No DST change that day (the usual case): 24 even hours.
+                continue;
+            }
+            let date = self.day(day);
+            let mut starts = vec![midnight];
+            let mut cells = vec![first_hour];
+            for hour in u32::from(first_hour) + 1..24 {
+                // An hour that a DST gap skips does not exist (or begins
+                // late, when the gap is part of an hour); a repeated hour
+                // (DST ending) runs until the next hour begins.
+                let Some(at) = hour_start(self.tz, date, hour) else {
+                    continue;
+                };
+                if at > *starts.last().expect("pushed above") && at < next {
+                    starts.push(at);
+                    cells.push(hour as u8);
+                }
+            }
+            *hours = odd_days.len() as u32;
+            odd_days.push((starts, cells));
+        }
+        let mut hours = LocalHours {
+            period: self,
+            first_weekday: self.start.weekday().num_days_from_monday() as usize,
+            day_hours,
+            odd_days,
+            by_hour: Vec::new(),
+        };
+        hours.by_hour = hours.whole_hours();
+        hours
+    }
+}
+
+/// An hour, in µs.
+const HOUR: i64 = 3600 * MICROS_PER_SECOND;
+
+/// [`LocalHours::day_hours`] of a day of 24 even hours.
+const REGULAR_DAY: u32 = u32::MAX;
+
+/// The period's local hours, to find an instant's weekday × hour cell.
+/// Made by [`Period::local_hours`].
+#[derive(Clone, Debug)]
+pub struct LocalHours<'p> {
+    period: &'p Period,
+    /// ISO weekday − 1 of the period's first day.
+    first_weekday: usize,
+    /// For each day of the period: [`REGULAR_DAY`], or its index in
+    /// `odd_days`.
+    day_hours: Vec<u32>,
+    /// Days with a DST change: when each of their local hours begins (UTC
+    /// µs) and which hour it is.
+    odd_days: Vec<(Vec<i64>, Vec<u8>)>,
+    /// The cell of each whole hour counted from the period's first instant
+    /// when that hour lies in one local hour (always, but around an offset
+    /// change by part of an hour), else [`MIXED_HOUR`]: one division finds
+    /// almost every instant's cell.
+    by_hour: Vec<u8>,
+}
+
+/// [`LocalHours::by_hour`] of an hour that two local hours share.
+const MIXED_HOUR: u8 = u8::MAX;
+
+impl LocalHours<'_> {
+    /// Number of weekday × hour cells.
+    pub const CELLS: usize = 7 * 24;
+
+    /// The weekday × hour cell of an instant inside the period:
+    /// (ISO weekday − 1) × 24 + local hour, so 0 is Monday 00:00–01:00 and
+    /// 167 is Sunday 23:00–24:00. `None` outside the period.
+    #[inline]
+    pub fn cell(&self, ts: Timestamp) -> Option<usize> {
+        let first = self.period.first_instant().0;
+        if !self.period.contains(ts) {
+            return None;
+        }
+        let by_hour = self.by_hour.get(((ts.0 - first) / HOUR) as usize);
+        match by_hour.copied().unwrap_or(MIXED_HOUR) {
+            MIXED_HOUR => self.cell_by_day(ts),
+            cell => Some(usize::from(cell)),
+        }
+    }
+
+    /// [`LocalHours::cell`] from the instant's day and the hours of that day.
+    fn cell_by_day(&self, ts: Timestamp) -> Option<usize> {
+        let day = self.period.day_index(ts)?;
+        let weekday = (self.first_weekday + day) % 7;
+        let since_midnight = ts.0 - self.period.midnights[day];
+        let hour = match self.day_hours[day] {
+            REGULAR_DAY => (since_midnight / HOUR) as usize,
+            odd => {
+                let (starts, hours) = &self.odd_days[odd as usize];
+                usize::from(hours[starts.partition_point(|&s| s <= ts.0) - 1])
+            }
+        };
+        Some(weekday * 24 + hour)
+    }
+
+    /// Builds [`LocalHours::by_hour`]: walks the period's local hours in
+    /// order and gives each whole hour from the first instant the cell of
+    /// the local hour that holds all of it.
+    fn whole_hours(&self) -> Vec<u8> {
+        let (first, end) = (self.period.first_instant().0, self.period.end_instant().0);
+        let count = ((end - first + HOUR - 1) / HOUR) as usize;
+        let mut by_hour = Vec::with_capacity(count);
+        // The local hour being walked: [from, next) has `cell`.
+        let (mut from, mut cell) = (first, MIXED_HOUR);
+        let mut close = |next: i64, next_cell: u8, by_hour: &mut Vec<u8>| {
+            while by_hour.len() < count {
+                let start = first + by_hour.len() as i64 * HOUR;
+                if (start + HOUR).min(end) > next {
+                    break;
+                }
+                by_hour.push(if start >= from { cell } else { MIXED_HOUR });
+            }
+            (from, cell) = (next, next_cell);
+        };
+        for day in 0..self.period.day_count() {
+            let weekday = ((self.first_weekday + day) % 7) as u8;
+            let midnight = self.period.midnights[day];
+            match self.day_hours[day] {
+                REGULAR_DAY => {
+                    for hour in 0..24u8 {
+                        close(
+                            midnight + i64::from(hour) * HOUR,
+                            weekday * 24 + hour,
+                            &mut by_hour,
+                        );
+                    }
+                }
+                odd => {
+                    let (starts, hours) = &self.odd_days[odd as usize];
+                    for (&start, &hour) in starts.iter().zip(hours) {
+                        close(start, weekday * 24 + hour, &mut by_hour);
+                    }
+                }
+            }
+        }
+        close(end, MIXED_HOUR, &mut by_hour);
+        by_hour
+    }
+}
+
+/// The first instant of local hour `hour` of `date`, if any of it exists.
+/// Gaps are on quarter-hour boundaries.
+fn hour_start(tz: Tz, date: Date, hour: u32) -> Option<i64> {
+    let start = date.and_time(NaiveTime::MIN) + Duration::hours(i64::from(hour));
+    (0..4).find_map(|quarter| {
+        let local = start + Duration::minutes(15 * quarter);
+        let at = tz.from_local_datetime(&local).earliest()?;
+        Some(at.timestamp() * MICROS_PER_SECOND)
+    })
+}
+
+/// The local hour (0–23) of an instant in a zone.
+fn local_hour_in(tz: Tz, micros: i64) -> u8 {
+    let utc = utc_datetime(Timestamp(micros));
+    let offset = tz.offset_from_utc_datetime(&utc).fix();
+    let local = utc + Duration::seconds(i64::from(offset.local_minus_utc()));
+    local.hour() as u8
+}
+
+/// The ISO weekday (1 = Monday … 7 = Sunday) and its short English name.
+pub fn weekday_name(iso_weekday: u8) -> &'static str {
+    match iso_weekday {
+        1 => "Mon",
+        2 => "Tue",
+        3 => "Wed",
+        4 => "Thu",
+        5 => "Fri",
+        6 => "Sat",
+        _ => "Sun",
     }
 }
 
@@ -459,6 +678,84 @@ mod tests {
         assert_eq!(p.index_of_day(d("2025-01-01")), Some(2));
         assert_eq!(p.index_of_day(d("2025-01-03")), None);
         assert_eq!(p.index_of_day(d("2024-12-29")), None);
+    }
+
+    #[test]
+    fn previous_period_has_the_same_days_and_ends_the_day_before() {
+        let la = parse_time_zone("America/Los_Angeles").unwrap();
+        let p = Period::new(d("2024-03-01"), d("2024-03-31"), la).unwrap();
+        let prev = p.previous();
+        assert_eq!(
+            (prev.start(), prev.end()),
+            (d("2024-01-30"), d("2024-02-29"))
+        );
+        assert_eq!(prev.day_count(), 31);
+        assert_eq!(prev.tz(), la);
+        let one = Period::new(d("2025-01-01"), d("2025-01-01"), Tz::UTC).unwrap();
+        let prev = one.previous();
+        assert_eq!(
+            (prev.start(), prev.end()),
+            (d("2024-12-31"), d("2024-12-31"))
+        );
+        // Wednesday 2025-01-01: its ISO week runs Monday 12-30 to Sunday 01-05.
+        let weeks = one.whole_weeks();
+        assert_eq!(
+            (weeks.start(), weeks.end(), weeks.day_count()),
+            (d("2024-12-30"), d("2025-01-05"), 7)
+        );
+    }
+
+    #[test]
+    fn local_hours_follow_dst() {
+        let la = parse_time_zone("America/Los_Angeles").unwrap();
+        let p = Period::new(d("2025-03-09"), d("2025-03-09"), la).unwrap();
+        let h = p.local_hours();
+        // Sunday = 6 × 24; 02:00 does not exist that day.
+        let sunday = |hour: usize| Some(6 * 24 + hour);
+        assert_eq!(h.cell(t("2025-03-09 07:59:59+00")), None);
+        assert_eq!(h.cell(t("2025-03-09 08:00:00+00")), sunday(0));
+        assert_eq!(h.cell(t("2025-03-09 09:59:59+00")), sunday(1));
+        assert_eq!(h.cell(t("2025-03-09 10:00:00+00")), sunday(3));
+        assert_eq!(h.cell(t("2025-03-10 06:59:59+00")), sunday(23));
+        assert_eq!(h.cell(t("2025-03-10 07:00:00+00")), None);
+        // Chile's day begins at 01:00 when 00:00 is skipped.
+        let tz = parse_time_zone("America/Santiago").unwrap();
+        let p = Period::new(d("2024-09-08"), d("2024-09-08"), tz).unwrap();
+        let h = p.local_hours();
+        assert_eq!(h.cell(t("2024-09-08 04:00:00+00")), sunday(1));
+        assert_eq!(h.cell(t("2024-09-08 04:59:59+00")), sunday(1));
+        assert_eq!(h.cell(t("2024-09-08 05:00:00+00")), sunday(2));
+        assert_eq!(weekday_name(1), "Mon");
+        assert_eq!(weekday_name(7), "Sun");
+    }
+
+    #[test]
+    fn local_hours_and_days_agree_with_the_zone_minute_by_minute() {
+        // Whole-hour DST (Los Angeles), DST at midnight (Santiago), a
+        // half-hour offset (Kolkata) and half-hour DST (Lord Howe), each
+        // over both of its changes.
+        for (zone, start, end) in [
+            ("America/Los_Angeles", "2024-11-02", "2025-03-10"),
+            ("America/Santiago", "2024-04-05", "2024-09-09"),
+            ("Asia/Kolkata", "2025-01-01", "2025-01-08"),
+            ("Australia/Lord_Howe", "2024-04-06", "2024-10-07"),
+        ] {
+            let tz = parse_time_zone(zone).unwrap();
+            let p = Period::new(d(start), d(end), tz).unwrap();
+            let hours = p.local_hours();
+            let mut ts = p.first_instant().0;
+            while ts < p.end_instant().0 {
+                let local = tz.from_utc_datetime(&utc_datetime(Timestamp(ts)));
+                let want =
+                    local.weekday().num_days_from_monday() as usize * 24 + local.hour() as usize;
+                assert_eq!(hours.cell(Timestamp(ts)), Some(want), "{zone} {local}");
+                let day = p.day_index(Timestamp(ts)).unwrap();
+                assert_eq!(p.day(day), local.date_naive(), "{zone} {local}");
+                ts += 5 * 60 * MICROS_PER_SECOND;
+            }
+            assert_eq!(hours.cell(p.end_instant()), None);
+            assert_eq!(hours.cell(Timestamp(p.first_instant().0 - 1)), None);
+        }
     }
 
     #[test]

@@ -21,6 +21,11 @@ pub struct Range {
     pub end: String,
     /// IANA time-zone name.
     pub timezone: String,
+    /// The segment (SPEC §8), only when one is active: without one the
+    /// output is as before segments existed. Set it from
+    /// [`crate::segment::SegmentInfo::range_segment`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segment: Option<crate::segment::Segment>,
 }
 
 /// Data set 1: new users on one day.

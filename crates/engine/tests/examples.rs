@@ -6,9 +6,11 @@ use std::path::{Path, PathBuf};
 
 use engagement_engine::load::{Bundle, Limits};
 use engagement_engine::period::Period;
-use engagement_engine::timestamp::Timestamp;
 use engagement_engine::{export, metrics};
 use serde_json::Value;
+
+mod common;
+use common::diff;
 
 fn fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -54,52 +56,6 @@ fn report_json(
         Period::from_options(Some(start), Some(end), Some(tz), Default::default()).unwrap();
     let report = metrics::compute(&loaded.dataset, &period);
     serde_json::from_slice(&export::consolidated_json(&report)).unwrap()
-}
-
-/// Differences between two JSON values, by path.
-fn diff(path: &str, got: &Value, want: &Value, out: &mut Vec<String>) {
-    match (got, want) {
-        (Value::Object(a), Value::Object(b)) => {
-            let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
-            keys.sort();
-            keys.dedup();
-            for k in keys {
-                diff(
-                    &format!("{path}.{k}"),
-                    a.get(k).unwrap_or(&Value::Null),
-                    b.get(k).unwrap_or(&Value::Null),
-                    out,
-                );
-            }
-            let order_a: Vec<&String> = a.keys().collect();
-            let order_b: Vec<&String> = b.keys().collect();
-            if order_a != order_b && order_a.len() == order_b.len() {
-                out.push(format!("{path}: key order {order_a:?} != {order_b:?}"));
-            }
-        }
-        (Value::Array(a), Value::Array(b)) => {
-            if a.len() != b.len() {
-                out.push(format!("{path}: {} rows, expected {}", a.len(), b.len()));
-            }
-            for (i, (x, y)) in a.iter().zip(b).enumerate() {
-                diff(&format!("{path}[{i}]"), x, y, out);
-            }
-        }
-        (Value::Number(a), Value::Number(b))
-            if (a.as_f64().unwrap() - b.as_f64().unwrap()).abs() > 0.0101 =>
-        {
-            out.push(format!("{path}: {a} != {b}"));
-        }
-        (Value::Number(_), Value::Number(_)) => {}
-        (Value::String(a), Value::String(b)) if a != b => {
-            match (Timestamp::parse(a), Timestamp::parse(b)) {
-                (Ok(x), Ok(y)) if x == y => {}
-                _ => out.push(format!("{path}: {a:?} != {b:?}")),
-            }
-        }
-        _ if got != want => out.push(format!("{path}: {got} != {want}")),
-        _ => {}
-    }
 }
 
 fn assert_matches(got: &Value, expected_file: &str) {

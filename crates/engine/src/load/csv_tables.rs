@@ -44,6 +44,17 @@ fn optional_column(table: Table, name: &str) -> bool {
     table == Table::Fasts && name == "year"
 }
 
+/// Columns read after [`needed_columns`] that only segments need (SPEC
+/// §8): absent ones are noted, not refused, and a row without them is not
+/// short.
+fn segment_columns(table: Table) -> &'static [&'static str] {
+    match table {
+        Table::Users => &["is_staff", "is_superuser"],
+        Table::Profiles => &["church_id"],
+        _ => &[],
+    }
+}
+
 /// A malformed row (SPEC §2d): counted, left out, and an error unless
 /// the bundle skips bad rows.
 struct RowIssue {
@@ -216,7 +227,9 @@ impl CsvTableParser {
 
     fn record(&mut self, record: &Record) -> Result<(), Failure> {
         let Some(columns) = &self.columns else {
-            self.columns = Some(self.header(record)?);
+            let columns = self.header(record)?;
+            self.note_missing_segment_columns(&columns);
+            self.columns = Some(columns);
             return Ok(());
         };
         if record.is_blank() {
@@ -227,7 +240,9 @@ impl CsvTableParser {
         for (k, c) in columns.iter().enumerate() {
             fields[k] = c.and_then(|i| record.get(i));
         }
-        let missing = columns
+        // Segment columns are not needed to read a row.
+        let needed = &columns[..needed_columns(self.table).len()];
+        let missing = needed
             .iter()
             .zip(&fields)
             .any(|(c, f)| c.is_some() && f.is_none());
@@ -238,7 +253,7 @@ impl CsvTableParser {
                 .zip(columns)
                 .find(|(_, c)| c.is_some_and(|i| i >= record.len()))
                 .map(|(name, _)| *name);
-            let at_least = columns.iter().flatten().max().map_or(0, |i| i + 1);
+            let at_least = needed.iter().flatten().max().map_or(0, |i| i + 1);
             self.bad_rows.add(
                 &self.file,
                 Location::Line(line),
@@ -300,7 +315,25 @@ impl CsvTableParser {
             }
             columns.push(pos);
         }
+        for &col in segment_columns(self.table) {
+            columns.push(names.iter().position(|n| n == col));
+        }
         Ok(columns)
+    }
+
+    /// Notes the segment columns this file's header lacks.
+    fn note_missing_segment_columns(&mut self, columns: &[Option<usize>]) {
+        let needed = needed_columns(self.table).len();
+        let missing = &mut self.raw.optional_columns;
+        for (&col, pos) in segment_columns(self.table).iter().zip(&columns[needed..]) {
+            if pos.is_some() {
+                continue;
+            }
+            match self.table {
+                Table::Users => missing.staff_missing.push((self.file.clone(), col)),
+                _ => missing.church_missing.push(self.file.clone()),
+            }
+        }
     }
 
     fn row(&mut self, f: &Fields<'_>) -> Result<(), RowError> {
@@ -311,6 +344,7 @@ impl CsvTableParser {
                 username: text(f, 1)?.unwrap_or_default().into(),
                 email: text(f, 2)?.unwrap_or_default().into(),
                 date_joined: timestamp(f, 3, "date_joined")?,
+                staff: flag(f, 4) || flag(f, 5),
             }),
             Table::Churches => raw
                 .churches
@@ -325,6 +359,12 @@ impl CsvTableParser {
                 let profile = id(f, 0, "id")?;
                 let user = id(f, 1, "user_id")?;
                 raw.profiles.push((profile, UserRef::Id(user)));
+                // Read leniently: the column matters only to `--church`, so
+                // a value that is not an id must not cost the profile its
+                // memberships; such a profile has no church.
+                if let Some(church) = f[2].as_ref().and_then(|c| parse_i64(c.bytes.trim_ascii())) {
+                    raw.profile_churches.push((profile, church));
+                }
             }
             Table::Memberships => raw
                 .memberships
@@ -388,6 +428,18 @@ fn text<'a>(f: &'a Fields<'_>, i: usize) -> Result<Option<&'a str>, RowError> {
             .map_err(|e| RowError::NotUtf8(describe_not_utf8(field.bytes, &e))),
         _ => Ok(None),
     }
+}
+
+/// A PostgreSQL boolean column (`t`/`f`; also `true`, `1`): true only for
+/// those, whatever the case; anything else (and NULL or absent) is false.
+fn flag(f: &Fields<'_>, i: usize) -> bool {
+    f[i].as_ref()
+        .is_some_and(|field| is_true(field.bytes.trim_ascii()))
+}
+
+/// Whether text reads as a true boolean (SPEC §8: `t`, `true`, `1`).
+pub(crate) fn is_true(bytes: &[u8]) -> bool {
+    bytes.eq_ignore_ascii_case(b"t") || bytes.eq_ignore_ascii_case(b"true") || bytes == b"1"
 }
 
 /// An integer column that may be NULL.
@@ -638,6 +690,54 @@ mod tests {
     fn empty_file_is_an_error() {
         let err = parse(Table::Churches, b"").unwrap_err();
         assert!(err.message.contains("empty"), "{err}");
+    }
+
+    #[test]
+    fn staff_flags_and_profile_churches_when_present() {
+        let (raw, w) = parse(
+            Table::Users,
+            b"id,is_superuser,username,email,is_staff,date_joined\n\
+              1,f,a,a@x,t,2024-01-01 00:00:00+00\n\
+              2,TRUE,b,b@x,f,2024-01-01 00:00:00+00\n\
+              3,1,c,c@x,,2024-01-01 00:00:00+00\n\
+              4,false,d,d@x,0,2024-01-01 00:00:00+00\n\
+              5,,e,e@x,yes,2024-01-01 00:00:00+00\n",
+        )
+        .unwrap();
+        assert!(w.list().is_empty());
+        let staff: Vec<bool> = raw.users.iter().map(|u| u.staff).collect();
+        assert_eq!(staff, [true, true, true, false, false]);
+        assert!(raw.optional_columns.staff_missing.is_empty());
+
+        let (raw, w) = parse(
+            Table::Profiles,
+            b"id,user_id,church_id\n501,1,3\n502,2,\n503,3,x\n",
+        )
+        .unwrap();
+        assert!(w.list().is_empty());
+        assert_eq!(raw.profiles.len(), 3, "an odd church_id costs no profile");
+        assert_eq!(raw.profile_churches, [(501, 3)]);
+        assert!(raw.optional_columns.church_missing.is_empty());
+    }
+
+    #[test]
+    fn absent_segment_columns_are_noted_not_needed() {
+        // A row short of the trailing is_staff is not short: the column is
+        // only read when there.
+        let (raw, w) = parse(
+            Table::Users,
+            b"id,username,email,date_joined,is_staff\n1,a,a@x,2024-01-01 00:00:00+00\n",
+        )
+        .unwrap();
+        assert!(w.list().is_empty());
+        assert_eq!(raw.users.len(), 1);
+        assert!(!raw.users[0].staff);
+        assert_eq!(
+            raw.optional_columns.staff_missing,
+            [("auth_user.csv".to_string(), "is_superuser")]
+        );
+        let (raw, _) = parse(Table::Profiles, b"id,user_id\n1,2\n").unwrap();
+        assert_eq!(raw.optional_columns.church_missing, ["hub_profile.csv"]);
     }
 
     #[test]

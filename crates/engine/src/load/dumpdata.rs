@@ -66,6 +66,10 @@ struct UserFields<'a> {
     email: Option<Cow<'a, str>>,
     #[serde(borrow)]
     date_joined: Cow<'a, str>,
+    #[serde(borrow, default)]
+    is_staff: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    is_superuser: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -90,6 +94,24 @@ struct ProfileFields<'a> {
     user: &'a RawValue,
     #[serde(default)]
     fasts: Vec<i64>,
+    /// `Some` whenever the field is there, `null` included, so that an
+    /// absent field can be told from a profile without a church.
+    #[serde(borrow, default, deserialize_with = "present")]
+    church: Option<&'a RawValue>,
+}
+
+/// A field that is there, even when `null`.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::Error> {
+    <&RawValue>::deserialize(d).map(Some)
+}
+
+/// A dumped boolean (`true`; also `"t"`, `"true"`, `1`); anything else is
+/// false.
+fn dumped_flag(value: Option<&RawValue>) -> bool {
+    value.is_some_and(|v| {
+        let text = v.get().trim_matches('"');
+        super::csv_tables::is_true(text.as_bytes())
+    })
 }
 
 #[derive(Deserialize)]
@@ -599,7 +621,16 @@ impl DumpParser {
                     username: f.username.into(),
                     email: f.email.unwrap_or_default().into(),
                     date_joined: parse_timestamp(model, "date_joined", &f.date_joined)?,
+                    staff: dumped_flag(f.is_staff) || dumped_flag(f.is_superuser),
                 });
+                let missing = &mut raw.optional_columns.staff_missing;
+                for (value, column) in [(f.is_staff, "is_staff"), (f.is_superuser, "is_superuser")]
+                {
+                    if value.is_none() && !missing.iter().any(|m| m.1 == column && m.0 == self.file)
+                    {
+                        missing.push((self.file.clone(), column));
+                    }
+                }
             }
             Table::Churches => {
                 let f: NameFields<'_> = de(model, fields)?;
@@ -630,6 +661,20 @@ impl DumpParser {
                         _ => return Err(field_issue(model, "user", shorten(f.user.get()))),
                     };
                 raw.profiles.push((pk, user));
+                match f.church {
+                    None => {
+                        let missing = &mut raw.optional_columns.church_missing;
+                        if !missing.contains(&self.file) {
+                            missing.push(self.file.clone());
+                        }
+                    }
+                    // Like the CSV column: anything but an id is no church.
+                    Some(church) => {
+                        if let Ok(Reference::Pk(church)) = reference(Some(church)) {
+                            raw.profile_churches.push((pk, church));
+                        }
+                    }
+                }
                 raw.memberships
                     .extend(f.fasts.iter().map(|&fast| (pk, fast)));
             }
@@ -813,6 +858,39 @@ mod tests {
                 Some("home")
             );
         }
+    }
+
+    #[test]
+    fn staff_flags_and_profile_churches() {
+        let (raw, w) = parse(
+            r#"[
+{"model": "auth.user", "pk": 1, "fields": {"username": "a", "date_joined": "2024-01-01T00:00:00Z", "is_staff": true, "is_superuser": false}},
+{"model": "auth.user", "pk": 2, "fields": {"username": "b", "date_joined": "2024-01-01T00:00:00Z", "is_staff": false, "is_superuser": true}},
+{"model": "auth.user", "pk": 3, "fields": {"username": "c", "date_joined": "2024-01-01T00:00:00Z", "is_staff": false, "is_superuser": false}},
+{"model": "hub.profile", "pk": 501, "fields": {"user": 1, "church": 4, "fasts": []}},
+{"model": "hub.profile", "pk": 502, "fields": {"user": 2, "church": null, "fasts": []}}
+]"#,
+            7,
+        )
+        .unwrap();
+        assert!(w.list().is_empty());
+        let staff: Vec<bool> = raw.users.iter().map(|u| u.staff).collect();
+        assert_eq!(staff, [true, true, false]);
+        assert_eq!(raw.profile_churches, [(501, 4)]);
+        assert_eq!(raw.optional_columns, Default::default());
+    }
+
+    #[test]
+    fn absent_staff_and_church_fields_are_noted_once() {
+        let (raw, _) = parse(DUMP, 64).unwrap();
+        assert_eq!(
+            raw.optional_columns.staff_missing,
+            [
+                ("dump.json".to_string(), "is_staff"),
+                ("dump.json".to_string(), "is_superuser")
+            ]
+        );
+        assert_eq!(raw.optional_columns.church_missing, ["dump.json"]);
     }
 
     #[test]

@@ -1077,6 +1077,36 @@ mod tests {
     }
 
     #[test]
+    fn segment_columns_of_every_file_are_remembered() {
+        let mut b = Bundle::new(Limits::default());
+        // A users file without rows and without is_staff, then a dump whose
+        // users have both flags: the first file still lacks the column.
+        b.add_bytes(
+            "auth_user.csv",
+            b"id,username,email,date_joined,is_superuser\n",
+        )
+        .unwrap();
+        b.add_bytes(
+            "dump.json",
+            br#"[{"model": "auth.user", "pk": 5, "fields": {"username": "e", "date_joined": "2024-01-01T00:00:00Z", "is_staff": true, "is_superuser": false}},
+                 {"model": "hub.church", "pk": 3, "fields": {"name": "C"}},
+                 {"model": "hub.profile", "pk": 9, "fields": {"user": ["e"], "church": 3, "fasts": []}},
+                 {"model": "hub.profile", "pk": 10, "fields": {"user": 77, "church": 3, "fasts": []}}]"#,
+        )
+        .unwrap();
+        let d = b.finish().unwrap().dataset;
+        assert_eq!(
+            d.optional_columns.staff_missing,
+            [("auth_user.csv".to_string(), "is_staff")]
+        );
+        assert!(d.optional_columns.church_missing.is_empty());
+        assert!(d.users[0].staff);
+        // Profile 10's user is not in the bundle: no church for anyone.
+        assert_eq!(d.profile_churches, [(0, 3)]);
+        assert_eq!(d.church(3).map(|c| &*c.name), Some("C"));
+    }
+
+    #[test]
     fn a_known_size_reserves_once_and_loads_the_same_rows() {
         let tables = crate::demo::csv_tables(&crate::demo::DemoConfig::new(1000));
         // `size` scales each file's true size: 0 = not told, 0.5 = told too

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::id_column::IdColumn;
 use super::{Table, TableCounts};
-use crate::model::{EventDetail, Interner, TextColumn, NO_ID};
+use crate::model::{EventDetail, Interner, OptionalColumns, TextColumn, NO_ID};
 
 /// Where a user reference points before users are known.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,6 +23,8 @@ pub(crate) struct RawUser {
     pub username: Box<str>,
     pub email: Box<str>,
     pub date_joined: i64,
+    /// `is_staff` or `is_superuser`.
+    pub staff: bool,
 }
 
 /// A fast row.
@@ -135,6 +137,10 @@ pub struct RawTables {
     pub(crate) fasts: Vec<RawFast>,
     pub(crate) profiles: Vec<(i64, UserRef)>,
     pub(crate) memberships: Vec<(i64, i64)>,
+    /// (profile id, church id) of profiles with a church (SPEC §8).
+    pub(crate) profile_churches: Vec<(i64, i64)>,
+    /// Optional columns that files of this table lacked.
+    pub(crate) optional_columns: OptionalColumns,
     pub(crate) event_types: Vec<(i64, Box<str>)>,
     /// (id, app_label, model). Natural-key references add entries with
     /// negative synthetic ids.
@@ -196,6 +202,21 @@ impl RawTables {
         id
     }
 
+    /// Records optional columns that a file lacked (once per file).
+    pub(crate) fn note_missing(&mut self, missing: OptionalColumns) {
+        let own = &mut self.optional_columns;
+        for m in missing.staff_missing {
+            if !own.staff_missing.contains(&m) {
+                own.staff_missing.push(m);
+            }
+        }
+        for f in missing.church_missing {
+            if !own.church_missing.contains(&f) {
+                own.church_missing.push(f);
+            }
+        }
+    }
+
     /// Records that `file` contributed rows to `table`.
     pub(crate) fn note_source(&mut self, table: Table, file: &str) {
         if !self.sources.iter().any(|(t, f)| *t == table && f == file) {
@@ -237,10 +258,12 @@ impl RawTables {
     pub(crate) fn append(&mut self, other: RawTables) {
         if self.is_empty_of_rows() && self.next_synthetic == 0 {
             let sources = std::mem::take(&mut self.sources);
+            let missing = std::mem::take(&mut self.optional_columns);
             *self = other;
             for (t, f) in sources {
                 self.note_source(t, &f);
             }
+            self.note_missing(missing);
             return;
         }
         for (t, f) in &other.sources {
@@ -251,6 +274,8 @@ impl RawTables {
         self.fasts.extend(other.fasts);
         self.profiles.extend(other.profiles);
         self.memberships.extend(other.memberships);
+        self.profile_churches.extend(other.profile_churches);
+        self.note_missing(other.optional_columns);
 
         // Synthetic ids of `other` are re-issued here so they stay unique.
         let mut synthetic: HashMap<i64, i64> = HashMap::new();

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use super::id_column::IdColumn;
 use super::raw::{RawTables, UserRef};
 use super::{LoadError, Table, Warnings};
-use crate::model::{Dataset, EventKind, Events, Fast, Feed, Interner, User, NONE, NO_ID};
+use crate::model::{Church, Dataset, EventKind, Events, Fast, Feed, Interner, User, NONE, NO_ID};
 use crate::timestamp::Timestamp;
 
 /// Maps database ids to dense indices: a direct table when ids are dense
@@ -111,6 +111,7 @@ pub(super) fn resolve(mut raw: RawTables, warnings: &mut Warnings) -> Result<Dat
             username: u.username,
             email: u.email,
             date_joined: Timestamp(u.date_joined),
+            staff: u.staff,
         })
         .collect();
     let user_index = IdIndex::new(users.iter().map(|u| u.id));
@@ -153,6 +154,7 @@ pub(super) fn resolve(mut raw: RawTables, warnings: &mut Warnings) -> Result<Dat
                 id: f.id,
                 display_name,
                 church_name,
+                church_id: f.church_id,
             }
         })
         .collect();
@@ -188,6 +190,17 @@ pub(super) fn resolve(mut raw: RawTables, warnings: &mut Warnings) -> Result<Dat
         "their memberships are left out",
         None,
     );
+    // Profiles' churches (SPEC §8), for the profiles kept above: the first
+    // row of a repeated profile id, as for the profiles themselves.
+    raw.profile_churches.sort_by_key(|p| p.0);
+    raw.profile_churches.dedup_by_key(|p| p.0);
+    let mut profile_churches: Vec<(u32, i64)> = raw
+        .profile_churches
+        .iter()
+        .filter_map(|(profile, church)| Some((*profile_users.get(profile)?, *church)))
+        .collect();
+    profile_churches.sort_unstable();
+    profile_churches.dedup();
     let all_profiles: HashSet<i64> = raw.profiles.iter().map(|p| p.0).collect();
     let (mut unknown_profile, mut unknown_fast) = (0, 0);
     let mut memberships = Vec::with_capacity(raw.memberships.len());
@@ -271,10 +284,17 @@ pub(super) fn resolve(mut raw: RawTables, warnings: &mut Warnings) -> Result<Dat
         &events_src,
         warnings,
     );
+    let churches = std::mem::take(&mut raw.churches)
+        .into_iter()
+        .map(|(id, name)| Church { id, name })
+        .collect();
     let mut dataset = Dataset {
         users: Vec::new(),
         fasts,
         memberships,
+        churches,
+        profile_churches,
+        optional_columns: std::mem::take(&mut raw.optional_columns),
         event_codes,
         events,
         event_details: std::mem::take(&mut raw.details),

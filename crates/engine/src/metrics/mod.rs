@@ -125,6 +125,7 @@ pub fn compute<'a>(data: &'a Dataset, period: &Period) -> Report<'a> {
             start: period.start().to_string(),
             end: period.end().to_string(),
             timezone: period.tz().name().to_string(),
+            segment: None,
         },
         new_users_over_time,
         fasts,

@@ -26,10 +26,15 @@ pub const DEVOTIONAL_CT: i64 = 15;
 /// Builds CSV tables row by row.
 #[derive(Default)]
 pub struct TestBundle {
-    users: String,
+    /// id, username, joined, is_staff, is_superuser.
+    users: Vec<(i64, String, String, bool, bool)>,
     churches: String,
     fasts: String,
-    profiles: String,
+    /// id, user, church.
+    profiles: Vec<(i64, i64, Option<i64>)>,
+    /// Whether `auth_user` has `is_staff`/`is_superuser` and `hub_profile`
+    /// has `church_id` (SPEC §8).
+    segment_columns: bool,
     memberships: String,
     events: String,
     feed: String,
@@ -56,7 +61,30 @@ impl TestBundle {
     }
 
     pub fn named_user(mut self, id: i64, username: &str, joined: &str) -> Self {
-        self.users += &format!("{id},{},u{id}@example.org,{joined}\n", q(username));
+        self.users
+            .push((id, username.into(), joined.into(), false, false));
+        self
+    }
+
+    /// A user with `is_staff` (`staff`) and `is_superuser` (`superuser`).
+    pub fn staff_user(mut self, id: i64, joined: &str, staff: bool, superuser: bool) -> Self {
+        self.users
+            .push((id, format!("user{id}"), joined.into(), staff, superuser));
+        self
+    }
+
+    /// Writes the columns segments need (`is_staff`, `is_superuser`,
+    /// `church_id`).
+    pub fn with_segment_columns(mut self) -> Self {
+        self.segment_columns = true;
+        self
+    }
+
+    /// A new profile of `user` in `church`, without memberships.
+    pub fn profile(mut self, user: i64, church: Option<i64>) -> Self {
+        let profile = 900 + self.next_profile;
+        self.next_profile += 1;
+        self.profiles.push((profile, user, church));
         self
     }
 
@@ -75,7 +103,7 @@ impl TestBundle {
     pub fn member(mut self, user: i64, fast: i64) -> Self {
         let profile = 900 + self.next_profile;
         self.next_profile += 1;
-        self.profiles += &format!("{profile},{user}\n");
+        self.profiles.push((profile, user, None));
         self.memberships += &format!("{profile},{fast}\n");
         self
     }
@@ -142,16 +170,50 @@ impl TestBundle {
 
     /// The tables as CSV files.
     pub fn files(&self) -> Vec<(String, String)> {
+        let seg = self.segment_columns;
+        let flag = |b: bool| if b { "t" } else { "f" };
+        let users: String = self
+            .users
+            .iter()
+            .map(|(id, name, joined, staff, superuser)| {
+                let extra = if seg {
+                    format!(",{},{}", flag(*staff), flag(*superuser))
+                } else {
+                    String::new()
+                };
+                format!("{id},{},u{id}@example.org,{joined}{extra}\n", q(name))
+            })
+            .collect();
+        let profiles: String = self
+            .profiles
+            .iter()
+            .map(|(id, user, church)| {
+                let extra = if seg {
+                    format!(",{}", church.map(|c| c.to_string()).unwrap_or_default())
+                } else {
+                    String::new()
+                };
+                format!("{id},{user}{extra}\n")
+            })
+            .collect();
+        let (user_header, profile_header) = if seg {
+            (
+                "id,username,email,date_joined,is_staff,is_superuser",
+                "id,user_id,church_id",
+            )
+        } else {
+            ("id,username,email,date_joined", "id,user_id")
+        };
         let types: String = CODES
             .iter()
             .enumerate()
             .map(|(i, c)| format!("{},{c}\n", i + 1))
             .collect();
         vec![
-            ("auth_user.csv".into(), format!("id,username,email,date_joined\n{}", self.users)),
+            ("auth_user.csv".into(), format!("{user_header}\n{users}")),
             ("hub_church.csv".into(), format!("id,name\n{}", self.churches)),
             ("hub_fast.csv".into(), format!("id,name,church_id,year\n{}", self.fasts)),
-            ("hub_profile.csv".into(), format!("id,user_id\n{}", self.profiles)),
+            ("hub_profile.csv".into(), format!("{profile_header}\n{profiles}")),
             ("hub_profile_fasts.csv".into(), format!("profile_id,fast_id\n{}", self.memberships)),
             ("events_eventtype.csv".into(), format!("id,code\n{types}")),
             (

@@ -41,18 +41,8 @@ pub struct Chart {
     pub svg: Element,
 }
 
-/// One week of a cohort in the retention triangle (SPEC §7.1).
-#[derive(Clone, Debug, PartialEq)]
-pub struct TriangleWeek {
-    /// Week number since joining, 0…12.
-    pub week: u32,
-    /// Members active that week.
-    pub active: u64,
-    /// 100 × active / users.
-    pub rate: f64,
-    /// Whether the week ended on or before the period's end.
-    pub complete: bool,
-}
+/// One week of a cohort in the retention triangle: the insight's own row.
+pub use crate::insights::WeekRetention as TriangleWeek;
 
 /// One cohort row of the retention triangle.
 #[derive(Clone, Debug, PartialEq)]
