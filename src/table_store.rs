@@ -6,6 +6,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use engagement_engine::export::columns;
+use engagement_engine::insights::Insights;
 use engagement_engine::model::TextColumn;
 use engagement_engine::report::Report;
 use engagement_engine::timestamp::Timestamp;
@@ -28,7 +29,7 @@ const NULL_SYMBOL: u32 = u32::MAX;
 enum Column {
     /// Whole numbers; [`NULL_INT`] is null.
     Int(Vec<i64>),
-    /// Fractional numbers (rates, averages).
+    /// Fractional numbers (rates, averages); NaN is null.
     Num(Vec<f64>),
     /// Timestamps (µs since the epoch), shown as RFC 3339; [`NULL_INT`] is
     /// null.
@@ -97,6 +98,7 @@ impl Column {
         match self {
             Column::Int(v) if v[row] == NULL_INT => Cell::Null,
             Column::Int(v) => Cell::Int(v[row]),
+            Column::Num(v) if v[row].is_nan() => Cell::Null,
             Column::Num(v) => Cell::Num(v[row]),
             Column::Time(v) if v[row] == NULL_INT => Cell::Null,
             Column::Time(v) => Cell::Text(Timestamp(v[row]).to_rfc3339()),
@@ -159,6 +161,10 @@ impl Column {
 
 /// An `i64` that sorts like `x.total_cmp`.
 fn total_order_key(x: f64) -> i64 {
+    // Null (NaN) sorts first, as a null cell does.
+    if x.is_nan() {
+        return i64::MIN;
+    }
     let bits = x.to_bits() as i64;
     bits ^ ((((bits >> 63) as u64) >> 1) as i64)
 }
@@ -322,6 +328,50 @@ impl TableStore {
         ));
         let cache = vec![None; tables.len()];
         TableStore { tables, cache }
+    }
+
+    /// Adds the insights that are lists of rows (the People and Fasts
+    /// views): `user_engagement` and `fast_retention`.
+    pub fn add_insights(&mut self, insights: &Insights<'_>) {
+        let r = &insights.user_engagement;
+        self.tables.push(DataTable::new(
+            "user_engagement",
+            cols(columns::USER_ENGAGEMENT),
+            r.len(),
+            vec![
+                ints(r, |r| Some(r.user_id)),
+                texts(r, |r| Some(r.username)),
+                texts(r, |r| Some(r.email)),
+                counts(r, |r| r.items),
+                counts(r, |r| r.active_days),
+                times(r, |r| Some(r.first_activity)),
+                times(r, |r| Some(r.last_activity)),
+                ints(r, |r| Some(r.days_since_last)),
+                nums(r, |r| r.avg_gap_days.unwrap_or(f64::NAN)),
+                counts(r, |r| r.first_half_items),
+                counts(r, |r| r.second_half_items),
+                symbols(r, |r| Some(r.status.as_str())),
+                counts(r, |r| r.engagement_rank),
+            ],
+        ));
+        let r = &insights.fast_retention;
+        self.tables.push(DataTable::new(
+            "fast_retention",
+            cols(columns::FAST_RETENTION),
+            r.len(),
+            vec![
+                ints(r, |r| Some(r.fast_id)),
+                symbols(r, |r| Some(r.fast_name)),
+                symbols(r, |r| r.church_name),
+                counts(r, |r| r.members_ever),
+                counts(r, |r| r.active_members),
+                counts(r, |r| r.left_members),
+                nums(r, |r| r.retention_rate),
+                nums(r, |r| r.median_days_to_leave.unwrap_or(f64::NAN)),
+                counts(r, |r| r.members_in_other_fasts),
+            ],
+        ));
+        self.cache.resize(self.tables.len(), None);
     }
 
     /// The tables.
