@@ -12,6 +12,8 @@
 
 pub mod charts;
 pub mod explain;
+pub mod insight_text;
+pub mod markdown;
 pub mod protocol;
 pub mod summary;
 pub mod table_store;

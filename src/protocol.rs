@@ -157,6 +157,10 @@ pub struct PageQuery {
     pub filter: String,
     /// Only rows of this user (the `user_id` column).
     pub user_id: Option<i64>,
+    /// Only rows whose cell in this column, as shown, is exactly this text
+    /// (e.g. `user_engagement`'s `status` = `at_risk`).
+    #[serde(default)]
+    pub column_filter: Option<(usize, String)>,
     /// Page number, 0-based.
     pub page: usize,
     /// Rows per page.

@@ -137,6 +137,20 @@ impl Column {
         }
     }
 
+    /// For each row, whether its cell as shown is exactly `value` (a
+    /// symbol column compares once per distinct value, not per row).
+    fn equals<'c>(&'c self, value: &'c str) -> Box<dyn Fn(usize) -> bool + 'c> {
+        match self {
+            Column::Symbol { rows, values } => {
+                let hit: Vec<bool> = values.iter().map(|s| &**s == value).collect();
+                Box::new(move |r| rows[r] != NULL_SYMBOL && hit[rows[r] as usize])
+            }
+            _ => Box::new(move |r| {
+                !matches!(self.cell(r), Cell::Null) && self.cell(r).display() == value
+            }),
+        }
+    }
+
     /// For each row, whether its cell as shown contains `needle` (lower
     /// case), ignoring case.
     fn matcher<'c>(&'c self, needle: &'c str) -> Box<dyn Fn(usize) -> bool + 'c> {
@@ -421,8 +435,8 @@ impl TableStore {
     }
 }
 
-/// Indices of the rows matching the query's filter and user, in its order
-/// (stable: equal keys keep the data set's order).
+/// Indices of the rows matching the query's filter, column filter and user,
+/// in its order (stable: equal keys keep the data set's order).
 fn order_rows(table: &DataTable, q: &PageQuery) -> Vec<u32> {
     let needle = q.filter.trim().to_lowercase();
     let user = match (q.user_id, table.columns.iter().position(|c| c == "user_id")) {
@@ -432,6 +446,15 @@ fn order_rows(table: &DataTable, q: &PageQuery) -> Vec<u32> {
         },
         _ => None,
     };
+    // A column that is not in the table matches no row: a query for a
+    // column the data set lacks must not silently show every row.
+    let equals: Option<Box<dyn Fn(usize) -> bool + '_>> =
+        q.column_filter
+            .as_ref()
+            .map(|(c, value)| match table.values.get(*c) {
+                Some(column) => column.equals(value),
+                None => Box::new(|_| false) as Box<dyn Fn(usize) -> bool>,
+            });
     let matchers: Vec<Box<dyn Fn(usize) -> bool + '_>> = if needle.is_empty() {
         Vec::new()
     } else {
@@ -443,6 +466,9 @@ fn order_rows(table: &DataTable, q: &PageQuery) -> Vec<u32> {
                 if v[i] != uid {
                     return false;
                 }
+            }
+            if equals.as_ref().is_some_and(|eq| !eq(i)) {
+                return false;
             }
             needle.is_empty() || matchers.iter().any(|m| m(i))
         })
@@ -538,6 +564,81 @@ mod tests {
         let ls = load_summary(&loaded, "demo", chrono_tz::Tz::UTC);
         assert_eq!(ls.extent.as_ref().map(|e| e.1.as_str()), Some("2025-06-30"));
         assert!(!ls.warnings.is_empty());
+    }
+
+    #[test]
+    fn a_column_filter_keeps_the_rows_whose_cell_is_that_text() {
+        use engagement_engine::insights::{self, EngagementStatus};
+        use engagement_engine::segment::Segment;
+        let loaded = demo();
+        let period = Period::from_options(
+            Some("2025-06-01"),
+            Some("2025-06-30"),
+            None,
+            Default::default(),
+        )
+        .unwrap();
+        let segmented = Segment::default().apply(&loaded.dataset).unwrap();
+        let report = metrics::compute(&segmented.dataset, &period);
+        let ins = insights::compute(
+            &segmented.dataset,
+            &period,
+            &report,
+            &segmented.info,
+            &loaded.warnings,
+        );
+        let mut store = TableStore::from_report(&report);
+        store.add_insights(&ins);
+        let cols = columns::USER_ENGAGEMENT;
+        let status = cols.iter().position(|c| *c == "status").unwrap();
+        let rank = cols.iter().position(|c| *c == "engagement_rank").unwrap();
+        for s in [
+            EngagementStatus::AtRisk,
+            EngagementStatus::Declining,
+            EngagementStatus::Engaged,
+        ] {
+            let q = PageQuery {
+                table: "user_engagement".into(),
+                column_filter: Some((status, s.as_str().to_string())),
+                sort: Some((rank, false)),
+                page_size: 100_000,
+                ..Default::default()
+            };
+            let page = store.query(1, &q);
+            let mut want: Vec<_> = ins
+                .user_engagement
+                .iter()
+                .filter(|u| u.status == s)
+                .collect();
+            want.sort_by_key(|u| u.engagement_rank);
+            assert!(!want.is_empty(), "the demo has {} users", s.as_str());
+            assert_eq!(page.matched as usize, want.len(), "{}", s.as_str());
+            assert_eq!(page.total as usize, ins.user_engagement.len());
+            let got: Vec<Cell> = page.rows.iter().map(|r| r[0].clone()).collect();
+            let want: Vec<Cell> = want.iter().map(|u| Cell::Int(u.user_id)).collect();
+            assert_eq!(got, want, "{}", s.as_str());
+        }
+        // A number column compares as shown; an unknown column matches none.
+        let fr = columns::FAST_RETENTION;
+        let members = fr.iter().position(|c| *c == "members_ever").unwrap();
+        let some = ins.fast_retention[0].members_ever;
+        let q = PageQuery {
+            table: "fast_retention".into(),
+            column_filter: Some((members, some.to_string())),
+            page_size: 1000,
+            ..Default::default()
+        };
+        let want = ins
+            .fast_retention
+            .iter()
+            .filter(|f| f.members_ever == some)
+            .count();
+        assert_eq!(store.query(2, &q).matched as usize, want);
+        let q = PageQuery {
+            column_filter: Some((99, "x".into())),
+            ..q
+        };
+        assert_eq!(store.query(3, &q).matched, 0);
     }
 
     /// The order a reader expects of two cells as shown: nulls first,

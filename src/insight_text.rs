@@ -1,0 +1,366 @@
+//! The words and colour steps of the page's insight views (period
+//! comparison on the cards, the retention triangle, the activity heatmap):
+//! pure functions of the worker's figures, so they are tested natively and
+//! the page only lays them out.
+
+use crate::protocol::{Comparison, HeatCell, TriangleCohort};
+
+/// The colour scale of the grids, lightest (lowest) first: the engine's,
+/// so the page's grids look like `report.html`'s.
+pub use engagement_engine::readable::charts::SCALE;
+
+/// Steps of [`SCALE`] from this one up are dark: their text is white.
+pub const DARK_FROM: usize = 4;
+
+/// Full weekday names, ISO order (1 = Monday is index 0).
+const WEEKDAYS_FULL: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// A figure and its unit, `1 user` or `3 users`.
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The card label of a `period_comparison` metric, as `summary.md` names
+/// it.
+pub fn metric_label(metric: &str) -> &str {
+    match metric {
+        "new_users" => "New users",
+        "active_users" => "Active users",
+        "feed_items" => "Feed items",
+        "events" => "Events",
+        "screen_views" => "Screen views",
+        "devotional_views" => "Devotional views",
+        "checklist_uses" => "Checklist uses",
+        "fast_joins" => "Fast joins",
+        "fast_leaves" => "Fast leaves",
+        other => other,
+    }
+}
+
+/// Which way a figure moved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trend {
+    /// More than in the previous period.
+    Up,
+    /// Fewer.
+    Down,
+    /// The same.
+    Same,
+}
+
+impl Trend {
+    /// `▲`, `▼` or `=`: the sign seen.
+    pub fn arrow(self) -> &'static str {
+        match self {
+            Trend::Up => "▲",
+            Trend::Down => "▼",
+            Trend::Same => "=",
+        }
+    }
+
+    /// `up`, `down` or `same`: the sign read aloud, and the CSS class.
+    pub fn word(self) -> &'static str {
+        match self {
+            Trend::Up => "up",
+            Trend::Down => "down",
+            Trend::Same => "same",
+        }
+    }
+}
+
+/// A metric's change as a card shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    /// Up, down or the same.
+    pub trend: Trend,
+    /// `12 (+15.00%)`, `3 (-20.00%)`, `12` (no previous value to compare
+    /// with) or `no change`; the arrow is not part of it.
+    pub amount: String,
+    /// `vs 300 in 2025-05-01 – 2025-05-31`.
+    pub previous: String,
+}
+
+/// The change of `c` against the previous period `previous` (start, end),
+/// with `period_comparison`'s own figures (the percentage as it rounds
+/// them, to 2 decimals as `report.html` shows it).
+pub fn change(c: &Comparison, previous: (&str, &str)) -> Change {
+    let trend = match c.change.signum() {
+        1 => Trend::Up,
+        -1 => Trend::Down,
+        _ => Trend::Same,
+    };
+    let pct = c
+        .change_pct
+        .map(|p| format!(" ({}{p:.2}%)", if p > 0.0 { "+" } else { "" }))
+        .unwrap_or_default();
+    let amount = match trend {
+        Trend::Same => "no change".to_string(),
+        _ => format!("{}{pct}", c.change.unsigned_abs()),
+    };
+    Change {
+        trend,
+        amount,
+        previous: format!("vs {} in {} – {}", c.previous, previous.0, previous.1),
+    }
+}
+
+/// The step of [`SCALE`] for `value` in 0…`max`: 0 only for 0, so an
+/// empty cell never looks like a small one (the engine's grid steps).
+pub fn scale_step(value: f64, max: f64) -> usize {
+    if value <= 0.0 || max <= 0.0 {
+        0
+    } else {
+        1 + ((value / max).min(1.0) * (SCALE.len() - 2) as f64).round() as usize
+    }
+}
+
+/// `Mon` … `Sun` for ISO weekday 1…7 (the heatmap's `weekday_name`).
+pub fn weekday_short(iso: u8) -> &'static str {
+    engagement_engine::period::weekday_name(iso)
+}
+
+/// `Monday` … `Sunday` for ISO weekday 1…7.
+pub fn weekday_full(iso: u8) -> &'static str {
+    WEEKDAYS_FULL[(iso.clamp(1, 7) - 1) as usize]
+}
+
+/// `18:00–19:00`.
+pub fn hour_span(hour: u8) -> String {
+    format!("{hour:02}:00–{:02}:00", (hour + 1) % 24)
+}
+
+/// What a heatmap cell shows on hover and focus.
+pub fn heat_title(c: &HeatCell) -> String {
+    format!(
+        "{} {}: {}, {}, {}",
+        weekday_short(c.weekday),
+        hour_span(c.hour),
+        plural(c.events, "event", "events"),
+        plural(c.feed_items, "feed item", "feed items"),
+        plural(c.users, "user", "users")
+    )
+}
+
+/// The heatmap cell with the most events + feed items, the earliest (by
+/// weekday, then hour) on a tie, as `summary.md` names it; `None` when
+/// the period has neither.
+pub fn peak(cells: &[HeatCell]) -> Option<&HeatCell> {
+    let mut best: Option<&HeatCell> = None;
+    for c in cells {
+        if total(c) > best.map_or(0, total) {
+            best = Some(c);
+        }
+    }
+    best
+}
+
+/// Events + feed items of a cell: what the heatmap's colour measures.
+pub fn total(c: &HeatCell) -> u64 {
+    c.events + c.feed_items
+}
+
+/// The peak in words.
+pub fn peak_sentence(cells: &[HeatCell], zone: &str) -> String {
+    match peak(cells) {
+        None => "No events or feed items in this period.".into(),
+        Some(p) => format!(
+            "The busiest hour of the week is {} {} ({zone}): {} and {} from {}.",
+            weekday_full(p.weekday),
+            hour_span(p.hour),
+            plural(p.events, "event", "events"),
+            plural(p.feed_items, "feed item", "feed items"),
+            plural(p.users, "user", "users"),
+        ),
+    }
+}
+
+/// The busiest weekday and the busiest hour of the day over the whole
+/// week (events + feed items, the earliest on a tie), in words; `None`
+/// when the period has no activity.
+pub fn busiest_day_and_hour(cells: &[HeatCell]) -> Option<String> {
+    let mut days = [0u64; 7];
+    let mut hours = [0u64; 24];
+    for c in cells {
+        if (1..=7).contains(&c.weekday) && c.hour < 24 {
+            days[(c.weekday - 1) as usize] += total(c);
+            hours[c.hour as usize] += total(c);
+        }
+    }
+    let best = |v: &[u64]| {
+        v.iter()
+            .enumerate()
+            .fold(None, |b: Option<(usize, u64)>, (i, &n)| match b {
+                Some((_, m)) if m >= n => b,
+                _ if n > 0 => Some((i, n)),
+                _ => b,
+            })
+    };
+    let (d, dn) = best(&days)?;
+    let (h, hn) = best(&hours)?;
+    Some(format!(
+        "Over the week, {}s are the busiest day ({dn} in all) and {} the busiest hour of the day ({hn} in all).",
+        weekday_full(d as u8 + 1),
+        hour_span(h as u8)
+    ))
+}
+
+/// What a cell of the retention triangle says on hover and focus: the
+/// exact rate and the counts, and whether the week is over.
+pub fn triangle_title(
+    c: &TriangleCohort,
+    week: u32,
+    active: u64,
+    rate: f64,
+    complete: bool,
+) -> String {
+    format!(
+        "Cohort {} (joined the week of {}, {}), week {week}: {} of {} active ({rate:.2}%){}",
+        c.cohort_week,
+        c.cohort_start_date,
+        plural(c.users, "user", "users"),
+        active,
+        c.users,
+        if complete {
+            ""
+        } else {
+            "; this week is not over yet"
+        }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cmp(current: u64, previous: u64, pct: Option<f64>) -> Comparison {
+        Comparison {
+            metric: "new_users".into(),
+            current,
+            previous,
+            change: current as i64 - previous as i64,
+            change_pct: pct,
+        }
+    }
+
+    #[test]
+    fn changes_read_without_colour() {
+        let prev = ("2025-05-01", "2025-05-31");
+        let up = change(&cmp(92, 80, Some(15.0)), prev);
+        assert_eq!(up.trend.arrow(), "▲");
+        assert_eq!(up.amount, "12 (+15.00%)");
+        assert_eq!(up.previous, "vs 80 in 2025-05-01 – 2025-05-31");
+        let down = change(&cmp(9, 11, Some(-18.18)), prev);
+        assert_eq!(
+            (down.trend, down.amount.as_str()),
+            (Trend::Down, "2 (-18.18%)")
+        );
+        let new = change(&cmp(5, 0, None), prev);
+        assert_eq!((new.trend, new.amount.as_str()), (Trend::Up, "5"));
+        let same = change(&cmp(4, 4, Some(0.0)), prev);
+        assert_eq!(
+            (same.trend.word(), same.amount.as_str()),
+            ("same", "no change")
+        );
+    }
+
+    #[test]
+    fn scale_steps_keep_zero_apart() {
+        assert_eq!(scale_step(0.0, 10.0), 0);
+        assert_eq!(scale_step(0.01, 10.0), 1);
+        assert_eq!(scale_step(10.0, 10.0), SCALE.len() - 1);
+        assert_eq!(scale_step(20.0, 10.0), SCALE.len() - 1);
+        assert_eq!(scale_step(3.0, 0.0), 0);
+    }
+
+    fn cell(weekday: u8, hour: u8, events: u64, feed_items: u64) -> HeatCell {
+        HeatCell {
+            weekday,
+            hour,
+            events,
+            feed_items,
+            users: 1,
+        }
+    }
+
+    #[test]
+    fn the_peak_is_the_earliest_of_the_busiest() {
+        let cells = vec![
+            cell(1, 5, 1, 1),
+            cell(2, 18, 4, 1),
+            cell(3, 9, 5, 0),
+            cell(7, 23, 0, 0),
+        ];
+        let p = peak(&cells).unwrap();
+        assert_eq!((p.weekday, p.hour), (2, 18));
+        assert_eq!(
+            peak_sentence(&cells, "UTC"),
+            "The busiest hour of the week is Tuesday 18:00–19:00 (UTC): 4 events and 1 feed item from 1 user."
+        );
+        assert_eq!(peak(&[cell(1, 0, 0, 0)]), None);
+        assert_eq!(
+            busiest_day_and_hour(&cells).unwrap(),
+            "Over the week, Tuesdays are the busiest day (5 in all) and 09:00–10:00 the busiest hour of the day (5 in all)."
+        );
+        assert_eq!(
+            heat_title(&cells[3]),
+            "Sun 23:00–00:00: 0 events, 0 feed items, 1 user"
+        );
+    }
+
+    /// The page names the same peak as the engine (and so as `summary.md`).
+    #[test]
+    fn the_peak_is_the_engines() {
+        use engagement_engine::demo::{csv_tables, DemoConfig};
+        use engagement_engine::load::{Bundle, Limits};
+        use engagement_engine::period::Period;
+        use engagement_engine::segment::Segment;
+        use engagement_engine::{insights, metrics};
+        let mut b = Bundle::new(Limits::default());
+        for (name, bytes) in csv_tables(&DemoConfig::new(150)) {
+            b.add_bytes(&name, &bytes).unwrap();
+        }
+        let loaded = b.finish().unwrap();
+        let seg = Segment::default().apply(&loaded.dataset).unwrap();
+        for (start, end) in [("2025-06-01", "2025-06-30"), ("2025-06-29", "2025-06-30")] {
+            let period =
+                Period::from_options(Some(start), Some(end), None, Default::default()).unwrap();
+            let report = metrics::compute(&seg.dataset, &period);
+            let ins =
+                insights::compute(&seg.dataset, &period, &report, &seg.info, &loaded.warnings);
+            let cells = crate::summary::summarize_insights(&ins).heatmap;
+            let want = ins.peak().map(|p| (p.weekday, p.hour));
+            assert!(want.is_some());
+            assert_eq!(peak(&cells).map(|p| (p.weekday, p.hour)), want);
+            let p = ins.peak().unwrap();
+            assert!(ins.summary_md.contains(&format!(
+                "{} {:02}:00-{:02}:00",
+                weekday_short(p.weekday),
+                p.hour,
+                p.hour + 1
+            )));
+        }
+    }
+
+    #[test]
+    fn triangle_titles_carry_counts_and_completeness() {
+        let c = TriangleCohort {
+            cohort_week: "2025-W03".into(),
+            cohort_start_date: "2025-01-13".into(),
+            users: 11,
+            weeks: vec![],
+        };
+        assert_eq!(
+            triangle_title(&c, 2, 5, 45.45, false),
+            "Cohort 2025-W03 (joined the week of 2025-01-13, 11 users), week 2: 5 of 11 active (45.45%); this week is not over yet"
+        );
+        assert!(!triangle_title(&c, 1, 1, 9.09, true).contains("not over"));
+    }
+}
