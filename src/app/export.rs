@@ -58,6 +58,7 @@ pub fn ExportPanel() -> impl IntoView {
     view! {
         <section class="export" id="export">
             <h3>"Download"</h3>
+            <super::insights_option::IncludeInsights/>
             <p>
                 <button type="button" id="download-zip" on:click=move |_| save(ExportWhat::Zip)>
                     "Download " {zip_name}

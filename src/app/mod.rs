@@ -3,14 +3,23 @@
 //! Text from the data is only ever put into the page as text nodes or
 //! attribute values (Leptos escapes both); charts are SVG images.
 
+pub mod activity_view;
 pub mod browser;
+pub mod comparison;
+pub mod dataset_download;
 pub mod dropped_files;
 pub mod export;
+pub mod fasts_view;
+pub mod insights_option;
 pub mod load_panel;
 pub mod load_summary;
+pub mod nutshell;
+pub mod people_view;
 pub mod period;
 pub mod progress_panel;
 pub mod report;
+pub mod retention_view;
+pub mod segment_controls;
 pub mod sizes;
 pub mod state;
 pub mod table;
@@ -92,6 +101,7 @@ pub fn App() -> impl IntoView {
             <ErrorBanner/>
             <load_summary::LoadSummaryView/>
             <period::PeriodControls/>
+            <segment_controls::SegmentControls/>
             <report::ReportView/>
         </main>
         <footer>"engine " {engagement_engine::VERSION}</footer>

@@ -5,13 +5,20 @@ use leptos::prelude::*;
 use crate::charts::{self, Chart};
 use crate::protocol::{ReportSummary, Series};
 
+use super::comparison::change_view;
+use super::activity_view::ActivityView;
 use super::export::ExportPanel;
+use super::fasts_view::FastRetentionView;
+use super::nutshell::Nutshell;
+use super::people_view::PeopleView;
+use super::retention_view::RetentionView;
+use super::segment_controls::SegmentLine;
 use super::sizes::human_memory;
 use super::state::AppState;
 use super::table::DataTable;
 
 /// The sections of the report, as (id, title).
-pub const SECTIONS: [(&str, &str); 9] = [
+pub const SECTIONS: [(&str, &str); 12] = [
     ("overview", "Overview"),
     ("new_users_over_time", "New users"),
     ("fasts", "Fasts"),
@@ -19,6 +26,9 @@ pub const SECTIONS: [(&str, &str); 9] = [
     ("user_activity_timeline", "Timeline"),
     ("user_fast_participation", "Fast participation"),
     ("retention_cohorts", "Retention"),
+    ("retention_matrix", "Weekly retention"),
+    ("activity_heatmap", "When active"),
+    ("people", "People"),
     ("other_metrics", "Other metrics"),
     ("export", "Export & upload"),
 ];
@@ -126,10 +136,13 @@ pub fn Cards(
         None => "no full cohort".into(),
     };
     let card = |id: &'static str, label: &'static str, value: String| {
+        // The previous period's figure, from `period_comparison`.
+        let change = change_view(&report, &id.replace('-', "_"));
         view! {
             <div class="card" id=format!("card-{id}")>
                 <div class="label">{label}</div>
                 <div class="value">{value}</div>
+                {change}
             </div>
         }
     };
@@ -181,7 +194,15 @@ pub fn ReportView() -> impl IntoView {
             .into_any(),
             "fasts" => view! {
                 <DataTable view="fasts".to_string() table="fasts".to_string()/>
+                <FastRetentionView/>
                 {chart("top-fasts")}
+            }
+            .into_any(),
+            "retention_matrix" => view! { <RetentionView/> }.into_any(),
+            "activity_heatmap" => view! { <ActivityView/> }.into_any(),
+            "people" => view! {
+                <PeopleView on_user=open_user/>
+                <UserPanel user=user_signal/>
             }
             .into_any(),
             "retention_cohorts" => view! {
@@ -234,10 +255,12 @@ pub fn ReportView() -> impl IntoView {
                     {move || state.report.with(|r| r.as_ref().map(|r| format!(
                         "3. Report from {} to {} ({})", r.range.0, r.range.1, r.range.2)))}
                 </h2>
+                <SegmentLine/>
                 <p class="timing" id="timing">
                     {move || state.report.with(|r| r.as_ref().map(|r| format!(
                         "computed in {:.0} ms · engine memory {}", r.millis, human_memory(r.memory_bytes))))}
                 </p>
+                <Nutshell/>
                 {move || state.report.get().map(|r| view! { <Cards report=r/> })}
                 <nav class="tabs" role="tablist" aria-label="Report sections">
                     {SECTIONS

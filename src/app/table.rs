@@ -28,31 +28,15 @@ pub fn DataTable(
     /// Called with a row's `user_id` when the row is opened.
     #[prop(optional, into)]
     on_user: Option<Callback<i64>>,
+    /// Only the rows whose cell in this column (by name) is this text,
+    /// e.g. `("status", "at_risk")`; `None` shows every row.
+    #[prop(default = None)]
+    only: Option<(String, String)>,
+    /// The order before the user picks one: a column by name, descending.
+    #[prop(optional)]
+    sort_by: Option<(String, bool)>,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let sort = RwSignal::new(None::<(usize, bool)>);
-    let filter = RwSignal::new(String::new());
-    let page = RwSignal::new(0usize);
-    let view_key = view.clone();
-    let table_name = table.clone();
-    // Ask the worker for the page whenever the query or the report changes.
-    Effect::new(move |_| {
-        state.report.track();
-        let query = PageQuery {
-            table: table_name.clone(),
-            sort: sort.get(),
-            filter: filter.get(),
-            user_id: user.and_then(|u| u.get()),
-            page: page.get(),
-            page_size: PAGE_SIZE,
-        };
-        let id = state.next_id();
-        state.send(&Request::Page {
-            id,
-            view: view_key.clone(),
-            query,
-        });
-    });
     let columns = {
         let table = table.clone();
         Memo::new(move |_| {
@@ -64,6 +48,38 @@ pub fn DataTable(
             })
         })
     };
+    let position = move |name: &str| columns.with_untracked(|c| c.iter().position(|n| n == name));
+    let sort = RwSignal::new(sort_by.and_then(|(name, desc)| position(&name).map(|i| (i, desc))));
+    let filter = RwSignal::new(String::new());
+    let page = RwSignal::new(0usize);
+    let view_key = view.clone();
+    let table_name = table.clone();
+    // Ask the worker for the page whenever the query or the report changes.
+    Effect::new(move |_| {
+        state.report.track();
+        // A column the data set lacks matches no row (never all of them).
+        let column_filter = only.as_ref().map(|(name, value)| {
+            (
+                columns.with(|c| c.iter().position(|n| n == name)).unwrap_or(usize::MAX),
+                value.clone(),
+            )
+        });
+        let query = PageQuery {
+            table: table_name.clone(),
+            sort: sort.get(),
+            filter: filter.get(),
+            user_id: user.and_then(|u| u.get()),
+            column_filter,
+            page: page.get(),
+            page_size: PAGE_SIZE,
+        };
+        let id = state.next_id();
+        state.send(&Request::Page {
+            id,
+            view: view_key.clone(),
+            query,
+        });
+    });
     let view_name = view.clone();
     let reply = Memo::new(move |_| state.pages.with(|p| p.get(&view_name).cloned()));
     let pages = move || {

@@ -1,0 +1,103 @@
+//! "In a nutshell": the report's `summary.md` at the top of the report,
+//! rendered as a few plain elements built as DOM nodes (never as markup),
+//! with Copy and Download.
+
+use leptos::prelude::*;
+
+use crate::markdown::{self, Element, Node};
+use crate::protocol::ExportWhat;
+
+use super::browser;
+use super::state::AppState;
+
+/// One node of the brief as page elements; data text stays text nodes.
+fn render(node: &Node) -> AnyView {
+    let (el, kids) = match node {
+        Node::Text(t) => return t.clone().into_any(),
+        Node::Element(el, kids) => (*el, kids),
+    };
+    let k = kids.iter().map(render).collect_view();
+    let align = |right: bool| if right { "num" } else { "" };
+    match el {
+        Element::Heading(4) => view! { <h4>{k}</h4> }.into_any(),
+        Element::Heading(5) => view! { <h5>{k}</h5> }.into_any(),
+        Element::Heading(_) => view! { <h6>{k}</h6> }.into_any(),
+        Element::Paragraph => view! { <p>{k}</p> }.into_any(),
+        Element::List => view! { <ul>{k}</ul> }.into_any(),
+        Element::OrderedList => view! { <ol>{k}</ol> }.into_any(),
+        Element::Item => view! { <li>{k}</li> }.into_any(),
+        Element::Table => {
+            view! { <div class="scroll"><table class="brief-table">{k}</table></div> }.into_any()
+        }
+        Element::TableHead => view! { <thead>{k}</thead> }.into_any(),
+        Element::TableBody => view! { <tbody>{k}</tbody> }.into_any(),
+        Element::Row => view! { <tr>{k}</tr> }.into_any(),
+        Element::HeaderCell(r) => view! { <th scope="col" class=align(r)>{k}</th> }.into_any(),
+        Element::Cell(r) => view! { <td class=align(r)>{k}</td> }.into_any(),
+        Element::Code => view! { <code>{k}</code> }.into_any(),
+        Element::Strong => view! { <strong>{k}</strong> }.into_any(),
+        Element::Emphasis => view! { <em>{k}</em> }.into_any(),
+        Element::Pre => view! { <pre>{k}</pre> }.into_any(),
+        Element::Quote => view! { <blockquote>{k}</blockquote> }.into_any(),
+        Element::Break => view! { <br/> }.into_any(),
+        Element::Rule => view! { <hr/> }.into_any(),
+    }
+}
+
+/// The brief of the current report, with Copy and Download.
+#[component]
+pub fn Nutshell() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let status = RwSignal::new(String::new());
+    let md = Memo::new(move |_| {
+        state.report.with(|r| {
+            r.as_ref()
+                .map(|r| r.insights.summary_md.clone())
+                .unwrap_or_default()
+        })
+    });
+    let copy = move |_| {
+        let text = md.get_untracked();
+        leptos::task::spawn_local(async move {
+            match browser::copy_text(&text).await {
+                Ok(()) => status.set(format!("copied the summary ({} bytes)", text.len())),
+                Err(e) => status.set(e),
+            }
+        });
+    };
+    let download = move |_| {
+        status.set("preparing…".into());
+        state.export(ExportWhat::File("summary.md".into()), move |r| match r {
+            Ok(f) => match browser::download(&f.name, &f.mime, &f.bytes) {
+                Ok(()) => status.set(format!("saved {} ({} bytes)", f.name, f.bytes.length())),
+                Err(e) => status.set(e),
+            },
+            Err(e) => status.set(e),
+        });
+    };
+    // The brief's own first heading repeats the panel's title.
+    let body = move || {
+        let nodes = markdown::parse(&md.get());
+        let skip = usize::from(matches!(
+            nodes.first(),
+            Some(Node::Element(Element::Heading(4), _))
+        ));
+        nodes[skip..].iter().map(render).collect_view()
+    };
+    view! {
+        <details class="nutshell" id="nutshell" open>
+            <summary><h3>"In a nutshell"</h3></summary>
+            <p class="nutshell-tools">
+                <button type="button" id="copy-summary" on:click=copy
+                    title="Copy this summary as Markdown text, e.g. to paste into an e-mail or an AI assistant">
+                    "Copy"
+                </button>
+                " "
+                <button type="button" id="download-summary" on:click=download>"Download summary.md"</button>
+                " "
+                <span class="status" id="nutshell-status" aria-live="polite">{move || status.get()}</span>
+            </p>
+            <div class="brief" id="nutshell-text">{body}</div>
+        </details>
+    }
+}

@@ -1,0 +1,107 @@
+//! People: who is at risk of leaving, who is declining, and who is most
+//! engaged — the worker's `user_engagement` table (SPEC §7.3) filtered by
+//! `status`, or whole by `engagement_rank`, in the table view used for
+//! every data set; a row opens that user's timeline.
+
+use leptos::prelude::*;
+
+use crate::insight_text::plural;
+
+use super::dataset_download::DownloadDataSet;
+use super::state::AppState;
+use super::table::DataTable;
+
+/// The lists: (id, tab label, status shown or none for everyone, what it
+/// means).
+const LISTS: [(&str, &str, Option<&str>, &str); 3] = [
+    (
+        "at_risk",
+        "At risk",
+        Some("at_risk"),
+        "People active in the period whose last activity was 7 or more days before its end. Most engaged first: they may be the easiest to win back.",
+    ),
+    (
+        "declining",
+        "Declining",
+        Some("declining"),
+        "People still active in the last week, but with fewer than half as many activities in the second half of the period as in the first. Most engaged first.",
+    ),
+    (
+        "engaged",
+        "Most engaged",
+        None,
+        "Everyone active in the period, most engaged first: by active days, then activities, then the most recent activity.",
+    ),
+];
+
+/// The three lists, one at a time, and the user's details under them.
+#[component]
+pub fn PeopleView(
+    /// Called with a row's `user_id` when the row is opened.
+    #[prop(into)]
+    on_user: Callback<i64>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let list = RwSignal::new("at_risk");
+    let statuses = move || {
+        state
+            .report
+            .with(|r| r.as_ref().map(|r| r.insights.statuses).unwrap_or_default())
+    };
+    let count = move |id: &str| {
+        let (at_risk, declining, engaged) = statuses();
+        match id {
+            "at_risk" => at_risk,
+            "declining" => declining,
+            _ => at_risk + declining + engaged,
+        }
+    };
+    let tabs = LISTS
+        .iter()
+        .map(|&(id, label, _, _)| {
+            view! {
+                <button type="button" role="tab" id=format!("people-tab-{id}")
+                    aria-selected=move || (list.get() == id).to_string()
+                    aria-controls="people-list"
+                    on:click=move |_| list.set(id)>
+                    {label} " (" {move || count(id)} ")"
+                </button>
+            }
+        })
+        .collect_view();
+    let body = move || {
+        let id = list.get();
+        let (_, _, status, meaning) = LISTS
+            .iter()
+            .find(|l| l.0 == id)
+            .copied()
+            .unwrap_or(LISTS[0]);
+        view! {
+            <p class="intro" id="people-meaning">{meaning}</p>
+            <DataTable view=format!("people-{id}") table="user_engagement".to_string()
+                only=status.map(|s| ("status".to_string(), s.to_string()))
+                sort_by=("engagement_rank".to_string(), false)
+                on_user=on_user/>
+        }
+    };
+    view! {
+        <div class="insight" id="people-view">
+            <h3>"People"</h3>
+            <p id="people-counts">
+                {move || {
+                    let (a, d, e) = statuses();
+                    format!(
+                        "Of the {} active in the period, {} at risk, {} declining and {} engaged. Open a row for that person's timeline and fasts.",
+                        plural(a + d + e, "person", "people"),
+                        if a == 1 { "1 is".to_string() } else { format!("{a} are") },
+                        if d == 1 { "1 is".to_string() } else { format!("{d} are") },
+                        if e == 1 { "1 is".to_string() } else { format!("{e} are") },
+                    )
+                }}
+            </p>
+            <nav class="tabs subtabs" role="tablist" aria-label="Lists of people">{tabs}</nav>
+            <div role="tabpanel" id="people-list">{body}</div>
+            <DownloadDataSet name="user_engagement"/>
+        </div>
+    }
+}
