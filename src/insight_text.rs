@@ -84,8 +84,10 @@ pub struct Change {
     /// `12 (+15.00%)`, `3 (-20.00%)`, `12` (no previous value to compare
     /// with) or `no change`; the arrow is not part of it.
     pub amount: String,
-    /// `vs 300 in 2025-05-01 – 2025-05-31`.
+    /// `vs 300 in`: the previous figure.
     pub previous: String,
+    /// `2025-05-01 – 2025-05-31`: the previous period.
+    pub range: String,
 }
 
 /// The change of `c` against the previous period `previous` (start, end),
@@ -108,7 +110,8 @@ pub fn change(c: &Comparison, previous: (&str, &str)) -> Change {
     Change {
         trend,
         amount,
-        previous: format!("vs {} in {} – {}", c.previous, previous.0, previous.1),
+        previous: format!("vs {} in", c.previous),
+        range: format!("{} – {}", previous.0, previous.1),
     }
 }
 
@@ -206,9 +209,11 @@ pub fn busiest_day_and_hour(cells: &[HeatCell]) -> Option<String> {
     let (d, dn) = best(&days)?;
     let (h, hn) = best(&hours)?;
     Some(format!(
-        "Over the week, {}s are the busiest day ({dn} in all) and {} the busiest hour of the day ({hn} in all).",
+        "Over the whole week, {} is the busiest day ({}) and {} the busiest hour of the day ({} over all days).",
         weekday_full(d as u8 + 1),
-        hour_span(h as u8)
+        plural(dn, "event or feed item", "events and feed items"),
+        hour_span(h as u8),
+        hn
     ))
 }
 
@@ -256,7 +261,10 @@ mod tests {
         let up = change(&cmp(92, 80, Some(15.0)), prev);
         assert_eq!(up.trend.arrow(), "▲");
         assert_eq!(up.amount, "12 (+15.00%)");
-        assert_eq!(up.previous, "vs 80 in 2025-05-01 – 2025-05-31");
+        assert_eq!(
+            format!("{} {}", up.previous, up.range),
+            "vs 80 in 2025-05-01 – 2025-05-31"
+        );
         let down = change(&cmp(9, 11, Some(-18.18)), prev);
         assert_eq!(
             (down.trend, down.amount.as_str()),
@@ -307,7 +315,7 @@ mod tests {
         assert_eq!(peak(&[cell(1, 0, 0, 0)]), None);
         assert_eq!(
             busiest_day_and_hour(&cells).unwrap(),
-            "Over the week, Tuesdays are the busiest day (5 in all) and 09:00–10:00 the busiest hour of the day (5 in all)."
+            "Over the whole week, Tuesday is the busiest day (5 events and feed items) and 09:00–10:00 the busiest hour of the day (5 over all days)."
         );
         assert_eq!(
             heat_title(&cells[3]),

@@ -15,7 +15,11 @@ fn cell_view(c: &HeatCell, max: f64) -> impl IntoView {
     let total = insight_text::total(c);
     let step = scale_step(total as f64, max);
     let title = insight_text::heat_title(c);
-    let class = if step >= DARK_FROM { "cell dark" } else { "cell" };
+    let class = if step >= DARK_FROM {
+        "cell dark"
+    } else {
+        "cell"
+    };
     view! {
         <td class=class tabindex="0"
             title=title.clone() aria-label=title
@@ -79,6 +83,10 @@ pub fn ActivityView() -> impl IntoView {
                 <table class="grid heatmap" id="heatmap">
                     <caption class="sr-only">"Events and feed items by weekday and hour"</caption>
                     <thead>
+                        <tr class="axis">
+                            <th></th>
+                            <th colspan="24" class="axis-title">"Hour of the day (0 = midnight to 1 am)"</th>
+                        </tr>
                         <tr>
                             <th scope="col"><span class="sr-only">"Weekday"</span></th>
                             {(0..24u8).map(|h| view! { <th scope="col" class="num" title=insight_text::hour_span(h)>{h}</th> }).collect_view()}

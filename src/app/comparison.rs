@@ -25,7 +25,7 @@ pub fn change_view(report: &ReportSummary, metric: &str) -> Option<AnyView> {
                     .then(|| view! { <span class="sr-only">{change.trend.word()} " "</span> })}
                 {change.amount}
             </div>
-            <div class="previous">{change.previous}</div>
+            <div class="previous">{change.previous} " " <span class="range">{change.range}</span></div>
         }
         .into_any(),
     )

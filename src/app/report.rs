@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use crate::charts::{self, Chart};
 use crate::protocol::{ReportSummary, Series};
 
-use super::comparison::change_view;
 use super::activity_view::ActivityView;
+use super::comparison::change_view;
 use super::export::ExportPanel;
 use super::fasts_view::FastRetentionView;
 use super::nutshell::Nutshell;

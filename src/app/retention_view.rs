@@ -49,8 +49,8 @@ fn cohort_row(c: &TriangleCohort, as_users: bool, max: f64) -> impl IntoView {
     view! {
         <tr data-cohort=c.cohort_week.clone()>
             <th scope="row">
-                {c.cohort_week.clone()}
-                <span class="sub">{format!(" from {}", c.cohort_start_date)}</span>
+                {format!("week of {}", c.cohort_start_date)}
+                <span class="sub">{format!(" ({})", c.cohort_week)}</span>
             </th>
             <td class="num users">{c.users}</td>
             {cells}
@@ -115,7 +115,7 @@ pub fn RetentionView() -> impl IntoView {
                         <caption class="sr-only">"Share of each weekly cohort active in each week since joining"</caption>
                         <thead>
                             <tr>
-                                <th scope="col">"Joined in week"</th>
+                                <th scope="col">"Joined in the…"</th>
                                 <th scope="col" class="num">"Users"</th>
                                 {(0..WEEKS).map(|w| view! { <th scope="col" class="num">{format!("W{w}")}</th> }).collect_view()}
                             </tr>

@@ -15,7 +15,9 @@ pub fn SegmentControls() -> impl IntoView {
     // A choice the bundle cannot give (from a shared address) stays
     // visible, so that it can be undone.
     let staff_flags = move || {
-        state.loaded.with(|l| l.as_ref().is_some_and(|l| l.staff_flags))
+        state
+            .loaded
+            .with(|l| l.as_ref().is_some_and(|l| l.staff_flags))
             || state.segment.with(|s| s.exclude_staff)
     };
     let churches = Memo::new(move |_| {
@@ -23,12 +25,9 @@ pub fn SegmentControls() -> impl IntoView {
             .loaded
             .with(|l| l.as_ref().map(|l| l.churches.clone()).unwrap_or_default())
     });
-    let church_shown = move || {
-        churches.with(|c| !c.is_empty()) || state.segment.with(|s| s.church_id.is_some())
-    };
-    let offered = move || {
-        state.loaded.with(|l| l.is_some()) && (staff_flags() || church_shown())
-    };
+    let church_shown =
+        move || churches.with(|c| !c.is_empty()) || state.segment.with(|s| s.church_id.is_some());
+    let offered = move || state.loaded.with(|l| l.is_some()) && (staff_flags() || church_shown());
     let set_staff = move |ev| {
         let on = event_target_checked(&ev);
         state.segment.update(|s| s.exclude_staff = on);
@@ -82,8 +81,16 @@ pub fn SegmentControls() -> impl IntoView {
 #[component]
 pub fn SegmentLine() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let segment = move || state.report.with(|r| r.as_ref().and_then(|r| r.segment.clone()));
-    let notice = move || state.report.with(|r| r.as_ref().and_then(|r| r.segment_notice.clone()));
+    let segment = move || {
+        state
+            .report
+            .with(|r| r.as_ref().and_then(|r| r.segment.clone()))
+    };
+    let notice = move || {
+        state
+            .report
+            .with(|r| r.as_ref().and_then(|r| r.segment_notice.clone()))
+    };
     view! {
         {move || segment().map(|s| view! {
             <p class="segment-line" id="report-segment"><strong>"Counting only: "</strong>{s}</p>

@@ -60,7 +60,9 @@ pub fn DataTable(
         // A column the data set lacks matches no row (never all of them).
         let column_filter = only.as_ref().map(|(name, value)| {
             (
-                columns.with(|c| c.iter().position(|n| n == name)).unwrap_or(usize::MAX),
+                columns
+                    .with(|c| c.iter().position(|n| n == name))
+                    .unwrap_or(usize::MAX),
                 value.clone(),
             )
         });
@@ -186,14 +188,16 @@ pub fn DataTable(
                         on:input=move |ev| { filter.set(event_target_value(&ev)); page.set(0); }/>
                 </label>
                 <span class="status" aria-live="polite">{status}</span>
+                // A `>` in an attribute's closure would end the tag in
+                // `view!`: comparisons go in braces.
                 <span class="pager">
                     <button type="button" class="first" disabled=move || page.get() == 0
                         on:click=move |_| page.set(0)>"« First"</button>
                     <button type="button" class="prev" disabled=move || page.get() == 0
                         on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"‹ Prev"</button>
-                    <button type="button" class="next" disabled=move || page.get() + 1 >= pages()
+                    <button type="button" class="next" disabled=move || { page.get() + 1 >= pages() }
                         on:click=move |_| page.update(|p| *p += 1)>"Next ›"</button>
-                    <button type="button" class="last" disabled=move || page.get() + 1 >= pages()
+                    <button type="button" class="last" disabled=move || { page.get() + 1 >= pages() }
                         on:click=move |_| page.set(pages() - 1)>"Last »"</button>
                 </span>
             </div>

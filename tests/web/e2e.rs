@@ -756,7 +756,7 @@ fn a_failing_section_shows_its_error_and_the_rest_stays() {
     let kept = b.js(
         "return [!!document.querySelector('#card-new-users'), !!document.querySelector('#load-summary'), document.querySelectorAll('nav.tabs button').length, document.querySelectorAll('#section b').length]",
     );
-    assert_eq!(kept, serde_json::json!([true, true, 9, 0]));
+    assert_eq!(kept, serde_json::json!([true, true, 12, 0]));
     b.click("#tab-overview");
     b.wait(
         "the overview",
@@ -895,4 +895,587 @@ fn malformed_rows_stop_the_load_until_the_user_leaves_them_out() {
         "--skip-bad-rows",
     ]));
     check_cards(&b, &serde_json::from_slice(&out).unwrap());
+}
+
+// ---------------------------------------------------------------------------
+// Insights (SPEC §7) and segments (§8) in the page.
+
+/// The CLI run inside `dir` on its CSV files by name, so that the file
+/// names in its warnings (and so in `summary.md` and `report.html`) are the
+/// ones the page gets from the file input or the demo generator.
+fn cli_in(dir: &Path, args: &[&str]) -> Vec<u8> {
+    let names: Vec<String> = csv_files(dir)
+        .iter()
+        .map(|p| p.file_name().unwrap().to_str().unwrap().to_string())
+        .collect();
+    run(cli().current_dir(dir).args(&names).args(args).arg("-q"))
+}
+
+/// The CLI's consolidated JSON with insights (and `extra` options), UTC.
+fn cli_insights(dir: &Path, start: &str, end: &str, extra: &[&str]) -> Value {
+    let mut args = vec![
+        "--start",
+        start,
+        "--end",
+        end,
+        "--timezone",
+        "UTC",
+        "--insights",
+        "--stdout",
+    ];
+    args.extend_from_slice(extra);
+    serde_json::from_slice(&cli_in(dir, &args)).unwrap()
+}
+
+/// The summary cards agree with `period_comparison`: each card's value is
+/// the metric's current figure, and its change line carries the previous
+/// figure and the change.
+fn check_comparison(b: &Browser, cli: &Value) {
+    let pc = &cli["insights"]["period_comparison"];
+    let shown = b.js(
+        "return [...document.querySelectorAll('.card .change')].map(c => [c.dataset.metric, c.dataset.current, c.dataset.previous, c.dataset.change, c.closest('.card').querySelector('.value').textContent, c.textContent, c.nextElementSibling.textContent])",
+    );
+    let shown = shown.as_array().unwrap();
+    assert_eq!(shown.len(), 4, "{shown:?}");
+    let prev = format!(
+        "in {} – {}",
+        pc["previous"]["start"].as_str().unwrap(),
+        pc["previous"]["end"].as_str().unwrap()
+    );
+    for s in shown {
+        let metric = s[0].as_str().unwrap();
+        let m = pc["metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["metric"] == metric)
+            .unwrap_or_else(|| panic!("no metric {metric}"));
+        assert_eq!(s[1].as_str().unwrap(), m["current"].to_string(), "{metric}");
+        assert_eq!(
+            s[2].as_str().unwrap(),
+            m["previous"].to_string(),
+            "{metric}"
+        );
+        assert_eq!(s[3].as_str().unwrap(), m["change"].to_string(), "{metric}");
+        assert_eq!(s[4].as_str().unwrap(), m["current"].to_string(), "{metric}");
+        let change = m["change"].as_i64().unwrap();
+        let text = s[5].as_str().unwrap();
+        let arrow = match change.signum() {
+            1 => "▲",
+            -1 => "▼",
+            _ => "=",
+        };
+        assert!(text.starts_with(arrow), "{metric}: {text}");
+        if change != 0 {
+            assert!(text.contains(&change.abs().to_string()), "{metric}: {text}");
+        }
+        if let Some(p) = m["change_pct"].as_f64() {
+            assert!(text.contains(&format!("{p:.2}%")), "{metric}: {text}");
+        }
+        assert_eq!(
+            s[6].as_str().unwrap(),
+            format!("vs {} {prev}", m["previous"]),
+            "{metric}"
+        );
+    }
+}
+
+fn open_view(b: &Browser, tab: &str, ready: &str) {
+    b.click(&format!("#tab-{tab}"));
+    b.wait(
+        tab,
+        &format!(
+            "return !!document.querySelector({})",
+            serde_json::to_string(ready).unwrap()
+        ),
+        20,
+    );
+}
+
+/// Waits for a table view's status to say `rows` rows (filtered or not).
+fn wait_rows(b: &Browser, view: &str, rows: usize) -> String {
+    let v = b.wait(
+        &format!("{rows} rows in {view}"),
+        &format!(
+            "const s = document.querySelector('#table-{view} .status'); return s && (s.textContent.startsWith('{rows} rows') || s.textContent.startsWith('{rows} of')) ? s.textContent : ''"
+        ),
+        20,
+    );
+    v.as_str().unwrap().to_string()
+}
+
+#[test]
+#[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
+fn insight_views_show_the_clis_insights() {
+    let bundle = demo_dir("demo-insights", 300);
+    let (start, end) = ("2025-04-01", "2025-06-30");
+    let cli = cli_insights(&bundle, start, end, &[]);
+    let ins = &cli["insights"];
+    let b = Browser::start(tmp("downloads-insights"));
+    b.cdp(
+        "Browser.grantPermissions",
+        serde_json::json!({"origin": page(),
+            "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]}),
+    );
+    b.goto(&format!(
+        "{}/?demo=small&tz=UTC&start={start}&end={end}",
+        page()
+    ));
+    wait_report(&b, 120);
+    assert_eq!(period(&b), (start.to_string(), end.to_string()));
+    check_cards(&b, &cli);
+    check_comparison(&b, &cli);
+
+    // In a nutshell: the brief as elements, its table's figures in cells,
+    // no Markdown syntax left; Copy gives the CLI's summary_md.
+    let md = ins["summary_md"].as_str().unwrap();
+    let rows = b.js(
+        "return [...document.querySelectorAll('#nutshell-text table tbody tr')].map(r => [...r.cells].map(c => c.textContent))",
+    );
+    let want: Vec<Vec<String>> = md
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| Metric") && !l.starts_with("| ---"))
+        .map(|l| {
+            l.trim_matches('|')
+                .split(" | ")
+                .map(|c| c.trim().replace('`', ""))
+                .collect()
+        })
+        .collect();
+    assert_eq!(want.len(), 9);
+    assert_eq!(rows, serde_json::json!(want));
+    let text = b.text("#nutshell-text");
+    assert!(!text.contains("| ---") && !text.contains("## "), "{text}");
+    assert!(
+        b.js("return document.querySelectorAll('#nutshell-text h4, #nutshell-text h5').length")
+            .as_u64()
+            .unwrap()
+            >= 5
+    );
+    b.click("#copy-summary");
+    b.wait(
+        "the copy",
+        "return document.getElementById('nutshell-status').textContent",
+        20,
+    );
+    let copied = b.js_async(
+        "const done = arguments[arguments.length - 1]; navigator.clipboard.readText().then(done, e => done('ERROR ' + e))",
+    );
+    assert_eq!(copied.as_str().unwrap(), md);
+    b.js("document.getElementById('report-title').scrollIntoView()");
+    b.screenshot(&root().join("target/web-e2e-nutshell.png"));
+
+    // Weekly retention: every cohort and week as the CLI's retention_matrix.
+    open_view(&b, "retention_matrix", "#triangle");
+    let grid = b.js(
+        "return [...document.querySelectorAll('#triangle tbody tr')].map(r => [r.dataset.cohort, r.querySelector('td.users').textContent, [...r.querySelectorAll('td.cell')].map(c => c.classList.contains('none') ? null : [+c.dataset.week, +c.dataset.active, c.dataset.rate, c.dataset.complete === 'true', c.title])])",
+    );
+    let matrix = ins["retention_matrix"].as_array().unwrap();
+    let grid = grid.as_array().unwrap();
+    assert_eq!(grid.len(), matrix.len());
+    assert!(matrix.len() >= 10, "a quarter has a dozen cohorts");
+    for (row, c) in grid.iter().zip(matrix) {
+        assert_eq!(row[0], c["cohort_week"]);
+        assert_eq!(row[1].as_str().unwrap(), c["users"].to_string());
+        let cells = row[2].as_array().unwrap();
+        assert_eq!(cells.len(), 13);
+        let weeks = c["weeks"].as_array().unwrap();
+        for (n, cell) in cells.iter().enumerate() {
+            match weeks.get(n) {
+                None => assert!(
+                    cell.is_null(),
+                    "{} week {n} is not listed",
+                    c["cohort_week"]
+                ),
+                Some(w) => {
+                    assert_eq!(cell[0], w["week"]);
+                    assert_eq!(cell[1], w["active"]);
+                    assert_eq!(
+                        cell[2].as_str().unwrap(),
+                        format!("{:.2}", w["rate"].as_f64().unwrap())
+                    );
+                    assert_eq!(cell[3], w["complete"]);
+                    let title = cell[4].as_str().unwrap();
+                    assert!(
+                        title.contains(&format!("{} of {} active", w["active"], c["users"])),
+                        "{title}"
+                    );
+                    assert_eq!(
+                        title.contains("not over yet"),
+                        !w["complete"].as_bool().unwrap()
+                    );
+                }
+            }
+        }
+    }
+    // The users toggle shows each cell's count.
+    b.click("#triangle-users");
+    b.wait(
+        "counts",
+        "return document.getElementById('triangle-users').getAttribute('aria-pressed') === 'true'",
+        10,
+    );
+    let counts = b.js(
+        "return [...document.querySelectorAll('#triangle td.cell:not(.none)')].map(c => [c.dataset.active, c.textContent.replace('*', '')])",
+    );
+    for pair in counts.as_array().unwrap() {
+        assert_eq!(pair[0], pair[1]);
+    }
+    b.click("#triangle-pct");
+    b.js("document.querySelector('nav.tabs').scrollIntoView()");
+    b.screenshot(&root().join("target/web-e2e-retention.png"));
+
+    // When active: all 168 cells, and the peak in words.
+    open_view(&b, "activity_heatmap", "#heatmap");
+    let cells = b.js(
+        "return [...document.querySelectorAll('#heatmap td.cell')].map(c => [+c.dataset.weekday, +c.dataset.hour, +c.dataset.events, +c.dataset.feedItems, +c.dataset.users])",
+    );
+    let want: Vec<Value> = ins["activity_heatmap"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            serde_json::json!([
+                c["weekday"],
+                c["hour"],
+                c["events"],
+                c["feed_items"],
+                c["users"]
+            ])
+        })
+        .collect();
+    assert_eq!(cells, Value::Array(want));
+    // One cell in detail: the busiest, as summary.md names it.
+    let heat = ins["activity_heatmap"].as_array().unwrap();
+    let peak = heat
+        .iter()
+        .fold(None::<&Value>, |best, c| {
+            let t = |c: &Value| c["events"].as_u64().unwrap() + c["feed_items"].as_u64().unwrap();
+            match best {
+                Some(b) if t(b) >= t(c) => Some(b),
+                _ if t(c) > 0 => Some(c),
+                _ => best,
+            }
+        })
+        .unwrap();
+    let sel = format!(
+        "#heatmap td[data-weekday='{}'][data-hour='{}']",
+        peak["weekday"], peak["hour"]
+    );
+    let title = b.js(&format!(
+        "const c = document.querySelector(\"{sel}\"); return [c.title, c.getAttribute('aria-label'), c.textContent, c.tabIndex]"
+    ));
+    let total = peak["events"].as_u64().unwrap() + peak["feed_items"].as_u64().unwrap();
+    assert_eq!(title[0], title[1]);
+    assert!(
+        title[0]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("{} users", peak["users"])),
+        "{title}"
+    );
+    assert_eq!(title[2].as_str().unwrap(), total.to_string());
+    assert_eq!(title[3], 0);
+    let sentence = b.text("#heatmap-peak");
+    let name = peak["weekday_name"].as_str().unwrap();
+    let hour = peak["hour"].as_u64().unwrap();
+    assert!(sentence.contains(&format!("{hour:02}:00–")), "{sentence}");
+    assert!(sentence.contains(name), "{sentence} names {name}");
+    assert!(
+        md.contains(&format!("{name} {hour:02}:00-")),
+        "the brief names the same peak"
+    );
+    b.js("document.querySelector('nav.tabs').scrollIntoView()");
+    b.screenshot(&root().join("target/web-e2e-activity.png"));
+
+    // People: the at-risk list is the CLI's at_risk users, most engaged
+    // first; the counts are the CLI's; a row opens the user's timeline.
+    let ue = ins["user_engagement"].as_array().unwrap();
+    let mut at_risk: Vec<&Value> = ue.iter().filter(|u| u["status"] == "at_risk").collect();
+    at_risk.sort_by_key(|u| u["engagement_rank"].as_u64().unwrap());
+    assert!(!at_risk.is_empty());
+    open_view(&b, "people", "#table-people-at_risk");
+    let status = wait_rows(&b, "people-at_risk", at_risk.len());
+    assert!(
+        status.contains(&format!("of {} rows", ue.len())),
+        "{status}"
+    );
+    let ids = b.js(
+        "return [...document.querySelectorAll('#table-people-at_risk tbody tr')].map(r => +r.dataset.user)",
+    );
+    let want: Vec<u64> = at_risk
+        .iter()
+        .take(25)
+        .map(|u| u["user_id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ids, serde_json::json!(want));
+    // The next page holds the next 25 (paging through a filtered list).
+    if at_risk.len() > 25 {
+        b.click("#table-people-at_risk button.next");
+        let next = b.wait(
+            "page 2",
+            "const s = document.querySelector('#table-people-at_risk .status').textContent; return s.includes('page 2') ? [...document.querySelectorAll('#table-people-at_risk tbody tr')].map(r => +r.dataset.user) : null",
+            20,
+        );
+        let want2: Vec<u64> = at_risk
+            .iter()
+            .skip(25)
+            .take(25)
+            .map(|u| u["user_id"].as_u64().unwrap())
+            .collect();
+        assert_eq!(next, serde_json::json!(want2));
+        b.click("#table-people-at_risk button.first");
+        b.wait(
+            "page 1",
+            "return document.querySelector('#table-people-at_risk .status').textContent.includes('page 1')",
+            20,
+        );
+    }
+    let statuses = b.js(
+        "return [...new Set([...document.querySelectorAll('#table-people-at_risk tbody tr td:nth-child(12)')].map(c => c.textContent))]",
+    );
+    assert_eq!(statuses, serde_json::json!(["at_risk"]));
+    let declining = ue.iter().filter(|u| u["status"] == "declining").count();
+    assert!(b
+        .text("#people-tab-declining")
+        .contains(&format!("({declining})")));
+    b.js("document.querySelector('nav.tabs').scrollIntoView()");
+    b.screenshot(&root().join("target/web-e2e-people.png"));
+    b.click("#table-people-at_risk tr.clickable");
+    b.wait(
+        "the user panel",
+        "const t = document.querySelector('#table-user-timeline .status'); return t && !t.textContent.startsWith('loading')",
+        20,
+    );
+    assert!(b.text("#user-panel h3").ends_with(&want[0].to_string()));
+    // Most engaged: everyone, by engagement_rank.
+    b.click("#people-tab-engaged");
+    wait_rows(&b, "people-engaged", ue.len());
+    let first =
+        b.js("return +document.querySelector('#table-people-engaged tbody tr').dataset.user");
+    let best = ue.iter().find(|u| u["engagement_rank"] == 1).unwrap();
+    assert_eq!(first, best["user_id"]);
+
+    // Fasts: fast_retention beside the fasts table.
+    open_view(&b, "fasts", "#table-fast_retention");
+    wait_rows(
+        &b,
+        "fast_retention",
+        ins["fast_retention"].as_array().unwrap().len(),
+    );
+    let first = b.js(
+        "return [...document.querySelectorAll('#table-fast_retention tbody tr:first-child td')].map(c => c.textContent)",
+    );
+    let f = &ins["fast_retention"][0];
+    assert_eq!(first[0].as_str().unwrap(), f["fast_id"].to_string());
+    assert_eq!(first[3].as_str().unwrap(), f["members_ever"].to_string());
+    assert_eq!(
+        first[6].as_str().unwrap(),
+        format!("{:.2}", f["retention_rate"].as_f64().unwrap())
+    );
+    b.js("document.getElementById('fast-retention-view').scrollIntoView()");
+    b.screenshot(&root().join("target/web-e2e-fasts.png"));
+}
+
+/// `tests/fixtures/tiny-insights/csv`: users with is_staff/is_superuser and
+/// profiles in several churches.
+fn tiny_insights() -> PathBuf {
+    root().join("tests/fixtures/tiny-insights/csv")
+}
+
+#[test]
+#[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
+fn segment_controls_recompute_like_the_clis_segments() {
+    let bundle = tiny_insights();
+    let (start, end) = ("2024-12-22", "2025-01-20");
+    let b = Browser::start(tmp("downloads-segment"));
+    b.goto(&format!("{}/?tz=UTC&start={start}&end={end}", page()));
+    b.wait(
+        "the page",
+        "return !!document.getElementById('file-input')",
+        30,
+    );
+    b.set_files("#file-input", &csv_files(&bundle));
+    wait_report(&b, 60);
+    let all = cli_insights(&bundle, start, end, &[]);
+    check_cards(&b, &all);
+    check_comparison(&b, &all);
+    assert!(b
+        .js("return document.getElementById('report-segment')")
+        .is_null());
+
+    // The bundle's churches are offered, "All churches" first.
+    let options = b.js(
+        "return [...document.querySelectorAll('#church option')].map(o => [o.value, o.textContent])",
+    );
+    let options = options.as_array().unwrap();
+    assert_eq!(options[0], serde_json::json!(["", "All churches"]));
+    let churches = std::fs::read_to_string(bundle.join("hub_church.csv")).unwrap();
+    assert_eq!(options.len(), churches.lines().count(), "{options:?}");
+
+    // Exclude staff: the CLI's --exclude-staff figures, and the notice.
+    b.click("#exclude-staff");
+    b.wait(
+        "the segment line",
+        "const e = document.getElementById('report-segment'); return e ? e.textContent : ''",
+        30,
+    );
+    let staff = cli_insights(&bundle, start, end, &["--exclude-staff"]);
+    check_cards(&b, &staff);
+    check_comparison(&b, &staff);
+    assert_ne!(
+        staff["insights"]["period_comparison"], all["insights"]["period_comparison"],
+        "excluding staff changes the figures"
+    );
+    let notice = b.text("#segment-notice");
+    assert!(notice.contains("4 staff users"), "{notice}");
+    b.js("document.getElementById('segment').scrollIntoView()");
+    b.screenshot(&root().join("target/web-e2e-segment.png"));
+
+    // And one church on top: the CLI's --exclude-staff --church 2.
+    b.js("const s = document.getElementById('church'); s.value = '2'; s.dispatchEvent(new Event('change'));");
+    b.wait(
+        "the church segment",
+        "const e = document.getElementById('report-segment'); return e && e.textContent.includes('id 2')",
+        30,
+    );
+    let church = cli_insights(&bundle, start, end, &["--exclude-staff", "--church", "2"]);
+    check_cards(&b, &church);
+    check_comparison(&b, &church);
+    let md = church["insights"]["summary_md"].as_str().unwrap();
+    assert!(md.contains("church"), "{md:.400}");
+    let brief = b.text("#nutshell-text");
+    let segment_line = md.lines().find(|l| l.starts_with("- Segment:")).unwrap();
+    assert!(
+        brief.contains(
+            segment_line
+                .trim_start_matches("- ")
+                .replace('`', "")
+                .as_str()
+        ),
+        "{brief:.600}"
+    );
+    let url = b.js("return location.href");
+    let url = url.as_str().unwrap();
+    assert!(
+        url.contains("staff=exclude") && url.contains("church=2"),
+        "{url}"
+    );
+
+    // Back to everyone.
+    b.click("#exclude-staff");
+    b.js("const s = document.getElementById('church'); s.value = ''; s.dispatchEvent(new Event('change'));");
+    b.wait(
+        "no segment",
+        "return !document.getElementById('report-segment')",
+        30,
+    );
+    check_cards(&b, &all);
+}
+
+/// The CLI's zip (UTC, in `dir`, CSV files by name) with `extra` options.
+fn cli_zip_in(dir: &Path, start: &str, end: &str, extra: &[&str]) -> (Vec<u8>, PathBuf) {
+    let out = tmp(&format!("cli-zip-in-{start}-{end}-{}", extra.join("")));
+    let out_s = out.to_str().unwrap();
+    let mut args = vec![
+        "--start",
+        start,
+        "--end",
+        end,
+        "--timezone",
+        "UTC",
+        "--zip",
+        "--output-dir",
+        out_s,
+    ];
+    args.extend_from_slice(extra);
+    cli_in(dir, &args);
+    (
+        std::fs::read(out.join(format!("engagement_{start}_to_{end}.zip"))).unwrap(),
+        out,
+    )
+}
+
+#[test]
+#[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
+fn the_zip_with_insights_and_summary_md_are_the_clis() {
+    let bundle = demo_dir("demo-insights-zip", 300);
+    let b = Browser::start(tmp("downloads-insights-zip"));
+    b.goto(&format!(
+        "{}/?tz=UTC&start=2025-06-01&end=2025-06-30",
+        page()
+    ));
+    b.wait(
+        "the page",
+        "return !!document.getElementById('file-input')",
+        30,
+    );
+    b.set_files("#file-input", &csv_files(&bundle));
+    wait_report(&b, 120);
+    let (start, end) = period(&b);
+    let name = format!("engagement_{start}_to_{end}.zip");
+    // The page's readable files and byte-order mark are on by default: the
+    // CLI gets --html --xlsx --csv-bom.
+    let readable = ["--html", "--xlsx", "--csv-bom"];
+    let with: Vec<&str> = readable.iter().copied().chain(["--insights"]).collect();
+    let (cli_with, out) = cli_zip_in(&bundle, &start, &end, &with);
+
+    // "Download summary.md" in the nutshell is the CLI's summary.md.
+    b.click("#download-summary");
+    let summary = b.downloaded("summary.md");
+    assert_eq!(summary, std::fs::read(out.join("summary.md")).unwrap());
+
+    open_section(&b, "export");
+    assert_eq!(
+        b.js("return document.getElementById('include-insights').checked"),
+        Value::Bool(true),
+        "insights are in the zip by default"
+    );
+    b.click("#download-zip");
+    let zip = b.downloaded(&name);
+    assert!(
+        zip == cli_with,
+        "the zip with insights differs from the CLI's --insights --html --xlsx --csv-bom ({} vs {} bytes)",
+        zip.len(),
+        cli_with.len()
+    );
+    let names = zip_names(&zip);
+    for f in [
+        "retention_matrix.json",
+        "user_engagement.json",
+        "period_comparison.json",
+        "summary.md",
+    ] {
+        assert!(names.iter().any(|n| n == f), "{f} in {names:?}");
+    }
+    std::fs::remove_file(b.downloads.join(&name)).unwrap();
+
+    // Unticked: the CLI's zip without --insights.
+    b.click("#include-insights");
+    b.click("#download-zip");
+    let zip = b.downloaded(&name);
+    let (cli_without, _) = cli_zip_in(&bundle, &start, &end, &readable);
+    assert!(
+        zip == cli_without,
+        "the zip without insights differs from the CLI's"
+    );
+    assert!(!zip_names(&zip).iter().any(|n| n == "summary.md"));
+    std::fs::remove_file(b.downloads.join(&name)).unwrap();
+
+    // CSV with insights, ticked again.
+    b.click("#include-insights");
+    b.js("const s = document.getElementById('format'); s.value = 'csv'; s.dispatchEvent(new Event('change'));");
+    b.click("#download-zip");
+    let zip = b.downloaded(&name);
+    let csv: Vec<&str> = with.iter().copied().chain(["--format", "csv"]).collect();
+    let (cli_csv, _) = cli_zip_in(&bundle, &start, &end, &csv);
+    assert!(
+        zip == cli_csv,
+        "the CSV zip with insights differs from the CLI's"
+    );
+}
+
+fn zip_names(bytes: &[u8]) -> Vec<String> {
+    let z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    z.file_names().map(|s| s.unwrap().to_string()).collect()
 }
