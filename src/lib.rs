@@ -10,6 +10,7 @@
 
 #![warn(missing_docs)]
 
+pub mod chart_files;
 pub mod charts;
 pub mod explain;
 pub mod protocol;

@@ -13,6 +13,7 @@ pub mod progress_panel;
 pub mod report;
 pub mod sizes;
 pub mod state;
+pub mod svg_chart;
 pub mod table;
 
 use leptos::prelude::*;
