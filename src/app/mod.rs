@@ -1,7 +1,9 @@
 //! The page: a Leptos client-side app over the worker.
 //!
 //! Text from the data is only ever put into the page as text nodes or
-//! attribute values (Leptos escapes both); charts are SVG images.
+//! attribute values (Leptos escapes both); charts are SVG elements built
+//! one by one from the engine's chart trees (see [`svg_chart`]), never from
+//! markup.
 
 pub mod browser;
 pub mod dropped_files;
