@@ -6,11 +6,11 @@
 //! engine, so the page stays responsive during a large load.
 //!
 //! Natively only the pure parts build (the protocol, the worker's table
-//! logic and the charts), so they are unit-tested with `cargo test`.
+//! logic and the chart files), so they are unit-tested with `cargo test`.
 
 #![warn(missing_docs)]
 
-pub mod charts;
+pub mod chart_files;
 pub mod explain;
 pub mod insight_text;
 pub mod markdown;

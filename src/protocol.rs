@@ -336,6 +336,11 @@ pub struct ReportSummary {
     /// in the worker's table store).
     #[serde(default)]
     pub insights: InsightsSummary,
+    /// Every chart of the report, drawn by the engine's chart module (the
+    /// same as in `report.html`): the six of the data sets, then the
+    /// retention triangle and the activity heatmap of the insights.
+    #[serde(default)]
+    pub charts: Vec<engagement_engine::readable::charts::Chart>,
     /// The segment in words, when one is active.
     #[serde(default)]
     pub segment: Option<String>,

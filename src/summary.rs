@@ -105,6 +105,7 @@ pub fn summarize(report: &Report<'_>, period: &Period, tables: &TableStore) -> R
             .collect(),
         zip_name: engagement_engine::export::zip_name(period),
         insights: InsightsSummary::default(),
+        charts: Vec::new(),
         segment: None,
         segment_notice: None,
         millis: 0.0,

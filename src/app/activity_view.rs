@@ -9,6 +9,7 @@ use crate::insight_text::{self, scale_step, DARK_FROM, SCALE};
 use crate::protocol::HeatCell;
 
 use super::dataset_download::DownloadDataSet;
+use super::insight_chart::InsightChart;
 use super::state::AppState;
 
 fn cell_view(c: &HeatCell, max: f64) -> impl IntoView {
@@ -101,6 +102,7 @@ pub fn ActivityView() -> impl IntoView {
                 </span>
                 {move || format!(" empty = none, darkest = {} events and feed items in one hour.", max())}
             </p>
+            <InsightChart key="activity_heatmap"/>
             <DownloadDataSet name="activity_heatmap"/>
         </div>
     }

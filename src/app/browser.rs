@@ -58,7 +58,13 @@ pub fn download(name: &str, mime: &str, bytes: &Uint8Array) -> Result<(), String
     opts.set_type(mime);
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts)
         .map_err(|_| "cannot make the file".to_string())?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)
+    download_blob(name, &blob)
+}
+
+/// Saves a blob as a download named `name` (through a `blob:` URL that is
+/// revoked a minute later, when the browser has long taken the bytes).
+pub fn download_blob(name: &str, blob: &web_sys::Blob) -> Result<(), String> {
+    let url = web_sys::Url::create_object_url_with_blob(blob)
         .map_err(|_| "cannot make a download link".to_string())?;
     let doc = window().document().expect("a page has a document");
     let a: web_sys::HtmlAnchorElement = doc

@@ -1,12 +1,12 @@
-//! Export (each file, the zip, the consolidated JSON) and upload of the zip
-//! to a presigned PUT URL.
+//! Export (each file, the zip, the consolidated JSON, the readable report
+//! and the workbook) and upload of the zip to a presigned PUT URL.
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::explain::explain_http_failure;
-use crate::protocol::{ExportWhat, OutFormat};
+use crate::protocol::{ExportOptions, ExportWhat, OutFormat};
 use engagement_engine::presigned::redact_url;
 
 use super::browser;
@@ -80,6 +80,7 @@ pub fn ExportPanel() -> impl IntoView {
                     });
                 }>"Copy link to this report"</button>
             </p>
+            <ReadableFiles save=save/>
             <ul class="files">
                 {move || {
                     file_names(state.format.get())
@@ -100,6 +101,55 @@ pub fn ExportPanel() -> impl IntoView {
             <p class="status" id="export-status" aria-live="polite">{move || status.get()}</p>
             <Upload/>
         </section>
+    }
+}
+
+/// The readable report and the workbook (SPEC §9, §9a): their buttons, and
+/// whether the zip holds them and the CSV files a byte-order mark, bound to
+/// [`AppState::export_options`](super::state::AppState::export_options).
+#[component]
+fn ReadableFiles(
+    /// Saves an output file (with the export section's status line).
+    save: impl Fn(ExportWhat) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let options = state.export_options;
+    let html = engagement_engine::readable::html::FILE_NAME;
+    let xlsx = engagement_engine::readable::xlsx::FILE_NAME;
+    let tick = |id: &'static str,
+                label: &'static str,
+                get: fn(&ExportOptions) -> bool,
+                set: fn(&mut ExportOptions, bool)| {
+        view! {
+            <label class="option">
+                <input type="checkbox" id=id
+                    prop:checked=move || options.with(get)
+                    on:change=move |ev| options.update(|o| set(o, event_target_checked(&ev)))/>
+                " " {label}
+            </label>
+        }
+    };
+    view! {
+        <div class="readable" id="readable-files">
+            <p>
+                <button type="button" id="download-html" on:click=move |_| save(ExportWhat::File(html.into()))>
+                    "Readable report"
+                </button>
+                " "
+                <button type="button" id="download-xlsx" on:click=move |_| save(ExportWhat::File(xlsx.into()))>
+                    "Excel workbook"
+                </button>
+            </p>
+            <p class="hint">
+                "The readable report (" {html} ") holds the charts, the headline figures and the first rows of each table; it opens in any browser, even offline, and prints well (Print → Save as PDF). The workbook (" {xlsx} ") opens in Excel, LibreOffice or Google Sheets: a Summary sheet, then one sheet per data set."
+            </p>
+            <fieldset class="options" id="readable-options">
+                <legend>"Readable files and spreadsheets"</legend>
+                {tick("opt-html", "report.html in the zip", |o| o.html, |o, v| o.html = v)}
+                {tick("opt-xlsx", "report.xlsx in the zip", |o| o.xlsx, |o, v| o.xlsx = v)}
+                {tick("opt-bom", "Byte-order mark on CSV files (for Excel)", |o| o.csv_bom, |o, v| o.csv_bom = v)}
+            </fieldset>
+        </div>
     }
 }
 

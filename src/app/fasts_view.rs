@@ -14,10 +14,10 @@ pub fn FastRetentionView() -> impl IntoView {
             <h3>"How long members stay in each fast"</h3>
             <p class="intro">
                 "Over the whole history, not only this period: "
-                <b>"members_ever"</b> " joined the fast at some time, "
-                <b>"retention_rate"</b> " is the share of them still in it, "
-                <b>"median_days_to_leave"</b> " is how long those who left typically stayed (empty when nobody left), and "
-                <b>"members_in_other_fasts"</b> " also took part in another fast."
+                <code>"members_ever"</code> " joined the fast at some time, "
+                <code>"retention_rate"</code> " is the share of them still in it, "
+                <code>"median_days_to_leave"</code> " is how long those who left typically stayed (empty when nobody left), and "
+                <code>"members_in_other_fasts"</code> " also took part in another fast."
             </p>
             <DataTable view="fast_retention".to_string() table="fast_retention".to_string()
                 sort_by=("fast_id".to_string(), false)/>

@@ -11,8 +11,9 @@ use super::state::AppState;
 pub fn IncludeInsights() -> impl IntoView {
     let state = expect_context::<AppState>();
     view! {
-        <p class="option">
-            <label>
+        <fieldset class="options" id="insights-options">
+            <legend>"Insights"</legend>
+            <label class="option">
                 <input type="checkbox" id="include-insights"
                     prop:checked=move || state.export_options.with(|o| o.insights)
                     on:change=move |ev| {
@@ -22,8 +23,8 @@ pub fn IncludeInsights() -> impl IntoView {
                 " Include insights in the zip"
             </label>
             <span class="hint">
-                " — weekly retention, activity by hour, each person's engagement, fast retention, the comparison with the previous period and summary.md (as the command line's --insights)"
+                "Weekly retention, activity by hour, each person's engagement, fast retention, the comparison with the previous period and summary.md (the command line's --insights)."
             </span>
-        </p>
+        </fieldset>
     }
 }

@@ -1,7 +1,9 @@
 //! The page: a Leptos client-side app over the worker.
 //!
 //! Text from the data is only ever put into the page as text nodes or
-//! attribute values (Leptos escapes both); charts are SVG images.
+//! attribute values (Leptos escapes both); charts are SVG elements built
+//! one by one from the engine's chart trees (see [`svg_chart`]), never from
+//! markup.
 
 pub mod activity_view;
 pub mod browser;
@@ -10,6 +12,7 @@ pub mod dataset_download;
 pub mod dropped_files;
 pub mod export;
 pub mod fasts_view;
+pub mod insight_chart;
 pub mod insights_option;
 pub mod load_panel;
 pub mod load_summary;
@@ -22,6 +25,7 @@ pub mod retention_view;
 pub mod segment_controls;
 pub mod sizes;
 pub mod state;
+pub mod svg_chart;
 pub mod table;
 
 use leptos::prelude::*;

@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use crate::charts::{self, Chart};
-use crate::protocol::{ReportSummary, Series};
+use crate::protocol::ReportSummary;
+use engagement_engine::readable::charts::Chart;
 
 use super::activity_view::ActivityView;
 use super::comparison::change_view;
@@ -15,6 +15,7 @@ use super::retention_view::RetentionView;
 use super::segment_controls::SegmentLine;
 use super::sizes::human_memory;
 use super::state::AppState;
+use super::svg_chart::SvgChart;
 use super::table::DataTable;
 
 /// The sections of the report, as (id, title).
@@ -46,81 +47,9 @@ impl std::fmt::Display for SectionError {
 
 impl std::error::Error for SectionError {}
 
-/// Every chart of a report.
-pub fn all_charts(r: &ReportSummary) -> Vec<(&'static str, Chart)> {
-    vec![
-        (
-            "new-users",
-            charts::daily_line("New users per day", "new users", &r.new_users_daily),
-        ),
-        (
-            "screen-views",
-            charts::daily_line("Screen views per day", "views", &r.screen_views_daily),
-        ),
-        (
-            "events-by-type",
-            charts::bars("Events by type", "events", "event type", &r.events_by_type),
-        ),
-        (
-            "top-fasts",
-            charts::bars("Top fasts by joins", "joins", "fast", &r.top_fasts),
-        ),
-        (
-            "top-screens",
-            charts::bars("Top screens", "views", "screen", &r.top_screens),
-        ),
-        (
-            "retention",
-            charts::retention(
-                "Retention rate by cohort (line: cohort size)",
-                &r.retention,
-                &r.cohort_sizes,
-            ),
-        ),
-    ]
-}
-
-/// A chart as an image with its text alternative and data.
-#[component]
-pub fn ChartView(
-    /// Suffix of the figure's element id.
-    id: &'static str,
-    /// The drawn chart.
-    chart: Chart,
-    /// Its data, shown as a table under the chart.
-    series: Series,
-) -> impl IntoView {
-    let src = charts::svg_data_url(&chart.svg);
-    view! {
-        <figure class="chart" id=format!("chart-{id}")>
-            <img src=src alt=chart.alt.clone() width="640"/>
-            <figcaption>{chart.title.clone()}</figcaption>
-            <details>
-                <summary>"Data of this chart"</summary>
-                <table class="chart-data">
-                    <tbody>
-                        {series
-                            .labels
-                            .iter()
-                            .zip(&series.values)
-                            .map(|(l, v)| view! { <tr><th scope="row">{l.clone()}</th><td class="num">{v.to_string()}</td></tr> })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </details>
-        </figure>
-    }
-}
-
-fn chart_series(r: &ReportSummary, id: &str) -> Series {
-    match id {
-        "new-users" => r.new_users_daily.clone(),
-        "screen-views" => r.screen_views_daily.clone(),
-        "events-by-type" => r.events_by_type.clone(),
-        "top-fasts" => r.top_fasts.clone(),
-        "top-screens" => r.top_screens.clone(),
-        _ => r.retention.clone(),
-    }
+/// The engine's chart `key` of a computed report, if it has one.
+pub fn chart_of(r: &ReportSummary, key: &str) -> Option<Chart> {
+    r.charts.iter().find(|c| c.key == key).cloned()
 }
 
 /// Summary cards.
@@ -161,17 +90,11 @@ pub fn Cards(
 #[component]
 pub fn ReportView() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let charts = Memo::new(move |_| state.report.with(|r| r.as_ref().map(all_charts)));
-    let chart = move |id: &'static str| {
-        let c = charts.with(|c| {
-            c.as_ref()
-                .and_then(|c| c.iter().find(|(k, _)| *k == id).map(|(_, c)| c.clone()))
-        });
-        let s = state
+    let chart = move |key: &'static str| {
+        state
             .report
-            .with(|r| r.as_ref().map(|r| chart_series(r, id)));
-        c.zip(s)
-            .map(|(chart, series)| view! { <ChartView id=id chart=chart series=series/> })
+            .with(|r| r.as_ref().and_then(|r| chart_of(r, key)))
+            .map(|chart| view! { <SvgChart chart=chart/> })
     };
     let open_user = Callback::new(move |id: i64| {
         state.selected_user.set(Some(id));
@@ -182,8 +105,8 @@ pub fn ReportView() -> impl IntoView {
         Ok(match section.as_str() {
             "overview" => view! {
                 <div class="charts">
-                    {chart("new-users")} {chart("screen-views")} {chart("events-by-type")}
-                    {chart("top-fasts")} {chart("top-screens")} {chart("retention")}
+                    {chart("new_users_per_day")} {chart("screen_views_per_day")} {chart("events_by_type")}
+                    {chart("top_fasts_by_joins")} {chart("top_screens")} {chart("retention_by_cohort")}
                 </div>
             }
             .into_any(),
@@ -195,7 +118,7 @@ pub fn ReportView() -> impl IntoView {
             "fasts" => view! {
                 <DataTable view="fasts".to_string() table="fasts".to_string()/>
                 <FastRetentionView/>
-                {chart("top-fasts")}
+                {chart("top_fasts_by_joins")}
             }
             .into_any(),
             "retention_matrix" => view! { <RetentionView/> }.into_any(),
@@ -207,16 +130,16 @@ pub fn ReportView() -> impl IntoView {
             .into_any(),
             "retention_cohorts" => view! {
                 <DataTable view="retention_cohorts".to_string() table="retention_cohorts".to_string()/>
-                {chart("retention")}
+                {chart("retention_by_cohort")}
             }
             .into_any(),
             "new_users_over_time" => view! {
                 <DataTable view="new_users_over_time".to_string() table="new_users_over_time".to_string()/>
-                {chart("new-users")}
+                {chart("new_users_per_day")}
             }
             .into_any(),
             "other_metrics" => view! {
-                <div class="charts">{chart("events-by-type")} {chart("top-screens")} {chart("screen-views")}</div>
+                <div class="charts">{chart("events_by_type")} {chart("top_screens")} {chart("screen_views_per_day")}</div>
                 <h3>"other_metrics"</h3>
                 <pre class="json" id="other-metrics">
                     {move || state.report.with(|r| r.as_ref().map(|r| r.other_metrics_json.clone()))}

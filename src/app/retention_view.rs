@@ -9,6 +9,7 @@ use crate::insight_text::{self, scale_step, DARK_FROM, SCALE};
 use crate::protocol::TriangleCohort;
 
 use super::dataset_download::DownloadDataSet;
+use super::insight_chart::InsightChart;
 use super::state::AppState;
 
 /// Weeks of the triangle: 0…12.
@@ -132,6 +133,7 @@ pub fn RetentionView() -> impl IntoView {
                 <span class="pending-key">"12%*"</span>
                 " with a dashed border and * : the week is not over yet at the end of the period, so its figure may still grow."
             </p>
+            <InsightChart key="retention_triangle"/>
             <DownloadDataSet name="retention_matrix"/>
         </div>
     }

@@ -5,8 +5,12 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
-use super::report::{all_charts, Cards, ChartView};
-use crate::protocol::{ReportSummary, Series};
+use engagement_engine::readable::charts::Chart;
+use engagement_engine::readable::svg::{Element, SVG_NS};
+
+use super::report::Cards;
+use super::svg_chart::SvgChart;
+use crate::protocol::ReportSummary;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -18,21 +22,12 @@ fn host() -> web_sys::HtmlElement {
 }
 
 fn summary() -> ReportSummary {
-    let hostile = "<img src=x onerror=\"window.__pwned=1\">".to_string();
     ReportSummary {
         new_users: 12,
         active_users: 7,
         events: 345,
         screen_views: 67,
         newest_full_cohort: Some(("2025-W26".into(), 42.5, 17, 40)),
-        top_screens: Series {
-            labels: vec![hostile.clone(), "home".into()],
-            values: vec![5.0, 3.0],
-        },
-        new_users_daily: Series {
-            labels: vec!["2025-06-01".into(), "2025-06-02".into()],
-            values: vec![0.0, 12.0],
-        },
         ..ReportSummary::default()
     }
 }
@@ -54,33 +49,160 @@ fn cards_show_the_figures() {
     }
 }
 
-#[wasm_bindgen_test]
-fn charts_are_images_and_data_text_stays_text() {
-    let el = host();
-    let r = summary();
-    let charts = all_charts(&r);
-    let (_, chart) = charts
-        .iter()
-        .find(|(id, _)| *id == "top-screens")
-        .unwrap()
-        .clone();
-    let series = r.top_screens.clone();
-    let _h = leptos::mount::mount_to(el.clone(), move || {
-        view! { <ChartView id="top-screens" chart=chart series=series/> }
+/// Waits for the page's effects (a chart's SVG is built once mounted).
+async fn tick() {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10)
+            .unwrap();
     });
-    let img = el.query_selector("img").unwrap().unwrap();
-    assert!(img
-        .get_attribute("src")
+    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+}
+
+/// A chart whose labels are hostile, with elements and attributes that the
+/// allow-list refuses.
+fn hostile_chart() -> Chart {
+    let datum = |label: &str, value: &str| {
+        Element::new("g")
+            .attr("class", "datum")
+            .attr("tabindex", "0")
+            .attr("data-label", label)
+            .attr("data-value", value)
+            .child(Element::new("title").text(format!("{label} — views: {value}")))
+            .child(
+                Element::new("rect")
+                    .attr("x", "10")
+                    .attr("y", "10")
+                    .attr("width", "40")
+                    .attr("height", "20")
+                    .attr("fill", "#6a9fd4"),
+            )
+    };
+    Chart {
+        key: "top_screens".into(),
+        title: "Top screens".into(),
+        alt: "Top screens: 2 entries, the first being <img src=x onerror=\"window.__pwned=1\">."
+            .into(),
+        svg: Element::new("svg")
+            .attr("viewBox", "0 0 560 60")
+            .attr("width", "100%")
+            .attr("role", "group")
+            .attr("aria-label", "Top screens")
+            .child(datum(HOSTILE, "5"))
+            .child(datum("home", "3"))
+            .child(Element::new("script").text("window.__pwned=2"))
+            .child(Element::new("foreignObject").child(Element::new("img")))
+            .child(
+                Element::new("rect")
+                    .attr("onclick", "window.__pwned=3")
+                    .attr("href", "javascript:window.__pwned=4")
+                    .attr("width", "1"),
+            ),
+    }
+}
+
+const HOSTILE: &str = "<img src=x onerror=\"window.__pwned=1\">";
+
+#[wasm_bindgen_test]
+async fn charts_are_svg_elements_and_data_text_stays_text() {
+    let el = host();
+    let chart = hostile_chart();
+    let _h = leptos::mount::mount_to(el.clone(), move || view! { <SvgChart chart=chart/> });
+    tick().await;
+    let svg = el
+        .query_selector("figure.chart svg")
         .unwrap()
-        .starts_with("data:image/svg+xml"));
-    assert!(img.get_attribute("alt").unwrap().contains("Top screens"));
-    // The hostile label is a text node of the data table, not an element.
-    assert!(el.query_selector("img[onerror]").unwrap().is_none());
-    let th = el.query_selector("table.chart-data th").unwrap().unwrap();
+        .expect("an svg");
+    assert_eq!(svg.namespace_uri().as_deref(), Some(SVG_NS));
+    assert_eq!(svg.get_attribute("viewBox").as_deref(), Some("0 0 560 60"));
+    // The text alternative describes the SVG; the title is the caption.
+    let desc = svg.get_attribute("aria-describedby").unwrap();
+    let alt = el.query_selector(&format!("#{desc}")).unwrap().unwrap();
+    assert!(alt.text_content().unwrap().contains(HOSTILE));
     assert_eq!(
-        th.text_content().unwrap(),
-        "<img src=x onerror=\"window.__pwned=1\">"
+        el.query_selector("figcaption")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "Top screens"
     );
+    // Refused elements and attributes are not created; data stays text.
+    for css in [
+        "script",
+        "foreignObject",
+        "img",
+        "[onclick]",
+        "[onerror]",
+        "[href]",
+    ] {
+        assert!(
+            el.query_selector(css).unwrap().is_none(),
+            "{css} was created"
+        );
+    }
+    let data = el.query_selector_all("g.datum").unwrap();
+    assert_eq!(data.length(), 2);
+    let first: web_sys::Element = data.item(0).unwrap().unchecked_into();
+    let second: web_sys::Element = data.item(1).unwrap().unchecked_into();
+    assert_eq!(first.get_attribute("data-label").as_deref(), Some(HOSTILE));
+    assert_eq!(
+        first.get_attribute("aria-label").unwrap(),
+        format!("{HOSTILE} — views: 5")
+    );
+    // One Tab stop per chart; no <title> to double the page's tooltip.
+    assert_eq!(first.get_attribute("tabindex").as_deref(), Some("0"));
+    assert_eq!(second.get_attribute("tabindex").as_deref(), Some("-1"));
+    assert!(el.query_selector("g.datum title").unwrap().is_none());
+    let th = el.query_selector("table.chart-data th").unwrap().unwrap();
+    assert_eq!(th.text_content().unwrap(), HOSTILE);
+
+    // The pointer over a bar shows its exact label and value.
+    let tip: web_sys::HtmlElement = el
+        .query_selector(".chart-tip")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert!(tip.hidden());
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    let rect = second.query_selector("rect").unwrap().unwrap();
+    rect.dispatch_event(
+        &web_sys::MouseEvent::new_with_mouse_event_init_dict("mouseover", &init).unwrap(),
+    )
+    .unwrap();
+    assert!(!tip.hidden());
+    assert_eq!(tip.text_content().unwrap(), "home — views: 3");
+    assert_eq!(tip.get_attribute("data-value").as_deref(), Some("3"));
+    // Keyboard: focus, arrows, Escape.
+    first
+        .unchecked_ref::<web_sys::SvgElement>()
+        .focus()
+        .unwrap();
+    tick().await;
+    assert_eq!(tip.get_attribute("data-label").as_deref(), Some(HOSTILE));
+    let key = |k: &str| {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(k);
+        init.set_bubbles(true);
+        init.set_cancelable(true);
+        let doc = web_sys::window().unwrap().document().unwrap();
+        doc.active_element()
+            .unwrap()
+            .dispatch_event(
+                &web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
+                    .unwrap(),
+            )
+            .unwrap();
+    };
+    key("ArrowRight");
+    tick().await;
+    assert_eq!(tip.text_content().unwrap(), "home — views: 3");
+    assert_eq!(second.get_attribute("tabindex").as_deref(), Some("0"));
+    assert_eq!(first.get_attribute("tabindex").as_deref(), Some("-1"));
+    key("Escape");
+    assert!(tip.hidden());
     let pwned = js_sys::Reflect::get(&js_sys::global(), &"__pwned".into()).unwrap();
     assert!(pwned.is_undefined());
 }

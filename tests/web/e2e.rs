@@ -214,8 +214,8 @@ fn demo_data_figures_period_change_and_zip_match_the_cli() {
         warnings.as_u64().unwrap() >= 1,
         "the demo's designed anomalies are shown"
     );
-    // Every chart has an image with a text alternative.
-    let alts = b.js("return [...document.querySelectorAll('figure.chart img')].map(i => i.alt)");
+    // Every chart is an SVG described by its text alternative.
+    let alts = b.js("return [...document.querySelectorAll('figure.chart svg')].map(s => document.getElementById(s.getAttribute('aria-describedby')).textContent)");
     assert_eq!(alts.as_array().unwrap().len(), 6);
     assert!(alts
         .as_array()
@@ -492,13 +492,20 @@ fn malformed_files_show_their_error_and_hostile_text_runs_nothing() {
         b.click(&format!("#tab-{section}"));
         std::thread::sleep(std::time::Duration::from_millis(300));
     }
+    // In the charts, hostile names are attribute values and text only.
+    b.click("#tab-overview");
+    b.wait(
+        "the hostile names in the charts",
+        "const label = (c, l) => [...document.querySelectorAll(`#chart-${c} g.datum`)].some(g => g.dataset.label.includes(l) && g.getAttribute('aria-label').includes(l)); return label('top_screens', '<img src=x onerror=window.__pwned=3>') && label('top_fasts_by_joins', '<b onmouseover=window.__pwned=6>Fast</b>')",
+        20,
+    );
     b.click("#tab-user_activity");
     b.wait(
         "the hostile username as text",
         "return [...document.querySelectorAll('#table-user_activity td')].some(td => td.textContent === '<script>window.__pwned=1</script>')",
         20,
     );
-    let pwned = b.js("return [window.__pwned, document.querySelectorAll('main script, main img:not(figure img), main svg, main b').length]");
+    let pwned = b.js("return [window.__pwned, document.querySelectorAll('main script, main img, main b, main foreignObject, main svg svg, main [onload], main [onerror], main [onmouseover]').length]");
     assert_eq!(
         pwned,
         serde_json::json!([null, 0]),
@@ -548,7 +555,7 @@ fn large_demo_time_to_first_chart() {
     b.click("#demo-large");
     b.wait(
         "the first chart",
-        "return !!document.querySelector('#chart-new-users img')",
+        "return !!document.querySelector('#chart-new_users_per_day svg')",
         600,
     );
     let ms = t0.elapsed().as_millis();
@@ -760,7 +767,7 @@ fn a_failing_section_shows_its_error_and_the_rest_stays() {
     b.click("#tab-overview");
     b.wait(
         "the overview",
-        "return !!document.querySelector('#section #chart-new-users img') && !document.querySelector('#section-error')",
+        "return !!document.querySelector('#section #chart-new_users_per_day svg') && !document.querySelector('#section-error')",
         20,
     );
 }

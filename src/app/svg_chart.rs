@@ -1,0 +1,356 @@
+//! [`SvgChart`]: one of the engine's charts as real SVG elements in the
+//! page, with its title, its text alternative, a tooltip that gives the
+//! exact label and value of the bar, point or cell under the mouse or with
+//! the keyboard focus, "SVG" and "PNG" downloads, and its data as a table.
+//!
+//! The chart is the engine's typed tree ([`Element`]); it is turned into
+//! DOM nodes one by one (`createElementNS`, `setAttribute`,
+//! `textContent`), never through markup, and only the elements and
+//! attributes that the engine's allow-list admits are created. Data text
+//! (a screen or fast name) therefore stays an attribute value or a text
+//! node whatever it holds.
+
+use engagement_engine::readable::charts::Chart;
+use engagement_engine::readable::svg::{is_allowed_element, is_safe_attr, Element, SVG_NS};
+use js_sys::{Array, Promise};
+use leptos::html;
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::chart_files::{self, DataRow};
+
+use super::browser;
+
+/// The chart's tree as DOM nodes in the SVG namespace. Elements that the
+/// allow-list refuses are left out with their children, and so are
+/// unsafe attributes. Each datum (`g.datum`) gets its `<title>` as its
+/// accessible name (`role="img"`, `aria-label`) instead of a `<title>`
+/// child, so that the browser's own tooltip does not repeat the page's;
+/// only the first datum is in the Tab order, the arrow keys move between
+/// the others (one Tab stop per chart, not one per day).
+pub fn svg_element(tree: &Element) -> Result<web_sys::Element, JsValue> {
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| JsValue::from_str("no document"))?;
+    let mut first = true;
+    build(&doc, tree, &mut first)?.ok_or_else(|| JsValue::from_str("the chart is not an SVG"))
+}
+
+fn build(
+    doc: &web_sys::Document,
+    e: &Element,
+    first_datum: &mut bool,
+) -> Result<Option<web_sys::Element>, JsValue> {
+    if !is_allowed_element(&e.name) {
+        return Ok(None);
+    }
+    let el = doc.create_element_ns(Some(SVG_NS), &e.name)?;
+    let datum = e.name == "g" && chart_files::is_datum(e);
+    for (name, value) in e.attrs.iter().filter(|(n, _)| is_safe_attr(n)) {
+        if datum && name == "tabindex" {
+            continue;
+        }
+        el.set_attribute(name, value)?;
+    }
+    if datum {
+        el.set_attribute("tabindex", if *first_datum { "0" } else { "-1" })?;
+        *first_datum = false;
+    }
+    if let Some(text) = &e.text {
+        el.set_text_content(Some(text));
+    }
+    for child in &e.children {
+        if datum && child.name == "title" {
+            el.set_attribute("role", "img")?;
+            el.set_attribute("aria-label", child.text.as_deref().unwrap_or_default())?;
+            continue;
+        }
+        if let Some(node) = build(doc, child, first_datum)? {
+            el.append_child(&node)?;
+        }
+    }
+    Ok(Some(el))
+}
+
+/// The datum (`g.datum`) that an event happened in, if any.
+fn datum_of(target: Option<web_sys::EventTarget>) -> Option<web_sys::Element> {
+    target?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .closest("g.datum")
+        .ok()?
+}
+
+/// Shows the tooltip for datum `g`: its accessible name (the engine's
+/// title: exact label and value), above the datum's visible shape and
+/// kept inside the chart's box (below the shape when there is no room
+/// above).
+fn show_tip(plot: &web_sys::HtmlElement, tip: &web_sys::HtmlElement, g: &web_sys::Element) {
+    tip.set_text_content(g.get_attribute("aria-label").as_deref());
+    for attr in ["data-label", "data-value"] {
+        let _ = tip.set_attribute(attr, &g.get_attribute(attr).unwrap_or_default());
+    }
+    tip.set_hidden(false);
+    // The visible bar or cell, not the invisible band that catches the
+    // pointer over a whole column.
+    let anchor = g
+        .query_selector("rect:not([fill-opacity='0'])")
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| g.clone());
+    let p = plot.get_bounding_client_rect();
+    let a = anchor.get_bounding_client_rect();
+    let (w, h) = (
+        f64::from(tip.offset_width()),
+        f64::from(tip.offset_height()),
+    );
+    let centre = a.left() + a.width() / 2.0 - p.left();
+    let left = (centre - w / 2.0).clamp(0.0, (p.width() - w).max(0.0));
+    let above = a.top() - p.top() - h - 6.0;
+    let top = if above >= 0.0 {
+        above
+    } else {
+        a.bottom() - p.top() + 6.0
+    };
+    let style = tip.style();
+    let _ = style.set_property("left", &format!("{left:.0}px"));
+    let _ = style.set_property("top", &format!("{top:.0}px"));
+}
+
+/// Makes `g` the chart's one datum in the Tab order.
+fn rove(host: &web_sys::Element, g: &web_sys::Element) {
+    if let Ok(Some(old)) = host.query_selector("g.datum[tabindex='0']") {
+        if &old != g {
+            let _ = old.set_attribute("tabindex", "-1");
+        }
+    }
+    let _ = g.set_attribute("tabindex", "0");
+}
+
+/// Moves the focus from datum `g` by `step` datums (clamped to the first
+/// and last), or to the first (`i64::MIN`) or last (`i64::MAX`).
+fn move_focus(host: &web_sys::Element, g: &web_sys::Element, step: i64) {
+    let Ok(list) = host.query_selector_all("g.datum") else {
+        return;
+    };
+    let all: Vec<web_sys::Element> = (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into().ok())
+        .collect();
+    let Some(at) = all.iter().position(|e| e == g) else {
+        return;
+    };
+    let to = (at as i64)
+        .saturating_add(step)
+        .clamp(0, all.len() as i64 - 1) as usize;
+    if let Some(next) = all[to].dyn_ref::<web_sys::SvgElement>() {
+        let _ = next.focus();
+    }
+}
+
+/// A blob of `text` with a MIME type.
+fn text_blob(text: &str, mime: &str) -> Result<web_sys::Blob, String> {
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    web_sys::Blob::new_with_str_sequence_and_options(&Array::of1(&text.into()), &opts)
+        .map_err(|_| "this browser cannot make the file".to_string())
+}
+
+/// The chart as a PNG at [`chart_files::PNG_SCALE`]: the SVG file drawn
+/// into a canvas through an image from a `blob:` URL.
+async fn png_blob(chart: &Chart) -> Result<web_sys::Blob, String> {
+    let cannot = |what: &str| format!("cannot draw {}.png: {what}", chart.key);
+    let size = chart_files::view_box_size(&chart.svg).ok_or_else(|| cannot("it has no size"))?;
+    let (w, h) = chart_files::png_size(size);
+    let svg = text_blob(&chart_files::svg_file(chart), "image/svg+xml")?;
+    let url = web_sys::Url::create_object_url_with_blob(&svg)
+        .map_err(|_| cannot("no blob URL in this browser"))?;
+    let drawn = async {
+        let img = web_sys::HtmlImageElement::new().map_err(|_| cannot("no image element"))?;
+        img.set_src(&url);
+        JsFuture::from(img.decode())
+            .await
+            .map_err(|_| cannot("the browser could not read the SVG"))?;
+        let doc = web_sys::window()
+            .and_then(|w| w.document())
+            .ok_or_else(|| cannot("no document"))?;
+        let canvas: web_sys::HtmlCanvasElement = doc
+            .create_element("canvas")
+            .map_err(|_| cannot("no canvas"))?
+            .unchecked_into();
+        canvas.set_width(w);
+        canvas.set_height(h);
+        let ctx: web_sys::CanvasRenderingContext2d = canvas
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .ok_or_else(|| cannot("no 2D canvas"))?
+            .unchecked_into();
+        ctx.set_fill_style_str("#ffffff");
+        ctx.fill_rect(0.0, 0.0, f64::from(w), f64::from(h));
+        ctx.draw_image_with_html_image_element_and_dw_and_dh(
+            &img,
+            0.0,
+            0.0,
+            f64::from(w),
+            f64::from(h),
+        )
+        .map_err(|_| cannot("the canvas refused the image"))?;
+        let done = Promise::new(&mut |resolve, _reject| {
+            let _ = canvas.to_blob(&resolve);
+        });
+        let blob = JsFuture::from(done)
+            .await
+            .map_err(|_| cannot("the canvas gave no PNG"))?;
+        blob.dyn_into::<web_sys::Blob>()
+            .map_err(|_| cannot("the canvas gave no PNG"))
+    }
+    .await;
+    let _ = web_sys::Url::revoke_object_url(&url);
+    drawn
+}
+
+/// One chart: caption, SVG, tooltip, text alternative, downloads, data.
+#[component]
+pub fn SvgChart(
+    /// The chart as the engine drew it.
+    chart: Chart,
+) -> impl IntoView {
+    let key = chart.key.clone();
+    let title = chart.title.clone();
+    let alt = chart.alt.clone();
+    let desc_id = format!("chart-{key}-desc");
+    let rows: Vec<DataRow> = chart_files::data_rows(&chart.svg);
+    let chart = StoredValue::new(chart);
+    let host = NodeRef::<html::Div>::new();
+    let plot = NodeRef::<html::Div>::new();
+    let tip = NodeRef::<html::Div>::new();
+    let status = RwSignal::new(String::new());
+
+    let described_by = desc_id.clone();
+    host.on_load(move |div| {
+        chart.with_value(|c| match svg_element(&c.svg) {
+            Ok(svg) => {
+                let _ = svg.set_attribute("aria-describedby", &described_by);
+                let _ = div.append_child(&svg);
+            }
+            Err(_) => status
+                .set("This browser cannot draw the chart; its data is in the table below.".into()),
+        });
+    });
+
+    let show = move |g: &web_sys::Element| {
+        if let (Some(p), Some(t)) = (plot.get_untracked(), tip.get_untracked()) {
+            show_tip(&p, &t, g);
+        }
+    };
+    let hide = move || {
+        if let Some(t) = tip.get_untracked() {
+            t.set_hidden(true);
+        }
+    };
+    let focused_datum = move || -> Option<web_sys::Element> {
+        let active = web_sys::window()?.document()?.active_element()?;
+        let host: web_sys::Element = host.get_untracked()?.into();
+        (host.contains(Some(&active)) && active.matches("g.datum").unwrap_or(false))
+            .then_some(active)
+    };
+    let on_over = move |ev: web_sys::MouseEvent| match datum_of(ev.target()) {
+        Some(g) => show(&g),
+        None => hide(),
+    };
+    // Leaving the chart with the mouse goes back to the focused datum.
+    let on_leave = move |_: web_sys::MouseEvent| match focused_datum() {
+        Some(g) => show(&g),
+        None => hide(),
+    };
+    let on_focus = move |ev: web_sys::FocusEvent| {
+        if let (Some(g), Some(h)) = (datum_of(ev.target()), host.get_untracked()) {
+            rove(&h, &g);
+            show(&g);
+        }
+    };
+    let on_blur = move |_: web_sys::FocusEvent| hide();
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        let (Some(g), Some(h)) = (datum_of(ev.target()), host.get_untracked()) else {
+            return;
+        };
+        let step = match ev.key().as_str() {
+            "Escape" => {
+                hide();
+                return;
+            }
+            "ArrowRight" | "ArrowDown" => 1,
+            "ArrowLeft" | "ArrowUp" => -1,
+            "Home" => i64::MIN,
+            "End" => i64::MAX,
+            _ => return,
+        };
+        ev.prevent_default();
+        move_focus(&h, &g, step);
+    };
+
+    let save_svg = move |_| {
+        chart.with_value(|c| {
+            let name = chart_files::file_name(c, "svg");
+            let saved = text_blob(&chart_files::svg_file(c), "image/svg+xml")
+                .and_then(|b| browser::download_blob(&name, &b));
+            status.set(match saved {
+                Ok(()) => format!("saved {name}"),
+                Err(e) => e,
+            });
+        })
+    };
+    let save_png = move |_| {
+        let c = chart.get_value();
+        status.set("drawing the PNG…".into());
+        leptos::task::spawn_local(async move {
+            let name = chart_files::file_name(&c, "png");
+            let saved = match png_blob(&c).await {
+                Ok(b) => browser::download_blob(&name, &b),
+                Err(e) => Err(e),
+            };
+            status.set(match saved {
+                Ok(()) => format!("saved {name}"),
+                Err(e) => e,
+            });
+        });
+    };
+
+    view! {
+        <figure class="chart" id=format!("chart-{key}") data-chart=key.clone()>
+            <figcaption>{title.clone()}</figcaption>
+            <div class="chart-plot" node_ref=plot
+                on:mouseover=on_over on:mouseleave=on_leave
+                on:focusin=on_focus on:focusout=on_blur on:keydown=on_key>
+                <div class="chart-svg" node_ref=host></div>
+                <div class="chart-tip" role="tooltip" id=format!("chart-{key}-tip") node_ref=tip hidden></div>
+            </div>
+            <p class="alt" id=desc_id>{alt}</p>
+            <p class="chart-tools">
+                "Download "
+                <button type="button" class="chart-download" data-format="svg"
+                    aria-label=format!("Download “{title}” as SVG") on:click=save_svg>"SVG"</button>
+                " "
+                <button type="button" class="chart-download" data-format="png"
+                    aria-label=format!("Download “{title}” as PNG") on:click=save_png>"PNG"</button>
+                " "
+                <span class="status" aria-live="polite">{move || status.get()}</span>
+            </p>
+            <details>
+                <summary>"Data of this chart"</summary>
+                <div class="scroll">
+                    <table class="chart-data">
+                        <tbody>
+                            {rows
+                                .into_iter()
+                                .map(|r| view! { <tr><th scope="row">{r.label}</th><td class="num">{r.value}</td></tr> })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </details>
+        </figure>
+    }
+}
