@@ -34,6 +34,22 @@ const LISTS: [(&str, &str, Option<&str>, &str); 3] = [
     ),
 ];
 
+/// What a reader of the lists looks at first: who, how long since their
+/// last activity, how active they were, and how that changed.
+const FIRST_COLUMNS: &[&str] = &[
+    "user_id",
+    "username",
+    "email",
+    "status",
+    "days_since_last",
+    "active_days",
+    "items",
+    "first_half_items",
+    "second_half_items",
+    "engagement_rank",
+    "last_activity",
+];
+
 /// The three lists, one at a time, and the user's details under them.
 #[component]
 pub fn PeopleView(
@@ -81,6 +97,7 @@ pub fn PeopleView(
             <DataTable view=format!("people-{id}") table="user_engagement".to_string()
                 only=status.map(|s| ("status".to_string(), s.to_string()))
                 sort_by=("engagement_rank".to_string(), false)
+                first=FIRST_COLUMNS
                 on_user=on_user/>
         }
     };

@@ -35,6 +35,10 @@ pub fn DataTable(
     /// The order before the user picks one: a column by name, descending.
     #[prop(optional)]
     sort_by: Option<(String, bool)>,
+    /// Columns to show first, by name (the others follow in the data
+    /// set's order): what a view is about, before the scroll.
+    #[prop(optional)]
+    first: &'static [&'static str],
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let columns = {
@@ -48,6 +52,18 @@ pub fn DataTable(
             })
         })
     };
+    // The data set's column indices in the order shown.
+    let shown = Memo::new(move |_| {
+        columns.with(|c| {
+            let mut order: Vec<usize> = first
+                .iter()
+                .filter_map(|name| c.iter().position(|n| n == name))
+                .collect();
+            let rest: Vec<usize> = (0..c.len()).filter(|i| !order.contains(i)).collect();
+            order.extend(rest);
+            order
+        })
+    });
     let position = move |name: &str| columns.with_untracked(|c| c.iter().position(|n| n == name));
     let sort = RwSignal::new(sort_by.and_then(|(name, desc)| position(&name).map(|i| (i, desc))));
     let filter = RwSignal::new(String::new());
@@ -92,10 +108,11 @@ pub fn DataTable(
         })
     };
     let header = move || {
-        columns
+        let names = columns.get();
+        shown
             .get()
             .into_iter()
-            .enumerate()
+            .map(|i| (i, names[i].clone()))
             .map(|(i, name)| {
                 let aria = move || match sort.get() {
                     Some((c, false)) if c == i => "ascending",
@@ -135,8 +152,10 @@ pub fn DataTable(
                     Some(Cell::Int(id)) => Some(*id),
                     _ => None,
                 });
-                let cells = row
-                    .iter()
+                let cells = shown
+                    .get()
+                    .into_iter()
+                    .filter_map(|i| row.get(i))
                     .map(|c| {
                         let class = match c {
                             Cell::Int(_) | Cell::Num(_) => "num",

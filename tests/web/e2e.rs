@@ -1239,7 +1239,7 @@ fn insight_views_show_the_clis_insights() {
         );
     }
     let statuses = b.js(
-        "return [...new Set([...document.querySelectorAll('#table-people-at_risk tbody tr td:nth-child(12)')].map(c => c.textContent))]",
+        "const t = document.querySelector('#table-people-at_risk table'); const col = [...t.tHead.rows[0].cells].findIndex(th => th.textContent.trim() === 'status'); return [...new Set([...t.tBodies[0].rows].map(r => r.cells[col].textContent))]",
     );
     assert_eq!(statuses, serde_json::json!(["at_risk"]));
     let declining = ue.iter().filter(|u| u["status"] == "declining").count();
