@@ -44,6 +44,17 @@ fn render(node: &Node) -> AnyView {
     }
 }
 
+/// A brief as page elements, without its first heading (the panel's
+/// title says it).
+pub fn brief(md: &str) -> impl IntoView {
+    let nodes = markdown::parse(md);
+    let skip = usize::from(matches!(
+        nodes.first(),
+        Some(Node::Element(Element::Heading(4), _))
+    ));
+    nodes[skip..].iter().map(render).collect_view()
+}
+
 /// The brief of the current report, with Copy and Download.
 #[component]
 pub fn Nutshell() -> impl IntoView {
@@ -75,15 +86,7 @@ pub fn Nutshell() -> impl IntoView {
             Err(e) => status.set(e),
         });
     };
-    // The brief's own first heading repeats the panel's title.
-    let body = move || {
-        let nodes = markdown::parse(&md.get());
-        let skip = usize::from(matches!(
-            nodes.first(),
-            Some(Node::Element(Element::Heading(4), _))
-        ));
-        nodes[skip..].iter().map(render).collect_view()
-    };
+    let body = move || brief(&md.get());
     view! {
         <details class="nutshell" id="nutshell" open>
             <summary><h3>"In a nutshell"</h3></summary>

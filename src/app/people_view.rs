@@ -92,13 +92,28 @@ pub fn PeopleView(
             .find(|l| l.0 == id)
             .copied()
             .unwrap_or(LISTS[0]);
+        let label = LISTS.iter().find(|l| l.0 == id).map_or("", |l| l.1);
+        // An empty list says so in words rather than as an empty table.
+        let list = if count(id) == 0 {
+            view! {
+                <p class="empty" id="people-empty">
+                    {format!("Nobody in this period: the “{label}” list is empty.")}
+                </p>
+            }
+            .into_any()
+        } else {
+            view! {
+                <DataTable view=format!("people-{id}") table="user_engagement".to_string()
+                    only=status.map(|s| ("status".to_string(), s.to_string()))
+                    sort_by=("engagement_rank".to_string(), false)
+                    first=FIRST_COLUMNS
+                    on_user=on_user/>
+            }
+            .into_any()
+        };
         view! {
             <p class="intro" id="people-meaning">{meaning}</p>
-            <DataTable view=format!("people-{id}") table="user_engagement".to_string()
-                only=status.map(|s| ("status".to_string(), s.to_string()))
-                sort_by=("engagement_rank".to_string(), false)
-                first=FIRST_COLUMNS
-                on_user=on_user/>
+            {list}
         }
     };
     view! {

@@ -244,3 +244,75 @@ async fn dropped_folders_are_walked_recursively() {
         .collect();
     assert_eq!(names, ["a.csv", "b.csv", "c.zip", "e.csv", "d.json"]);
 }
+
+#[wasm_bindgen_test]
+fn the_brief_is_elements_and_its_data_text_stays_text() {
+    let el = host();
+    let md = format!(
+        "# Engagement report summary\n\n- Segment: church `{HOSTILE}` only.\n\n| Metric | This period |\n| --- | ---: |\n| New users | 10 |\n\n<script>window.__pwned=5</script>\n"
+    );
+    let _h = leptos::mount::mount_to(el.clone(), move || super::nutshell::brief(&md));
+    // The first heading is the panel's title, so it is left out.
+    assert!(el.query_selector("h4").unwrap().is_none());
+    let code = el.query_selector("li code").unwrap().expect("a code span");
+    assert_eq!(code.text_content().unwrap(), HOSTILE);
+    assert!(el.query_selector("img, script").unwrap().is_none());
+    let cell = el
+        .query_selector("table tbody td.num")
+        .unwrap()
+        .expect("a number cell");
+    assert_eq!(cell.text_content().unwrap(), "10");
+    assert!(el
+        .text_content()
+        .unwrap()
+        .contains("<script>window.__pwned=5</script>"));
+}
+
+#[wasm_bindgen_test]
+fn cards_show_the_previous_period_and_the_change() {
+    use crate::protocol::{Comparison, InsightsSummary};
+    let el = host();
+    let mut report = summary();
+    report.insights = InsightsSummary {
+        periods: (
+            ("2025-06-01".into(), "2025-06-30".into()),
+            ("2025-05-02".into(), "2025-05-31".into()),
+        ),
+        comparison: vec![
+            Comparison {
+                metric: "new_users".into(),
+                current: 12,
+                previous: 10,
+                change: 2,
+                change_pct: Some(20.0),
+            },
+            Comparison {
+                metric: "events".into(),
+                current: 345,
+                previous: 400,
+                change: -55,
+                change_pct: Some(-13.75),
+            },
+        ],
+        ..InsightsSummary::default()
+    };
+    let _h = leptos::mount::mount_to(el.clone(), move || view! { <Cards report=report/> });
+    let text = |sel: &str| {
+        el.query_selector(sel)
+            .unwrap()
+            .unwrap_or_else(|| panic!("{sel}"))
+            .text_content()
+            .unwrap()
+    };
+    assert_eq!(text("#card-new-users .change"), "▲ up 2 (+20.00%)");
+    assert_eq!(
+        text("#card-new-users .previous"),
+        "vs 10 in 2025-05-02 – 2025-05-31"
+    );
+    assert_eq!(text("#card-events .change"), "▼ down 55 (-13.75%)");
+    // No comparison for a metric: no change line.
+    assert!(el
+        .query_selector("#card-screen-views .change")
+        .unwrap()
+        .is_none());
+}

@@ -82,6 +82,18 @@ fn cli_zip(input: &Path, start: &str, end: &str, format: &str) -> Vec<u8> {
     std::fs::read(out.join(format!("engagement_{start}_to_{end}.zip"))).unwrap()
 }
 
+/// Unticks what the page's zip holds besides the seven data sets by
+/// default (insights, report.html, report.xlsx, the CSV byte-order mark),
+/// so that it compares with the CLI's zip without those options.
+fn only_the_data_sets(b: &Browser) {
+    for id in ["include-insights", "opt-html", "opt-xlsx", "opt-bom"] {
+        let checked = b.js(&format!("return document.getElementById('{id}').checked"));
+        if checked == Value::Bool(true) {
+            b.click(&format!("#{id}"));
+        }
+    }
+}
+
 /// Opens the page with no bundle (UTC) and waits for the element `ready`.
 fn open_blank(b: &Browser, ready: &str) {
     b.goto(&format!("{}/?tz=UTC", page()));
@@ -266,8 +278,10 @@ fn demo_data_figures_period_change_and_zip_match_the_cli() {
         10,
     );
 
-    // The zip downloads byte-identical to the CLI's, JSON and CSV.
+    // The zip downloads byte-identical to the CLI's, JSON and CSV (the
+    // seven data sets only: the page's extra files unticked).
     open_section(&b, "export");
+    only_the_data_sets(&b);
     b.click("#download-zip");
     let name = format!("engagement_{start7}_to_{end7}.zip");
     let zip = b.downloaded(&name);
@@ -375,6 +389,12 @@ fn upload_to_a_presigned_put_and_load_from_a_presigned_get() {
     assert!(!shown.contains("X-Amz-Signature"), "{shown}");
 
     // Upload the report's zip, read it back, compare with the CLI's.
+    b.wait(
+        "the export options",
+        "return !!document.getElementById('include-insights')",
+        20,
+    );
+    only_the_data_sets(&b);
     let put = s3.presign("put", "reports/report.zip");
     b.type_into("#upload-url", &put);
     b.click("#upload");
@@ -728,7 +748,14 @@ fn phone_width_has_no_horizontal_overflow() {
     b.goto(&format!("{}/?demo=small&tz=UTC", page()));
     wait_report(&b, 120);
     let check = "return [document.documentElement.scrollWidth, window.innerWidth]";
-    for section in ["overview", "user_activity_timeline", "export"] {
+    for section in [
+        "overview",
+        "user_activity_timeline",
+        "export",
+        "retention_matrix",
+        "activity_heatmap",
+        "people",
+    ] {
         b.click(&format!("#tab-{section}"));
         std::thread::sleep(std::time::Duration::from_millis(500));
         let v = b.js(check);
@@ -1336,6 +1363,26 @@ fn segment_controls_recompute_like_the_clis_segments() {
     );
     let notice = b.text("#segment-notice");
     assert!(notice.contains("4 staff users"), "{notice}");
+    // The People lists follow the segment: an empty list says so.
+    let ue = staff["insights"]["user_engagement"].as_array().unwrap();
+    let at_risk = ue.iter().filter(|u| u["status"] == "at_risk").count();
+    open_view(&b, "people", "#people-view");
+    assert!(
+        b.text("#people-tab-at_risk")
+            .contains(&format!("({at_risk})")),
+        "{}",
+        b.text("#people-tab-at_risk")
+    );
+    if at_risk == 0 {
+        b.wait(
+            "the empty list",
+            "return !!document.getElementById('people-empty')",
+            10,
+        );
+    } else {
+        wait_rows(&b, "people-at_risk", at_risk);
+    }
+    b.click("#tab-overview");
     b.js("document.getElementById('segment').scrollIntoView()");
     b.screenshot(&root().join("target/web-e2e-segment.png"));
 
