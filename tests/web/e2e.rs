@@ -693,7 +693,8 @@ fn copy_json_puts_the_clis_report_on_the_clipboard() {
     );
     let text = text.as_str().unwrap();
     let copied: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text:.200}"));
-    assert_eq!(copied, cli_report(&bundle, &start, &end));
+    // "Include insights" is on by default: the CLI's --insights JSON.
+    assert_eq!(copied, cli_insights(&bundle, &start, &end, &[]));
 }
 
 #[test]
