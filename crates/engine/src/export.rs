@@ -268,7 +268,36 @@ pub fn apply_csv_options(files: &mut [OutputFile], options: CsvOptions) {
 
 /// The consolidated JSON object (`--stdout`, "copy JSON" in the page).
 pub fn consolidated_json(report: &Report<'_>) -> Vec<u8> {
-    pretty(report)
+    let mut out = Vec::new();
+    write_consolidated_json(report, None, &mut out).expect("writing to memory cannot fail");
+    out
+}
+
+/// Writes the consolidated JSON (with `"insights"` when given) to `out`
+/// while it is serialized, never holding the whole text: the CLI's
+/// `--stdout` of a large report would otherwise need it all in memory.
+/// The bytes are those of [`consolidated_json`] and
+/// [`consolidated_json_with_insights`].
+pub fn write_consolidated_json(
+    report: &Report<'_>,
+    insights: Option<&Insights<'_>>,
+    mut out: impl std::io::Write,
+) -> std::io::Result<()> {
+    #[derive(serde::Serialize)]
+    struct WithInsights<'r, 'a> {
+        #[serde(flatten)]
+        report: &'r Report<'a>,
+        insights: &'r Insights<'a>,
+    }
+    match insights {
+        Some(insights) => {
+            serde_json::to_writer_pretty(&mut out, &WithInsights { report, insights })
+        }
+        None => serde_json::to_writer_pretty(&mut out, report),
+    }
+    .map_err(std::io::Error::from)?;
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
 /// The files of the insights (SPEC §7), after the seven of [`files`]: one
@@ -315,13 +344,10 @@ pub fn insight_files(insights: &Insights<'_>, format: Format) -> Vec<OutputFile>
 /// The consolidated JSON with the insights: the object of
 /// [`consolidated_json`] plus `"insights": {…, "summary_md": "…"}` last.
 pub fn consolidated_json_with_insights(report: &Report<'_>, insights: &Insights<'_>) -> Vec<u8> {
-    #[derive(serde::Serialize)]
-    struct WithInsights<'r, 'a> {
-        #[serde(flatten)]
-        report: &'r Report<'a>,
-        insights: &'r Insights<'a>,
-    }
-    pretty(&WithInsights { report, insights })
+    let mut out = Vec::new();
+    write_consolidated_json(report, Some(insights), &mut out)
+        .expect("writing to memory cannot fail");
+    out
 }
 
 /// `engagement_<start>_to_<end>.zip`.
