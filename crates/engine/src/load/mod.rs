@@ -434,6 +434,21 @@ pub enum Table {
 }
 
 impl Table {
+    /// The columns the report reads from this table (SPEC §2a), in the
+    /// loader's order, and the columns it reads only when they exist (a
+    /// fast's `year`, and what segments need: users' staff flags, the
+    /// profile's church). Other readers of the same tables (the CLI's
+    /// database input) ask here rather than keeping their own list.
+    pub fn columns(self) -> (Vec<&'static str>, Vec<&'static str>) {
+        let (optional, needed): (Vec<&'static str>, Vec<&'static str>) =
+            csv_tables::needed_columns(self)
+                .iter()
+                .partition(|c| csv_tables::optional_column(self, c));
+        let mut optional = optional;
+        optional.extend(csv_tables::segment_columns(self));
+        (needed, optional)
+    }
+
     /// Every table, in SPEC order.
     pub const ALL: [Table; 9] = [
         Table::Users,
