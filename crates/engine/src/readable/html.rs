@@ -103,7 +103,7 @@ fn page(input: &ReadableInput<'_>) -> Markup {
                     @if input.warnings.is_empty() {
                         p { "None: every row of the input was used." }
                     } @else {
-                        ul { @for w in input.warnings { li { (w.to_string()) } } }
+                        ul { @for w in input.warnings { li { (w.report_text()) } } }
                     }
                 }
                 footer { "Made by the Engagement Report Builder " (crate::VERSION) "." }
