@@ -132,6 +132,11 @@ pub enum Request {
         /// refusing the bundle (the user's choice after seeing them).
         #[serde(default)]
         skip_bad_rows: bool,
+        /// Once loaded, store the files (or the downloaded bytes) in the
+        /// browser's private file system ("Keep this data on this
+        /// computer", SPEC §10); never for demo data.
+        #[serde(default)]
+        keep: bool,
     },
     /// Recompute the report from the loaded data.
     Compute {
@@ -363,6 +368,7 @@ mod tests {
         let r = Request::Load {
             source: Source::Demo(DemoSize::Small),
             skip_bad_rows: true,
+            keep: true,
             period: PeriodChoice {
                 start: Some("2025-01-01".into()),
                 zone: Some("UTC".into()),
