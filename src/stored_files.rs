@@ -145,7 +145,8 @@ mod opfs {
         let absent = || {
             "this browser offers no private file system to this page (a private window, or an old browser); the data cannot be kept".to_string()
         };
-        let navigator = Reflect::get(&js_sys::global(), &"navigator".into()).map_err(|_| absent())?;
+        let navigator =
+            Reflect::get(&js_sys::global(), &"navigator".into()).map_err(|_| absent())?;
         let storage = Reflect::get(&navigator, &"storage".into()).map_err(|_| absent())?;
         if storage.is_undefined() || storage.is_null() {
             return Err(absent());
@@ -160,7 +161,12 @@ mod opfs {
         wait(storage.get_directory())
             .await
             .map(|d| d.unchecked_into())
-            .map_err(|e| format!("opening this browser's private file system: {}", js_text(&e)))
+            .map_err(|e| {
+                format!(
+                    "opening this browser's private file system: {}",
+                    js_text(&e)
+                )
+            })
     }
 
     /// The kept set's folder; `None` when nothing is kept.
@@ -187,9 +193,14 @@ mod opfs {
             .map(|h| h.unchecked_into())
     }
 
-    async fn write(dir: &FileSystemDirectoryHandle, name: &str, blob: &Blob) -> Result<(), JsValue> {
+    async fn write(
+        dir: &FileSystemDirectoryHandle,
+        name: &str,
+        blob: &Blob,
+    ) -> Result<(), JsValue> {
         let handle = file_handle(dir, name, true).await?;
-        let stream: FileSystemWritableFileStream = wait(handle.create_writable()).await?.unchecked_into();
+        let stream: FileSystemWritableFileStream =
+            wait(handle.create_writable()).await?.unchecked_into();
         // A Blob is written by the browser from its own storage: the bytes
         // never pass through wasm memory.
         wait(stream.write_with_blob(blob)?).await?;

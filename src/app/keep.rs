@@ -33,6 +33,10 @@ pub struct KeepState {
     pub restored: RwSignal<bool>,
     /// The last problem with keeping or forgetting.
     pub problem: RwSignal<Option<String>>,
+    /// `AppState::load_started` of the last load that loaded: when it is
+    /// not the last load requested, that one failed or was cancelled, and
+    /// its files are not what the report shows.
+    loaded_at: RwSignal<f64>,
 }
 
 /// Starts the page's first load: a share link (`?bundle=`) or a demo
@@ -45,6 +49,7 @@ pub fn start(state: AppState) {
         checked: RwSignal::new(false),
         restored: RwSignal::new(false),
         problem: RwSignal::new(None),
+        loaded_at: RwSignal::new(-1.0),
     };
     provide_context(keep);
     let bundle = query_param("bundle");
@@ -80,16 +85,22 @@ pub fn start(state: AppState) {
     });
     // After every load: show what is kept, and make it match the checkbox.
     Effect::new(move |_| {
-        if state.loaded.with(|l| l.is_some()) && keep.checked.get_untracked() {
-            spawn_local(after_load(state, keep));
+        if state.loaded.with(|l| l.is_some()) {
+            keep.loaded_at.set(state.load_started.get_untracked());
+            if keep.checked.get_untracked() {
+                spawn_local(after_load(state, keep));
+            }
         }
     });
 }
 
 /// Brings what is kept in line with the checkbox once a load has ended.
 async fn after_load(state: AppState, keep: KeepState) {
-    keep.restored
-        .set(state.last_load().is_some_and(|(_, _, from_storage)| from_storage));
+    keep.restored.set(
+        state
+            .last_load()
+            .is_some_and(|(_, _, from_storage)| from_storage),
+    );
     let manifest = stored_files::list().await.ok().flatten();
     keep.stored.set(manifest.clone());
     if !state.keep.get_untracked() {
@@ -100,7 +111,9 @@ async fn after_load(state: AppState, keep: KeepState) {
         return;
     }
     let stored_now = manifest.is_some_and(|m| m.saved_ms >= state.load_started.get_untracked());
-    if !stored_now {
+    if stored_now {
+        keep.problem.set(None);
+    } else {
         keep_last_load(state, keep, false).await;
     }
 }
@@ -113,7 +126,9 @@ async fn keep_last_load(state: AppState, keep: KeepState, download_again: bool) 
     let Some((source, files, from_storage)) = state.last_load() else {
         return;
     };
-    if from_storage || state.loaded.with_untracked(|l| l.is_none()) {
+    let shown = state.loaded.with_untracked(|l| l.is_some())
+        && keep.loaded_at.get_untracked() == state.load_started.get_untracked();
+    if from_storage || !shown {
         return;
     }
     match source {
@@ -127,7 +142,10 @@ async fn keep_last_load(state: AppState, keep: KeepState, download_again: bool) 
                 .loaded
                 .with_untracked(|l| l.as_ref().is_some_and(|l| l.rows_left_out > 0));
             match stored_files::save(&named, None, skip).await {
-                Ok(m) => keep.stored.set(Some(m)),
+                Ok(m) => {
+                    keep.problem.set(None);
+                    keep.stored.set(Some(m));
+                }
                 Err(e) => {
                     keep.stored.set(None);
                     keep.problem.set(Some(format!("The files were not kept: {e}.")));
@@ -198,7 +216,8 @@ pub fn KeepPanel() -> impl IntoView {
             spawn_local(forget(state, keep));
         }
     };
-    let status = move || match keep.stored.get() {
+    let status = move || {
+        match keep.stored.get() {
         Some(m) => format!(
             "Kept on this computer: {} ({} file{}, {}). A reload shows this data again; Forget deletes it.",
             names(&m),
@@ -210,6 +229,7 @@ pub fn KeepPanel() -> impl IntoView {
             "Nothing is kept yet: the next files or link you load will be. Demo data never is: its link makes it again.".into()
         }
         None => "Nothing is kept on this computer. Leave this off on a shared computer.".into(),
+    }
     };
     view! {
         <div class="keep" id="keep" data-ready=move || keep.checked.get().then_some("true")>

@@ -298,9 +298,7 @@ impl AppState {
         }
         let mut from_storage = false;
         self.worker.update_value(|i| from_storage = i.from_storage);
-        let keep = self.keep.get_untracked()
-            && !from_storage
-            && !matches!(source, Source::Demo(_));
+        let keep = self.keep.get_untracked() && !from_storage && !matches!(source, Source::Demo(_));
         let req = Request::Load {
             source,
             period: self.period_choice(),

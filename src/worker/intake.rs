@@ -144,6 +144,14 @@ impl Tracker<'_> {
     }
 }
 
+/// What a load stores on this computer once it has loaded.
+struct ToKeep {
+    /// (loaded name, bytes).
+    files: Vec<(String, web_sys::Blob)>,
+    /// A download's URL (see [`stored_files::Manifest::from_url`]).
+    from_url: Option<String>,
+}
+
 /// Reads a bundle; with `keep`, its files (or the downloaded bytes) are
 /// then stored on this computer (see [`stored_files`]), once the bundle has
 /// loaded: a bundle that fails is never kept in place of the last one.
@@ -161,8 +169,7 @@ pub(super) async fn load(
         cancel,
         last_post: 0.0,
     };
-    // What to store once loaded: (loaded name, bytes), and a download's URL.
-    let mut kept: Option<(Vec<(String, web_sys::Blob)>, Option<String>)> = None;
+    let mut kept: Option<ToKeep> = None;
     let label = match source {
         Source::Demo(size) => {
             t.progress.phase = "generating".into();
@@ -188,8 +195,14 @@ pub(super) async fn load(
                 read_file(&mut t, &mut bundle, f).await?;
             }
             if keep {
-                let named = files.iter().map(|f| (loaded_name(f), f.clone().into())).collect();
-                kept = Some((named, None));
+                let named = files
+                    .iter()
+                    .map(|f| (loaded_name(f), f.clone().into()))
+                    .collect();
+                kept = Some(ToKeep {
+                    files: named,
+                    from_url: None,
+                });
             }
             format!("{} file(s)", files.len())
         }
@@ -197,7 +210,10 @@ pub(super) async fn load(
             t.progress.phase = "fetching".into();
             let bytes = fetch_url(&mut t, &mut bundle, url, keep).await?;
             if let Some(bytes) = bytes {
-                kept = Some((vec![(url_file_name(url), bytes)], Some(redact_url(url))));
+                kept = Some(ToKeep {
+                    files: vec![(url_file_name(url), bytes)],
+                    from_url: Some(redact_url(url)),
+                });
             }
             redact_url(url)
         }
@@ -207,7 +223,7 @@ pub(super) async fn load(
     t.report(None, true);
     yield_now().await;
     let loaded = bundle.finish()?;
-    if let Some((files, from_url)) = kept {
+    if let Some(ToKeep { files, from_url }) = kept {
         t.progress.phase = "storing on this computer".into();
         t.progress.file = String::new();
         t.report(None, true);
