@@ -60,6 +60,50 @@ pub enum Source {
 
 /// The period the user asked for: the engine's, resolved by the worker.
 pub use engagement_engine::period::{PeriodChoice, Preset};
+/// The users the report is about (SPEC §8): the engine's.
+pub use engagement_engine::segment::Segment;
+
+/// What an export holds besides the seven data sets, as the page's export
+/// section sets it (the CLI's `--format`, `--insights`, `--csv-bom`,
+/// `--html`, `--xlsx`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportOptions {
+    /// JSON or CSV data-set files.
+    pub format: OutFormat,
+    /// The insight data sets and `summary.md`.
+    pub insights: bool,
+    /// A UTF-8 byte-order mark on CSV files (Excel shows non-Latin names).
+    pub csv_bom: bool,
+    /// `report.html`.
+    pub html: bool,
+    /// `report.xlsx`.
+    pub xlsx: bool,
+}
+
+impl Default for ExportOptions {
+    /// The page's defaults: JSON, with insights, the byte-order mark and
+    /// both readable files.
+    fn default() -> Self {
+        ExportOptions {
+            format: OutFormat::Json,
+            insights: true,
+            csv_bom: true,
+            html: true,
+            xlsx: true,
+        }
+    }
+}
+
+impl From<ExportOptions> for engagement_engine::output::OutputOptions {
+    fn from(o: ExportOptions) -> Self {
+        engagement_engine::output::OutputOptions {
+            format: o.format.into(),
+            csv_bom: o.csv_bom,
+            html: o.html,
+            xlsx: o.xlsx,
+        }
+    }
+}
 
 /// What to export.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,11 +181,17 @@ pub enum Request {
         /// computer", SPEC §10); never for demo data.
         #[serde(default)]
         keep: bool,
+        /// The users the report is about.
+        #[serde(default)]
+        segment: Segment,
     },
     /// Recompute the report from the loaded data.
     Compute {
         /// The period.
         period: PeriodChoice,
+        /// The users the report is about.
+        #[serde(default)]
+        segment: Segment,
     },
     /// One page of a table.
     Page {
@@ -158,8 +208,8 @@ pub enum Request {
         id: u64,
         /// Which file.
         what: ExportWhat,
-        /// JSON or CSV.
-        format: OutFormat,
+        /// Format and extra files.
+        options: ExportOptions,
     },
     /// Stop the running load.
     Cancel,
@@ -219,6 +269,13 @@ pub struct LoadSummary {
     pub tables: Vec<(String, String, u64)>,
     /// First and last local date with data, in the requested zone.
     pub extent: Option<(String, String)>,
+    /// Whether the users carry `is_staff`/`is_superuser` (the "Exclude
+    /// staff accounts" control is offered only then).
+    #[serde(default)]
+    pub staff_flags: bool,
+    /// The bundle's churches when profiles carry churches: (id, name).
+    #[serde(default)]
+    pub churches: Vec<(i64, String)>,
     /// Every warning, one line each, with its count.
     pub warnings: Vec<(u64, String)>,
     /// Malformed rows left out because the user chose to go on without
@@ -276,12 +333,82 @@ pub struct ReportSummary {
     pub tables: Vec<(String, Vec<String>, u64)>,
     /// The zip's name.
     pub zip_name: String,
+    /// The insights of SPEC §7 that the page draws (their row tables are
+    /// in the worker's table store).
+    #[serde(default)]
+    pub insights: InsightsSummary,
+    /// The segment in words, when one is active.
+    #[serde(default)]
+    pub segment: Option<String>,
+    /// The segment's notice (staff users excluded), when there is one.
+    #[serde(default)]
+    pub segment_notice: Option<String>,
     /// Milliseconds the computation took.
     pub millis: f64,
     /// The worker's WebAssembly memory in bytes once computed: the peak of
     /// everything so far, since WebAssembly memory never shrinks.
     #[serde(default)]
     pub memory_bytes: u64,
+}
+
+/// One metric of `period_comparison`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// Metric name, e.g. `active_users`.
+    pub metric: String,
+    /// In the period.
+    pub current: u64,
+    /// In the previous period of the same length.
+    pub previous: u64,
+    /// current − previous.
+    pub change: i64,
+    /// 100 × change / previous; `None` when previous is 0.
+    pub change_pct: Option<f64>,
+}
+
+/// One cohort of the retention triangle.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TriangleCohort {
+    /// `YYYY-Www`.
+    pub cohort_week: String,
+    /// Its Monday.
+    pub cohort_start_date: String,
+    /// Members.
+    pub users: u64,
+    /// Listed weeks: (week, active, rate, complete).
+    pub weeks: Vec<(u32, u64, f64, bool)>,
+}
+
+/// One hour of one weekday of the activity heatmap.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct HeatCell {
+    /// ISO weekday, 1 = Monday.
+    pub weekday: u8,
+    /// Local hour, 0–23.
+    pub hour: u8,
+    /// Events.
+    pub events: u64,
+    /// Feed items.
+    pub feed_items: u64,
+    /// Distinct users.
+    pub users: u64,
+}
+
+/// The insights the page draws outside tables.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InsightsSummary {
+    /// `summary.md`, the brief.
+    pub summary_md: String,
+    /// The current and previous period, `(start, end)` each.
+    pub periods: ((String, String), (String, String)),
+    /// `period_comparison`'s metrics, in order.
+    pub comparison: Vec<Comparison>,
+    /// The retention triangle, newest cohort first.
+    pub triangle: Vec<TriangleCohort>,
+    /// The 168 cells of the heatmap, Monday 0:00 first.
+    pub heatmap: Vec<HeatCell>,
+    /// Users by status: (at risk, declining, engaged).
+    pub statuses: (u64, u64, u64),
 }
 
 /// One page of a table.
@@ -369,6 +496,10 @@ mod tests {
             source: Source::Demo(DemoSize::Small),
             skip_bad_rows: true,
             keep: true,
+            segment: Segment {
+                exclude_staff: true,
+                church_id: Some(2),
+            },
             period: PeriodChoice {
                 start: Some("2025-01-01".into()),
                 zone: Some("UTC".into()),

@@ -5,7 +5,11 @@ use engagement_engine::load::Loaded;
 use engagement_engine::period::{date_in, Date, Period};
 use engagement_engine::report::Report;
 
-use crate::protocol::{LoadSummary, ReportSummary, Series};
+use engagement_engine::insights::{EngagementStatus, Insights};
+
+use crate::protocol::{
+    Comparison, HeatCell, InsightsSummary, LoadSummary, ReportSummary, Series, TriangleCohort,
+};
 use crate::table_store::TableStore;
 
 /// A series with one entry per day of the period, 0 where `values` has none.
@@ -100,13 +104,74 @@ pub fn summarize(report: &Report<'_>, period: &Period, tables: &TableStore) -> R
             .map(|t| (t.name.clone(), t.columns.clone(), t.len() as u64))
             .collect(),
         zip_name: engagement_engine::export::zip_name(period),
+        insights: InsightsSummary::default(),
+        segment: None,
+        segment_notice: None,
         millis: 0.0,
         memory_bytes: 0,
     }
 }
 
+/// The insights the page draws outside tables.
+pub fn summarize_insights(insights: &Insights<'_>) -> InsightsSummary {
+    let pc = &insights.period_comparison;
+    let (at_risk, declining) = (
+        insights.users_with_status(EngagementStatus::AtRisk),
+        insights.users_with_status(EngagementStatus::Declining),
+    );
+    InsightsSummary {
+        summary_md: insights.summary_md.clone(),
+        periods: (
+            (pc.current.start.to_string(), pc.current.end.to_string()),
+            (pc.previous.start.to_string(), pc.previous.end.to_string()),
+        ),
+        comparison: pc
+            .metrics
+            .iter()
+            .map(|m| Comparison {
+                metric: m.metric.to_string(),
+                current: m.current,
+                previous: m.previous,
+                change: m.change,
+                change_pct: m.change_pct,
+            })
+            .collect(),
+        triangle: insights
+            .retention_matrix
+            .iter()
+            .map(|c| TriangleCohort {
+                cohort_week: c.cohort_week.clone(),
+                cohort_start_date: c.cohort_start_date.to_string(),
+                users: c.users,
+                weeks: c
+                    .weeks
+                    .iter()
+                    .map(|w| (w.week, w.active, w.rate, w.complete))
+                    .collect(),
+            })
+            .collect(),
+        heatmap: insights
+            .activity_heatmap
+            .iter()
+            .map(|c| HeatCell {
+                weekday: c.weekday,
+                hour: c.hour,
+                events: c.events,
+                feed_items: c.feed_items,
+                users: c.users,
+            })
+            .collect(),
+        statuses: (
+            at_risk,
+            declining,
+            insights.user_engagement.len() as u64 - at_risk - declining,
+        ),
+    }
+}
+
 /// What loading found, with the data's first and last day in `zone`.
 pub fn load_summary(loaded: &Loaded, source: &str, zone: chrono_tz::Tz) -> LoadSummary {
+    let d = &loaded.dataset;
     let extent = loaded
         .dataset
         .time_extent()
@@ -120,6 +185,16 @@ pub fn load_summary(loaded: &Loaded, source: &str, zone: chrono_tz::Tz) -> LoadS
             .map(|(t, n)| (t.label().to_string(), t.file_name().to_string(), *n))
             .collect(),
         extent: extent.map(|(a, b)| (a.to_string(), b.to_string())),
+        staff_flags: !d.users.is_empty() && d.optional_columns.staff_missing.is_empty(),
+        churches: if d.optional_columns.church_missing.is_empty() && !d.profile_churches.is_empty()
+        {
+            d.churches
+                .iter()
+                .map(|c| (c.id, c.name.to_string()))
+                .collect()
+        } else {
+            Vec::new()
+        },
         warnings: loaded
             .warnings
             .iter()

@@ -66,6 +66,13 @@ pub fn App() -> impl IntoView {
         if state.format.get() == crate::protocol::OutFormat::Csv {
             pairs.push(("format", "csv".into()));
         }
+        let segment = state.segment.get();
+        if segment.exclude_staff {
+            pairs.push(("staff", "exclude".into()));
+        }
+        if let Some(id) = segment.church_id {
+            pairs.push(("church", id.to_string()));
+        }
         pairs.push(("section", state.section.get()));
         browser::set_query(&pairs);
     });

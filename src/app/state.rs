@@ -13,8 +13,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
 
 use crate::protocol::{
-    DemoSize, ExportWhat, LoadSummary, OutFormat, PageReply, PeriodChoice, Preset, Progress, Reply,
-    ReportSummary, Request, Source,
+    DemoSize, ExportOptions, ExportWhat, LoadSummary, OutFormat, PageReply, PeriodChoice, Preset,
+    Progress, Reply, ReportSummary, Request, Segment, Source,
 };
 
 use super::browser;
@@ -75,6 +75,11 @@ pub struct AppState {
     pub tz: RwSignal<String>,
     /// Output format.
     pub format: RwSignal<OutFormat>,
+    /// What the zip holds besides the data sets (its `format` is ignored:
+    /// [`AppState::format`] is the one the page shows).
+    pub export_options: RwSignal<ExportOptions>,
+    /// The users the report is about (exclude staff, one church).
+    pub segment: RwSignal<Segment>,
     /// The open section.
     pub section: RwSignal<String>,
     /// The bundle's URL when it came from one.
@@ -113,6 +118,11 @@ impl AppState {
             format: RwSignal::new(match browser::query_param("format").as_deref() {
                 Some("csv") => OutFormat::Csv,
                 _ => OutFormat::Json,
+            }),
+            export_options: RwSignal::new(ExportOptions::default()),
+            segment: RwSignal::new(Segment {
+                exclude_staff: browser::query_param("staff").as_deref() == Some("exclude"),
+                church_id: browser::query_param("church").and_then(|c| c.parse().ok()),
             }),
             section: RwSignal::new(
                 browser::query_param("section").unwrap_or_else(|| "overview".into()),
@@ -304,6 +314,7 @@ impl AppState {
             period: self.period_choice(),
             skip_bad_rows,
             keep,
+            segment: self.segment.get_untracked(),
         };
         self.send_with_files(&req, files);
     }
@@ -327,7 +338,10 @@ impl AppState {
             return;
         }
         self.error.set(None);
-        self.send(&Request::Compute { period });
+        self.send(&Request::Compute {
+            period,
+            segment: self.segment.get_untracked(),
+        });
     }
 
     /// Asks the worker for an output file.
@@ -339,7 +353,10 @@ impl AppState {
         self.send(&Request::Export {
             id,
             what,
-            format: self.format.get_untracked(),
+            options: ExportOptions {
+                format: self.format.get_untracked(),
+                ..self.export_options.get_untracked()
+            },
         });
     }
 

@@ -9,10 +9,14 @@ mod intake;
 use std::cell::{Cell as StdCell, RefCell};
 use std::rc::Rc;
 
-use engagement_engine::export::{self, Format};
+use engagement_engine::export;
+use engagement_engine::insights::{self, Insights};
 use engagement_engine::load::Loaded;
 use engagement_engine::metrics;
+use engagement_engine::output::{self, ReportParts};
 use engagement_engine::period::Period;
+use engagement_engine::report::Report;
+use engagement_engine::segment::SegmentInfo;
 use engagement_engine::timestamp::Timestamp;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -24,14 +28,16 @@ pub use crash::RecordingAllocator;
 use crash::{install_crash_reports, memory_bytes};
 use intake::{load, Failure};
 
-use crate::protocol::{ExportWhat, OutFormat, PeriodChoice, Reply, Request};
-use crate::summary::{load_summary, summarize};
+use crate::protocol::{ExportOptions, ExportWhat, PeriodChoice, Reply, Request, Segment};
+use crate::summary::{load_summary, summarize, summarize_insights};
 use crate::table_store::TableStore;
 
 #[derive(Default)]
 struct State {
     loaded: Option<Loaded>,
     period: Option<Period>,
+    /// The segment of the last report.
+    segment: Segment,
     store: TableStore,
     /// Number of the newest load; older loads stop at their next step.
     generation: u64,
@@ -99,6 +105,7 @@ fn handle(state: &Shared, req: Request, files: Array) {
             period,
             skip_bad_rows,
             keep,
+            segment,
         } => {
             let cancel = Rc::new(StdCell::new(false));
             let generation = {
@@ -135,7 +142,7 @@ fn handle(state: &Shared, req: Request, files: Array) {
                         summary.memory_bytes = memory_bytes();
                         state.borrow_mut().loaded = Some(loaded);
                         post(&Reply::Loaded(summary));
-                        compute(&state, &period);
+                        compute(&state, &period, segment);
                     }
                     Err(Failure::Cancelled) => post(&Reply::Cancelled),
                     Err(Failure::Message(message, expired_link)) => post(&Reply::LoadFailed {
@@ -152,13 +159,13 @@ fn handle(state: &Shared, req: Request, files: Array) {
             });
         }
         Request::Cancel => state.borrow().cancel.set(true),
-        Request::Compute { period } => compute(state, &period),
+        Request::Compute { period, segment } => compute(state, &period, segment),
         Request::Page { id, view, query } => {
             let mut reply = state.borrow_mut().store.query(id, &query);
             reply.view = view;
             post(&Reply::Page(reply));
         }
-        Request::Export { id, what, format } => match export_bytes(state, &what, format) {
+        Request::Export { id, what, options } => match export_bytes(state, &what, options) {
             Ok((name, mime, bytes)) => {
                 let arr = Uint8Array::new_with_length(bytes.len() as u32);
                 arr.copy_from(&bytes);
@@ -169,7 +176,7 @@ fn handle(state: &Shared, req: Request, files: Array) {
     }
 }
 
-fn compute(state: &Shared, choice: &PeriodChoice) {
+fn compute(state: &Shared, choice: &PeriodChoice, segment: Segment) {
     let started = now_ms();
     let mut guard = state.borrow_mut();
     // A plain `&mut` so the fields below can be borrowed apart.
@@ -194,51 +201,113 @@ fn compute(state: &Shared, choice: &PeriodChoice) {
     // The last report's tables go first: on a large bundle, two sets of
     // them at once would not fit.
     s.store = TableStore::default();
-    let report = metrics::compute(&loaded.dataset, &period);
-    let store = TableStore::from_report(&report);
-    let mut summary = summarize(&report, &period, &store);
+    let computed = with_report(loaded, &period, segment, |report, insights, info| {
+        let mut store = TableStore::from_report(report);
+        store.add_insights(insights);
+        let mut summary = summarize(report, &period, &store);
+        summary.insights = summarize_insights(insights);
+        summary.segment = info
+            .range_segment()
+            .map(|_| info.describe(|name| format!("\u{201c}{name}\u{201d}")));
+        summary.segment_notice = info.notice();
+        (store, summary)
+    });
+    let (store, mut summary) = match computed {
+        Ok(c) => c,
+        Err(message) => {
+            post(&Reply::ComputeFailed { message });
+            return;
+        }
+    };
     summary.millis = now_ms() - started;
-    drop(report);
     s.store = store;
     s.period = Some(period);
+    s.segment = segment;
     drop(guard);
     summary.memory_bytes = memory_bytes();
     post(&Reply::Computed(Box::new(summary)));
 }
 
+/// Runs `f` on the report and insights of `loaded` for a period and
+/// segment (the segment narrows the data once, before anything is
+/// computed, as in the CLI).
+fn with_report<T>(
+    loaded: &Loaded,
+    period: &Period,
+    segment: Segment,
+    f: impl FnOnce(&Report<'_>, &Insights<'_>, &SegmentInfo) -> T,
+) -> Result<T, String> {
+    let segmented = segment.apply(&loaded.dataset).map_err(|e| e.to_string())?;
+    let data = &*segmented.dataset;
+    let mut report = metrics::compute(data, period);
+    report.range.segment = segmented.info.range_segment();
+    let insights = insights::compute(data, period, &report, &segmented.info, &loaded.warnings);
+    Ok(f(&report, &insights, &segmented.info))
+}
+
 fn export_bytes(
     state: &Shared,
     what: &ExportWhat,
-    format: OutFormat,
+    options: ExportOptions,
 ) -> Result<(String, String, Vec<u8>), String> {
     let s = state.borrow();
     let (Some(loaded), Some(period)) = (s.loaded.as_ref(), s.period.as_ref()) else {
         return Err("compute a report first".into());
     };
-    let report = metrics::compute(&loaded.dataset, period);
-    let format = Format::from(format);
-    match what {
-        ExportWhat::Consolidated => Ok((
-            format!("engagement_{}_to_{}.json", period.start(), period.end()),
-            "application/json".into(),
-            export::consolidated_json(&report),
-        )),
-        ExportWhat::Zip => Ok((
-            export::zip_name(period),
-            "application/zip".into(),
-            export::zip(&export::files(&report, format)),
-        )),
-        ExportWhat::File(name) => export::files(&report, format)
-            .into_iter()
-            .find(|f| &f.name == name)
-            .map(|f| {
-                let mime = if f.name.ends_with(".csv") {
-                    "text/csv"
-                } else {
-                    "application/json"
+    with_report(loaded, period, s.segment, |report, insights, info| {
+        let parts = ReportParts {
+            report,
+            insights: options.insights.then_some(insights),
+            period,
+            segment: info,
+            warnings: &loaded.warnings,
+        };
+        match what {
+            ExportWhat::Consolidated => Ok((
+                format!("engagement_{}_to_{}.json", period.start(), period.end()),
+                "application/json".into(),
+                match parts.insights {
+                    Some(i) => export::consolidated_json_with_insights(report, i),
+                    None => export::consolidated_json(report),
+                },
+            )),
+            ExportWhat::Zip => Ok((
+                export::zip_name(period),
+                "application/zip".into(),
+                export::zip(
+                    &output::report_files(&parts, options.into()).map_err(|e| e.to_string())?,
+                ),
+            )),
+            ExportWhat::File(name) => {
+                // Any one file can be saved, whatever goes into the zip.
+                let parts = ReportParts {
+                    insights: Some(insights),
+                    ..parts
                 };
-                (f.name, mime.to_string(), f.bytes)
-            })
-            .ok_or_else(|| format!("no output file named {name:?} in this format")),
+                let all = ExportOptions {
+                    insights: true,
+                    html: true,
+                    xlsx: true,
+                    ..options
+                };
+                output::report_files(&parts, all.into())
+                    .map_err(|e| e.to_string())?
+                    .into_iter()
+                    .find(|f| &f.name == name)
+                    .map(|f| (f.name.clone(), mime_of(&f.name).to_string(), f.bytes))
+                    .ok_or_else(|| format!("no output file named {name:?} in this format"))
+            }
+        }
+    })?
+}
+
+/// The MIME type of an output file, by its extension.
+fn mime_of(name: &str) -> &'static str {
+    match name.rsplit('.').next() {
+        Some("csv") => "text/csv",
+        Some("md") => "text/markdown",
+        Some("html") => "text/html",
+        Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _ => "application/json",
     }
 }

@@ -27,12 +27,12 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{Dataset, EventKind, Events, Feed, TextColumn, NONE, NO_ID};
 
 /// Which users a report covers. The default is everyone.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Segment {
     /// Leave out users whose `is_staff` or `is_superuser` is true.
     pub exclude_staff: bool,

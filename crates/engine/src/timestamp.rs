@@ -4,7 +4,7 @@
 //! because it runs once per row on tens of millions of rows, and the two
 //! accepted shapes (PostgreSQL's `timestamptz` output and RFC 3339) are fixed.
 
-use std::fmt;
+use std::fmt::{self, Write};
 
 /// Microseconds in one second.
 pub const MICROS_PER_SECOND: i64 = 1_000_000;
@@ -216,33 +216,82 @@ impl Timestamp {
 
     /// Like [`Timestamp::to_rfc3339`], appending to `out`.
     pub fn write_rfc3339(self, out: &mut String) {
+        let micros = self.write_date_time('T', out);
+        if micros != 0 {
+            out.push('.');
+            if micros % 1000 == 0 {
+                push_padded(out, micros / 1000, 3);
+            } else {
+                push_padded(out, micros, 6);
+            }
+        }
+        out.push('Z');
+    }
+
+    /// Appends the instant as PostgreSQL prints a `timestamptz` in a UTC
+    /// session (`2024-01-15 14:23:45.12+00`): fractional seconds only when
+    /// non-zero, trailing zeros dropped. [`Timestamp::parse`] reads it back.
+    pub fn write_postgres(self, out: &mut String) {
+        let micros = self.write_date_time(' ', out);
+        if micros != 0 {
+            let (mut digits, mut width) = (micros, 6);
+            while digits % 10 == 0 {
+                digits /= 10;
+                width -= 1;
+            }
+            out.push('.');
+            push_padded(out, digits, width);
+        }
+        out.push_str("+00");
+    }
+
+    /// Appends `YYYY-MM-DD<separator>HH:MM:SS` (UTC) and returns the
+    /// microseconds within the second.
+    fn write_date_time(self, separator: char, out: &mut String) -> i64 {
         let days = self.0.div_euclid(MICROS_PER_DAY);
         let in_day = self.0.rem_euclid(MICROS_PER_DAY);
         let (y, m, d) = civil_from_days(days);
         let secs = in_day / MICROS_PER_SECOND;
-        let micros = in_day % MICROS_PER_SECOND;
-        use std::fmt::Write;
-        let _ = write!(
-            out,
-            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
-            secs / 3600,
-            secs / 60 % 60,
-            secs % 60
-        );
-        if micros != 0 {
-            if micros % 1000 == 0 {
-                let _ = write!(out, ".{:03}", micros / 1000);
-            } else {
-                let _ = write!(out, ".{micros:06}");
-            }
+        if (0..=9999).contains(&y) {
+            push_padded(out, i64::from(y), 4);
+        } else {
+            // Outside four digits: what `{:04}` prints (sign, more digits).
+            // Writing to a `String` cannot fail.
+            let _ = write!(out, "{y:04}");
         }
-        out.push('Z');
+        out.push('-');
+        push_padded(out, i64::from(m), 2);
+        out.push('-');
+        push_padded(out, i64::from(d), 2);
+        out.push(separator);
+        push_padded(out, secs / 3600, 2);
+        out.push(':');
+        push_padded(out, secs / 60 % 60, 2);
+        out.push(':');
+        push_padded(out, secs % 60, 2);
+        in_day % MICROS_PER_SECOND
     }
 }
 
 impl serde::Serialize for Timestamp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.to_rfc3339())
+    }
+}
+
+/// Appends the last `width` (at most 6) decimal digits of `value`
+/// (non-negative), zero-padded. Done by hand rather than with `write!`
+/// because it runs for every timestamp of every output row, where the
+/// formatting machinery costs several times more.
+fn push_padded(out: &mut String, value: i64, width: usize) {
+    let mut digits = [b'0'; 6];
+    let mut rest = value;
+    for digit in digits[..width].iter_mut().rev() {
+        *digit = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    for &digit in &digits[..width] {
+        out.push(char::from(digit));
     }
 }
 
@@ -341,5 +390,38 @@ mod tests {
             "2024-01-15T14:23:45.000001Z"
         );
         assert_eq!(f("1969-12-31 23:59:59.5+00"), "1969-12-31T23:59:59.500Z");
+        assert_eq!(f("0001-02-03 04:05:06+00"), "0001-02-03T04:05:06Z");
+        // Years beyond four digits still print whole (the parser refuses them).
+        let year_10000 = days_from_civil(10_000, 1, 1) * MICROS_PER_DAY;
+        assert_eq!(Timestamp(year_10000).to_rfc3339(), "10000-01-01T00:00:00Z");
+        let year_minus_1 = days_from_civil(-1, 12, 31) * MICROS_PER_DAY;
+        assert_eq!(Timestamp(year_minus_1).to_rfc3339(), "-001-12-31T00:00:00Z");
+    }
+
+    #[test]
+    fn writes_postgres_text_that_parses_back() {
+        let pg = |micros: i64| {
+            let mut out = String::new();
+            Timestamp(micros).write_postgres(&mut out);
+            out
+        };
+        let base = ts("2024-01-15 14:23:45+00");
+        assert_eq!(pg(base), "2024-01-15 14:23:45+00");
+        assert_eq!(pg(base + 120_000), "2024-01-15 14:23:45.12+00");
+        assert_eq!(pg(base + 5_000), "2024-01-15 14:23:45.005+00");
+        assert_eq!(pg(base + 100_000), "2024-01-15 14:23:45.1+00");
+        assert_eq!(pg(base + 123_456), "2024-01-15 14:23:45.123456+00");
+        assert_eq!(pg(base + 1), "2024-01-15 14:23:45.000001+00");
+        assert_eq!(pg(-500_000), "1969-12-31 23:59:59.5+00");
+        for micros in [
+            0,
+            -1,
+            base,
+            base + 10,
+            base + 999_999,
+            2_932_896 * MICROS_PER_DAY - 1,
+        ] {
+            assert_eq!(ts(&pg(micros)), micros, "{}", pg(micros));
+        }
     }
 }
