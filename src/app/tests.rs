@@ -82,7 +82,8 @@ fn hostile_chart() -> Chart {
     Chart {
         key: "top_screens".into(),
         title: "Top screens".into(),
-        alt: "Top screens: 2 entries, the first being <img src=x onerror=\"window.__pwned=1\">.".into(),
+        alt: "Top screens: 2 entries, the first being <img src=x onerror=\"window.__pwned=1\">."
+            .into(),
         svg: Element::new("svg")
             .attr("viewBox", "0 0 560 60")
             .attr("width", "100%")
@@ -109,7 +110,10 @@ async fn charts_are_svg_elements_and_data_text_stays_text() {
     let chart = hostile_chart();
     let _h = leptos::mount::mount_to(el.clone(), move || view! { <SvgChart chart=chart/> });
     tick().await;
-    let svg = el.query_selector("figure.chart svg").unwrap().expect("an svg");
+    let svg = el
+        .query_selector("figure.chart svg")
+        .unwrap()
+        .expect("an svg");
     assert_eq!(svg.namespace_uri().as_deref(), Some(SVG_NS));
     assert_eq!(svg.get_attribute("viewBox").as_deref(), Some("0 0 560 60"));
     // The text alternative describes the SVG; the title is the caption.
@@ -117,12 +121,26 @@ async fn charts_are_svg_elements_and_data_text_stays_text() {
     let alt = el.query_selector(&format!("#{desc}")).unwrap().unwrap();
     assert!(alt.text_content().unwrap().contains(HOSTILE));
     assert_eq!(
-        el.query_selector("figcaption").unwrap().unwrap().text_content().unwrap(),
+        el.query_selector("figcaption")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
         "Top screens"
     );
     // Refused elements and attributes are not created; data stays text.
-    for css in ["script", "foreignObject", "img", "[onclick]", "[onerror]", "[href]"] {
-        assert!(el.query_selector(css).unwrap().is_none(), "{css} was created");
+    for css in [
+        "script",
+        "foreignObject",
+        "img",
+        "[onclick]",
+        "[onerror]",
+        "[href]",
+    ] {
+        assert!(
+            el.query_selector(css).unwrap().is_none(),
+            "{css} was created"
+        );
     }
     let data = el.query_selector_all("g.datum").unwrap();
     assert_eq!(data.length(), 2);
@@ -141,18 +159,27 @@ async fn charts_are_svg_elements_and_data_text_stays_text() {
     assert_eq!(th.text_content().unwrap(), HOSTILE);
 
     // The pointer over a bar shows its exact label and value.
-    let tip: web_sys::HtmlElement = el.query_selector(".chart-tip").unwrap().unwrap().unchecked_into();
+    let tip: web_sys::HtmlElement = el
+        .query_selector(".chart-tip")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
     assert!(tip.hidden());
     let init = web_sys::MouseEventInit::new();
     init.set_bubbles(true);
     let rect = second.query_selector("rect").unwrap().unwrap();
-    rect.dispatch_event(&web_sys::MouseEvent::new_with_mouse_event_init_dict("mouseover", &init).unwrap())
-        .unwrap();
+    rect.dispatch_event(
+        &web_sys::MouseEvent::new_with_mouse_event_init_dict("mouseover", &init).unwrap(),
+    )
+    .unwrap();
     assert!(!tip.hidden());
     assert_eq!(tip.text_content().unwrap(), "home — views: 3");
     assert_eq!(tip.get_attribute("data-value").as_deref(), Some("3"));
     // Keyboard: focus, arrows, Escape.
-    first.unchecked_ref::<web_sys::SvgElement>().focus().unwrap();
+    first
+        .unchecked_ref::<web_sys::SvgElement>()
+        .focus()
+        .unwrap();
     tick().await;
     assert_eq!(tip.get_attribute("data-label").as_deref(), Some(HOSTILE));
     let key = |k: &str| {
@@ -163,7 +190,10 @@ async fn charts_are_svg_elements_and_data_text_stays_text() {
         let doc = web_sys::window().unwrap().document().unwrap();
         doc.active_element()
             .unwrap()
-            .dispatch_event(&web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap())
+            .dispatch_event(
+                &web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
+                    .unwrap(),
+            )
             .unwrap();
     };
     key("ArrowRight");
