@@ -1,5 +1,8 @@
 //! Test plumbing: a static file server for `dist/`, a minimal WebDriver
 //! client (JSON over HTTP to chromedriver), the CLI and a loopback S3 server.
+//! Several test binaries include it, each using a part of it.
+
+#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -354,6 +357,39 @@ impl Browser {
             &format!("/element/{id}/value"),
             json!({ "text": text.join("\n") }),
         );
+    }
+
+    /// Moves the mouse onto the centre of the element matching `css`
+    /// (WebDriver actions, so the browser fires real pointer events).
+    pub fn hover(&self, css: &str) {
+        let at = self.js(&format!(
+            "const e = document.querySelector({}); e.scrollIntoView({{block: 'center'}});
+             const r = e.getBoundingClientRect(); return [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)]",
+            serde_json::to_string(css).unwrap()
+        ));
+        self.call(
+            "POST",
+            "/actions",
+            json!({"actions": [{"type": "pointer", "id": "mouse",
+                "parameters": {"pointerType": "mouse"},
+                "actions": [{"type": "pointerMove", "duration": 0, "origin": "viewport",
+                    "x": at[0], "y": at[1]}]}]}),
+        );
+    }
+
+    /// The browser's console messages of level SEVERE (errors) since the
+    /// last call (chromedriver's log endpoint).
+    pub fn console_errors(&self) -> Vec<String> {
+        let v = self.call("POST", "/se/log", json!({"type": "browser"}));
+        v.as_array()
+            .map(|entries| {
+                entries
+                    .iter()
+                    .filter(|e| e["level"] == "SEVERE")
+                    .map(|e| e["message"].as_str().unwrap_or_default().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     pub fn screenshot(&self, path: &Path) {

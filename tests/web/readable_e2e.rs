@@ -67,7 +67,10 @@ fn cli_in(bundle: &Path) -> Command {
 /// Runs the CLI on `bundle` for a period (UTC) with `flags`, writing into a
 /// fresh folder; returns the folder.
 fn cli_files(bundle: &Path, start: &str, end: &str, flags: &[&str]) -> PathBuf {
-    let out = tmp(&format!("cli-{start}-{end}-{}", flags.join("").replace('-', "")));
+    let out = tmp(&format!(
+        "cli-{start}-{end}-{}",
+        flags.join("").replace('-', "")
+    ));
     run(cli_in(bundle)
         .args(["--start", start, "--end", end, "--timezone", "UTC", "-q"])
         .args(flags)
@@ -150,7 +153,9 @@ fn chart_tooltips_and_downloads_give_the_clis_values() {
         20,
     );
     // Six charts on the overview, each an SVG with a text alternative.
-    let keys = b.js("return [...document.querySelectorAll('#section figure.chart')].map(f => f.dataset.chart)");
+    let keys = b.js(
+        "return [...document.querySelectorAll('#section figure.chart')].map(f => f.dataset.chart)",
+    );
     assert_eq!(
         keys,
         json!([
@@ -250,7 +255,8 @@ fn chart_tooltips_and_downloads_give_the_clis_values() {
     assert_eq!(parsed[3], json!(0));
 
     // "PNG" saves a PNG at twice the chart's size.
-    let view_box = b.js("return document.querySelector('#chart-top_screens svg').getAttribute('viewBox')");
+    let view_box =
+        b.js("return document.querySelector('#chart-top_screens svg').getAttribute('viewBox')");
     let vb: Vec<f64> = view_box
         .as_str()
         .unwrap()
@@ -274,6 +280,19 @@ fn chart_tooltips_and_downloads_give_the_clis_values() {
         .filter(|e| !e.contains("favicon.ico"))
         .collect();
     assert!(errors.is_empty(), "console errors: {errors:?}");
+
+    // At phone width the page does not scroll sideways; a chart keeps a
+    // readable size and scrolls in its own box.
+    b.set_window(390, 844);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let widths = b.js("const box = document.querySelector('#chart-new_users_per_day .chart-svg'); return [document.documentElement.scrollWidth, window.innerWidth, Math.round(box.getBoundingClientRect().right), box.scrollWidth >= 440]");
+    assert!(
+        widths[0].as_u64() <= widths[1].as_u64() && widths[2].as_u64() <= widths[1].as_u64(),
+        "{widths}"
+    );
+    assert_eq!(widths[3], json!(true), "{widths}");
+    b.js("document.getElementById('chart-new_users_per_day').scrollIntoView()");
+    b.screenshot(&root().join("target/web-charts-phone.png"));
 }
 
 /// Clicks the zip button and returns the zip, removing the download so the
@@ -312,6 +331,8 @@ fn zips_with_and_without_the_readable_files_match_the_clis() {
         "return ['opt-html', 'opt-xlsx', 'opt-bom'].map(id => document.getElementById(id).checked)",
     );
     assert_eq!(ticked, json!([true, true, true]));
+    b.js("document.getElementById('readable-files').scrollIntoView()");
+    b.screenshot(&root().join("target/web-export.png"));
     let name = format!("engagement_{start}_to_{end}.zip");
     let cli_zip = |flags: &[&str]| {
         std::fs::read(cli_files(&bundle, &start, &end, flags).join(&name)).unwrap()
@@ -322,7 +343,8 @@ fn zips_with_and_without_the_readable_files_match_the_clis() {
         let zip = page_zip(&b, &name);
         let names = names_in(&zip);
         assert!(
-            names.contains(&"report.html".to_string()) && names.contains(&"report.xlsx".to_string()),
+            names.contains(&"report.html".to_string())
+                && names.contains(&"report.xlsx".to_string()),
             "{names:?}"
         );
         let expected = cli_zip(&[&all[..], &["--format", format]].concat());
@@ -338,10 +360,7 @@ fn zips_with_and_without_the_readable_files_match_the_clis() {
         set_format(&b, format);
         let zip = page_zip(&b, &name);
         let names = names_in(&zip);
-        assert!(
-            !names.iter().any(|n| n.starts_with("report.")),
-            "{names:?}"
-        );
+        assert!(!names.iter().any(|n| n.starts_with("report.")), "{names:?}");
         let expected = cli_zip(&["--insights", "--zip", "--format", format]);
         assert!(
             zip == expected,
