@@ -13,6 +13,7 @@
 pub mod chart_files;
 pub mod explain;
 pub mod protocol;
+pub mod stored_files;
 pub mod summary;
 pub mod table_store;
 

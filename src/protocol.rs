@@ -176,6 +176,11 @@ pub enum Request {
         /// refusing the bundle (the user's choice after seeing them).
         #[serde(default)]
         skip_bad_rows: bool,
+        /// Once loaded, store the files (or the downloaded bytes) in the
+        /// browser's private file system ("Keep this data on this
+        /// computer", SPEC §10); never for demo data.
+        #[serde(default)]
+        keep: bool,
         /// The users the report is about.
         #[serde(default)]
         segment: Segment,
@@ -472,6 +477,7 @@ mod tests {
         let r = Request::Load {
             source: Source::Demo(DemoSize::Small),
             skip_bad_rows: true,
+            keep: true,
             segment: Segment {
                 exclude_staff: true,
                 church_id: Some(2),

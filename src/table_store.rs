@@ -5,10 +5,10 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
-use engagement_engine::export::columns;
 use engagement_engine::insights::Insights;
 use engagement_engine::model::TextColumn;
 use engagement_engine::report::Report;
+use engagement_engine::table::{self as engine_table, Cell as EngineCell, Table};
 use engagement_engine::timestamp::Timestamp;
 
 use crate::protocol::{Cell, PageQuery, PageReply};
@@ -44,56 +44,157 @@ enum Column {
     Text(TextColumn),
 }
 
-fn ints<T>(rows: &[T], f: impl Fn(&T) -> Option<i64>) -> Column {
-    Column::Int(rows.iter().map(|r| f(r).unwrap_or(NULL_INT)).collect())
+/// Builds one [`Column`] from an engine table's cells, row by row. The
+/// kind of column follows the cells: numbers, instants, report-made labels
+/// (symbols), and text from the data, kept as symbols while few values
+/// repeat (names, types) and as free text once they do not (titles).
+enum ColumnBuilder<'a> {
+    /// Only nulls so far.
+    Nulls(usize),
+    Int(Vec<i64>),
+    Num(Vec<f64>),
+    Time(Vec<i64>),
+    Symbol {
+        rows: Vec<u32>,
+        values: Vec<Box<str>>,
+        index: HashMap<std::borrow::Cow<'a, str>, u32>,
+        /// Whether the values are text from the data (which turns into
+        /// free text when too many are distinct).
+        data_text: bool,
+    },
+    Text(TextColumn),
 }
 
-fn counts<T>(rows: &[T], f: impl Fn(&T) -> u64) -> Column {
-    Column::Int(rows.iter().map(|r| f(r) as i64).collect())
-}
-
-fn nums<T>(rows: &[T], f: impl Fn(&T) -> f64) -> Column {
-    Column::Num(rows.iter().map(f).collect())
-}
-
-fn times<T>(rows: &[T], f: impl Fn(&T) -> Option<Timestamp>) -> Column {
-    Column::Time(
-        rows.iter()
-            .map(|r| f(r).map_or(NULL_INT, |t| t.0))
-            .collect(),
-    )
-}
-
-fn symbols<'a, T>(rows: &'a [T], f: impl Fn(&'a T) -> Option<&'a str>) -> Column {
-    let mut index: HashMap<&str, u32> = HashMap::new();
-    let mut values: Vec<Box<str>> = Vec::new();
-    let rows = rows
-        .iter()
-        .map(|r| match f(r) {
-            None => NULL_SYMBOL,
-            Some(s) => *index.entry(s).or_insert_with(|| {
-                values.push(s.into());
-                values.len() as u32 - 1
-            }),
-        })
-        .collect();
-    Column::Symbol { rows, values }
-}
-
-fn owned_symbols<T>(rows: &[T], f: impl Fn(&T) -> String) -> Column {
-    let texts: Vec<String> = rows.iter().map(f).collect();
-    symbols(&texts, |s| Some(s.as_str()))
-}
-
-fn texts<'a, T>(rows: &'a [T], f: impl Fn(&'a T) -> Option<&'a str>) -> Column {
-    let mut column = TextColumn::default();
-    for r in rows {
-        column.push(f(r));
+impl<'a> ColumnBuilder<'a> {
+    /// Distinct values past which text from the data is kept as free text.
+    fn symbol_limit(rows: usize) -> usize {
+        (rows / 4).max(1024)
     }
-    Column::Text(column)
+
+    fn push(&mut self, cell: EngineCell<'a>, rows: usize) {
+        use ColumnBuilder as B;
+        if let B::Nulls(n) = self {
+            let n = *n;
+            if matches!(cell, EngineCell::Null) {
+                *self = B::Nulls(n + 1);
+                return;
+            }
+            *self = match &cell {
+                EngineCell::Int(_) => B::Int(vec![NULL_INT; n]),
+                EngineCell::Float(_) => B::Num(vec![f64::NAN; n]),
+                EngineCell::Time(_) => B::Time(vec![NULL_INT; n]),
+                EngineCell::Text(_)
+                | EngineCell::TextOwned(_)
+                | EngineCell::Plain(_)
+                | EngineCell::Date(_)
+                | EngineCell::Null => B::Symbol {
+                    rows: vec![NULL_SYMBOL; n],
+                    values: Vec::new(),
+                    index: HashMap::new(),
+                    data_text: cell.is_data_text(),
+                },
+            };
+        }
+        match (&mut *self, cell) {
+            (B::Int(v), EngineCell::Int(i)) => v.push(i),
+            (B::Int(v) | B::Time(v), EngineCell::Null) => v.push(NULL_INT),
+            (B::Num(v), EngineCell::Float(f)) => v.push(f),
+            (B::Num(v), EngineCell::Null) => v.push(f64::NAN),
+            (B::Time(v), EngineCell::Time(t)) => v.push(t.0),
+            (B::Text(t), cell) => t.push(text_of(&cell).as_deref()),
+            (
+                B::Symbol {
+                    rows: sym_rows,
+                    values,
+                    index,
+                    data_text,
+                },
+                cell,
+            ) if matches!(
+                cell,
+                EngineCell::Null
+                    | EngineCell::Text(_)
+                    | EngineCell::TextOwned(_)
+                    | EngineCell::Plain(_)
+                    | EngineCell::Date(_)
+            ) =>
+            {
+                let sym = match text_of(&cell) {
+                    None => NULL_SYMBOL,
+                    Some(text) => match index.get(text.as_ref()) {
+                        Some(&s) => s,
+                        None => {
+                            values.push(text.as_ref().into());
+                            let s = values.len() as u32 - 1;
+                            index.insert(text, s);
+                            s
+                        }
+                    },
+                };
+                sym_rows.push(sym);
+                if *data_text && values.len() > Self::symbol_limit(rows) {
+                    let mut text = TextColumn::default();
+                    for &s in sym_rows.iter() {
+                        text.push((s != NULL_SYMBOL).then(|| &*values[s as usize]));
+                    }
+                    *self = B::Text(text);
+                }
+            }
+            // A cell of another kind than the column's (the engine's
+            // tables never mix kinds): the column becomes text, so nothing
+            // is lost.
+            (_, cell) => {
+                let mut text = self.take_as_text();
+                text.push(text_of(&cell).as_deref());
+                *self = B::Text(text);
+            }
+        }
+    }
+
+    /// The values so far as free text.
+    fn take_as_text(&mut self) -> TextColumn {
+        let built = std::mem::replace(self, ColumnBuilder::Nulls(0)).finish();
+        let mut text = TextColumn::default();
+        for row in 0..built.len() {
+            let cell = built.cell(row);
+            text.push((cell != Cell::Null).then(|| cell.display()).as_deref());
+        }
+        text
+    }
+
+    fn finish(self) -> Column {
+        match self {
+            ColumnBuilder::Nulls(n) => Column::Int(vec![NULL_INT; n]),
+            ColumnBuilder::Int(v) => Column::Int(v),
+            ColumnBuilder::Num(v) => Column::Num(v),
+            ColumnBuilder::Time(v) => Column::Time(v),
+            ColumnBuilder::Symbol { rows, values, .. } => Column::Symbol { rows, values },
+            ColumnBuilder::Text(t) => Column::Text(t),
+        }
+    }
+}
+
+/// A cell's text as the page shows it (`None` for null): dates as
+/// `YYYY-MM-DD`, text as is (the page never guards formulas: it shows
+/// text, it does not write spreadsheets).
+fn text_of<'a>(cell: &EngineCell<'a>) -> Option<std::borrow::Cow<'a, str>> {
+    match cell {
+        EngineCell::Null => None,
+        EngineCell::Text(t) => Some((*t).into()),
+        other => Some(other.to_text().into()),
+    }
 }
 
 impl Column {
+    fn len(&self) -> usize {
+        match self {
+            Column::Int(v) | Column::Time(v) => v.len(),
+            Column::Num(v) => v.len(),
+            Column::Symbol { rows, .. } => rows.len(),
+            Column::Text(t) => t.len(),
+        }
+    }
+
     fn cell(&self, row: usize) -> Cell {
         match self {
             Column::Int(v) if v[row] == NULL_INT => Cell::Null,
@@ -202,6 +303,25 @@ impl DataTable {
         }
     }
 
+    /// One engine table, column by column, in a single pass over its rows.
+    fn from_engine(table: &Table<'_>) -> DataTable {
+        let len = table.len();
+        let mut builders: Vec<ColumnBuilder<'_>> = (0..table.columns().len())
+            .map(|_| ColumnBuilder::Nulls(0))
+            .collect();
+        for row in table.rows() {
+            for (b, cell) in builders.iter_mut().zip(row) {
+                b.push(cell, len);
+            }
+        }
+        DataTable::new(
+            table.name(),
+            table.columns().to_vec(),
+            len,
+            builders.into_iter().map(ColumnBuilder::finish).collect(),
+        )
+    }
+
     /// Number of rows.
     pub fn len(&self) -> usize {
         self.len
@@ -227,105 +347,15 @@ pub struct TableStore {
     cache: Vec<Option<(PageQuery, Vec<u32>)>>,
 }
 
-fn cols(names: &[&str]) -> Vec<String> {
-    names.iter().map(|s| s.to_string()).collect()
-}
-
 impl TableStore {
-    /// Builds the tables of data sets 1–6 from a report.
+    /// Builds the tables of data sets 1–6 from a report, through the
+    /// engine's one tabular view of each.
     pub fn from_report(report: &Report<'_>) -> TableStore {
-        let mut tables = Vec::with_capacity(6);
-        let r = &report.new_users_over_time;
-        tables.push(DataTable::new(
-            "new_users_over_time",
-            cols(columns::NEW_USERS_OVER_TIME),
-            r.len(),
-            vec![
-                owned_symbols(r, |r| r.date.to_string()),
-                counts(r, |r| r.count),
-            ],
-        ));
-        let r = &report.fasts;
-        tables.push(DataTable::new(
-            "fasts",
-            cols(columns::FASTS),
-            r.len(),
-            vec![
-                ints(r, |r| Some(r.fast_id)),
-                symbols(r, |r| Some(r.fast_name)),
-                symbols(r, |r| r.church_name),
-                counts(r, |r| r.participants),
-                counts(r, |r| r.joins_in_period),
-                counts(r, |r| r.leaves_in_period),
-            ],
-        ));
-        let r = &report.user_activity;
-        let mut types: Vec<&str> = r.iter().flat_map(|r| r.by_type.keys().copied()).collect();
-        types.sort_unstable();
-        types.dedup();
-        let mut ua_cols = cols(columns::USER_ACTIVITY);
-        ua_cols.extend(types.iter().map(|t| format!("type_{t}")));
-        let mut ua = vec![
-            ints(r, |r| Some(r.user_id)),
-            texts(r, |r| Some(r.username)),
-            texts(r, |r| Some(r.email)),
-            times(r, |r| Some(r.date_joined)),
-            counts(r, |r| r.total_items),
-        ];
-        ua.extend(
-            types
-                .iter()
-                .map(|t| counts(r, |r| r.by_type.get(t).copied().unwrap_or(0))),
-        );
-        tables.push(DataTable::new("user_activity", ua_cols, r.len(), ua));
-        let r = &report.user_activity_timeline;
-        tables.push(DataTable::new(
-            "user_activity_timeline",
-            cols(columns::USER_ACTIVITY_TIMELINE),
-            r.len(),
-            vec![
-                ints(r, |r| Some(r.user_id)),
-                symbols(r, |r| Some(r.username)),
-                symbols(r, |r| Some(r.activity_type)),
-                times(r, |r| Some(r.timestamp)),
-                texts(r, |r| r.title),
-                texts(r, |r| r.description),
-                symbols(r, |r| r.target_type),
-                ints(r, |r| r.target_id),
-            ],
-        ));
-        let r = &report.user_fast_participation;
-        tables.push(DataTable::new(
-            "user_fast_participation",
-            cols(columns::USER_FAST_PARTICIPATION),
-            r.len(),
-            vec![
-                ints(r, |r| Some(r.user_id)),
-                symbols(r, |r| Some(r.username)),
-                symbols(r, |r| Some(r.email)),
-                ints(r, |r| Some(r.fast_id)),
-                symbols(r, |r| Some(r.fast_name)),
-                symbols(r, |r| r.church_name),
-                times(r, |r| r.joined_at),
-                times(r, |r| r.left_at),
-                symbols(r, |r| Some(r.status.as_str())),
-            ],
-        ));
-        let r = &report.retention_cohorts;
-        tables.push(DataTable::new(
-            "retention_cohorts",
-            cols(columns::RETENTION_COHORTS),
-            r.len(),
-            vec![
-                symbols(r, |r| Some(r.cohort_week.as_str())),
-                owned_symbols(r, |r| r.cohort_start_date.to_string()),
-                counts(r, |r| r.total_users),
-                counts(r, |r| r.active_users),
-                nums(r, |r| r.retention_rate),
-                nums(r, |r| r.avg_activities_per_user),
-                ints(r, |r| Some(r.cohort_age_weeks)),
-            ],
-        ));
+        let tables: Vec<DataTable> = engine_table::data_sets(report)
+            .iter()
+            .filter(|t| t.name() != "other_metrics")
+            .map(DataTable::from_engine)
+            .collect();
         let cache = vec![None; tables.len()];
         TableStore { tables, cache }
     }
@@ -333,44 +363,12 @@ impl TableStore {
     /// Adds the insights that are lists of rows (the People and Fasts
     /// views): `user_engagement` and `fast_retention`.
     pub fn add_insights(&mut self, insights: &Insights<'_>) {
-        let r = &insights.user_engagement;
-        self.tables.push(DataTable::new(
-            "user_engagement",
-            cols(columns::USER_ENGAGEMENT),
-            r.len(),
-            vec![
-                ints(r, |r| Some(r.user_id)),
-                texts(r, |r| Some(r.username)),
-                texts(r, |r| Some(r.email)),
-                counts(r, |r| r.items),
-                counts(r, |r| r.active_days),
-                times(r, |r| Some(r.first_activity)),
-                times(r, |r| Some(r.last_activity)),
-                ints(r, |r| Some(r.days_since_last)),
-                nums(r, |r| r.avg_gap_days.unwrap_or(f64::NAN)),
-                counts(r, |r| r.first_half_items),
-                counts(r, |r| r.second_half_items),
-                symbols(r, |r| Some(r.status.as_str())),
-                counts(r, |r| r.engagement_rank),
-            ],
-        ));
-        let r = &insights.fast_retention;
-        self.tables.push(DataTable::new(
-            "fast_retention",
-            cols(columns::FAST_RETENTION),
-            r.len(),
-            vec![
-                ints(r, |r| Some(r.fast_id)),
-                symbols(r, |r| Some(r.fast_name)),
-                symbols(r, |r| r.church_name),
-                counts(r, |r| r.members_ever),
-                counts(r, |r| r.active_members),
-                counts(r, |r| r.left_members),
-                nums(r, |r| r.retention_rate),
-                nums(r, |r| r.median_days_to_leave.unwrap_or(f64::NAN)),
-                counts(r, |r| r.members_in_other_fasts),
-            ],
-        ));
+        for table in [
+            engine_table::user_engagement(insights),
+            engine_table::fast_retention(insights),
+        ] {
+            self.tables.push(DataTable::from_engine(&table));
+        }
         self.cache.resize(self.tables.len(), None);
     }
 
@@ -572,6 +570,66 @@ mod tests {
                 _ => x.cmp(y),
             },
             _ => panic!("one column holds {a:?} and {b:?}"),
+        }
+    }
+
+    #[test]
+    fn the_store_holds_the_engine_tables_cell_for_cell() {
+        let loaded = demo();
+        let period = Period::from_options(
+            Some("2025-01-01"),
+            Some("2025-06-30"),
+            Some("America/Los_Angeles"),
+            Default::default(),
+        )
+        .unwrap();
+        let report = metrics::compute(&loaded.dataset, &period);
+        let store = TableStore::from_report(&report);
+        let engine = engine_table::data_sets(&report);
+        assert_eq!(store.tables().len(), 6);
+        for (mine, theirs) in store.tables().iter().zip(&engine) {
+            assert_eq!(mine.name, theirs.name());
+            assert_eq!(&mine.columns, theirs.columns());
+            assert_eq!(mine.len(), theirs.len());
+            for i in 0..mine.len() {
+                for (got, want) in mine.row(i).iter().zip(theirs.row(i)) {
+                    match (got, &want) {
+                        (Cell::Null, EngineCell::Null) => {}
+                        (Cell::Int(a), EngineCell::Int(b)) => assert_eq!(a, b),
+                        (Cell::Num(a), EngineCell::Float(b)) => assert_eq!(a, b),
+                        (Cell::Text(a), other) => assert_eq!(a, &other.to_text()),
+                        (got, want) => panic!("{}: {got:?} for {want:?}", mine.name),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn text_from_the_data_stays_symbols_until_too_many_are_distinct() {
+        let names: Vec<String> = (0..3000).map(|i| format!("user {}", i % 2000)).collect();
+        let table = Table::new("t", vec!["repeated".into(), "label".into()], 3000, |i| {
+            vec![
+                if i % 7 == 0 {
+                    EngineCell::Null
+                } else {
+                    EngineCell::Text(&names[i])
+                },
+                EngineCell::Plain(format!("w{}", i % 3)),
+            ]
+        });
+        let t = DataTable::from_engine(&table);
+        // 2000 distinct names in 3000 rows: past max(3000 / 4, 1024).
+        assert!(matches!(t.values[0], Column::Text(_)));
+        assert!(matches!(t.values[1], Column::Symbol { .. }));
+        for i in [0, 1, 7, 2999] {
+            let want = if i % 7 == 0 {
+                Cell::Null
+            } else {
+                Cell::Text(names[i].clone())
+            };
+            assert_eq!(t.row(i)[0], want);
+            assert_eq!(t.row(i)[1], Cell::Text(format!("w{}", i % 3)));
         }
     }
 

@@ -108,6 +108,7 @@ pub fn LoadPanel() -> impl IntoView {
                     })
                     .collect_view()}
             </div>
+            <super::keep::KeepPanel/>
         </section>
     }
 }

@@ -8,6 +8,7 @@
 pub mod browser;
 pub mod dropped_files;
 pub mod export;
+pub mod keep;
 pub mod load_panel;
 pub mod load_summary;
 pub mod period;
@@ -20,7 +21,6 @@ pub mod table;
 
 use leptos::prelude::*;
 
-use crate::protocol::{DemoSize, Source};
 use state::AppState;
 
 /// Shows a panic's message in the page instead of leaving it blank.
@@ -50,12 +50,9 @@ pub fn start() {
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
-    // Opening a shared link (or `?demo=small`) loads without further clicks.
-    if let Some(url) = browser::query_param("bundle") {
-        state.load(Source::Url(url), js_sys::Array::new());
-    } else if let Some(size) = browser::query_param("demo").and_then(|d| DemoSize::parse(&d)) {
-        state.load(Source::Demo(size), js_sys::Array::new());
-    }
+    // Opening a shared link (or `?demo=small`) loads without further
+    // clicks; data kept on this computer is restored (keep.rs decides).
+    keep::start(state);
     // The address always holds what is needed to reopen this report.
     Effect::new(move |_| {
         let mut pairs = Vec::new();

@@ -36,6 +36,9 @@ struct Inner {
     /// The last load's source and files, to load again without the
     /// malformed rows when the user asks.
     last_load: Option<(Source, Array)>,
+    /// The last load's files were read back from this computer's storage
+    /// (so they are not stored again: see `keep.rs`).
+    from_storage: bool,
     ready: bool,
     queue: Vec<(String, Array)>,
     next_id: u64,
@@ -87,6 +90,9 @@ pub struct AppState {
     pub selected_user: RwSignal<Option<i64>>,
     /// When the last load was requested (ms since the epoch).
     pub load_started: RwSignal<f64>,
+    /// "Keep this data on this computer" is ticked: loads of files and
+    /// URLs ask the worker to store them (see `keep.rs`).
+    pub keep: RwSignal<bool>,
     /// Times the worker was restarted after a crash.
     restarts: RwSignal<u32>,
     worker: StoredValue<Inner, LocalStorage>,
@@ -125,10 +131,12 @@ impl AppState {
             demo: RwSignal::new(None),
             selected_user: RwSignal::new(None),
             load_started: RwSignal::new(0.0),
+            keep: RwSignal::new(false),
             restarts: RwSignal::new(0),
             worker: StoredValue::new_local(Inner {
                 worker: None,
                 last_load: None,
+                from_storage: false,
                 ready: false,
                 queue: Vec::new(),
                 next_id: 1,
@@ -238,7 +246,28 @@ impl AppState {
 
     /// Loads a bundle and computes its report.
     pub fn load(&self, source: Source, files: Array) {
+        self.worker.update_value(|i| i.from_storage = false);
         self.start_load(source, files, false);
+    }
+
+    /// Loads files read back from this computer's storage (never stored
+    /// again), leaving malformed rows out when the stored load did.
+    pub fn load_stored(&self, files: Array, skip_bad_rows: bool) {
+        self.worker.update_value(|i| i.from_storage = true);
+        self.start_load(Source::Files, files, skip_bad_rows);
+    }
+
+    /// The last load's source and files, and whether they came from this
+    /// computer's storage.
+    pub fn last_load(&self) -> Option<(Source, Array, bool)> {
+        let mut last = None;
+        self.worker.update_value(|i| {
+            last = i
+                .last_load
+                .clone()
+                .map(|(source, files)| (source, files, i.from_storage))
+        });
+        last
     }
 
     /// Loads the last bundle again, leaving its malformed rows out (each
@@ -277,10 +306,14 @@ impl AppState {
                 self.bundle_url.set(None);
             }
         }
+        let mut from_storage = false;
+        self.worker.update_value(|i| from_storage = i.from_storage);
+        let keep = self.keep.get_untracked() && !from_storage && !matches!(source, Source::Demo(_));
         let req = Request::Load {
             source,
             period: self.period_choice(),
             skip_bad_rows,
+            keep,
             segment: self.segment.get_untracked(),
         };
         self.send_with_files(&req, files);

@@ -19,6 +19,7 @@ use super::crash::memory_bytes;
 use super::{now_ms, post, scope};
 use crate::explain::{expired_link_message, explain_http_failure};
 use crate::protocol::{Progress, Reply, Source};
+use crate::stored_files::{self, loaded_name};
 use engagement_engine::presigned::{redact_url, url_file_name};
 
 /// Bytes read from a file per step; progress is reported after each.
@@ -143,10 +144,22 @@ impl Tracker<'_> {
     }
 }
 
+/// What a load stores on this computer once it has loaded.
+struct ToKeep {
+    /// (loaded name, bytes).
+    files: Vec<(String, web_sys::Blob)>,
+    /// A download's URL (see [`stored_files::Manifest::from_url`]).
+    from_url: Option<String>,
+}
+
+/// Reads a bundle; with `keep`, its files (or the downloaded bytes) are
+/// then stored on this computer (see [`stored_files`]), once the bundle has
+/// loaded: a bundle that fails is never kept in place of the last one.
 pub(super) async fn load(
     source: &Source,
     files: Array,
     skip_bad_rows: bool,
+    keep: bool,
     cancel: &StdCell<bool>,
 ) -> Result<(Loaded, String), Failure> {
     let mut bundle = Bundle::new(Limits::default()).skip_bad_rows(skip_bad_rows);
@@ -156,6 +169,7 @@ pub(super) async fn load(
         cancel,
         last_post: 0.0,
     };
+    let mut kept: Option<ToKeep> = None;
     let label = match source {
         Source::Demo(size) => {
             t.progress.phase = "generating".into();
@@ -180,11 +194,27 @@ pub(super) async fn load(
             for f in &files {
                 read_file(&mut t, &mut bundle, f).await?;
             }
+            if keep {
+                let named = files
+                    .iter()
+                    .map(|f| (loaded_name(f), f.clone().into()))
+                    .collect();
+                kept = Some(ToKeep {
+                    files: named,
+                    from_url: None,
+                });
+            }
             format!("{} file(s)", files.len())
         }
         Source::Url(url) => {
             t.progress.phase = "fetching".into();
-            fetch_url(&mut t, &mut bundle, url).await?;
+            let bytes = fetch_url(&mut t, &mut bundle, url, keep).await?;
+            if let Some(bytes) = bytes {
+                kept = Some(ToKeep {
+                    files: vec![(url_file_name(url), bytes)],
+                    from_url: Some(redact_url(url)),
+                });
+            }
             redact_url(url)
         }
     };
@@ -193,19 +223,17 @@ pub(super) async fn load(
     t.report(None, true);
     yield_now().await;
     let loaded = bundle.finish()?;
-    Ok((loaded, label))
-}
-
-fn file_name(f: &web_sys::File) -> String {
-    let rel = Reflect::get(f, &"webkitRelativePath".into())
-        .ok()
-        .and_then(|v| v.as_string())
-        .unwrap_or_default();
-    if rel.is_empty() {
-        f.name()
-    } else {
-        rel
+    if let Some(ToKeep { files, from_url }) = kept {
+        t.progress.phase = "storing on this computer".into();
+        t.progress.file = String::new();
+        t.report(None, true);
+        if let Err(e) = stored_files::save(&files, from_url, skip_bad_rows).await {
+            // The report does not need it: the page sees that this load was
+            // not stored and says so; the cause goes to the console.
+            web_sys::console::error_1(&format!("keeping the data failed: {e}").into());
+        }
     }
+    Ok((loaded, label))
 }
 
 async fn read_slice(f: &web_sys::Blob, start: f64, end: f64) -> Result<Vec<u8>, Failure> {
@@ -224,7 +252,7 @@ async fn read_file(
     bundle: &mut Bundle,
     f: &web_sys::File,
 ) -> Result<(), Failure> {
-    let name = file_name(f);
+    let name = loaded_name(f);
     let size = f.size();
     t.progress.file = name.clone();
     let head = if needs_sniffing(&name) {
@@ -263,7 +291,14 @@ async fn read_file(
     Ok(())
 }
 
-async fn fetch_url(t: &mut Tracker<'_>, bundle: &mut Bundle, url: &str) -> Result<(), Failure> {
+/// Downloads `url` into the bundle; with `keep`, also returns the bytes as
+/// a Blob (outside wasm memory) to store once the bundle has loaded.
+async fn fetch_url(
+    t: &mut Tracker<'_>,
+    bundle: &mut Bundle,
+    url: &str,
+    keep: bool,
+) -> Result<Option<web_sys::Blob>, Failure> {
     let shown = redact_url(url);
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         return Err(Failure::Message(
@@ -312,7 +347,7 @@ async fn fetch_url(t: &mut Tracker<'_>, bundle: &mut Bundle, url: &str) -> Resul
         .flatten()
         .and_then(|v| v.parse().ok());
     let Some(body) = resp.body() else {
-        return Ok(());
+        return Ok(None);
     };
     let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
     let mut bytes = Vec::new();
@@ -338,8 +373,17 @@ async fn fetch_url(t: &mut Tracker<'_>, bundle: &mut Bundle, url: &str) -> Resul
             return Err(Failure::Cancelled);
         }
     }
+    // A Blob the browser cannot make only means nothing is kept, which the
+    // page notices and says; the load goes on.
+    let kept = keep
+        .then(|| {
+            let parts = Array::of1(&Uint8Array::from(bytes.as_slice()));
+            web_sys::Blob::new_with_u8_array_sequence(&parts).ok()
+        })
+        .flatten();
     let name = url_file_name(url);
     t.progress.bytes_done = 0;
     t.progress.phase = "reading".into();
-    t.push_all(bundle, &name, &bytes).await
+    t.push_all(bundle, &name, &bytes).await?;
+    Ok(kept)
 }

@@ -104,6 +104,7 @@ fn handle(state: &Shared, req: Request, files: Array) {
             source,
             period,
             skip_bad_rows,
+            keep,
             segment,
         } => {
             let cancel = Rc::new(StdCell::new(false));
@@ -117,7 +118,7 @@ fn handle(state: &Shared, req: Request, files: Array) {
             let state = state.clone();
             spawn_local(async move {
                 let started = now_ms();
-                let result = load(&source, files, skip_bad_rows, &cancel).await;
+                let result = load(&source, files, skip_bad_rows, keep, &cancel).await;
                 if state.borrow().generation != generation {
                     return;
                 }

@@ -903,3 +903,410 @@ fn malformed_rows_stop_the_load_until_the_user_leaves_them_out() {
     ]));
     check_cards(&b, &serde_json::from_slice(&out).unwrap());
 }
+
+/// Waits until the service worker controls the page: it activates only
+/// once it has cached the whole build (install), and then claims the page.
+fn wait_offline_ready(b: &Browser) {
+    b.wait(
+        "the service worker",
+        "return !!navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+        60,
+    );
+}
+
+/// The URLs in the page's service-worker cache.
+fn cached_urls(b: &Browser) -> Vec<String> {
+    let v = b.js_async(
+        "const done = arguments[arguments.length - 1];
+         (async () => {
+           const out = [];
+           for (const name of await caches.keys()) {
+             const cache = await caches.open(name);
+             for (const r of await cache.keys()) out.push(r.url);
+           }
+           return out;
+         })().then(done, (e) => done('error: ' + e));",
+    );
+    serde_json::from_value(v.clone()).unwrap_or_else(|_| panic!("cache listing: {v}"))
+}
+
+/// A request the service worker passes through (it has a query string)
+/// reaches the server: `true` when the server answered.
+fn server_answers(b: &Browser) -> bool {
+    b.js_async(
+        "const done = arguments[arguments.length - 1];
+         fetch('sw.js?probe=' + Date.now()).then((r) => done(r.ok), () => done(false));",
+    )
+    .as_bool()
+    .unwrap()
+}
+
+/// Console messages of the Content-Security-Policy refusing something,
+/// except `style-src` refusals, which are not these tests' subject: the
+/// charts' text measurement (plotters' web font code sets a `style`
+/// attribute) is refused and falls back.
+fn csp_refusals(log: &[(String, String)]) -> Vec<String> {
+    log.iter()
+        .filter(|(_, m)| m.contains("Content Security Policy") && !m.contains("'style-src"))
+        .map(|(_, m)| m.clone())
+        .collect()
+}
+
+fn cards(b: &Browser) -> Vec<String> {
+    [
+        "new-users",
+        "active-users",
+        "events",
+        "screen-views",
+        "retention",
+    ]
+    .iter()
+    .map(|id| card(b, id))
+    .collect()
+}
+
+#[test]
+#[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
+fn after_a_first_visit_the_page_starts_without_a_network() {
+    // Under a prefix, as the page is hosted; the server can be stopped.
+    let site = Site::start(root().join("dist"), "/reports/");
+    let bundle = demo_dir("demo-offline", 300);
+    let b = Browser::start(tmp("downloads-offline"));
+    let page = format!("{}/reports/?demo=small&tz=UTC", site.url);
+    b.goto(&page);
+    wait_report(&b, 120);
+    let before = cards(&b);
+    wait_offline_ready(&b);
+    // Only the app's own files are cached, all under the prefix.
+    let cached = cached_urls(&b);
+    let prefix = format!("{}/reports/", site.url);
+    for name in [
+        "index.html",
+        "boot.js",
+        "worker.js",
+        "worker_bg.wasm",
+        "worker_loader.js",
+    ] {
+        assert!(
+            cached.contains(&format!("{prefix}{name}")),
+            "{name} not in {cached:?}"
+        );
+    }
+    assert!(
+        cached
+            .iter()
+            .any(|u| u.ends_with("_bg.wasm") && !u.ends_with("worker_bg.wasm")),
+        "the page's hashed wasm is not cached: {cached:?}"
+    );
+    assert!(
+        cached
+            .iter()
+            .all(|u| u.starts_with(&prefix) && !u.contains('?')),
+        "{cached:?}"
+    );
+
+    site.stop();
+    assert!(!server_answers(&b), "the server still answers");
+    b.goto("about:blank");
+    b.goto(&page);
+    wait_report(&b, 120);
+    assert!(!server_answers(&b), "the server came back");
+    assert_eq!(cards(&b), before, "the offline start shows another report");
+    let (start, end) = period(&b);
+    check_cards(&b, &cli_report(&bundle, &start, &end));
+    let log = b.console();
+    assert_eq!(csp_refusals(&log), Vec::<String>::new());
+    assert!(
+        !log.iter()
+            .any(|(_, m)| m.contains("offline use is not available")),
+        "{log:?}"
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+    }
+}
+
+#[test]
+#[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
+fn a_new_build_on_the_server_replaces_the_cached_one() {
+    let dir = tmp("update-site");
+    copy_dir(&root().join("dist"), &dir);
+    let site = Site::start(dir.clone(), "/");
+    let b = Browser::start(tmp("downloads-update"));
+    let page = format!("{}/?demo=small&tz=UTC", site.url);
+    b.goto(&page);
+    wait_report(&b, 120);
+    wait_offline_ready(&b);
+    let title = b.js("return document.title").as_str().unwrap().to_string();
+    assert!(!title.contains("build 2"));
+
+    // "Deploy" a new build: another index.html, and a hashed file under a
+    // new name (its content, and so its integrity hash, unchanged).
+    let html_path = dir.join("index.html");
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    let old_css = html
+        .split('"')
+        .find(|s| s.starts_with("./style-") && s.ends_with(".css"))
+        .unwrap()
+        .trim_start_matches("./")
+        .to_string();
+    let new_css = "style-0123456789abcdef.css";
+    std::fs::rename(dir.join(&old_css), dir.join(new_css)).unwrap();
+    let html = html.replace(&old_css, new_css).replace(
+        "<title>Engagement Report Builder",
+        "<title>Engagement Report Builder (build 2)",
+    );
+    std::fs::write(&html_path, html).unwrap();
+
+    // Online, the next start runs the new build...
+    b.goto("about:blank");
+    b.goto(&page);
+    wait_report(&b, 120);
+    assert!(b
+        .js("return document.title")
+        .as_str()
+        .unwrap()
+        .contains("build 2"));
+    // ...and the cache swaps to it: the new file in, the old one out.
+    let swapped = format!(
+        "const done = arguments[arguments.length - 1];
+         (async () => {{
+           const urls = [];
+           for (const name of await caches.keys()) {{
+             for (const r of await (await caches.open(name)).keys()) urls.push(r.url);
+           }}
+           return urls.some((u) => u.endsWith('/{new_css}')) && !urls.some((u) => u.endsWith('/{old_css}'));
+         }})().then(done, () => done(false));"
+    );
+    let deadline = Instant::now() + std::time::Duration::from_secs(30);
+    while b.js_async(&swapped) != Value::Bool(true) {
+        assert!(
+            Instant::now() < deadline,
+            "the cache kept the old build: {:?}",
+            cached_urls(&b)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+
+    // Offline, the new build starts from the cache, styled.
+    site.stop();
+    b.goto("about:blank");
+    b.goto(&page);
+    wait_report(&b, 120);
+    assert!(!server_answers(&b), "the server still answers");
+    assert!(b
+        .js("return document.title")
+        .as_str()
+        .unwrap()
+        .contains("build 2"));
+    assert!(
+        b.js("return [...document.styleSheets].some((s) => s.href && s.href.endsWith('/style-0123456789abcdef.css') && s.cssRules.length > 0)")
+            .as_bool()
+            .unwrap(),
+        "the new stylesheet did not load offline"
+    );
+}
+
+/// The kept set's files (OPFS folder `kept`): name → size; `{}` when the
+/// folder does not exist.
+fn kept_files(b: &Browser) -> serde_json::Map<String, Value> {
+    let v = b.js_async(
+        "const done = arguments[arguments.length - 1];
+         (async () => {
+           const root = await navigator.storage.getDirectory();
+           let dir;
+           try { dir = await root.getDirectoryHandle('kept'); } catch (e) { return {}; }
+           const out = {};
+           for await (const [name, h] of dir.entries()) out[name] = (await h.getFile()).size;
+           return out;
+         })().then(done, (e) => done('error: ' + e));",
+    );
+    v.as_object()
+        .unwrap_or_else(|| panic!("OPFS listing: {v}"))
+        .clone()
+}
+
+/// Everything at the page's OPFS root.
+fn opfs_root(b: &Browser) -> Vec<String> {
+    let v = b.js_async(
+        "const done = arguments[arguments.length - 1];
+         (async () => {
+           const root = await navigator.storage.getDirectory();
+           const names = [];
+           for await (const [name] of root.entries()) names.push(name);
+           return names;
+         })().then(done, (e) => done('error: ' + e));",
+    );
+    serde_json::from_value(v.clone()).unwrap_or_else(|_| panic!("OPFS root: {v}"))
+}
+
+/// Opens the blank page and waits until it has looked at what is kept.
+fn open_blank_kept(b: &Browser) {
+    open_blank(b, "keep-data");
+    b.wait(
+        "the keep panel",
+        "return !!document.querySelector('#keep[data-ready]')",
+        30,
+    );
+}
+
+fn keep_ticked(b: &Browser) -> bool {
+    b.js("return document.getElementById('keep-data').checked")
+        .as_bool()
+        .unwrap()
+}
+
+/// Ticks "Keep", loads `files` through the file input and waits until the
+/// report is shown and the files are kept.
+fn load_and_keep(b: &Browser, files: &[PathBuf]) {
+    open_blank_kept(b);
+    assert!(!keep_ticked(b), "Keep must be off by default");
+    assert!(b.text("#kept").starts_with("Nothing is kept"));
+    b.click("#keep-data");
+    b.set_files("#file-input", files);
+    wait_report(b, 120);
+    b.wait(
+        "the kept files",
+        "return document.getElementById('kept').textContent.startsWith('Kept on this computer')",
+        60,
+    );
+}
+
+#[test]
+#[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
+fn kept_files_are_restored_after_a_reload() {
+    let bundle = demo_dir("keep", 150);
+    let files = csv_files(&bundle);
+    let b = Browser::start(tmp("downloads-keep"));
+    load_and_keep(&b, &files);
+    let before = cards(&b);
+    let period_before = period(&b);
+    check_cards(&b, &cli_report(&bundle, &period_before.0, &period_before.1));
+
+    // OPFS holds each file's bytes and the manifest.
+    let kept = kept_files(&b);
+    assert!(kept.contains_key("manifest.json"), "{kept:?}");
+    let mut sizes: Vec<u64> = kept
+        .iter()
+        .filter(|(n, _)| n.ends_with(".bin"))
+        .map(|(_, s)| s.as_u64().unwrap())
+        .collect();
+    let mut on_disk: Vec<u64> = files
+        .iter()
+        .map(|f| std::fs::metadata(f).unwrap().len())
+        .collect();
+    sizes.sort();
+    on_disk.sort();
+    assert_eq!(sizes, on_disk, "the kept bytes differ from the files");
+    // The page says what is kept and how large it is.
+    let text = b.text("#kept");
+    assert!(text.contains("auth_user.csv"), "{text}");
+    assert!(text.contains(&format!("({} files,", files.len())), "{text}");
+
+    // A reload (same address: period and zone) restores the same report.
+    let url = b.js("return location.href").as_str().unwrap().to_string();
+    b.goto("about:blank");
+    b.goto(&url);
+    wait_report(&b, 120);
+    assert_eq!(cards(&b), before, "the restored report differs");
+    assert_eq!(period(&b), period_before);
+    assert_eq!(
+        b.text("#load-summary tr[data-table='auth_user.csv'] td.num"),
+        "150"
+    );
+    assert!(keep_ticked(&b), "the box shows that data is kept");
+    let text = b.text("#kept");
+    assert!(text.contains("restored"), "{text}");
+    // Restoring does not write the set again.
+    assert_eq!(kept_files(&b), kept);
+    let log = b.console();
+    assert_eq!(csp_refusals(&log), Vec::<String>::new());
+    assert!(
+        !log.iter()
+            .any(|(_, m)| m.contains("keeping the data failed")),
+        "{log:?}"
+    );
+}
+
+#[test]
+#[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
+fn forget_deletes_the_kept_files_and_a_reload_restores_nothing() {
+    let bundle = demo_dir("forget", 150);
+    let b = Browser::start(tmp("downloads-forget"));
+    // Off (the default), a load stores nothing.
+    open_blank_kept(&b);
+    b.set_files("#file-input", &csv_files(&bundle));
+    wait_report(&b, 120);
+    assert_eq!(opfs_root(&b), Vec::<String>::new(), "stored with Keep off");
+    // Ticked after the load, the loaded files are kept.
+    b.click("#keep-data");
+    b.wait(
+        "the kept files",
+        "return document.getElementById('kept').textContent.startsWith('Kept on this computer')",
+        60,
+    );
+    assert_eq!(opfs_root(&b), vec!["kept".to_string()]);
+    assert_eq!(kept_files(&b).len(), csv_files(&bundle).len() + 1);
+
+    b.click("#forget");
+    b.wait(
+        "forgetting",
+        "return document.getElementById('kept').textContent.startsWith('Nothing is kept')",
+        30,
+    );
+    assert!(!keep_ticked(&b), "Forget unticks the box");
+    assert_eq!(opfs_root(&b), Vec::<String>::new(), "Forget left files");
+
+    // The report on screen stays; a reload has nothing to restore.
+    b.goto("about:blank");
+    open_blank_kept(&b);
+    assert!(
+        b.js("return !document.querySelector('#load-summary, #progress, #card-new-users')")
+            .as_bool()
+            .unwrap(),
+        "a reload after Forget restored data"
+    );
+    assert!(!keep_ticked(&b));
+    assert_eq!(opfs_root(&b), Vec::<String>::new());
+}
+
+#[test]
+#[ignore = "needs the built page, Chromium and moto_server: run scripts/web-test.sh"]
+fn a_kept_download_is_restored_without_downloading_again() {
+    let s3 = S3::start();
+    let bundle = demo_dir("keep-s3", 300);
+    let zip = zip_dir(&bundle);
+    let put = s3.presign("put", "exports/kept.zip");
+    assert_eq!(http_put(&put, &zip, "application/zip"), 200);
+    let get = s3.presign("get", "exports/kept.zip");
+    let b = Browser::start(tmp("downloads-keep-s3"));
+    open_blank_kept(&b);
+    b.click("#keep-data");
+    b.type_into("#url-input", &get);
+    b.click("#url-load");
+    wait_report(&b, 120);
+    b.wait(
+        "the kept download",
+        "return document.getElementById('kept').textContent.startsWith('Kept on this computer: kept.zip (1 file,')",
+        60,
+    );
+    let kept = kept_files(&b);
+    assert_eq!(kept["0.bin"].as_u64(), Some(zip.len() as u64), "{kept:?}");
+    let before = cards(&b);
+    let url = b.js("return location.href").as_str().unwrap().to_string();
+    assert!(url.contains("bundle="), "{url}");
+
+    // The object in the bucket is no bundle any more: a download would fail.
+    assert_eq!(http_put(&put, b"not a zip", "application/zip"), 200);
+    b.goto("about:blank");
+    b.goto(&url);
+    wait_report(&b, 120);
+    assert_eq!(cards(&b), before, "the restored report differs");
+    let (start, end) = period(&b);
+    check_cards(&b, &cli_report(&bundle, &start, &end));
+    assert!(b.text("#kept").contains("restored"));
+}

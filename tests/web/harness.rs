@@ -8,6 +8,8 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -32,18 +34,67 @@ pub fn serve_dir(dir: PathBuf) -> String {
 /// Serves a folder under `prefix` (e.g. `/reports/`) of a site whose other
 /// paths answer 404, as a host serving the page under a sub-path would.
 pub fn serve_dir_at(dir: PathBuf, prefix: &'static str) -> String {
-    assert!(prefix.starts_with('/') && prefix.ends_with('/'));
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let dir = dir.clone();
-            std::thread::spawn(move || {
-                let _ = answer(stream, &dir, prefix);
-            });
+    let site = Site::start(dir, prefix);
+    let url = site.url.clone();
+    // Served until the tests end.
+    std::mem::forget(site);
+    url
+}
+
+/// A static server (as [`serve_dir_at`]) that can be stopped: the network
+/// going away, as far as the page can tell (connections are refused).
+pub struct Site {
+    /// `http://127.0.0.1:<port>`.
+    pub url: String,
+    addr: std::net::SocketAddr,
+    stopped: Arc<AtomicBool>,
+}
+
+impl Site {
+    pub fn start(dir: PathBuf, prefix: &'static str) -> Site {
+        assert!(prefix.starts_with('/') && prefix.ends_with('/'));
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let stopped = Arc::new(AtomicBool::new(false));
+        let flag = stopped.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                if flag.load(Ordering::SeqCst) {
+                    // Dropping the listener closes the port.
+                    break;
+                }
+                let dir = dir.clone();
+                std::thread::spawn(move || {
+                    let _ = answer(stream, &dir, prefix);
+                });
+            }
+        });
+        Site {
+            url: format!("http://{addr}"),
+            addr,
+            stopped,
         }
-    });
-    format!("http://{addr}")
+    }
+
+    /// Stops answering: the port is closed once this returns.
+    pub fn stop(&self) {
+        self.stopped.store(true, Ordering::SeqCst);
+        // Wakes the accept loop so that it sees the flag.
+        let _ = TcpStream::connect(self.addr);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(self.addr).is_ok() {
+            assert!(Instant::now() < deadline, "the server did not stop");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        if !self.stopped.load(Ordering::SeqCst) {
+            self.stop();
+        }
+    }
 }
 
 fn answer(mut stream: TcpStream, dir: &Path, prefix: &str) -> std::io::Result<()> {
@@ -337,6 +388,25 @@ impl Browser {
             }
         }
         panic!("{css} was not reached with {max} presses of Tab");
+    }
+
+    /// The browser console's messages since the last call, as
+    /// (level, text).
+    pub fn console(&self) -> Vec<(String, String)> {
+        let v = self.call("POST", "/se/log", json!({"type": "browser"}));
+        v.as_array()
+            .map(|entries| {
+                entries
+                    .iter()
+                    .map(|e| {
+                        (
+                            e["level"].as_str().unwrap_or_default().to_string(),
+                            e["message"].as_str().unwrap_or_default().to_string(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Sets the window's outer size.

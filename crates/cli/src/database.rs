@@ -108,50 +108,6 @@ pub fn add_database(
     read_tables(&mut client, &target, schema, bundle, progress)
 }
 
-/// The columns read from a table: first those the report needs (SPEC §2a),
-/// then those read when the table has them (`hub_fast.year` may be absent;
-/// the staff flags and the profile's church are needed only by the
-/// segments of SPEC §8, so an older schema without them still reads).
-fn columns(table: Table) -> (&'static [&'static str], &'static [&'static str]) {
-    match table {
-        Table::Users => (
-            &["id", "username", "email", "date_joined"],
-            &["is_staff", "is_superuser"],
-        ),
-        Table::Churches => (&["id", "name"], &[]),
-        Table::Fasts => (&["id", "name", "church_id"], &["year"]),
-        Table::Profiles => (&["id", "user_id"], &["church_id"]),
-        Table::Memberships => (&["profile_id", "fast_id"], &[]),
-        Table::EventTypes => (&["id", "code"], &[]),
-        Table::Events => (
-            &[
-                "id",
-                "event_type_id",
-                "user_id",
-                "content_type_id",
-                "object_id",
-                "data",
-                "timestamp",
-            ],
-            &[],
-        ),
-        Table::Feed => (
-            &[
-                "id",
-                "user_id",
-                "activity_type",
-                "content_type_id",
-                "object_id",
-                "title",
-                "description",
-                "created_at",
-            ],
-            &[],
-        ),
-        Table::ContentTypes => (&["id", "app_label", "model"], &[]),
-    }
-}
-
 /// The table's name in the database: its export file's name without `.csv`.
 fn table_name(table: Table) -> &'static str {
     let file = table.file_name();
@@ -167,15 +123,15 @@ fn quote_ident(name: &str) -> String {
 /// The `COPY` statement that reads `present` (the table's columns that
 /// exist) of `table`, or the name of a needed column it lacks.
 fn copy_statement(schema: &str, table: Table, present: &[String]) -> Result<String, &'static str> {
-    let (needed, optional) = columns(table);
+    let (needed, optional) = table.columns();
     let mut list = Vec::with_capacity(needed.len() + optional.len());
-    for &col in needed {
+    for col in needed {
         if !present.iter().any(|p| p == col) {
             return Err(col);
         }
         list.push(quote_ident(col));
     }
-    for &col in optional {
+    for col in optional {
         if present.iter().any(|p| p == col) {
             list.push(quote_ident(col));
         }
@@ -568,7 +524,7 @@ fn read_tables(
             .find(|(t, _, _)| t == name)
             .expect("missing tables were refused above");
         let statement = copy_statement(schema, table, cols).map_err(|col| {
-            let (needed, _) = columns(table);
+            let (needed, _) = table.columns();
             InputError::Database(DatabaseError(scrub(
                 &format!(
                     "table {qualified} of {} has no column {col:?}; the report needs {}: is this the Django app's database?",

@@ -323,13 +323,9 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
     };
 
     if args.stdout {
-        let json = match &insights {
-            Some(insights) => export::consolidated_json_with_insights(&report, insights),
-            None => export::consolidated_json(&report),
-        };
-        let mut out = std::io::stdout().lock();
-        out.write_all(&json)
-            .and_then(|()| out.flush())
+        // Streamed: a large report's JSON is never held whole in memory.
+        let out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+        export::write_consolidated_json(&report, insights.as_ref(), out)
             .map_err(|e| upload_error(format!("cannot write to stdout: {e}")))?;
         if args.upload_s3 {
             upload(args, "engagement_report.zip", &export::zip(&all_files()?))?;

@@ -9,6 +9,7 @@ use crate::insights::Insights;
 use crate::parallel::both;
 use crate::period::Period;
 use crate::report::Report;
+use crate::table;
 
 /// Output format of the data-set files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -267,7 +268,36 @@ pub fn apply_csv_options(files: &mut [OutputFile], options: CsvOptions) {
 
 /// The consolidated JSON object (`--stdout`, "copy JSON" in the page).
 pub fn consolidated_json(report: &Report<'_>) -> Vec<u8> {
-    pretty(report)
+    let mut out = Vec::new();
+    write_consolidated_json(report, None, &mut out).expect("writing to memory cannot fail");
+    out
+}
+
+/// Writes the consolidated JSON (with `"insights"` when given) to `out`
+/// while it is serialized, never holding the whole text: the CLI's
+/// `--stdout` of a large report would otherwise need it all in memory.
+/// The bytes are those of [`consolidated_json`] and
+/// [`consolidated_json_with_insights`].
+pub fn write_consolidated_json(
+    report: &Report<'_>,
+    insights: Option<&Insights<'_>>,
+    mut out: impl std::io::Write,
+) -> std::io::Result<()> {
+    #[derive(serde::Serialize)]
+    struct WithInsights<'r, 'a> {
+        #[serde(flatten)]
+        report: &'r Report<'a>,
+        insights: &'r Insights<'a>,
+    }
+    match insights {
+        Some(insights) => {
+            serde_json::to_writer_pretty(&mut out, &WithInsights { report, insights })
+        }
+        None => serde_json::to_writer_pretty(&mut out, report),
+    }
+    .map_err(std::io::Error::from)?;
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
 /// The files of the insights (SPEC §7), after the seven of [`files`]: one
@@ -288,11 +318,11 @@ pub fn insight_files(insights: &Insights<'_>, format: Format) -> Vec<OutputFile>
         Format::Csv => (
             "csv",
             [
-                insight_csv::retention_matrix(insights),
-                insight_csv::activity_heatmap(insights),
-                insight_csv::user_engagement(insights),
-                insight_csv::fast_retention(insights),
-                insight_csv::period_comparison(insights),
+                csv::table(&table::retention_matrix(insights)),
+                csv::table(&table::activity_heatmap(insights)),
+                csv::table(&table::user_engagement(insights)),
+                csv::table(&table::fast_retention(insights)),
+                csv::table(&table::period_comparison(insights)),
             ],
         ),
     };
@@ -314,13 +344,10 @@ pub fn insight_files(insights: &Insights<'_>, format: Format) -> Vec<OutputFile>
 /// The consolidated JSON with the insights: the object of
 /// [`consolidated_json`] plus `"insights": {…, "summary_md": "…"}` last.
 pub fn consolidated_json_with_insights(report: &Report<'_>, insights: &Insights<'_>) -> Vec<u8> {
-    #[derive(serde::Serialize)]
-    struct WithInsights<'r, 'a> {
-        #[serde(flatten)]
-        report: &'r Report<'a>,
-        insights: &'r Insights<'a>,
-    }
-    pretty(&WithInsights { report, insights })
+    let mut out = Vec::new();
+    write_consolidated_json(report, Some(insights), &mut out)
+        .expect("writing to memory cannot fail");
+    out
 }
 
 /// `engagement_<start>_to_<end>.zip`.
@@ -431,111 +458,6 @@ mod csv {
 
     pub(super) fn retention(r: &Report<'_>) -> Vec<u8> {
         table(&table::retention_cohorts(r))
-    }
-}
-
-/// CSV writers of the insights.
-mod insight_csv {
-    use super::columns;
-    use super::csv::{write, Cell};
-    use crate::insights::{Insights, WEEKS};
-
-    fn opt_float(v: Option<f64>) -> Cell<'static> {
-        v.map_or(Cell::Null, Cell::Float)
-    }
-
-    pub(super) fn retention_matrix(i: &Insights<'_>) -> Vec<u8> {
-        write(
-            columns::RETENTION_MATRIX,
-            i.retention_matrix.iter().map(|c| {
-                let mut row = vec![
-                    Cell::Plain(c.cohort_week.clone()),
-                    Cell::Plain(c.cohort_start_date.to_string()),
-                    Cell::Int(c.users as i64),
-                    Cell::Int(c.complete_weeks() as i64),
-                ];
-                for n in 0..WEEKS {
-                    match c.week(n) {
-                        Some(w) => row.extend([Cell::Int(w.active as i64), Cell::Float(w.rate)]),
-                        None => row.extend([Cell::Null, Cell::Null]),
-                    }
-                }
-                row
-            }),
-        )
-    }
-
-    pub(super) fn activity_heatmap(i: &Insights<'_>) -> Vec<u8> {
-        write(
-            columns::ACTIVITY_HEATMAP,
-            i.activity_heatmap.iter().map(|c| {
-                vec![
-                    Cell::Int(i64::from(c.weekday)),
-                    Cell::Plain(c.weekday_name.into()),
-                    Cell::Int(i64::from(c.hour)),
-                    Cell::Int(c.events as i64),
-                    Cell::Int(c.feed_items as i64),
-                    Cell::Int(c.users as i64),
-                ]
-            }),
-        )
-    }
-
-    pub(super) fn user_engagement(i: &Insights<'_>) -> Vec<u8> {
-        write(
-            columns::USER_ENGAGEMENT,
-            i.user_engagement.iter().map(|u| {
-                vec![
-                    Cell::Int(u.user_id),
-                    Cell::Text(u.username),
-                    Cell::Text(u.email),
-                    Cell::Int(u.items as i64),
-                    Cell::Int(u.active_days as i64),
-                    Cell::Plain(u.first_activity.to_rfc3339()),
-                    Cell::Plain(u.last_activity.to_rfc3339()),
-                    Cell::Int(u.days_since_last),
-                    opt_float(u.avg_gap_days),
-                    Cell::Int(u.first_half_items as i64),
-                    Cell::Int(u.second_half_items as i64),
-                    Cell::Plain(u.status.as_str().into()),
-                    Cell::Int(u.engagement_rank as i64),
-                ]
-            }),
-        )
-    }
-
-    pub(super) fn fast_retention(i: &Insights<'_>) -> Vec<u8> {
-        write(
-            columns::FAST_RETENTION,
-            i.fast_retention.iter().map(|f| {
-                vec![
-                    Cell::Int(f.fast_id),
-                    Cell::Text(f.fast_name),
-                    f.church_name.map_or(Cell::Null, Cell::Text),
-                    Cell::Int(f.members_ever as i64),
-                    Cell::Int(f.active_members as i64),
-                    Cell::Int(f.left_members as i64),
-                    Cell::Float(f.retention_rate),
-                    opt_float(f.median_days_to_leave),
-                    Cell::Int(f.members_in_other_fasts as i64),
-                ]
-            }),
-        )
-    }
-
-    pub(super) fn period_comparison(i: &Insights<'_>) -> Vec<u8> {
-        write(
-            columns::PERIOD_COMPARISON,
-            i.period_comparison.metrics.iter().map(|m| {
-                vec![
-                    Cell::Plain(m.metric.into()),
-                    Cell::Int(m.current as i64),
-                    Cell::Int(m.previous as i64),
-                    Cell::Int(m.change),
-                    opt_float(m.change_pct),
-                ]
-            }),
-        )
     }
 }
 

@@ -7,9 +7,10 @@ use crate::export::{self, CsvOptions, Format, OutputFile};
 use crate::insights::Insights;
 use crate::load::Warning;
 use crate::period::Period;
-use crate::readable::{self, charts, Headline, ReadableInput, Section};
+use crate::readable::{self, charts, Headline, ReadableInput, Section, SectionTable};
 use crate::report::Report;
 use crate::segment::SegmentInfo;
+use crate::table;
 
 /// Which files a report is written to, besides the seven data sets.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -95,6 +96,23 @@ fn readable_input<'r>(parts: &ReportParts<'r, '_>, segment: Option<&'r str>) -> 
         ),
         charts: insight_charts(insights),
         tables: Vec::new(),
+    });
+    // The user list shows its 20 most engaged users, the others their
+    // first rows (SPEC §9).
+    let mut best: Vec<usize> = (0..insights.user_engagement.len()).collect();
+    best.sort_by_key(|&i| insights.user_engagement[i].engagement_rank);
+    best.truncate(20);
+    input.sections.push(Section {
+        title: "Insight data sets".into(),
+        intro: None,
+        charts: Vec::new(),
+        tables: table::insight_tables(insights)
+            .into_iter()
+            .map(|t| SectionTable {
+                preview: (t.name() == "user_engagement").then(|| best.clone()),
+                table: t,
+            })
+            .collect(),
     });
     input
 }

@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 
 use crate::export::columns;
+use crate::insights::{Insights, WEEKS};
 use crate::period::Date;
 use crate::report::Report;
 use crate::timestamp::Timestamp;
@@ -398,6 +399,142 @@ impl<'de> serde::de::Visitor<'de> for Flatten<'_> {
         }
         Ok(())
     }
+}
+
+/// A decimal, or null.
+fn opt_float(v: Option<f64>) -> Cell<'static> {
+    v.map_or(Cell::Null, Cell::Float)
+}
+
+/// Insight 1: one row per cohort, `week_<n>_active, week_<n>_rate` for
+/// n = 0…12 (empty when the week is not listed).
+pub fn retention_matrix<'a>(i: &'a Insights<'_>) -> Table<'a> {
+    let rows = &i.retention_matrix;
+    Table::new(
+        "retention_matrix",
+        owned(columns::RETENTION_MATRIX),
+        rows.len(),
+        move |k| {
+            let c = &rows[k];
+            let mut row = vec![
+                Cell::Plain(c.cohort_week.clone()),
+                Cell::Date(c.cohort_start_date),
+                Cell::Int(c.users as i64),
+                Cell::Int(c.complete_weeks() as i64),
+            ];
+            for n in 0..WEEKS {
+                match c.week(n) {
+                    Some(w) => row.extend([Cell::Int(w.active as i64), Cell::Float(w.rate)]),
+                    None => row.extend([Cell::Null, Cell::Null]),
+                }
+            }
+            row
+        },
+    )
+}
+
+/// Insight 2: the 168 weekday × hour cells.
+pub fn activity_heatmap<'a>(i: &'a Insights<'_>) -> Table<'a> {
+    let rows = &i.activity_heatmap;
+    Table::new(
+        "activity_heatmap",
+        owned(columns::ACTIVITY_HEATMAP),
+        rows.len(),
+        move |k| {
+            let c = &rows[k];
+            vec![
+                Cell::Int(i64::from(c.weekday)),
+                Cell::Plain(c.weekday_name.into()),
+                Cell::Int(i64::from(c.hour)),
+                Cell::Int(c.events as i64),
+                Cell::Int(c.feed_items as i64),
+                Cell::Int(c.users as i64),
+            ]
+        },
+    )
+}
+
+/// Insight 3: one row per active user.
+pub fn user_engagement<'a>(i: &'a Insights<'_>) -> Table<'a> {
+    let rows = &i.user_engagement;
+    Table::new(
+        "user_engagement",
+        owned(columns::USER_ENGAGEMENT),
+        rows.len(),
+        move |k| {
+            let u = &rows[k];
+            vec![
+                Cell::Int(u.user_id),
+                Cell::Text(u.username),
+                Cell::Text(u.email),
+                Cell::Int(u.items as i64),
+                Cell::Int(u.active_days as i64),
+                Cell::Time(u.first_activity),
+                Cell::Time(u.last_activity),
+                Cell::Int(u.days_since_last),
+                opt_float(u.avg_gap_days),
+                Cell::Int(u.first_half_items as i64),
+                Cell::Int(u.second_half_items as i64),
+                Cell::Plain(u.status.as_str().into()),
+                Cell::Int(u.engagement_rank as i64),
+            ]
+        },
+    )
+}
+
+/// Insight 4: one row per fast.
+pub fn fast_retention<'a>(i: &'a Insights<'_>) -> Table<'a> {
+    let rows = &i.fast_retention;
+    Table::new(
+        "fast_retention",
+        owned(columns::FAST_RETENTION),
+        rows.len(),
+        move |k| {
+            let f = &rows[k];
+            vec![
+                Cell::Int(f.fast_id),
+                Cell::Text(f.fast_name),
+                opt_text(f.church_name),
+                Cell::Int(f.members_ever as i64),
+                Cell::Int(f.active_members as i64),
+                Cell::Int(f.left_members as i64),
+                Cell::Float(f.retention_rate),
+                opt_float(f.median_days_to_leave),
+                Cell::Int(f.members_in_other_fasts as i64),
+            ]
+        },
+    )
+}
+
+/// Insight 5: one row per metric.
+pub fn period_comparison<'a>(i: &'a Insights<'_>) -> Table<'a> {
+    let rows = &i.period_comparison.metrics;
+    Table::new(
+        "period_comparison",
+        owned(columns::PERIOD_COMPARISON),
+        rows.len(),
+        move |k| {
+            let m = &rows[k];
+            vec![
+                Cell::Plain(m.metric.into()),
+                Cell::Int(m.current as i64),
+                Cell::Int(m.previous as i64),
+                Cell::Int(m.change),
+                opt_float(m.change_pct),
+            ]
+        },
+    )
+}
+
+/// The five insight data sets as tables, in SPEC §7 order.
+pub fn insight_tables<'a>(i: &'a Insights<'_>) -> Vec<Table<'a>> {
+    vec![
+        retention_matrix(i),
+        activity_heatmap(i),
+        user_engagement(i),
+        fast_retention(i),
+        period_comparison(i),
+    ]
 }
 
 /// The six tabular data sets (1–6) in SPEC order, then `other_metrics`

@@ -2,7 +2,7 @@
 //! must equal each expected report, compared by value as the example's
 //! README says (numbers as numbers within 0.01, timestamps as instants).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use engagement_engine::load::{Bundle, Limits};
 use engagement_engine::period::Period;
@@ -13,25 +13,11 @@ mod common;
 use common::diff;
 
 fn fixture(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures/tiny")
-        .join(path)
+    common::fixture("tiny").join(path)
 }
 
 fn load_csv_folder() -> engagement_engine::load::Loaded {
-    let mut bundle = Bundle::new(Limits::default());
-    let mut entries: Vec<_> = std::fs::read_dir(fixture("csv"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        let name = path.file_name().unwrap().to_str().unwrap().to_string();
-        bundle
-            .add_bytes(&name, &std::fs::read(&path).unwrap())
-            .unwrap();
-    }
-    bundle.finish().unwrap()
+    common::load_folder(&fixture("csv"))
 }
 
 fn load_dump() -> engagement_engine::load::Loaded {

@@ -5,10 +5,10 @@
 //! `staff_users_excluded`, and `summary.md` must state every figure of
 //! `summary_facts`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use engagement_engine::insights::{self, Insights};
-use engagement_engine::load::{Bundle, Limits, Loaded};
+use engagement_engine::load::Loaded;
 use engagement_engine::period::Period;
 use engagement_engine::segment::Segment;
 use engagement_engine::{export, metrics};
@@ -18,25 +18,11 @@ mod common;
 use common::diff;
 
 fn fixture(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures/tiny-insights")
-        .join(path)
+    common::fixture("tiny-insights").join(path)
 }
 
 fn load() -> Loaded {
-    let mut bundle = Bundle::new(Limits::default());
-    let mut entries: Vec<_> = std::fs::read_dir(fixture("csv"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        let name = path.file_name().unwrap().to_str().unwrap().to_string();
-        bundle
-            .add_bytes(&name, &std::fs::read(&path).unwrap())
-            .unwrap();
-    }
-    bundle.finish().unwrap()
+    common::load_folder(&fixture("csv"))
 }
 
 /// Runs one example and checks it against its expected file.

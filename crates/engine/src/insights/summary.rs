@@ -188,7 +188,7 @@ pub(super) fn write(
         md.push_str("None: every row of the bundle was used.\n");
     }
     for (i, w) in warnings.iter().enumerate() {
-        let line = format!("- {}\n", one_line(&w.to_string(), MAX_WARNING_CHARS));
+        let line = format!("- {}\n", one_line(&w.report_text(), MAX_WARNING_CHARS));
         // Room for this line and for the line that says what was left out.
         if md.len() + line.len() + 200 >= MAX_SUMMARY_BYTES {
             let rest = &warnings[i..];
@@ -379,10 +379,11 @@ mod tests {
             "{md}"
         );
         assert!(
-            md.contains("- bundle.zip/extra_0.txt: 1 file is not an export table; skipped"),
+            md.contains("- extra_0.txt: 1 file is not an export table; skipped"),
             "{md}"
         );
-        let listed = md.matches("- bundle.zip/extra_").count();
+        // Files are named without their folder or zip (Warning::report_text).
+        let listed = md.matches("- extra_").count();
         assert!(listed > 5 && listed < 500, "{listed}");
         assert!(
             md.contains(&format!(

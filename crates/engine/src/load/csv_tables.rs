@@ -8,7 +8,7 @@ use crate::model::NO_ID;
 use crate::timestamp::{shorten, Timestamp, TIMESTAMP_FORMS};
 
 /// Columns each table needs, in the order the parser reads them.
-fn needed_columns(table: Table) -> &'static [&'static str] {
+pub(super) fn needed_columns(table: Table) -> &'static [&'static str] {
     match table {
         Table::Users => &["id", "username", "email", "date_joined"],
         Table::Churches => &["id", "name"],
@@ -40,14 +40,14 @@ fn needed_columns(table: Table) -> &'static [&'static str] {
 }
 
 /// Columns that may be absent from the header (SPEC: `year` may be absent).
-fn optional_column(table: Table, name: &str) -> bool {
+pub(super) fn optional_column(table: Table, name: &str) -> bool {
     table == Table::Fasts && name == "year"
 }
 
 /// Columns read after [`needed_columns`] that only segments need (SPEC
 /// §8): absent ones are noted, not refused, and a row without them is not
 /// short.
-fn segment_columns(table: Table) -> &'static [&'static str] {
+pub(super) fn segment_columns(table: Table) -> &'static [&'static str] {
     match table {
         Table::Users => &["is_staff", "is_superuser"],
         Table::Profiles => &["church_id"],

@@ -348,6 +348,22 @@ impl fmt::Display for Warning {
     }
 }
 
+impl Warning {
+    /// The warning as the report's own files state it (`summary.md`,
+    /// `report.html`): the file by its name alone, so that the same bundle
+    /// gives the same files whether it was given as a folder on the command
+    /// line, picked file by file in the page, or zipped, and no local path
+    /// travels with a shared report.
+    pub fn report_text(&self) -> String {
+        let name = self.file.rsplit(['/', '\\']).next().unwrap_or(&self.file);
+        Warning {
+            file: name.to_string(),
+            ..self.clone()
+        }
+        .to_string()
+    }
+}
+
 /// Warnings, merged by (file, what) so each kind is one counted line.
 #[derive(Clone, Debug, Default)]
 pub struct Warnings(Vec<Warning>);
@@ -434,6 +450,21 @@ pub enum Table {
 }
 
 impl Table {
+    /// The columns the report reads from this table (SPEC §2a), in the
+    /// loader's order, and the columns it reads only when they exist (a
+    /// fast's `year`, and what segments need: users' staff flags, the
+    /// profile's church). Other readers of the same tables (the CLI's
+    /// database input) ask here rather than keeping their own list.
+    pub fn columns(self) -> (Vec<&'static str>, Vec<&'static str>) {
+        let (optional, needed): (Vec<&'static str>, Vec<&'static str>) =
+            csv_tables::needed_columns(self)
+                .iter()
+                .partition(|c| csv_tables::optional_column(self, c));
+        let mut optional = optional;
+        optional.extend(csv_tables::segment_columns(self));
+        (needed, optional)
+    }
+
     /// Every table, in SPEC order.
     pub const ALL: [Table; 9] = [
         Table::Users,
@@ -829,6 +860,29 @@ impl Bundle {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reports_name_the_file_without_its_folder() {
+        let w = Warning {
+            file: "/home/ana/exports/demo/hub_fast.csv".into(),
+            count: 2,
+            what: "fasts reference churches not in the bundle".into(),
+            outcome: "shown without a church".into(),
+            first: Some((Location::Line(3), String::new())),
+        };
+        assert_eq!(
+            w.report_text(),
+            "hub_fast.csv: 2 fasts reference churches not in the bundle; shown without a church (first at line 3)"
+        );
+        let zipped = Warning {
+            file: "exports.zip/export\\events_event.csv".into(),
+            ..w.clone()
+        };
+        assert!(zipped.report_text().starts_with("events_event.csv: 2 "));
+        assert!(w
+            .to_string()
+            .starts_with("/home/ana/exports/demo/hub_fast.csv: 2 "));
+    }
 
     #[test]
     fn inputs_are_classified_by_name_then_by_content() {

@@ -111,7 +111,7 @@ fn page(input: &ReadableInput<'_>) -> Markup {
                     @if input.warnings.is_empty() {
                         p { "None: every row of the input was used." }
                     } @else {
-                        ul { @for w in input.warnings { li { (w.to_string()) } } }
+                        ul { @for w in input.warnings { li { (w.report_text()) } } }
                     }
                 }
                 footer { "Made by the Engagement Report Builder " (crate::VERSION) "." }
@@ -247,47 +247,37 @@ fn preview(t: &Table<'_>, rows: Option<&[usize]>) -> Markup {
     }
 }
 
-/// The brief's Markdown, kept simple: `#` headings, `-`/`*` list items and
-/// paragraphs; every other character is text.
+/// The brief's Markdown as HTML, by pulldown-cmark (with tables, which the
+/// brief's figures use). Raw HTML in the text is shown as text, never
+/// passed through: the brief quotes names from the data.
 fn markdown(text: &str) -> Markup {
-    enum Block<'t> {
-        Heading(usize, &'t str),
-        List(Vec<&'t str>),
-        Paragraph(Vec<&'t str>),
-    }
-    let mut blocks: Vec<Block> = Vec::new();
-    for line in text.lines() {
-        let trimmed = line.trim();
-        let hashes = trimmed.chars().take_while(|&c| c == '#').count();
-        if trimmed.is_empty() {
-            blocks.push(Block::Paragraph(Vec::new()));
-        } else if (1..=6).contains(&hashes) && trimmed[hashes..].starts_with(' ') {
-            blocks.push(Block::Heading(hashes, trimmed[hashes..].trim()));
-        } else if let Some(item) = trimmed
-            .strip_prefix("- ")
-            .or_else(|| trimmed.strip_prefix("* "))
-        {
-            match blocks.last_mut() {
-                Some(Block::List(items)) => items.push(item),
-                _ => blocks.push(Block::List(vec![item])),
-            }
-        } else {
-            match blocks.last_mut() {
-                Some(Block::Paragraph(lines)) => lines.push(trimmed),
-                _ => blocks.push(Block::Paragraph(vec![trimmed])),
-            }
-        }
-    }
-    html! {
-        @for b in &blocks {
-            @match b {
-                Block::Heading(1, t) => h3 { (t) },
-                Block::Heading(_, t) => h4 { (t) },
-                Block::List(items) => ul { @for i in items { li { (i) } } },
-                Block::Paragraph(lines) => @if !lines.is_empty() { p { (lines.join(" ")) } },
-            }
-        }
-    }
+    use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+    // The brief's headings sit under the report's own section headings.
+    let lower = |level: HeadingLevel| match level {
+        HeadingLevel::H1 => HeadingLevel::H3,
+        HeadingLevel::H2 => HeadingLevel::H4,
+        HeadingLevel::H3 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    };
+    let events = Parser::new_ext(text, Options::ENABLE_TABLES).map(|e| match e {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level: lower(level),
+            id,
+            classes,
+            attrs,
+        }),
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(lower(level))),
+        other => other,
+    });
+    let mut out = String::new();
+    pulldown_cmark::html::push_html(&mut out, events);
+    PreEscaped(out)
 }
 
 impl Render for Element {
@@ -337,10 +327,10 @@ mod tests {
     #[test]
     fn markdown_is_structured_and_escaped() {
         let m =
-            markdown("# Brief\n\nNew users: **3**\nmore\n\n- a <i>\n- b\n## Next").into_string();
+            markdown("# Brief\n\nNew users: **3**\n\n- a <i>\n- `<script>`\n\n| a | b |\n| --- | --- |\n| <img src=x> | 2 |\n").into_string();
         assert_eq!(
             m,
-            "<h3>Brief</h3><p>New users: **3** more</p><ul><li>a &lt;i&gt;</li><li>b</li></ul><h4>Next</h4>"
+            "<h3>Brief</h3>\n<p>New users: <strong>3</strong></p>\n<ul>\n<li>a &lt;i&gt;</li>\n<li><code>&lt;script&gt;</code></li>\n</ul>\n<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody>\n<tr><td>&lt;img src=x&gt;</td><td>2</td></tr>\n</tbody></table>\n"
         );
     }
 

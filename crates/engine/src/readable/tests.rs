@@ -182,7 +182,7 @@ fn html_is_self_contained_and_escapes_every_text_from_the_data() {
     assert!(html.contains("<h3>user_activity_timeline</h3><p class=\"count\">2 rows.</p>"));
     assert!(html.contains("<h3>fasts</h3><p class=\"count\">1 row.</p>"));
     assert!(html.contains("<h2>Insights &lt;1&gt;</h2>"));
-    assert!(html.contains("<li>&lt;script&gt;x&lt;/script&gt; joined</li>"));
+    assert!(html.contains("<li>&lt;script&gt;x&lt;/script&gt; joined"));
     assert!(html.contains("rows reference &lt;unknown&gt; users"));
     // Printing: page size rules and charts kept whole.
     assert!(html.contains("@page") && html.contains("break-inside: avoid"));

@@ -49,3 +49,28 @@ pub fn diff(path: &str, got: &Value, want: &Value, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+/// The folder of a worked example under `tests/fixtures/`.
+pub fn fixture(example: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(example)
+}
+
+/// Loads every file of a folder (sorted by name) as one bundle.
+pub fn load_folder(dir: &std::path::Path) -> engagement_engine::load::Loaded {
+    use engagement_engine::load::{Bundle, Limits};
+    let mut bundle = Bundle::new(Limits::default());
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        bundle
+            .add_bytes(&name, &std::fs::read(&path).unwrap())
+            .unwrap();
+    }
+    bundle.finish().unwrap()
+}
