@@ -447,19 +447,14 @@ impl Browser {
         );
     }
 
-    /// The browser's console messages of level SEVERE (errors) since the
-    /// last call (chromedriver's log endpoint).
+    /// The browser's console errors (level SEVERE) since the last read
+    /// of the console.
     pub fn console_errors(&self) -> Vec<String> {
-        let v = self.call("POST", "/se/log", json!({"type": "browser"}));
-        v.as_array()
-            .map(|entries| {
-                entries
-                    .iter()
-                    .filter(|e| e["level"] == "SEVERE")
-                    .map(|e| e["message"].as_str().unwrap_or_default().to_string())
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.console()
+            .into_iter()
+            .filter(|(level, _)| level == "SEVERE")
+            .map(|(_, message)| message)
+            .collect()
     }
 
     pub fn screenshot(&self, path: &Path) {
