@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, skipping what is already there:
 # the wasm32 target, Trunk 0.21.14, the wasm-bindgen-cli matching Cargo.lock,
-# Chromium + chromedriver (Debian), the S3 test servers (moto from PyPI,
+# Chromium + chromedriver and poppler-utils (Debian), the S3 test servers (moto from PyPI,
 # s3s-fs from crates.io), the PostgreSQL server (Debian) for the database
 # input's tests and DuckDB (PyPI) for the cross-check.
 #
@@ -56,6 +56,15 @@ if [ "$what" != web ] && { ! command -v chromium >/dev/null 2>&1 || ! command -v
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# pdfinfo and pdftoppm (poppler-utils) count and picture the pages of the
+# printed report.html in the browser tests.
+if [ "$what" != web ] && ! command -v pdftoppm >/dev/null 2>&1; then
+  say "apt-get install poppler-utils"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq poppler-utils >/dev/null
 fi
 
 cargo_install trunk 0.21.14 trunk --version 0.21.14 --locked

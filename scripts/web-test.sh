@@ -5,7 +5,11 @@
 #   3. end-to-end tests of the built page (trunk build --release --offline)
 #      in headless Chromium via WebDriver, against the release CLI and a
 #      loopback S3 server (moto); a screenshot goes to
-#      target/web-e2e-report.png, and the large demo's timing is printed.
+#      target/web-e2e-report.png, and the large demo's timing is printed;
+#   4. the charts' tooltips and downloads, the zip with report.html,
+#      report.xlsx and the CSV byte-order mark, and report.html opened from
+#      disk and printed to PDF (screenshots: target/web-charts.png,
+#      target/report-print-1.png and -2.png).
 # Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +31,9 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 
 echo "== end-to-end tests (headless Chromium, WebDriver, moto S3)"
 cargo test -p engagement-report-web --test web_e2e -- --ignored --test-threads=1 --nocapture
+
+echo "== charts, readable report and workbook (headless Chromium, WebDriver, pdfinfo)"
+cargo test -p engagement-report-web --test web_readable -- --ignored --test-threads=1 --nocapture
 
 echo "== page size"
 for f in dist/*.wasm; do

@@ -293,15 +293,6 @@ pub struct LoadSummary {
     pub memory_bytes: u64,
 }
 
-/// A chart's data: labels and values.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Series {
-    /// Category or date labels.
-    pub labels: Vec<String>,
-    /// Values, one per label.
-    pub values: Vec<f64>,
-}
-
 /// The figures of a computed report that the page shows outside tables.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ReportSummary {
@@ -317,20 +308,6 @@ pub struct ReportSummary {
     pub screen_views: u64,
     /// Newest full cohort: (week, retention rate, active, total).
     pub newest_full_cohort: Option<(String, f64, u64, u64)>,
-    /// New users per day, every day of the period (0 filled).
-    pub new_users_daily: Series,
-    /// Screen views per day, every day of the period (0 filled).
-    pub screen_views_daily: Series,
-    /// Events by type.
-    pub events_by_type: Series,
-    /// Top fasts by joins.
-    pub top_fasts: Series,
-    /// Top screens.
-    pub top_screens: Series,
-    /// Retention rate by cohort, oldest first.
-    pub retention: Series,
-    /// Cohort sizes, same order as `retention`.
-    pub cohort_sizes: Vec<u64>,
     /// `other_metrics` as its JSON text (pretty).
     pub other_metrics_json: String,
     /// Per data set: (name, columns, rows).

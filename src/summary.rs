@@ -1,32 +1,20 @@
 //! The page's figures of a load and of a report: table counts, the data's
-//! extent, warnings, summary cards and chart series. No browser API here.
+//! extent, warnings, summary cards and charts. No browser API here.
 
 use engagement_engine::load::Loaded;
-use engagement_engine::period::{date_in, Date, Period};
+use engagement_engine::period::{date_in, Period};
+use engagement_engine::readable::charts::report_charts;
 use engagement_engine::report::Report;
 
 use engagement_engine::insights::{EngagementStatus, Insights};
 
 use crate::protocol::{
-    Comparison, HeatCell, InsightsSummary, LoadSummary, ReportSummary, Series, TriangleCohort,
+    Comparison, HeatCell, InsightsSummary, LoadSummary, ReportSummary, TriangleCohort,
 };
 use crate::table_store::TableStore;
 
-/// A series with one entry per day of the period, 0 where `values` has none.
-fn daily(period: &Period, values: impl Iterator<Item = (Date, u64)>) -> Series {
-    let mut out = vec![0.0; period.day_count()];
-    for (d, v) in values {
-        if let Some(i) = period.index_of_day(d) {
-            out[i] += v as f64;
-        }
-    }
-    Series {
-        labels: period.days().map(|d| d.to_string()).collect(),
-        values: out,
-    }
-}
-
-/// The page's figures and chart data of a report.
+/// The page's figures and the charts of a report's seven data sets (the
+/// worker adds the insights' charts).
 pub fn summarize(report: &Report<'_>, period: &Period, tables: &TableStore) -> ReportSummary {
     let om = &report.other_metrics;
     let newest_full = report
@@ -41,8 +29,6 @@ pub fn summarize(report: &Report<'_>, period: &Period, tables: &TableStore) -> R
                 c.total_users,
             )
         });
-    let mut cohorts: Vec<_> = report.retention_cohorts.iter().collect();
-    cohorts.reverse();
     ReportSummary {
         range: (
             report.range.start.clone(),
@@ -54,49 +40,6 @@ pub fn summarize(report: &Report<'_>, period: &Period, tables: &TableStore) -> R
         events: om.events_by_type.values().sum(),
         screen_views: om.screen_views.total,
         newest_full_cohort: newest_full,
-        new_users_daily: daily(
-            period,
-            report.new_users_over_time.iter().map(|r| (r.date, r.count)),
-        ),
-        screen_views_daily: daily(
-            period,
-            om.screen_views.daily_timeline.iter().map(|(d, v)| (*d, *v)),
-        ),
-        events_by_type: Series {
-            labels: om.events_by_type.keys().map(|k| k.to_string()).collect(),
-            values: om.events_by_type.values().map(|&v| v as f64).collect(),
-        },
-        top_fasts: Series {
-            labels: om
-                .top_fasts_by_joins
-                .iter()
-                .map(|f| f.fast.to_string())
-                .collect(),
-            values: om
-                .top_fasts_by_joins
-                .iter()
-                .map(|f| f.joins as f64)
-                .collect(),
-        },
-        top_screens: Series {
-            labels: om
-                .screen_views
-                .top_screens
-                .iter()
-                .map(|s| s.screen.to_string())
-                .collect(),
-            values: om
-                .screen_views
-                .top_screens
-                .iter()
-                .map(|s| s.views as f64)
-                .collect(),
-        },
-        retention: Series {
-            labels: cohorts.iter().map(|c| c.cohort_week.clone()).collect(),
-            values: cohorts.iter().map(|c| c.retention_rate).collect(),
-        },
-        cohort_sizes: cohorts.iter().map(|c| c.total_users).collect(),
         other_metrics_json: serde_json::to_string_pretty(om).unwrap_or_default(),
         tables: tables
             .tables()
@@ -105,7 +48,7 @@ pub fn summarize(report: &Report<'_>, period: &Period, tables: &TableStore) -> R
             .collect(),
         zip_name: engagement_engine::export::zip_name(period),
         insights: InsightsSummary::default(),
-        charts: Vec::new(),
+        charts: report_charts(report, period),
         segment: None,
         segment_notice: None,
         millis: 0.0,

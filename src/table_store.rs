@@ -554,9 +554,26 @@ mod tests {
                 .count()
         );
         let summary = summarize(&report, &period, &store);
-        assert_eq!(summary.new_users_daily.labels.len(), period.day_count());
+        // The charts of the seven data sets, in the page's order; new users
+        // per day has every day of the period and adds up to the card.
+        let keys: Vec<&str> = summary.charts.iter().map(|c| c.key.as_str()).collect();
         assert_eq!(
-            summary.new_users_daily.values.iter().sum::<f64>() as u64,
+            keys,
+            [
+                "new_users_per_day",
+                "screen_views_per_day",
+                "events_by_type",
+                "top_fasts_by_joins",
+                "top_screens",
+                "retention_by_cohort"
+            ]
+        );
+        let days = crate::chart_files::data_rows(&summary.charts[0].svg);
+        assert_eq!(days.len(), period.day_count());
+        assert_eq!(
+            days.iter()
+                .map(|d| d.value.parse::<u64>().unwrap())
+                .sum::<u64>(),
             summary.new_users
         );
         let ls = load_summary(&loaded, "demo", chrono_tz::Tz::UTC);

@@ -39,8 +39,9 @@ const CACHE = CACHE_PREFIX + CACHE_VERSION;
 // initializer.
 const FIXED = ['boot.js', 'worker_loader.js', 'worker.js', 'worker_bg.wasm'];
 const PAGE = 'index.html';
-// Trunk's content-hashed names.
-const HASHED = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/;
+// Trunk's content-hashed names. The hash is a 64-bit number written in hex
+// without leading zeros: 16 digits, or fewer (one build in 16 has 15).
+const HASHED = /-[0-9a-f]{1,16}(_bg)?\.(js|wasm|css)$/;
 
 // A URL's path relative to the scope, or null outside it (other origins
 // included).

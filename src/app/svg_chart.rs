@@ -84,9 +84,9 @@ fn datum_of(target: Option<web_sys::EventTarget>) -> Option<web_sys::Element> {
 }
 
 /// Shows the tooltip for datum `g`: its accessible name (the engine's
-/// title: exact label and value), above the datum's visible shape and
-/// kept inside the chart's box (below the shape when there is no room
-/// above).
+/// title: exact label and value), above the datum's visible shape (over
+/// the caption if need be) and kept inside the figure: below the shape
+/// only when even the figure has no room above it.
 fn show_tip(plot: &web_sys::HtmlElement, tip: &web_sys::HtmlElement, g: &web_sys::Element) {
     tip.set_text_content(g.get_attribute("aria-label").as_deref());
     for attr in ["data-label", "data-value"] {
@@ -109,7 +109,11 @@ fn show_tip(plot: &web_sys::HtmlElement, tip: &web_sys::HtmlElement, g: &web_sys
     let centre = a.left() + a.width() / 2.0 - p.left();
     let left = (centre - w / 2.0).clamp(0.0, (p.width() - w).max(0.0));
     let above = a.top() - p.top() - h - 6.0;
-    let top = if above >= 0.0 {
+    // The figure's top edge, relative to the plot (zero or less).
+    let room = plot
+        .parent_element()
+        .map_or(0.0, |f| f.get_bounding_client_rect().top() - p.top());
+    let top = if above >= room {
         above
     } else {
         a.bottom() - p.top() + 6.0

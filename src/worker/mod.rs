@@ -15,7 +15,6 @@ use engagement_engine::load::Loaded;
 use engagement_engine::metrics;
 use engagement_engine::output::{self, ReportParts};
 use engagement_engine::period::Period;
-use engagement_engine::readable::charts::report_charts;
 use engagement_engine::report::Report;
 use engagement_engine::segment::SegmentInfo;
 use engagement_engine::timestamp::Timestamp;
@@ -207,7 +206,6 @@ fn compute(state: &Shared, choice: &PeriodChoice, segment: Segment) {
         store.add_insights(insights);
         let mut summary = summarize(report, &period, &store);
         summary.insights = summarize_insights(insights);
-        summary.charts = report_charts(report, &period);
         summary.charts.extend(output::insight_charts(insights));
         summary.segment = info
             .range_segment()

@@ -1,5 +1,8 @@
 //! Test plumbing: a static file server for `dist/`, a minimal WebDriver
 //! client (JSON over HTTP to chromedriver), the CLI and a loopback S3 server.
+//! Several test binaries include it, each using a part of it.
+
+#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -424,6 +427,34 @@ impl Browser {
             &format!("/element/{id}/value"),
             json!({ "text": text.join("\n") }),
         );
+    }
+
+    /// Moves the mouse onto the centre of the element matching `css`
+    /// (WebDriver actions, so the browser fires real pointer events).
+    pub fn hover(&self, css: &str) {
+        let at = self.js(&format!(
+            "const e = document.querySelector({}); e.scrollIntoView({{block: 'center'}});
+             const r = e.getBoundingClientRect(); return [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)]",
+            serde_json::to_string(css).unwrap()
+        ));
+        self.call(
+            "POST",
+            "/actions",
+            json!({"actions": [{"type": "pointer", "id": "mouse",
+                "parameters": {"pointerType": "mouse"},
+                "actions": [{"type": "pointerMove", "duration": 0, "origin": "viewport",
+                    "x": at[0], "y": at[1]}]}]}),
+        );
+    }
+
+    /// The browser's console errors (level SEVERE) since the last read
+    /// of the console.
+    pub fn console_errors(&self) -> Vec<String> {
+        self.console()
+            .into_iter()
+            .filter(|(level, _)| level == "SEVERE")
+            .map(|(_, message)| message)
+            .collect()
     }
 
     pub fn screenshot(&self, path: &Path) {

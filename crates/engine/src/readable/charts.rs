@@ -470,6 +470,7 @@ fn column_chart(key: &str, title: &str, alt: String, columns: &[Column], axis: A
     let every = (columns.len() as f64 / (plot_w / 84.0)).ceil().max(1.0) as usize;
     let mut data = Element::new("g");
     let mut labels = Element::new("g").attr("fill", MUTED);
+    let mut placed = Vec::new();
     for (i, c) in columns.iter().enumerate() {
         let x = LEFT + i as f64 * slot;
         let y = y_of(c.value);
@@ -483,14 +484,21 @@ fn column_chart(key: &str, title: &str, alt: String, columns: &[Column], axis: A
             ],
         ));
         if i % every == 0 {
-            labels = labels.child(text(
-                x + slot / 2.0,
-                TOP + PLOT_H + 16.0,
-                "middle",
-                &c.label,
-            ));
+            placed.push((axis_label_place(x + slot / 2.0, &c.label), &c.label));
         }
     }
+    // From the right: a label pulled inside the right edge (the period's
+    // last day) is kept, and one before it that it would run into is left
+    // out.
+    let mut kept = Vec::new();
+    let mut next_left = f64::INFINITY;
+    for ((at, anchor, left, right), label) in placed.into_iter().rev() {
+        if right + 4.0 <= next_left {
+            kept.push(text(at, TOP + PLOT_H + 16.0, anchor, label));
+            next_left = left;
+        }
+    }
+    labels = labels.children(kept.into_iter().rev());
     svg = svg
         .child(data)
         .child(line(LEFT, TOP + PLOT_H, WIDTH - RIGHT, TOP + PLOT_H, MUTED))
@@ -508,6 +516,24 @@ fn column_chart(key: &str, title: &str, alt: String, columns: &[Column], axis: A
         title: title.to_string(),
         alt,
         svg,
+    }
+}
+
+/// Where an axis label centred on `centre` is drawn: centred, or pulled
+/// inside the view box when it would be cut at an edge (the last date of
+/// a period ends at the chart's right edge). Returns the anchor point, the
+/// `text-anchor` and the label's estimated left and right edges.
+fn axis_label_place(centre: f64, label: &str) -> (f64, &'static str, f64, f64) {
+    // Digits of a 13-unit sans-serif font are about 0.64 em wide (DejaVu
+    // Sans, the widest common default); an estimate on the safe side.
+    let width = label.chars().count() as f64 * 8.3;
+    let half = width / 2.0;
+    if centre + half > WIDTH - 1.0 {
+        (WIDTH - 1.0, "end", WIDTH - 1.0 - width, WIDTH - 1.0)
+    } else if centre - half < 1.0 {
+        (1.0, "start", 1.0, 1.0 + width)
+    } else {
+        (centre, "middle", centre - half, centre + half)
     }
 }
 
@@ -777,6 +803,50 @@ mod tests {
         let empty = ranking("k", "Top screens", "views", &[]);
         assert!(data(&empty.svg).is_empty());
         assert_eq!(empty.alt, "Top screens: none in the period.");
+    }
+
+    #[test]
+    fn axis_labels_stay_inside_the_chart() {
+        // A 31-day period: the last date is pulled inside the right edge,
+        // the first stays centred on its column.
+        let period = Period::new(
+            parse_date("s", "2025-05-31").unwrap(),
+            parse_date("e", "2025-06-30").unwrap(),
+            chrono_tz::Tz::UTC,
+        )
+        .unwrap();
+        let days: Vec<(Date, u64)> = (0..31).map(|i| (period.day(i), i as u64)).collect();
+        let c = daily("k", "New users per day", "new users", &days);
+        let labels: Vec<&Element> = c
+            .svg
+            .descendants()
+            .into_iter()
+            .filter(|e| {
+                e.name == "text" && e.text.as_deref().is_some_and(|t| t.starts_with("2025-"))
+            })
+            .collect();
+        let first = labels.first().unwrap();
+        let last = labels.last().unwrap();
+        assert_eq!(first.text.as_deref(), Some("2025-05-31"));
+        assert_eq!(first.get("text-anchor"), Some("middle"));
+        assert_eq!(last.text.as_deref(), Some("2025-06-30"));
+        assert_eq!(last.get("text-anchor"), Some("end"));
+        assert_eq!(last.get("x"), Some("559"));
+        // Every label lies inside the view box, and none overlaps the next.
+        let mut edges = Vec::new();
+        for l in &labels {
+            let x: f64 = l.get("x").unwrap().parse().unwrap();
+            let w = l.text.as_deref().unwrap().chars().count() as f64 * 8.3;
+            let left = match l.get("text-anchor") {
+                Some("end") => x - w,
+                Some("start") => x,
+                _ => x - w / 2.0,
+            };
+            assert!(left >= 0.0 && left + w <= WIDTH, "{l:?}");
+            edges.push((left, left + w));
+        }
+        assert!(edges.windows(2).all(|p| p[0].1 < p[1].0), "{edges:?}");
+        assert_eq!(axis_label_place(3.0, "2025-W01").1, "start");
     }
 
     #[test]

@@ -35,7 +35,8 @@ figure svg { display: block; width: 100%; max-width: 40rem; height: auto; }
 figcaption { font-weight: 600; margin-bottom: .25rem; }
 .alt { color: #444; font-size: .9rem; margin: .25rem 0 0; }
 .scroll { overflow-x: auto; }
-table { border-collapse: collapse; font-size: .85rem; margin: 0 0 .5rem; break-inside: avoid; }
+table { border-collapse: collapse; font-size: .85rem; margin: 0 0 .5rem; }
+tr { break-inside: avoid; }
 thead { display: table-header-group; }
 th, td { border: 1px solid #ccc; padding: .2rem .4rem; text-align: left; vertical-align: top; max-width: 22rem; overflow-wrap: anywhere; }
 th { background: #eef3f9; }
@@ -52,7 +53,14 @@ footer { color: #666; font-size: .8rem; margin-top: 2rem; }
   .scroll { overflow: visible; }
   table { font-size: 7.5pt; }
   table.wide { font-size: 6pt; }
-  figure, table, .data-set { break-inside: avoid; }
+  /* Numbers are never split ("10" over "11" reads as two); text still
+     wraps anywhere, so that a wide table always fits the page. */
+  td.num { white-space: nowrap; }
+  table.wide th, table.wide td { padding: .1rem .15rem; }
+  /* A data set starts on a fresh page when it fits on one; a longer one
+     breaks between rows (the header row repeats) rather than leave its
+     heading alone at the foot of a page. */
+  figure, .data-set { break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
 }
 "#;

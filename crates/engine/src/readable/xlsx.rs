@@ -234,7 +234,8 @@ fn summary_rows(
     if input.warnings.is_empty() {
         rows.push(vec![text("None: every row of the input was used.")]);
     }
-    rows.extend(input.warnings.iter().map(|w| vec![text(&w.to_string())]));
+    // As report.html states them: the file without its folder.
+    rows.extend(input.warnings.iter().map(|w| vec![text(&w.report_text())]));
     rows
 }
 
