@@ -237,6 +237,9 @@ pub fn SvgChart(
         chart.with_value(|c| match svg_element(&c.svg) {
             Ok(svg) => {
                 let _ = svg.set_attribute("aria-describedby", &described_by);
+                // The host may be loaded again when the report is redrawn:
+                // it holds exactly one drawing, never a second beside it.
+                div.set_text_content(None);
                 let _ = div.append_child(&svg);
             }
             Err(_) => status

@@ -311,7 +311,23 @@ fn demo_data_figures_period_change_and_zip_match_the_cli() {
     wait_report(&b, 120);
     assert_eq!(period(&b), (start7, end7));
     b.click("#tab-overview");
+    // A recompute while the charts are shown redraws them in place.
+    b.click("#preset-30");
+    b.wait(
+        "the 30-day report",
+        "return document.getElementById('report-title').textContent.includes('2025-05-31')",
+        30,
+    );
     std::thread::sleep(std::time::Duration::from_millis(500));
+    // After recomputes, every chart holds one drawing, not one per report.
+    let drawings = b.js(
+        "return [...document.querySelectorAll('figure.chart')].map(f => f.querySelectorAll('svg').length)",
+    );
+    let drawings = drawings.as_array().unwrap();
+    assert!(
+        !drawings.is_empty() && drawings.iter().all(|n| n == 1),
+        "{drawings:?}"
+    );
     b.screenshot(&root().join("target/web-e2e-report.png"));
 }
 
