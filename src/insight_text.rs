@@ -28,22 +28,7 @@ pub fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// The card label of a `period_comparison` metric, as `summary.md` names
-/// it.
-pub fn metric_label(metric: &str) -> &str {
-    match metric {
-        "new_users" => "New users",
-        "active_users" => "Active users",
-        "feed_items" => "Feed items",
-        "events" => "Events",
-        "screen_views" => "Screen views",
-        "devotional_views" => "Devotional views",
-        "checklist_uses" => "Checklist uses",
-        "fast_joins" => "Fast joins",
-        "fast_leaves" => "Fast leaves",
-        other => other,
-    }
-}
+pub use engagement_engine::insights::metric_label;
 
 /// Which way a figure moved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,15 +100,7 @@ pub fn change(c: &Comparison, previous: (&str, &str)) -> Change {
     }
 }
 
-/// The step of [`SCALE`] for `value` in 0…`max`: 0 only for 0, so an
-/// empty cell never looks like a small one (the engine's grid steps).
-pub fn scale_step(value: f64, max: f64) -> usize {
-    if value <= 0.0 || max <= 0.0 {
-        0
-    } else {
-        1 + ((value / max).min(1.0) * (SCALE.len() - 2) as f64).round() as usize
-    }
-}
+pub use engagement_engine::readable::charts::scale_step;
 
 /// `Mon` … `Sun` for ISO weekday 1…7 (the heatmap's `weekday_name`).
 pub fn weekday_short(iso: u8) -> &'static str {

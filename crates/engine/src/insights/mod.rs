@@ -36,7 +36,9 @@ use serde::Serialize;
 
 pub use fast_retention::FastRetentionRow;
 pub use heatmap::HeatmapCell;
-pub use period_comparison::{MetricComparison, PeriodComparison, PeriodDates, METRICS};
+pub use period_comparison::{
+    metric_label, MetricComparison, PeriodComparison, PeriodDates, METRICS, METRIC_LABELS,
+};
 pub use retention_matrix::{RetentionCohortRow, WeekRetention, WEEKS};
 pub use summary::MAX_SUMMARY_BYTES;
 pub use user_engagement::{EngagementStatus, UserEngagementRow, AT_RISK_DAYS};

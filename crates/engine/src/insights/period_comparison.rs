@@ -22,6 +22,28 @@ pub const METRICS: [&str; 9] = [
     "fast_leaves",
 ];
 
+/// What people call each metric of [`METRICS`], in the same order: the
+/// brief, the readable report and the page's cards all say these words.
+pub const METRIC_LABELS: [&str; 9] = [
+    "New users",
+    "Active users",
+    "Feed items",
+    "Events",
+    "Screen views",
+    "Devotional views",
+    "Checklist uses",
+    "Fast joins",
+    "Fast leaves",
+];
+
+/// The label of a metric of [`METRICS`] (the name itself when unknown).
+pub fn metric_label(metric: &str) -> &str {
+    METRICS
+        .iter()
+        .position(|m| *m == metric)
+        .map_or(metric, |i| METRIC_LABELS[i])
+}
+
 /// The comparison: both periods and each metric.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct PeriodComparison {

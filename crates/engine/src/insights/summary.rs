@@ -22,19 +22,6 @@ const MAX_QUOTE_CHARS: usize = 80;
 /// Longest warning line, in characters.
 const MAX_WARNING_CHARS: usize = 300;
 
-/// Human names of the compared metrics, in [`super::METRICS`] order.
-const METRIC_LABELS: [&str; 9] = [
-    "New users",
-    "Active users",
-    "Feed items",
-    "Events",
-    "Screen views",
-    "Devotional views",
-    "Checklist uses",
-    "Fast joins",
-    "Fast leaves",
-];
-
 pub(super) fn write(
     period: &Period,
     segment: &SegmentInfo,
@@ -66,7 +53,11 @@ pub(super) fn write(
     md.push_str("\n## Headline figures\n\n");
     md.push_str("| Metric | This period | Previous period | Change |\n");
     md.push_str("| --- | ---: | ---: | ---: |\n");
-    for (m, label) in pc.metrics.iter().zip(METRIC_LABELS) {
+    for (m, label) in pc
+        .metrics
+        .iter()
+        .zip(super::period_comparison::METRIC_LABELS)
+    {
         let pct = match m.change_pct {
             Some(p) => format!("{}{p}%", if p > 0.0 { "+" } else { "" }),
             None => "no previous value".to_string(),

@@ -614,7 +614,7 @@ struct Grid<'a> {
 
 /// The scale step of `value` in 0…`max`: 0 only for 0, so an empty cell
 /// never looks like a small one.
-fn scale_step(value: f64, max: f64) -> usize {
+pub fn scale_step(value: f64, max: f64) -> usize {
     if value <= 0.0 || max <= 0.0 {
         0
     } else {

@@ -3,6 +3,7 @@
 //! insights add theirs).
 
 use super::charts::Chart;
+use crate::insights::METRIC_LABELS;
 use crate::load::Warning;
 use crate::period::Period;
 use crate::report::Report;
@@ -99,21 +100,20 @@ impl<'a> ReadableInput<'a> {
 pub fn headline_from_report(report: &Report<'_>) -> Vec<Headline> {
     let om = &report.other_metrics;
     let events = |code: &str| om.events_by_type.get(code).copied().unwrap_or(0);
-    vec![
-        Headline::current(
-            "New users",
-            report.new_users_over_time.iter().map(|d| d.count).sum(),
-        ),
-        Headline::current("Active users", om.active_users),
-        Headline::current(
-            "Feed items",
-            report.user_activity.iter().map(|u| u.total_items).sum(),
-        ),
-        Headline::current("Events", om.events_by_type.values().sum()),
-        Headline::current("Screen views", events("screen_view")),
-        Headline::current("Devotional views", events("devotional_viewed")),
-        Headline::current("Checklist uses", events("checklist_used")),
-        Headline::current("Fast joins", events("user_joined_fast")),
-        Headline::current("Fast leaves", events("user_left_fast")),
-    ]
+    let figures = [
+        report.new_users_over_time.iter().map(|d| d.count).sum(),
+        om.active_users,
+        report.user_activity.iter().map(|u| u.total_items).sum(),
+        om.events_by_type.values().sum(),
+        events("screen_view"),
+        events("devotional_viewed"),
+        events("checklist_used"),
+        events("user_joined_fast"),
+        events("user_left_fast"),
+    ];
+    METRIC_LABELS
+        .iter()
+        .zip(figures)
+        .map(|(label, n)| Headline::current(label, n))
+        .collect()
 }
