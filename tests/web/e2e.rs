@@ -11,23 +11,10 @@
 mod harness;
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use std::time::Instant;
 
 use harness::*;
 use serde_json::Value;
-
-fn page() -> &'static str {
-    static BASE: OnceLock<String> = OnceLock::new();
-    BASE.get_or_init(|| {
-        let dist = root().join("dist");
-        assert!(
-            dist.join("index.html").exists(),
-            "build the page first: trunk build --release --offline"
-        );
-        serve_dir(dist)
-    })
-}
 
 fn tmp(name: &str) -> PathBuf {
     let dir = root().join("target/web-e2e").join(name);

@@ -26,6 +26,19 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// The built page (`dist/`), served once per test process; its address.
+pub fn page() -> &'static str {
+    static BASE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BASE.get_or_init(|| {
+        let dist = root().join("dist");
+        assert!(
+            dist.join("index.html").exists(),
+            "build the page first: trunk build --release --offline"
+        );
+        serve_dir(dist)
+    })
+}
+
 /// Serves a folder on loopback, one thread per connection.
 pub fn serve_dir(dir: PathBuf) -> String {
     serve_dir_at(dir, "/")

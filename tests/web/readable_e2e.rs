@@ -14,22 +14,9 @@ mod harness;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 
 use harness::*;
 use serde_json::{json, Value};
-
-fn page() -> &'static str {
-    static BASE: OnceLock<String> = OnceLock::new();
-    BASE.get_or_init(|| {
-        let dist = root().join("dist");
-        assert!(
-            dist.join("index.html").exists(),
-            "build the page first: trunk build --release --offline"
-        );
-        serve_dir(dist)
-    })
-}
 
 fn tmp(name: &str) -> PathBuf {
     let dir = root().join("target/web-readable").join(name);
