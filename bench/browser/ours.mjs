@@ -60,7 +60,7 @@ for (let run = 0; run < args.runs; run++) {
   // Done when the report is on screen, or when the page shows a problem
   // (out of memory, a refused file): that run then fails, loudly.
   await page.waitForFunction(() => (document.body.innerText.includes('computed in')
-    && document.querySelector('img[alt]') !== null) || document.getElementById('error') !== null,
+    && document.querySelector('figure.chart svg') !== null) || document.getElementById('error') !== null,
   null, { timeout: 1800000, polling: 50 });
   const seconds = (Date.now() - t0) / 1000;
   const peak = sampler.peak();
