@@ -50,6 +50,7 @@ footer { color: #666; font-size: .8rem; margin-top: 2rem; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
   section + section { break-before: page; }
+  #summary { break-before: auto; }
   .scroll { overflow: visible; }
   table { font-size: 7.5pt; }
   table.wide { font-size: 6pt; }
@@ -90,6 +91,14 @@ fn page(input: &ReadableInput<'_>) -> Markup {
                     h2 { "Headline figures" }
                     (headline(&input.headline))
                 }
+                // The brief follows the figures on the first page: the part
+                // a board reads first, in words.
+                @if let Some(brief) = input.brief {
+                    section #summary.brief {
+                        h2 { "In a nutshell" }
+                        (markdown(brief))
+                    }
+                }
                 section #charts {
                     h2 { "Charts" }
                     @for c in charts::report_charts(input.report, p) { (figure(&c)) }
@@ -99,12 +108,6 @@ fn page(input: &ReadableInput<'_>) -> Markup {
                     h2 { "Data sets" }
                     p { "The first " (PREVIEW_ROWS) " rows of each data set, in its own order; the files hold every row." }
                     @for t in &tables { (preview(t, None)) }
-                }
-                @if let Some(brief) = input.brief {
-                    section #summary.brief {
-                        h2 { "Summary" }
-                        (markdown(brief))
-                    }
                 }
                 section #warnings {
                     h2 { "Warnings" }
