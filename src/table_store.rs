@@ -502,6 +502,11 @@ mod tests {
 
     use crate::summary::{load_summary, summarize};
 
+    /// A period of the tests (`None`: UTC).
+    fn period(start: &str, end: &str, zone: Option<&str>) -> Period {
+        Period::from_options(Some(start), Some(end), zone, Default::default()).unwrap()
+    }
+
     fn demo() -> Loaded {
         let mut b = Bundle::new(Limits::default());
         for (name, bytes) in csv_tables(&DemoConfig::new(200)) {
@@ -513,13 +518,7 @@ mod tests {
     #[test]
     fn tables_sort_filter_and_page() {
         let loaded = demo();
-        let period = Period::from_options(
-            Some("2025-01-01"),
-            Some("2025-06-30"),
-            None,
-            Default::default(),
-        )
-        .unwrap();
+        let period = period("2025-01-01", "2025-06-30", None);
         let report = metrics::compute(&loaded.dataset, &period);
         let mut store = TableStore::from_report(&report);
         let q = PageQuery {
@@ -586,13 +585,7 @@ mod tests {
         use engagement_engine::insights::{self, EngagementStatus};
         use engagement_engine::segment::Segment;
         let loaded = demo();
-        let period = Period::from_options(
-            Some("2025-06-01"),
-            Some("2025-06-30"),
-            None,
-            Default::default(),
-        )
-        .unwrap();
+        let period = period("2025-06-01", "2025-06-30", None);
         let segmented = Segment::default().apply(&loaded.dataset).unwrap();
         let report = metrics::compute(&segmented.dataset, &period);
         let ins = insights::compute(
@@ -677,13 +670,7 @@ mod tests {
     #[test]
     fn the_store_holds_the_engine_tables_cell_for_cell() {
         let loaded = demo();
-        let period = Period::from_options(
-            Some("2025-01-01"),
-            Some("2025-06-30"),
-            Some("America/Los_Angeles"),
-            Default::default(),
-        )
-        .unwrap();
+        let period = period("2025-01-01", "2025-06-30", Some("America/Los_Angeles"));
         let report = metrics::compute(&loaded.dataset, &period);
         let store = TableStore::from_report(&report);
         let engine = engine_table::data_sets(&report);
@@ -737,13 +724,7 @@ mod tests {
     #[test]
     fn every_column_sorts_and_filters_like_its_cells() {
         let loaded = demo();
-        let period = Period::from_options(
-            Some("2024-01-01"),
-            Some("2025-06-30"),
-            None,
-            Default::default(),
-        )
-        .unwrap();
+        let period = period("2024-01-01", "2025-06-30", None);
         let report = metrics::compute(&loaded.dataset, &period);
         let mut store = TableStore::from_report(&report);
         let tables: Vec<(String, usize, Vec<Vec<Cell>>)> = store

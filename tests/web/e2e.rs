@@ -43,21 +43,6 @@ fn csv_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// The CLI's consolidated JSON for a bundle and period (UTC).
-fn cli_report(input: &Path, start: &str, end: &str) -> Value {
-    let out = run(cli().arg(input).args([
-        "--start",
-        start,
-        "--end",
-        end,
-        "--timezone",
-        "UTC",
-        "--stdout",
-        "-q",
-    ]));
-    serde_json::from_slice(&out).unwrap()
-}
-
 /// The CLI's zip for a bundle and period (UTC, JSON).
 fn cli_zip(input: &Path, start: &str, end: &str, format: &str) -> Vec<u8> {
     let out = tmp(&format!("cli-zip-{start}-{end}-{format}"));

@@ -169,6 +169,21 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
+/// The CLI's consolidated JSON for a bundle and period (UTC).
+pub fn cli_report(input: &Path, start: &str, end: &str) -> Value {
+    let out = run(cli().arg(input).args([
+        "--start",
+        start,
+        "--end",
+        end,
+        "--timezone",
+        "UTC",
+        "--stdout",
+        "-q",
+    ]));
+    serde_json::from_slice(&out).unwrap()
+}
+
 /// GET/PUT helpers for the S3 server.
 pub fn http_put(url: &str, body: &[u8], content_type: &str) -> u16 {
     agent()

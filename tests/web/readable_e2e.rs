@@ -59,21 +59,6 @@ fn cli_files(bundle: &Path, start: &str, end: &str, flags: &[&str]) -> PathBuf {
     out
 }
 
-/// The CLI's consolidated JSON (UTC).
-fn cli_report(input: &Path, start: &str, end: &str) -> Value {
-    let out = run(cli_in(input).args([
-        "--start",
-        start,
-        "--end",
-        end,
-        "--timezone",
-        "UTC",
-        "--stdout",
-        "-q",
-    ]));
-    serde_json::from_slice(&out).unwrap()
-}
-
 /// Opens the small demo in UTC and waits for its report.
 fn open_demo(b: &Browser, section: &str) -> (String, String) {
     b.goto(&format!("{}/?demo=small&tz=UTC&section={section}", page()));
