@@ -27,25 +27,36 @@ impl Field<'_> {
     }
 }
 
-/// A complete record: its fields and the line it starts on (1-based).
-#[derive(Debug, Default)]
-pub struct Record {
-    bytes: Vec<u8>,
-    /// (end offset in `bytes`, quoted) per field; a field starts where the
-    /// previous one ends.
-    ends: Vec<(usize, bool)>,
+/// Where one field of a record is: `bytes[start..end]`, and whether it
+/// was quoted.
+#[derive(Clone, Copy, Debug, Default)]
+struct Span {
+    start: usize,
+    end: usize,
+    quoted: bool,
+}
+
+/// A complete record: its fields and the line it starts on (1-based). It
+/// borrows either the input itself (a record whole inside one pushed chunk,
+/// without doubled quotes or line ends inside quotes: nearly every record,
+/// and no byte is copied) or the splitter's own copy (a record over two
+/// chunks, or one whose quoted fields need undoing).
+#[derive(Debug)]
+pub struct Record<'a> {
+    bytes: &'a [u8],
+    fields: &'a [Span],
     line: u64,
 }
 
-impl Record {
+impl Record<'_> {
     /// Number of fields.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.fields.len()
     }
 
     /// Whether the record has no fields.
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.fields.is_empty()
     }
 
     /// The line of the input this record starts on (1-based).
@@ -56,17 +67,16 @@ impl Record {
     /// Field `i`, if the record has that many fields.
     #[inline]
     pub fn get(&self, i: usize) -> Option<Field<'_>> {
-        let (end, quoted) = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1].0 };
+        let span = self.fields.get(i)?;
         Some(Field {
-            bytes: &self.bytes[start..end],
-            quoted,
+            bytes: &self.bytes[span.start..span.end],
+            quoted: span.quoted,
         })
     }
 
     /// Whether this is a blank line (one unquoted empty field).
     pub fn is_blank(&self) -> bool {
-        self.ends.len() == 1 && self.bytes.is_empty() && !self.ends[0].1
+        matches!(self.fields, [only] if only.start == only.end && !only.quoted)
     }
 }
 
@@ -144,7 +154,12 @@ enum State {
 #[derive(Debug)]
 pub struct Splitter {
     state: State,
-    record: Record,
+    /// The record being formed across chunks (the slow path's copy).
+    bytes: Vec<u8>,
+    /// Its fields so far; also the fields of a record read in place.
+    fields: Vec<Span>,
+    /// Line the record being formed starts on.
+    record_line: u64,
     field_start: usize,
     quoted: bool,
     line: u64,
@@ -158,10 +173,9 @@ impl Splitter {
     pub fn new(max_field: usize) -> Self {
         Splitter {
             state: State::FieldStart,
-            record: Record {
-                line: 1,
-                ..Record::default()
-            },
+            bytes: Vec::new(),
+            fields: Vec::new(),
+            record_line: 1,
             field_start: 0,
             quoted: false,
             line: 1,
@@ -171,15 +185,56 @@ impl Splitter {
         }
     }
 
+    /// A splitter with the same limits for a later piece of the same input
+    /// that starts at a record boundary on `line` (see
+    /// [`last_record_end`]): pieces split on several threads at once.
+    pub fn resumed_at(&self, line: u64) -> Self {
+        let mut s = Splitter::new(self.max_field);
+        s.line = line;
+        s.record_line = line;
+        s
+    }
+
+    /// `Some(line)` when the bytes pushed so far end exactly at a record
+    /// boundary and the next record starts on `line`; `None` in the middle
+    /// of a record. A piece split off at a guessed boundary is right when
+    /// the piece before it ends here.
+    pub fn at_record_boundary(&self) -> Option<u64> {
+        self.at_record_start().then_some(self.line)
+    }
+
+    fn at_record_start(&self) -> bool {
+        self.state == State::FieldStart && self.fields.is_empty() && self.bytes.is_empty()
+    }
+
     /// Splits `input`, calling `on_record` for each record it completes.
     /// An error from the callback stops the split and is returned as is.
     pub fn push<E: From<SplitError>>(
         &mut self,
         mut input: &[u8],
-        on_record: &mut dyn FnMut(&Record) -> Result<(), E>,
+        on_record: &mut dyn FnMut(&Record<'_>) -> Result<(), E>,
     ) -> Result<(), E> {
         while !input.is_empty() {
             self.has_data = true;
+            if self.at_record_start() {
+                // The fast path: whole records read in place.
+                while let Some(used) = self.record_in_place(input) {
+                    let record = Record {
+                        bytes: input,
+                        fields: &self.fields,
+                        line: self.line,
+                    };
+                    let result = on_record(&record);
+                    self.fields.clear();
+                    self.line += 1;
+                    self.record_line = self.line;
+                    result?;
+                    input = &input[used..];
+                }
+                if input.is_empty() {
+                    break;
+                }
+            }
             match self.state {
                 State::FieldStart => {
                     if input[0] == b'"' {
@@ -197,10 +252,10 @@ impl Splitter {
                         input = &input[i + 1..];
                         if newline {
                             // A spreadsheet's CRLF: drop the CR of the last field.
-                            if self.record.bytes.len() > self.field_start
-                                && self.record.bytes.last() == Some(&b'\r')
+                            if self.bytes.len() > self.field_start
+                                && self.bytes.last() == Some(&b'\r')
                             {
-                                self.record.bytes.pop();
+                                self.bytes.pop();
                             }
                             self.end_record(on_record)?;
                         } else {
@@ -249,21 +304,86 @@ impl Splitter {
         Ok(())
     }
 
+    /// Reads the record at the start of `input` in place, filling
+    /// `self.fields` with spans of `input`, and returns the bytes it takes
+    /// (its newline included). `None`, with nothing read, for a record the
+    /// state machine must read: one that does not end in `input`, has a
+    /// doubled quote or a line end inside quotes, bytes after a closing
+    /// quote, or a field or row over the limits (which the state machine
+    /// reports).
+    #[inline]
+    fn record_in_place(&mut self, input: &[u8]) -> Option<usize> {
+        let used = self.spans_in_place(input);
+        if used.is_none_or(|n| n + self.fields.len() * FIELD_OVERHEAD > self.max_record) {
+            self.fields.clear();
+            return None;
+        }
+        used
+    }
+
+    fn spans_in_place(&mut self, input: &[u8]) -> Option<usize> {
+        let mut i = 0;
+        loop {
+            // The field's span, the byte after it (`,` or `\n`) and where
+            // the next field starts.
+            let (span, sep, next) = if input.get(i) == Some(&b'"') {
+                let close = i + 1 + memchr(b'"', &input[i + 1..])?;
+                if memchr(b'\n', &input[i + 1..close]).is_some() {
+                    return None;
+                }
+                let span = Span {
+                    start: i + 1,
+                    end: close,
+                    quoted: true,
+                };
+                (span, *input.get(close + 1)?, close + 2)
+            } else {
+                let at = i + memchr2(b',', b'\n', &input[i..])?;
+                let mut end = at;
+                // A spreadsheet's CRLF: drop the CR of the last field.
+                if input[at] == b'\n' && end > i && input[end - 1] == b'\r' {
+                    end -= 1;
+                }
+                let span = Span {
+                    start: i,
+                    end,
+                    quoted: false,
+                };
+                (span, input[at], at + 1)
+            };
+            if span.end - span.start > self.max_field {
+                return None;
+            }
+            match sep {
+                b',' => {
+                    self.fields.push(span);
+                    i = next;
+                }
+                b'\n' => {
+                    self.fields.push(span);
+                    return Some(next);
+                }
+                // A doubled quote, or bytes after a closing quote.
+                _ => return None,
+            }
+        }
+    }
+
     /// Ends the input: completes a last record without a final newline, or
     /// reports a quoted field that never ends.
     pub fn finish<E: From<SplitError>>(
         &mut self,
-        on_record: &mut dyn FnMut(&Record) -> Result<(), E>,
+        on_record: &mut dyn FnMut(&Record<'_>) -> Result<(), E>,
     ) -> Result<(), E> {
         match self.state {
             State::Quoted => Err(SplitError::UnterminatedQuote {
-                line: self.record.line,
+                line: self.record_line,
             }
             .into()),
-            State::FieldStart if self.record.ends.is_empty() => Ok(()),
+            State::FieldStart if self.fields.is_empty() => Ok(()),
             _ => {
-                if self.state == State::Unquoted && self.record.bytes.last() == Some(&b'\r') {
-                    self.record.bytes.pop();
+                if self.state == State::Unquoted && self.bytes.last() == Some(&b'\r') {
+                    self.bytes.pop();
                 }
                 self.end_record(on_record)
             }
@@ -273,7 +393,7 @@ impl Splitter {
     /// The index (0-based) of the field being formed: after
     /// [`SplitError::UnterminatedQuote`], the field that never ends.
     pub fn open_field(&self) -> usize {
-        self.record.ends.len()
+        self.fields.len()
     }
 
     /// Whether any byte has been pushed.
@@ -282,51 +402,104 @@ impl Splitter {
     }
 
     fn extend(&mut self, bytes: &[u8]) -> Result<(), SplitError> {
-        if self.record.bytes.len() - self.field_start + bytes.len() > self.max_field {
+        if self.bytes.len() - self.field_start + bytes.len() > self.max_field {
             return Err(SplitError::FieldTooLong {
-                line: self.record.line,
+                line: self.record_line,
                 limit: self.max_field,
             });
         }
-        if self.record.bytes.len() + bytes.len() + self.record.ends.len() * FIELD_OVERHEAD
-            > self.max_record
-        {
+        if self.bytes.len() + bytes.len() + self.fields.len() * FIELD_OVERHEAD > self.max_record {
             return Err(SplitError::RecordTooLong {
-                line: self.record.line,
+                line: self.record_line,
                 limit: self.max_record,
             });
         }
-        self.record.bytes.extend_from_slice(bytes);
+        self.bytes.extend_from_slice(bytes);
         Ok(())
     }
 
     fn extend_counting_lines(&mut self, bytes: &[u8]) -> Result<(), SplitError> {
-        self.line += memchr::memchr_iter(b'\n', bytes).count() as u64;
+        self.line += lines_in(bytes);
         self.extend(bytes)
     }
 
     fn end_field(&mut self) {
-        self.record
-            .ends
-            .push((self.record.bytes.len(), self.quoted));
-        self.field_start = self.record.bytes.len();
+        self.fields.push(Span {
+            start: self.field_start,
+            end: self.bytes.len(),
+            quoted: self.quoted,
+        });
+        self.field_start = self.bytes.len();
         self.quoted = false;
         self.state = State::FieldStart;
     }
 
     fn end_record<E>(
         &mut self,
-        on_record: &mut dyn FnMut(&Record) -> Result<(), E>,
+        on_record: &mut dyn FnMut(&Record<'_>) -> Result<(), E>,
     ) -> Result<(), E> {
         self.end_field();
-        let result = on_record(&self.record);
+        let record = Record {
+            bytes: &self.bytes,
+            fields: &self.fields,
+            line: self.record_line,
+        };
+        let result = on_record(&record);
         self.line += 1;
-        self.record.bytes.clear();
-        self.record.ends.clear();
-        self.record.line = self.line;
+        self.bytes.clear();
+        self.fields.clear();
+        self.record_line = self.line;
         self.field_start = 0;
         result
     }
+}
+
+/// Where the last complete record of `bytes` ends (just after its
+/// newline), for `bytes` that start at a record boundary: the last newline
+/// preceded by an even number of `"`. A guess that holds for well-formed
+/// CSV (a `"` opens or closes a quoted field, `""` inside one is a quote);
+/// a stray `"` inside an unquoted field can fool it, so whoever splits at
+/// it checks with [`Splitter::at_record_boundary`] that the piece before
+/// really ends there. `None` when no record ends in `bytes`.
+pub fn last_record_end(bytes: &[u8]) -> Option<usize> {
+    let quotes = memchr::memchr_iter(b'"', bytes).count();
+    // Quotes at or after the position looked at, walking back.
+    let mut after = 0;
+    let mut end = bytes.len();
+    while let Some(i) = memchr::memrchr2(b'"', b'\n', &bytes[..end]) {
+        if bytes[i] == b'"' {
+            after += 1;
+        } else if (quotes - after).is_multiple_of(2) {
+            return Some(i + 1);
+        }
+        end = i;
+    }
+    None
+}
+
+/// How many lines `bytes` moves a splitter on: every `\n` counts, inside
+/// quoted fields too, so a piece's first line is the one before it plus
+/// the lines of the pieces before it.
+pub fn lines_in(bytes: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', bytes).count() as u64
+}
+
+/// Where the first record of `bytes` ends (just after its newline), for
+/// `bytes` that start at a record boundary; the same guess as
+/// [`last_record_end`]. `None` when no record ends in `bytes`.
+pub fn first_record_end(bytes: &[u8]) -> Option<usize> {
+    let mut quotes = 0usize;
+    let mut start = 0;
+    while let Some(i) = memchr2(b'"', b'\n', &bytes[start..]) {
+        let at = start + i;
+        if bytes[at] == b'"' {
+            quotes += 1;
+        } else if quotes.is_multiple_of(2) {
+            return Some(at + 1);
+        }
+        start = at + 1;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -378,6 +551,44 @@ mod tests {
         }
     }
 
+    /// Records the in-place path reads and records it hands to the state
+    /// machine, side by side: CRLF after quoted and unquoted fields, blank
+    /// lines, a stray quote inside an unquoted field, bytes after a closing
+    /// quote, doubled quotes, a quoted line end, no final newline.
+    const TRICKY: &[u8] =
+        b"a,b,c\r\n\"q\",\"\"\r\n\nx\"y,\"z\"w,\"\"\"\"\n,,\n\"l1\nl2\",\"\",\r\n\"end\"";
+
+    #[test]
+    fn records_in_place_equal_records_of_the_state_machine() {
+        let whole = split_chunks(TRICKY, 1 << 16).unwrap();
+        fn fields(r: &Row) -> Vec<(&str, bool)> {
+            r.1.iter().map(|(t, q)| (t.as_str(), *q)).collect()
+        }
+        assert_eq!(
+            fields(&whole[0]),
+            [("a", false), ("b", false), ("c", false)]
+        );
+        assert_eq!(fields(&whole[1]), [("q", true), ("", true)]);
+        assert_eq!(fields(&whole[2]), [("", false)]);
+        assert_eq!(
+            fields(&whole[3]),
+            [("x\"y", false), ("zw", true), ("\"", true)]
+        );
+        assert_eq!(fields(&whole[4]), [("", false), ("", false), ("", false)]);
+        assert_eq!(
+            fields(&whole[5]),
+            [("l1\nl2", true), ("", true), ("", false)]
+        );
+        assert_eq!(fields(&whole[6]), [("end", true)]);
+        assert_eq!(
+            whole.iter().map(|r| r.0).collect::<Vec<_>>(),
+            [1, 2, 3, 4, 5, 6, 8]
+        );
+        for chunk in 1..TRICKY.len() {
+            assert_eq!(split_chunks(TRICKY, chunk).unwrap(), whole, "chunk {chunk}");
+        }
+    }
+
     #[test]
     fn truncated_inside_quotes_is_an_error() {
         let err = split_chunks(b"id,title\n1,\"never closed\n2,x\n", 7).unwrap_err();
@@ -410,6 +621,78 @@ mod tests {
         let mut s = Splitter::new(4);
         let rows = b"a,b,c\n".repeat(limit);
         assert!(s.push(&rows, &mut cb).is_ok());
+    }
+
+    /// Splits `input` into pieces at guessed record boundaries, splits
+    /// each piece with its own resumed splitter, and checks each guess
+    /// like a parallel reader does.
+    fn split_in_pieces(input: &[u8], piece: usize) -> Result<Vec<Row>, SplitError> {
+        let mut rows = Vec::new();
+        let mut cb = |r: &Record| -> Result<(), SplitError> {
+            let fields = (0..r.len())
+                .map(|i| {
+                    let f = r.get(i).unwrap();
+                    (String::from_utf8(f.bytes.to_vec()).unwrap(), f.quoted)
+                })
+                .collect();
+            rows.push((r.line(), fields));
+            Ok(())
+        };
+        let mut s = Splitter::new(1 << 20);
+        let mut rest = input;
+        while !rest.is_empty() {
+            // A window without a record end grows, as a reader's block does.
+            let mut size = piece;
+            let cut = loop {
+                if size >= rest.len() {
+                    break rest.len();
+                }
+                if let Some(cut) = last_record_end(&rest[..size]) {
+                    break cut;
+                }
+                size += piece;
+            };
+            s.push(&rest[..cut], &mut cb)?;
+            rest = &rest[cut..];
+            if !rest.is_empty() {
+                let line = s
+                    .at_record_boundary()
+                    .expect("the guess holds for well-formed CSV");
+                s = s.resumed_at(line);
+            }
+        }
+        s.finish(&mut cb)?;
+        Ok(rows)
+    }
+
+    #[test]
+    fn pieces_cut_at_guessed_boundaries_give_the_same_records() {
+        let whole = split_chunks(SAMPLE, 1 << 16).unwrap();
+        for piece in 1..SAMPLE.len() {
+            assert_eq!(
+                split_in_pieces(SAMPLE, piece).unwrap(),
+                whole,
+                "piece {piece}"
+            );
+        }
+    }
+
+    #[test]
+    fn record_ends_skip_newlines_inside_quotes() {
+        assert_eq!(first_record_end(b"a,\"x\ny\"\nb\n"), Some(8));
+        assert_eq!(last_record_end(b"a\nb,\"x\ny\"\nc,\"p\nq"), Some(10));
+        assert_eq!(last_record_end(b"\"open\nstill open"), None);
+        assert_eq!(first_record_end(b"no newline"), None);
+        // A stray quote inside an unquoted field fools the guess; the
+        // splitter, which treats it as text, says the piece did not end.
+        let input = b"a\"b\nc,\"d\ne\"\n";
+        assert_eq!(last_record_end(input), Some(9));
+        let mut s = Splitter::new(64);
+        let mut cb = |_: &Record| -> Result<(), SplitError> { Ok(()) };
+        s.push(&input[..9], &mut cb).unwrap();
+        assert_eq!(s.at_record_boundary(), None);
+        s.push(&input[9..], &mut cb).unwrap();
+        assert_eq!(s.at_record_boundary(), Some(4));
     }
 
     #[test]

@@ -174,6 +174,32 @@ impl CsvTableParser {
         true
     }
 
+    /// A parser for a later piece of the same file, starting at a record
+    /// boundary on `line`, once this one has read the header; `None`
+    /// before. Its rows are the file's rows from there on.
+    pub(crate) fn continuation(&self, line: u64) -> Option<Self> {
+        let columns = self.columns.clone()?;
+        let mut raw = RawTables::default();
+        raw.note_source(self.table, &self.file);
+        Some(CsvTableParser {
+            file: self.file.clone(),
+            table: self.table,
+            splitter: self.splitter.resumed_at(line),
+            columns: Some(columns),
+            header_names: self.header_names.clone(),
+            raw,
+            warnings: Warnings::default(),
+            bad_rows: BadRows::default(),
+            rows: 0,
+        })
+    }
+
+    /// The line the next record starts on, when the bytes pushed so far
+    /// end at a record boundary.
+    pub(crate) fn next_record_line(&self) -> Option<u64> {
+        self.splitter.at_record_boundary()
+    }
+
     pub(crate) fn rows(&self) -> u64 {
         self.rows
     }
@@ -221,7 +247,8 @@ impl CsvTableParser {
                 ),
             ));
         }
-        self.raw.shrink_to_fit();
+        // Not shrunk here: a file read in pieces keeps the room its first
+        // piece reserved for the rest; the bundle shrinks once at the end.
         Ok((self.raw, self.warnings, self.bad_rows))
     }
 

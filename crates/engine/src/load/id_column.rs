@@ -150,6 +150,12 @@ impl IdColumn {
             *self = other;
             return;
         }
+        if let (true, IdColumn::Narrow(dst), IdColumn::Narrow(src)) = (identity, &mut *self, &other)
+        {
+            // The usual case of a file read in pieces: a plain copy.
+            dst.extend_from_slice(src);
+            return;
+        }
         self.reserve(other.len());
         match other {
             IdColumn::Narrow(v) => v.into_iter().for_each(|n| self.push(map(Self::wide(n)))),

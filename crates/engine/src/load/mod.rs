@@ -636,6 +636,39 @@ impl FileLoader {
         }
     }
 
+    /// A loader for a later piece of the same CSV table that starts at a
+    /// record boundary on `line`, so that pieces of one big file can be
+    /// parsed on several threads; `None` for a dump, or before this loader
+    /// has read the header. Closed into the bundle after this one, in file
+    /// order, the pieces load what one loader fed the whole file would,
+    /// provided the piece really starts where this loader's bytes end:
+    /// check with [`FileLoader::next_record_line`] before closing it.
+    /// [`engagement_engine::csv_split::last_record_end`] guesses where to
+    /// cut.
+    ///
+    /// [`engagement_engine::csv_split::last_record_end`]: crate::csv_split::last_record_end
+    pub fn continuation(&self, line: u64) -> Option<FileLoader> {
+        match &self.inner {
+            FileParser::Csv(p) => Some(FileLoader {
+                name: self.name.clone(),
+                inner: FileParser::Csv(p.continuation(line)?),
+                bytes: 0,
+                expected_bytes: None,
+            }),
+            FileParser::Dump(_) => None,
+        }
+    }
+
+    /// `Some(line)` when the bytes pushed so far end exactly at a record
+    /// boundary of a CSV table and the next record starts on `line` (the
+    /// header is line 1); `None` in the middle of a record, and for dumps.
+    pub fn next_record_line(&self) -> Option<u64> {
+        match &self.inner {
+            FileParser::Csv(p) => p.next_record_line(),
+            FileParser::Dump(_) => None,
+        }
+    }
+
     /// The file's name.
     pub fn name(&self) -> &str {
         &self.name
@@ -846,8 +879,10 @@ impl Bundle {
             }
         }
         let mut warnings = self.warnings;
-        let counts = self.raw.counts();
-        let dataset = resolve::resolve(self.raw, &mut warnings)?;
+        let mut raw = self.raw;
+        raw.shrink_to_fit();
+        let counts = raw.counts();
+        let dataset = resolve::resolve(raw, &mut warnings)?;
         Ok(Loaded {
             dataset,
             counts,
