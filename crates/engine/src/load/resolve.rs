@@ -5,9 +5,10 @@
 use std::collections::{HashMap, HashSet};
 
 use super::id_column::IdColumn;
-use super::raw::{RawTables, UserRef};
+use super::raw::{RawEvents, RawFeed, RawTables, UserRef};
 use super::{LoadError, Table, Warnings};
 use crate::model::{Church, Dataset, EventKind, Events, Fast, Feed, Interner, User, NONE, NO_ID};
+use crate::parallel;
 use crate::timestamp::Timestamp;
 
 /// Maps database ids to dense indices: a direct table when ids are dense
@@ -275,15 +276,41 @@ pub(super) fn resolve(mut raw: RawTables, warnings: &mut Warnings) -> Result<Dat
         }
     }
 
-    let events = resolve_events(
-        &mut raw,
-        &user_index,
-        &by_name,
-        &code_of_type,
-        &content_types,
-        &events_src,
-        warnings,
+    // Events and feed items are independent of each other: on two threads
+    // where there are threads, their warnings added in the usual order.
+    let (raw_events, raw_feed) = (
+        std::mem::take(&mut raw.events),
+        std::mem::take(&mut raw.feed),
     );
+    let ((feed, feed_warnings), (events, events_warnings)) = parallel::both(
+        || {
+            let mut w = Warnings::default();
+            let feed = resolve_feed(
+                raw_feed,
+                &user_index,
+                &by_name,
+                &content_types,
+                &feed_src,
+                &mut w,
+            );
+            (feed, w)
+        },
+        || {
+            let mut w = Warnings::default();
+            let events = resolve_events(
+                raw_events,
+                &user_index,
+                &by_name,
+                &code_of_type,
+                &content_types,
+                &events_src,
+                &mut w,
+            );
+            (events, w)
+        },
+    );
+    warnings.extend(events_warnings);
+    warnings.extend(feed_warnings);
     let churches = std::mem::take(&mut raw.churches)
         .into_iter()
         .map(|(id, name)| Church { id, name })
@@ -304,14 +331,7 @@ pub(super) fn resolve(mut raw: RawTables, warnings: &mut Warnings) -> Result<Dat
     if dataset.event_details.is_empty() {
         dataset.event_details.push(Default::default());
     }
-    dataset.feed = resolve_feed(
-        &mut raw,
-        &user_index,
-        &by_name,
-        &content_types,
-        &feed_src,
-        warnings,
-    );
+    dataset.feed = feed;
     drop(by_name);
     dataset.users = users;
     dataset.strings = strings;
@@ -324,7 +344,7 @@ pub(super) fn resolve(mut raw: RawTables, warnings: &mut Warnings) -> Result<Dat
 /// than two full copies.
 #[allow(clippy::too_many_arguments)]
 fn resolve_events(
-    raw: &mut RawTables,
+    e: RawEvents,
     user_index: &IdIndex,
     by_name: &HashMap<&str, u32>,
     code_of_type: &HashMap<i64, u32>,
@@ -332,7 +352,6 @@ fn resolve_events(
     file: &str,
     warnings: &mut Warnings,
 ) -> Events {
-    let e = std::mem::take(&mut raw.events);
     let n = e.id.len();
     // Repeated ids: the first row of each id is kept.
     let order = unique_order(&e.id);
@@ -441,14 +460,13 @@ fn resolve_events(
 }
 
 fn resolve_feed(
-    raw: &mut RawTables,
+    f: RawFeed,
     user_index: &IdIndex,
     by_name: &HashMap<&str, u32>,
     content_types: &HashMap<i64, (bool, u32)>,
     file: &str,
     warnings: &mut Warnings,
 ) -> Feed {
-    let f = std::mem::take(&mut raw.feed);
     let natural: HashMap<u32, &str> = f.natural_users.iter().map(|(r, n)| (*r, &**n)).collect();
     let mut unknown_user = 0u64;
     let mut unknown_type = 0u64;
