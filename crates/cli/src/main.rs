@@ -335,7 +335,7 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
 
     let files = all_files()?;
     let zip_name = export::zip_name(&period);
-    let zip = (args.zip || args.upload_s3).then(|| export::zip(&files));
+    let mut zip = (args.zip || args.upload_s3).then(|| export::zip(&files));
     let dir = match &args.output_dir {
         Some(dir) => dir.clone(),
         None => tempfile::Builder::new()
@@ -350,12 +350,17 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
     };
     let mut to_write: Vec<OutputFile> = files;
     if args.zip {
+        // Moved, not copied: the zip can be large; it comes back below.
         to_write.push(OutputFile {
             name: zip_name.clone(),
-            bytes: zip.clone().expect("built above"),
+            bytes: zip.take().expect("built above"),
         });
     }
     write_all_or_nothing(&dir, &to_write).map_err(input_error)?;
+    if args.zip {
+        zip = to_write.pop().map(|f| f.bytes);
+    }
+    drop(to_write);
     println!("{}", dir.display());
 
     if args.upload_s3 {
