@@ -493,7 +493,74 @@ impl DumpParser {
             Err(e) => std::str::from_utf8(&chunk[..e.valid_up_to()]).unwrap_or_default(),
         };
         let mut i = 0;
-        while i < chunk.len() {
+        // First the array's start, or the end of the object that the last
+        // chunk cut.
+        while i < chunk.len() && matches!(self.phase, Phase::Start | Phase::InObject) {
+            i = self.run(chunk, text, i, i + 1)?;
+        }
+        // A large chunk is read in two parts at once: the objects from a
+        // likely object start on (parsed only, on a second thread where
+        // there is one) while this thread takes in the objects before it.
+        // The guess holds when this thread then stands right there,
+        // before an object; else the second part's work is dropped.
+        while let Some(split) = self.split_point(text, i) {
+            let limits = self.limits;
+            let (ahead, before) = crate::parallel::both(
+                || read_ahead(&text[split..], &limits),
+                || self.run(chunk, text, i, split),
+            );
+            i = before?;
+            if i != split || self.phase != Phase::BeforeObject {
+                break;
+            }
+            let (objects, len) = ahead;
+            for object in objects {
+                self.take(object)?;
+                self.index += 1;
+                self.phase = Phase::AfterObject;
+            }
+            i += len;
+        }
+        self.run(chunk, text, i, chunk.len()).map(|_| ())
+    }
+
+    /// Where the rest of `text` from `i` could be split for
+    /// [`read_ahead`]: the `{` of a `{"model"` that follows a `,` (in
+    /// valid JSON such a `{` opens an object; whether a top-level one is
+    /// checked later), about 40% of the way in, since this thread also
+    /// takes in what the other one reads. `None` when the rest is too
+    /// small to be worth a second thread.
+    fn split_point(&self, text: &str, i: usize) -> Option<usize> {
+        if self.phase != Phase::BeforeObject && self.phase != Phase::AfterObject {
+            return None;
+        }
+        let rest = text.len().checked_sub(i)?;
+        if rest < SPLIT_MIN {
+            return None;
+        }
+        let from = i + rest * 2 / 5;
+        let bytes = text.as_bytes();
+        let mut at = from;
+        loop {
+            let q = at + memchr::memmem::find(&bytes[at..], b"{\"model\"")?;
+            let before = bytes[from..q].trim_ascii_end();
+            if before.last() == Some(&b',') {
+                return Some(q);
+            }
+            at = q + 1;
+        }
+    }
+
+    /// Parses `chunk` from `i` on, stopping at `stop` or after the object
+    /// or byte that crosses it; returns where it stopped.
+    fn run(
+        &mut self,
+        chunk: &[u8],
+        text: &str,
+        mut i: usize,
+        stop: usize,
+    ) -> Result<usize, LoadError> {
+        while i < stop {
             // Objects that lie wholly in the chunk are read straight from
             // it, in one pass; the scanner below finds the end of the
             // others (cut by the chunk's end, malformed, or near a limit).
@@ -544,7 +611,7 @@ impl DumpParser {
                 }
             }
         }
-        Ok(())
+        Ok(i)
     }
 
     /// Handles one non-space byte outside objects.
@@ -705,17 +772,17 @@ impl DumpParser {
     /// `model`, or it is too large or possibly too deep for the limits
     /// (the scanner then checks them exactly).
     fn single_pass(&mut self, text: &str) -> Result<Option<usize>, LoadError> {
-        let mut stream = serde_json::Deserializer::from_str(text).into_iter::<OnePass<'_>>();
-        let Some(Ok(object)) = stream.next() else {
+        let Some((object, len)) = read_one(text, &self.limits) else {
             return Ok(None);
         };
-        let len = stream.byte_offset();
-        let bytes = &text.as_bytes()[..len];
-        if len > self.limits.max_field_bytes || openings(bytes) > self.limits.max_json_depth {
-            return Ok(None);
-        }
+        self.take(object)?;
+        Ok(Some(len))
+    }
+
+    /// Takes in an object read in one pass.
+    fn take(&mut self, object: OnePass<'_>) -> Result<(), LoadError> {
         let Some(table) = object.table else {
-            return Ok(Some(len));
+            return Ok(());
         };
         let model = &*object.model;
         if let Some(pk) = self.pk(table, model, object.pk)? {
@@ -723,7 +790,7 @@ impl DumpParser {
                 self.bad(issue);
             }
         }
-        Ok(Some(len))
+        Ok(())
     }
 
     /// The object in `text` read as before the single pass: its envelope
@@ -952,6 +1019,59 @@ impl DumpParser {
     }
 }
 
+/// The smallest rest of a chunk that is read in two parts at once.
+const SPLIT_MIN: usize = 64 << 10;
+
+/// The object at the start of `text`, read in one serde pass, and its
+/// length; `None` when [`DumpParser::single_pass`] must leave it to the
+/// scanner and the two-pass reading.
+fn read_one<'a>(text: &'a str, limits: &Limits) -> Option<(OnePass<'a>, usize)> {
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<OnePass<'a>>();
+    let object = stream.next()?.ok()?;
+    let len = stream.byte_offset();
+    // The scanner checks the limits exactly, and words the errors.
+    (len <= limits.max_field_bytes && openings(&text.as_bytes()[..len]) <= limits.max_json_depth)
+        .then_some((object, len))
+}
+
+/// The objects at the start of `text` (the first at its very start, the
+/// others after a `,`) that [`read_one`] can read, up to the first that
+/// it cannot or the end of the array; and the length they span. Pure, so
+/// that it can run on another thread: the caller takes them in, in order.
+fn read_ahead<'a>(text: &'a str, limits: &Limits) -> (Vec<OnePass<'a>>, usize) {
+    let bytes = text.as_bytes();
+    let mut objects = Vec::new();
+    let mut end = 0;
+    loop {
+        let mut at = end;
+        if !objects.is_empty() {
+            at += json_space(&bytes[at..]);
+            if bytes.get(at) != Some(&b',') {
+                break;
+            }
+            at += 1;
+            at += json_space(&bytes[at..]);
+        }
+        if bytes.get(at) != Some(&b'{') {
+            break;
+        }
+        let Some((object, len)) = read_one(&text[at..], limits) else {
+            break;
+        };
+        objects.push(object);
+        end = at + len;
+    }
+    (objects, end)
+}
+
+/// How many JSON whitespace bytes `bytes` starts with.
+fn json_space(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
+        .count()
+}
+
 /// The table a dumped model fills, or `None` for a model the report does
 /// not read.
 fn table_of(model: &str) -> Option<Table> {
@@ -1109,6 +1229,97 @@ mod tests {
                 raw.details[raw.events.detail[0] as usize].screen.as_deref(),
                 Some("home")
             );
+        }
+    }
+
+    /// A dump of `n` events (and users, profiles, feed items), with text
+    /// that needs escapes, natural keys, `{"model"` inside `data` (a
+    /// wrong guess at where a chunk can be split), and every 97th object
+    /// malformed.
+    fn big_dump(n: usize) -> String {
+        let mut out = String::from("[\n");
+        for k in 0..n {
+            if k > 0 {
+                out.push_str(if k % 5 == 0 { ",\n" } else { ", " });
+            }
+            let object = match k % 4 {
+                _ if k % 97 == 13 => format!(
+                    r#"{{"model": "events.event", "pk": {k}, "fields": {{"event_type": 3, "user": "x{k}", "timestamp": "2025-01-01T00:00:00Z"}}}}"#
+                ),
+                _ if k % 97 == 50 => format!(
+                    r#"{{"fields": {{"name": "late model"}}, "pk": {k}, "model": "hub.church"}}"#
+                ),
+                0 => format!(
+                    r#"{{"model": "auth.user", "pk": {k}, "fields": {{"username": "u\"{k}\\", "email": "é{k}", "date_joined": "2024-12-30T00:00:00Z", "is_staff": {}, "groups": []}}}}"#,
+                    k % 3 == 0
+                ),
+                1 => format!(
+                    r#"{{"model": "events.event", "pk": {k}, "fields": {{"event_type": ["open"], "user": ["u\"{k}\\"], "content_type": ["hub", "fast"], "object_id": "{k}", "data": {{"screen": "s{k}", "list": [1, {{"model": "auth.user", "pk": 1}}]}}, "timestamp": "2025-01-01T00:00:{:02}Z", "user_agent": "Mozilla \ud83d\ude00"}}}}"#,
+                    k % 60
+                ),
+                2 => format!(
+                    r#"{{"model": "events.useractivityfeed", "pk": {k}, "fields": {{"user": {k}, "activity_type": "a{}", "content_type": 12, "object_id": {k}, "title": "t\n{k}", "description": null, "created_at": "2025-02-01 10:00:00+02"}}}}"#,
+                    k % 7
+                ),
+                _ => format!(
+                    r#"{{"model": "prayers.prayerrequest", "pk": {k}, "fields": {{"title": "}} ] {{", "deep": [[[{{"model": "x"}}]]]}}}}"#
+                ),
+            };
+            out.push_str(&object);
+        }
+        out.push_str("\n]\n");
+        out
+    }
+
+    /// Everything in `raw` that does not depend on a hash map's order.
+    fn tables(raw: &RawTables) -> String {
+        format!(
+            "{:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+            raw.users,
+            raw.churches,
+            raw.fasts,
+            raw.profiles,
+            raw.memberships,
+            raw.event_types,
+            raw.content_types,
+            raw.events,
+            raw.feed,
+            raw.details,
+            raw.sources,
+            raw.optional_columns,
+        )
+    }
+
+    #[test]
+    fn large_chunks_read_in_two_parts_give_the_same_tables() {
+        let dump = big_dump(6000);
+        assert!(dump.len() > 8 * SPLIT_MIN);
+        // 7-byte chunks are never split; whole-file and 100 kB chunks are
+        // (or try to be, and drop the guess when it was wrong).
+        let (small, small_warnings) = parse(&dump, 7).unwrap();
+        // Objects of class `class` (k % 4) that big_dump left as they are.
+        let plain = |class| {
+            (0..6000)
+                .filter(|k| k % 4 == class && k % 97 != 13 && k % 97 != 50)
+                .count()
+        };
+        assert_eq!(small.users.len(), plain(0));
+        assert_eq!(small.events.id.len(), plain(1));
+        assert_eq!(small.feed.id.len(), plain(2));
+        assert_eq!(small.churches.len(), 62);
+        assert_eq!(&*small.users[1].username, "u\"4\\");
+        assert_eq!(small.events.natural_users[0], (0, "u\"1\\".into()));
+        let text: Vec<String> = small_warnings
+            .list()
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        assert_eq!(text.len(), 1, "{text:?}");
+        assert!(text[0].starts_with("dump.json: 62 events.event objects have an unreadable `user`; left out (first at object 13: found \"x13\""), "{text:?}");
+        for chunk in [dump.len(), 100_000, SPLIT_MIN + 1] {
+            let (raw, warnings) = parse(&dump, chunk).unwrap();
+            assert_eq!(tables(&raw), tables(&small), "chunk {chunk}");
+            assert_eq!(warnings.list(), small_warnings.list(), "chunk {chunk}");
         }
     }
 
