@@ -162,6 +162,161 @@ struct FeedFields<'a> {
     created_at: Cow<'a, str>,
 }
 
+/// A known model's fields, typed.
+enum Fields<'a> {
+    Users(UserFields<'a>),
+    Churches(NameFields<'a>),
+    Fasts(FastFields<'a>),
+    Profiles(ProfileFields<'a>),
+    EventTypes(EventTypeFields<'a>),
+    ContentTypes(ContentTypeFields<'a>),
+    Events(EventFields<'a>),
+    Feed(FeedFields<'a>),
+    /// A model the report does not read: its fields were only checked to
+    /// be JSON.
+    Skipped,
+}
+
+/// A whole dumped object read in one serde pass: the envelope and, since
+/// `dumpdata` writes `model` before `fields`, the model's typed fields
+/// with it. Any surprise (no `model`, `fields` first, a duplicate key, a
+/// wrong type) is a deserialization error, and the caller then reads the
+/// object in two passes ([`Envelope`], then the fields by model), which
+/// names what is wrong: this type only has to be right for good objects.
+struct OnePass<'a> {
+    model: Cow<'a, str>,
+    table: Option<Table>,
+    pk: Option<&'a RawValue>,
+    fields: Fields<'a>,
+}
+
+impl<'de> Deserialize<'de> for OnePass<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(OnePassVisitor)
+    }
+}
+
+struct OnePassVisitor;
+
+impl<'de> serde::de::Visitor<'de> for OnePassVisitor {
+    type Value = OnePass<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a dumped object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        use serde::de::Error;
+        let mut model: Option<Cow<'de, str>> = None;
+        let mut table = None;
+        let mut pk: Option<Option<&'de RawValue>> = None;
+        let mut fields = None;
+        while let Some(key) = map.next_key::<Key>()? {
+            match key {
+                Key::Model if model.is_none() => {
+                    let name = map.next_value::<Text<'de>>()?.0;
+                    table = table_of(&name);
+                    model = Some(name);
+                }
+                Key::Pk if pk.is_none() => pk = Some(map.next_value()?),
+                Key::Fields if fields.is_none() && model.is_some() => {
+                    fields = Some(map.next_value_seed(FieldsSeed(table))?);
+                }
+                Key::Other => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+                _ => return Err(A::Error::custom("not in dumpdata's own form")),
+            }
+        }
+        match (model, fields) {
+            (Some(model), Some(fields)) => Ok(OnePass {
+                model,
+                table,
+                pk: pk.flatten(),
+                fields,
+            }),
+            _ => Err(A::Error::custom("no model or no fields")),
+        }
+    }
+}
+
+/// A key of a dumped object.
+enum Key {
+    Model,
+    Pk,
+    Fields,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl serde::de::Visitor<'_> for KeyVisitor {
+            type Value = Key;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E>(self, key: &str) -> Result<Key, E> {
+                Ok(match key {
+                    "model" => Key::Model,
+                    "pk" => Key::Pk,
+                    "fields" => Key::Fields,
+                    _ => Key::Other,
+                })
+            }
+        }
+        d.deserialize_identifier(KeyVisitor)
+    }
+}
+
+/// Text, borrowed from the input when it has no escapes (serde's own
+/// `Cow<str>` always copies).
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> serde::de::Visitor<'de> for TextVisitor {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("text")
+            }
+            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(text)))
+            }
+            fn visit_str<E>(self, text: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(text.to_string())))
+            }
+        }
+        d.deserialize_str(TextVisitor)
+    }
+}
+
+/// Reads `fields` as the typed fields of the model's table (`None`: a
+/// model the report does not read, whose fields are skipped).
+struct FieldsSeed(Option<Table>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for FieldsSeed {
+    type Value = Fields<'de>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Fields<'de>, D::Error> {
+        Ok(match self.0 {
+            Some(Table::Users) => Fields::Users(Deserialize::deserialize(d)?),
+            Some(Table::Churches) => Fields::Churches(Deserialize::deserialize(d)?),
+            Some(Table::Fasts) => Fields::Fasts(Deserialize::deserialize(d)?),
+            Some(Table::Profiles) => Fields::Profiles(Deserialize::deserialize(d)?),
+            Some(Table::EventTypes) => Fields::EventTypes(Deserialize::deserialize(d)?),
+            Some(Table::ContentTypes) => Fields::ContentTypes(Deserialize::deserialize(d)?),
+            Some(Table::Events) => Fields::Events(Deserialize::deserialize(d)?),
+            Some(Table::Feed) => Fields::Feed(Deserialize::deserialize(d)?),
+            Some(Table::Memberships) | None => {
+                serde::de::IgnoredAny::deserialize(d)?;
+                Fields::Skipped
+            }
+        })
+    }
+}
+
 /// A malformed object (SPEC §2d): counted, left out, and an error unless
 /// the bundle skips bad rows.
 struct ObjectIssue {
@@ -328,8 +483,95 @@ impl DumpParser {
     }
 
     pub(crate) fn push(&mut self, chunk: &[u8]) -> Result<(), LoadError> {
+        // The chunk's text, checked as UTF-8 once: serde then reads it as
+        // `&str` without checking each string again. It ends before a
+        // character cut at the chunk's end, or before a byte that is not
+        // UTF-8 (whose object then goes through the scanner, which says
+        // where it is).
+        let text = match std::str::from_utf8(chunk) {
+            Ok(text) => text,
+            Err(e) => std::str::from_utf8(&chunk[..e.valid_up_to()]).unwrap_or_default(),
+        };
         let mut i = 0;
-        while i < chunk.len() {
+        // First the array's start, or the end of the object that the last
+        // chunk cut.
+        while i < chunk.len() && matches!(self.phase, Phase::Start | Phase::InObject) {
+            i = self.run(chunk, text, i, i + 1)?;
+        }
+        // A large chunk is read in two parts at once: the objects from a
+        // likely object start on (parsed only, on a second thread where
+        // there is one) while this thread takes in the objects before it.
+        // The guess holds when this thread then stands right there,
+        // before an object; else the second part's work is dropped.
+        while let Some(split) = self.split_point(text, i) {
+            let limits = self.limits;
+            let (ahead, before) = crate::parallel::both(
+                || read_ahead(&text[split..], &limits),
+                || self.run(chunk, text, i, split),
+            );
+            i = before?;
+            if i != split || self.phase != Phase::BeforeObject {
+                break;
+            }
+            let (objects, len) = ahead;
+            for object in objects {
+                self.take(object)?;
+                self.index += 1;
+                self.phase = Phase::AfterObject;
+            }
+            i += len;
+        }
+        self.run(chunk, text, i, chunk.len()).map(|_| ())
+    }
+
+    /// Where the rest of `text` from `i` could be split for
+    /// [`read_ahead`]: the `{` of a `{"model"` that follows a `,` (in
+    /// valid JSON such a `{` opens an object; whether a top-level one is
+    /// checked later), about 40% of the way in, since this thread also
+    /// takes in what the other one reads. `None` when the rest is too
+    /// small to be worth a second thread.
+    fn split_point(&self, text: &str, i: usize) -> Option<usize> {
+        if self.phase != Phase::BeforeObject && self.phase != Phase::AfterObject {
+            return None;
+        }
+        let rest = text.len().checked_sub(i)?;
+        if rest < SPLIT_MIN {
+            return None;
+        }
+        let from = i + rest * 2 / 5;
+        let bytes = text.as_bytes();
+        let mut at = from;
+        loop {
+            let q = at + memchr::memmem::find(&bytes[at..], b"{\"model\"")?;
+            let before = bytes[from..q].trim_ascii_end();
+            if before.last() == Some(&b',') {
+                return Some(q);
+            }
+            at = q + 1;
+        }
+    }
+
+    /// Parses `chunk` from `i` on, stopping at `stop` or after the object
+    /// or byte that crosses it; returns where it stopped.
+    fn run(
+        &mut self,
+        chunk: &[u8],
+        text: &str,
+        mut i: usize,
+        stop: usize,
+    ) -> Result<usize, LoadError> {
+        while i < stop {
+            // Objects that lie wholly in the chunk are read straight from
+            // it, in one pass; the scanner below finds the end of the
+            // others (cut by the chunk's end, malformed, or near a limit).
+            if self.phase == Phase::BeforeObject && chunk[i] == b'{' && i < text.len() {
+                if let Some(len) = self.single_pass(&text[i..])? {
+                    i += len;
+                    self.index += 1;
+                    self.phase = Phase::AfterObject;
+                    continue;
+                }
+            }
             match self.phase {
                 Phase::Start | Phase::BeforeObject | Phase::AfterObject | Phase::Done => {
                     let b = chunk[i];
@@ -369,7 +611,7 @@ impl DumpParser {
                 }
             }
         }
-        Ok(())
+        Ok(i)
     }
 
     /// Handles one non-space byte outside objects.
@@ -505,6 +747,8 @@ impl DumpParser {
         }
     }
 
+    /// One whole object that the scanner delimited (it came in more than
+    /// one chunk, or the single pass below could not take it).
     fn object(&mut self, bytes: &[u8]) -> Result<(), LoadError> {
         if let Err(e) = std::str::from_utf8(bytes) {
             let bad = bytes[e.valid_up_to()];
@@ -514,6 +758,45 @@ impl DumpParser {
             )));
         }
         let text = std::str::from_utf8(bytes).unwrap_or_default();
+        if self.single_pass(text)? == Some(text.len()) {
+            return Ok(());
+        }
+        self.object_in_two_passes(text)
+    }
+
+    /// Reads the object at the start of `text` in one serde pass (model,
+    /// pk and the model's typed fields at once) and takes it in. Returns
+    /// its length, or `None` when this pass cannot take the object
+    /// as is: `text` ends inside it, it is malformed (the two-pass path
+    /// then says exactly what is wrong), its `fields` come before its
+    /// `model`, or it is too large or possibly too deep for the limits
+    /// (the scanner then checks them exactly).
+    fn single_pass(&mut self, text: &str) -> Result<Option<usize>, LoadError> {
+        let Some((object, len)) = read_one(text, &self.limits) else {
+            return Ok(None);
+        };
+        self.take(object)?;
+        Ok(Some(len))
+    }
+
+    /// Takes in an object read in one pass.
+    fn take(&mut self, object: OnePass<'_>) -> Result<(), LoadError> {
+        let Some(table) = object.table else {
+            return Ok(());
+        };
+        let model = &*object.model;
+        if let Some(pk) = self.pk(table, model, object.pk)? {
+            if let Err(issue) = self.apply(model, pk, object.fields) {
+                self.bad(issue);
+            }
+        }
+        Ok(())
+    }
+
+    /// The object in `text` read as before the single pass: its envelope
+    /// first, then its `fields` by model. Slower, but it names what is
+    /// wrong with a malformed object.
+    fn object_in_two_passes(&mut self, text: &str) -> Result<(), LoadError> {
         let envelope: Envelope<'_> = match serde_json::from_str(text) {
             Ok(envelope) => envelope,
             // Well-formed JSON with a `model` that is not text: malformed.
@@ -538,42 +821,12 @@ impl DumpParser {
             ));
             return Ok(());
         };
-        let table = match model {
-            "auth.user" => Table::Users,
-            "hub.church" => Table::Churches,
-            "hub.fast" => Table::Fasts,
-            "hub.profile" => Table::Profiles,
-            "events.eventtype" => Table::EventTypes,
-            "events.event" => Table::Events,
-            "events.useractivityfeed" => Table::Feed,
-            "contenttypes.contenttype" => Table::ContentTypes,
-            _ => return Ok(()),
-        };
-        self.raw.note_source(table, &self.file);
-        let pk = match reference(envelope.pk) {
-            Ok(Reference::Pk(pk)) => Some(pk),
-            Ok(Reference::Null) => None,
-            Ok(Reference::Natural(_)) | Err(_) => {
-                let found = envelope.pk.map_or(String::new(), |v| v.get().to_string());
-                self.bad(ObjectIssue::new(model, "pk", &found, "a whole number"));
-                return Ok(());
-            }
-        };
-        if pk.is_none() && table != Table::ContentTypes {
-            if table == Table::Users {
-                return Err(self.error(
-                    "auth.user object without a pk: the dump was made with --natural-primary; export again without that flag",
-                ));
-            }
-            let found = if envelope.pk.is_some() {
-                "null"
-            } else {
-                "nothing"
-            };
-            self.bad(ObjectIssue::missing(model, "pk", found, "a whole number"));
+        let Some(table) = table_of(model) else {
             return Ok(());
-        }
-        let pk = pk.unwrap_or(NO_ID);
+        };
+        let Some(pk) = self.pk(table, model, envelope.pk)? else {
+            return Ok(());
+        };
         let Some(fields) = envelope.fields else {
             self.bad(ObjectIssue::missing(
                 model,
@@ -583,10 +836,43 @@ impl DumpParser {
             ));
             return Ok(());
         };
-        if let Err(issue) = self.fields(table, model, pk, fields) {
+        let taken = parse_fields(table, model, fields).and_then(|f| self.apply(model, pk, f));
+        if let Err(issue) = taken {
             self.bad(issue);
         }
         Ok(())
+    }
+
+    /// Notes that `table` comes from this file and reads the object's
+    /// pk: `None` when the object is malformed (counted here). Only a
+    /// content type may go without one (its natural key names it).
+    fn pk(
+        &mut self,
+        table: Table,
+        model: &str,
+        value: Option<&RawValue>,
+    ) -> Result<Option<i64>, LoadError> {
+        self.raw.note_source(table, &self.file);
+        let pk = match reference(value) {
+            Ok(Reference::Pk(pk)) => Some(pk),
+            Ok(Reference::Null) => None,
+            Ok(Reference::Natural(_)) | Err(_) => {
+                let found = value.map_or(String::new(), |v| v.get().to_string());
+                self.bad(ObjectIssue::new(model, "pk", &found, "a whole number"));
+                return Ok(None);
+            }
+        };
+        if pk.is_none() && table != Table::ContentTypes {
+            if table == Table::Users {
+                return Err(self.error(
+                    "auth.user object without a pk: the dump was made with --natural-primary; export again without that flag",
+                ));
+            }
+            let found = if value.is_some() { "null" } else { "nothing" };
+            self.bad(ObjectIssue::missing(model, "pk", found, "a whole number"));
+            return Ok(None);
+        }
+        Ok(Some(pk.unwrap_or(NO_ID)))
     }
 
     /// Counts the current object as malformed.
@@ -601,21 +887,11 @@ impl DumpParser {
         );
     }
 
-    fn fields(
-        &mut self,
-        table: Table,
-        model: &str,
-        pk: i64,
-        fields: &RawValue,
-    ) -> Result<(), ObjectIssue> {
-        fn de<'a, T: Deserialize<'a>>(model: &str, fields: &'a RawValue) -> Result<T, ObjectIssue> {
-            serde_json::from_str(fields.get())
-                .map_err(|e| ObjectIssue::from_serde::<T>(model, fields.get(), &e, "fields"))
-        }
+    /// Takes in the typed fields of object `pk` of `model`.
+    fn apply(&mut self, model: &str, pk: i64, fields: Fields<'_>) -> Result<(), ObjectIssue> {
         let raw = &mut self.raw;
-        match table {
-            Table::Users => {
-                let f: UserFields<'_> = de(model, fields)?;
+        match fields {
+            Fields::Users(f) => {
                 raw.users.push(RawUser {
                     id: pk,
                     username: f.username.into(),
@@ -632,12 +908,10 @@ impl DumpParser {
                     }
                 }
             }
-            Table::Churches => {
-                let f: NameFields<'_> = de(model, fields)?;
+            Fields::Churches(f) => {
                 raw.churches.push((pk, f.name.into()));
             }
-            Table::Fasts => {
-                let f: FastFields<'_> = de(model, fields)?;
+            Fields::Fasts(f) => {
                 let church_id =
                     match reference(f.church).map_err(|e| field_issue(model, "church", e))? {
                         Reference::Pk(id) => Some(id),
@@ -650,8 +924,7 @@ impl DumpParser {
                     year: f.year,
                 });
             }
-            Table::Profiles => {
-                let f: ProfileFields<'_> = de(model, fields)?;
+            Fields::Profiles(f) => {
                 let user =
                     match reference(Some(f.user)).map_err(|e| field_issue(model, "user", e))? {
                         Reference::Pk(id) => UserRef::Id(id),
@@ -678,12 +951,10 @@ impl DumpParser {
                 raw.memberships
                     .extend(f.fasts.iter().map(|&fast| (pk, fast)));
             }
-            Table::EventTypes => {
-                let f: EventTypeFields<'_> = de(model, fields)?;
+            Fields::EventTypes(f) => {
                 raw.event_types.push((pk, f.code.into()));
             }
-            Table::ContentTypes => {
-                let f: ContentTypeFields<'_> = de(model, fields)?;
+            Fields::ContentTypes(f) => {
                 if pk == NO_ID {
                     raw.natural_content_type(&f.app_label, &f.model);
                 } else {
@@ -691,8 +962,7 @@ impl DumpParser {
                         .push((pk, f.app_label.into(), f.model.into()));
                 }
             }
-            Table::Events => {
-                let f: EventFields<'_> = de(model, fields)?;
+            Fields::Events(f) => {
                 let event_type = match reference(Some(f.event_type))
                     .map_err(|e| field_issue(model, "event_type", e))?
                 {
@@ -725,8 +995,7 @@ impl DumpParser {
                 e.timestamp.push(ts);
                 e.detail.push(detail);
             }
-            Table::Feed => {
-                let f: FeedFields<'_> = de(model, fields)?;
+            Fields::Feed(f) => {
                 let (user, natural_user) = user_column(model, Some(f.user))?;
                 let content_type = content_type_column(raw, model, f.content_type)?;
                 let ts = parse_timestamp(model, "created_at", &f.created_at)?;
@@ -744,10 +1013,113 @@ impl DumpParser {
                 feed.title.push(f.title.as_deref());
                 feed.description.push(f.description.as_deref());
             }
-            Table::Memberships => {}
+            Fields::Skipped => {}
         }
         Ok(())
     }
+}
+
+/// The smallest rest of a chunk that is read in two parts at once.
+const SPLIT_MIN: usize = 64 << 10;
+
+/// The object at the start of `text`, read in one serde pass, and its
+/// length; `None` when [`DumpParser::single_pass`] must leave it to the
+/// scanner and the two-pass reading.
+fn read_one<'a>(text: &'a str, limits: &Limits) -> Option<(OnePass<'a>, usize)> {
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<OnePass<'a>>();
+    let object = stream.next()?.ok()?;
+    let len = stream.byte_offset();
+    // The scanner checks the limits exactly, and words the errors.
+    (len <= limits.max_field_bytes && openings(&text.as_bytes()[..len]) <= limits.max_json_depth)
+        .then_some((object, len))
+}
+
+/// The objects at the start of `text` (the first at its very start, the
+/// others after a `,`) that [`read_one`] can read, up to the first that
+/// it cannot or the end of the array; and the length they span. Pure, so
+/// that it can run on another thread: the caller takes them in, in order.
+fn read_ahead<'a>(text: &'a str, limits: &Limits) -> (Vec<OnePass<'a>>, usize) {
+    let bytes = text.as_bytes();
+    let mut objects = Vec::new();
+    let mut end = 0;
+    loop {
+        let mut at = end;
+        if !objects.is_empty() {
+            at += json_space(&bytes[at..]);
+            if bytes.get(at) != Some(&b',') {
+                break;
+            }
+            at += 1;
+            at += json_space(&bytes[at..]);
+        }
+        if bytes.get(at) != Some(&b'{') {
+            break;
+        }
+        let Some((object, len)) = read_one(&text[at..], limits) else {
+            break;
+        };
+        objects.push(object);
+        end = at + len;
+    }
+    (objects, end)
+}
+
+/// How many JSON whitespace bytes `bytes` starts with.
+fn json_space(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
+        .count()
+}
+
+/// The table a dumped model fills, or `None` for a model the report does
+/// not read.
+fn table_of(model: &str) -> Option<Table> {
+    Some(match model {
+        "auth.user" => Table::Users,
+        "hub.church" => Table::Churches,
+        "hub.fast" => Table::Fasts,
+        "hub.profile" => Table::Profiles,
+        "events.eventtype" => Table::EventTypes,
+        "events.event" => Table::Events,
+        "events.useractivityfeed" => Table::Feed,
+        "contenttypes.contenttype" => Table::ContentTypes,
+        _ => return None,
+    })
+}
+
+/// `fields` (a separate JSON text) read as `table`'s fields; a malformed
+/// one is an issue naming the field.
+fn parse_fields<'a>(
+    table: Table,
+    model: &str,
+    fields: &'a RawValue,
+) -> Result<Fields<'a>, ObjectIssue> {
+    fn de<'a, T: Deserialize<'a>>(model: &str, fields: &'a RawValue) -> Result<T, ObjectIssue> {
+        serde_json::from_str(fields.get())
+            .map_err(|e| ObjectIssue::from_serde::<T>(model, fields.get(), &e, "fields"))
+    }
+    Ok(match table {
+        Table::Users => Fields::Users(de(model, fields)?),
+        Table::Churches => Fields::Churches(de(model, fields)?),
+        Table::Fasts => Fields::Fasts(de(model, fields)?),
+        Table::Profiles => Fields::Profiles(de(model, fields)?),
+        Table::EventTypes => Fields::EventTypes(de(model, fields)?),
+        Table::ContentTypes => Fields::ContentTypes(de(model, fields)?),
+        Table::Events => Fields::Events(de(model, fields)?),
+        Table::Feed => Fields::Feed(de(model, fields)?),
+        Table::Memberships => Fields::Skipped,
+    })
+}
+
+/// How many `{` and `[` bytes `bytes` holds, strings included: a bound on
+/// its nesting depth that one quick pass finds. (`[` is `{` with bit 0x20
+/// off.)
+fn openings(bytes: &[u8]) -> usize {
+    bytes
+        .chunks(255)
+        .map(|c| c.iter().fold(0u8, |n, &b| n + u8::from(b | 0x20 == b'{')) as usize)
+        .sum()
 }
 
 /// A user column: a pk, or [`NO_ID`] plus the username of a natural key.
@@ -857,6 +1229,97 @@ mod tests {
                 raw.details[raw.events.detail[0] as usize].screen.as_deref(),
                 Some("home")
             );
+        }
+    }
+
+    /// A dump of `n` events (and users, profiles, feed items), with text
+    /// that needs escapes, natural keys, `{"model"` inside `data` (a
+    /// wrong guess at where a chunk can be split), and every 97th object
+    /// malformed.
+    fn big_dump(n: usize) -> String {
+        let mut out = String::from("[\n");
+        for k in 0..n {
+            if k > 0 {
+                out.push_str(if k % 5 == 0 { ",\n" } else { ", " });
+            }
+            let object = match k % 4 {
+                _ if k % 97 == 13 => format!(
+                    r#"{{"model": "events.event", "pk": {k}, "fields": {{"event_type": 3, "user": "x{k}", "timestamp": "2025-01-01T00:00:00Z"}}}}"#
+                ),
+                _ if k % 97 == 50 => format!(
+                    r#"{{"fields": {{"name": "late model"}}, "pk": {k}, "model": "hub.church"}}"#
+                ),
+                0 => format!(
+                    r#"{{"model": "auth.user", "pk": {k}, "fields": {{"username": "u\"{k}\\", "email": "é{k}", "date_joined": "2024-12-30T00:00:00Z", "is_staff": {}, "groups": []}}}}"#,
+                    k % 3 == 0
+                ),
+                1 => format!(
+                    r#"{{"model": "events.event", "pk": {k}, "fields": {{"event_type": ["open"], "user": ["u\"{k}\\"], "content_type": ["hub", "fast"], "object_id": "{k}", "data": {{"screen": "s{k}", "list": [1, {{"model": "auth.user", "pk": 1}}]}}, "timestamp": "2025-01-01T00:00:{:02}Z", "user_agent": "Mozilla \ud83d\ude00"}}}}"#,
+                    k % 60
+                ),
+                2 => format!(
+                    r#"{{"model": "events.useractivityfeed", "pk": {k}, "fields": {{"user": {k}, "activity_type": "a{}", "content_type": 12, "object_id": {k}, "title": "t\n{k}", "description": null, "created_at": "2025-02-01 10:00:00+02"}}}}"#,
+                    k % 7
+                ),
+                _ => format!(
+                    r#"{{"model": "prayers.prayerrequest", "pk": {k}, "fields": {{"title": "}} ] {{", "deep": [[[{{"model": "x"}}]]]}}}}"#
+                ),
+            };
+            out.push_str(&object);
+        }
+        out.push_str("\n]\n");
+        out
+    }
+
+    /// Everything in `raw` that does not depend on a hash map's order.
+    fn tables(raw: &RawTables) -> String {
+        format!(
+            "{:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+            raw.users,
+            raw.churches,
+            raw.fasts,
+            raw.profiles,
+            raw.memberships,
+            raw.event_types,
+            raw.content_types,
+            raw.events,
+            raw.feed,
+            raw.details,
+            raw.sources,
+            raw.optional_columns,
+        )
+    }
+
+    #[test]
+    fn large_chunks_read_in_two_parts_give_the_same_tables() {
+        let dump = big_dump(6000);
+        assert!(dump.len() > 8 * SPLIT_MIN);
+        // 7-byte chunks are never split; whole-file and 100 kB chunks are
+        // (or try to be, and drop the guess when it was wrong).
+        let (small, small_warnings) = parse(&dump, 7).unwrap();
+        // Objects of class `class` (k % 4) that big_dump left as they are.
+        let plain = |class| {
+            (0..6000)
+                .filter(|k| k % 4 == class && k % 97 != 13 && k % 97 != 50)
+                .count()
+        };
+        assert_eq!(small.users.len(), plain(0));
+        assert_eq!(small.events.id.len(), plain(1));
+        assert_eq!(small.feed.id.len(), plain(2));
+        assert_eq!(small.churches.len(), 62);
+        assert_eq!(&*small.users[1].username, "u\"4\\");
+        assert_eq!(small.events.natural_users[0], (0, "u\"1\\".into()));
+        let text: Vec<String> = small_warnings
+            .list()
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        assert_eq!(text.len(), 1, "{text:?}");
+        assert!(text[0].starts_with("dump.json: 62 events.event objects have an unreadable `user`; left out (first at object 13: found \"x13\""), "{text:?}");
+        for chunk in [dump.len(), 100_000, SPLIT_MIN + 1] {
+            let (raw, warnings) = parse(&dump, chunk).unwrap();
+            assert_eq!(tables(&raw), tables(&small), "chunk {chunk}");
+            assert_eq!(warnings.list(), small_warnings.list(), "chunk {chunk}");
         }
     }
 
