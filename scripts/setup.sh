@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, skipping what is already there:
 # the wasm32 target, Trunk 0.21.14, the wasm-bindgen-cli matching Cargo.lock,
+# binaryen's wasm-opt (npm),
 # Chromium + chromedriver and poppler-utils (Debian), the S3 test servers (moto from PyPI,
 # s3s-fs from crates.io), the PostgreSQL server (Debian) for the database
 # input's tests and DuckDB (PyPI) for the cross-check.
@@ -73,4 +74,16 @@ wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print 
 if [ -n "$wb_version" ]; then
   # Without --locked: its lock file names a crate version the registry does not serve.
   cargo_install wasm-bindgen "$wb_version" wasm-bindgen-cli --version "$wb_version"
+fi
+# wasm-opt for `trunk build --release`: offline, Trunk takes the one on PATH
+# only if it is the version of Trunk.toml's [tools] wasm_opt. The npm package
+# binaryen ships it (built to JavaScript + wasm, run by Node.js) — binaryen's
+# own native releases are not on a package registry, and Debian's is too old
+# (108) for the wasm features rustc emits. `npm install -g` puts it in npm's
+# bin folder (/usr/bin here), on PATH for every shell.
+wasm_opt_version=$(sed -n 's/^wasm_opt = "version_\([0-9]*\)"$/\1/p' Trunk.toml)
+if [ -n "$wasm_opt_version" ] && ! wasm-opt --version 2>/dev/null | grep -q "(version_$wasm_opt_version)"; then
+  command -v npm >/dev/null 2>&1 || { echo "setup: wasm-opt comes from npm, and npm is missing: install Node.js and npm first" >&2; exit 1; }
+  say "npm install -g binaryen@$wasm_opt_version.0.0 (wasm-opt)"
+  npm install -g --no-audit --no-fund --silent "binaryen@$wasm_opt_version.0.0"
 fi
