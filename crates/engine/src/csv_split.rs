@@ -18,9 +18,22 @@ pub struct Field<'a> {
     pub bytes: &'a [u8],
     /// Whether the field was quoted in the input.
     pub quoted: bool,
+    /// The same bytes as text, when the chunk they are in was checked as
+    /// UTF-8 already.
+    text: Option<&'a str>,
 }
 
-impl Field<'_> {
+impl<'a> Field<'a> {
+    /// The field as text: checked as UTF-8 once per pushed chunk for
+    /// records read in place, here for the others.
+    #[inline]
+    pub fn to_str(&self) -> Result<&'a str, std::str::Utf8Error> {
+        match self.text {
+            Some(text) => Ok(text),
+            None => std::str::from_utf8(self.bytes),
+        }
+    }
+
     /// PostgreSQL's NULL: an unquoted empty field.
     pub fn is_null(&self) -> bool {
         self.bytes.is_empty() && !self.quoted
@@ -44,6 +57,8 @@ struct Span {
 #[derive(Debug)]
 pub struct Record<'a> {
     bytes: &'a [u8],
+    /// `bytes` as text, as far as they are UTF-8 (the in-place case).
+    text: &'a str,
     fields: &'a [Span],
     line: u64,
 }
@@ -71,6 +86,9 @@ impl Record<'_> {
         Some(Field {
             bytes: &self.bytes[span.start..span.end],
             quoted: span.quoted,
+            // Spans start and end next to ASCII separators, so inside the
+            // checked text they are on character boundaries.
+            text: self.text.get(span.start..span.end),
         })
     }
 
@@ -214,13 +232,23 @@ impl Splitter {
         mut input: &[u8],
         on_record: &mut dyn FnMut(&Record<'_>) -> Result<(), E>,
     ) -> Result<(), E> {
+        // The chunk's text, as far as it is UTF-8, checked once.
+        let whole = input;
+        let checked = match std::str::from_utf8(whole) {
+            Ok(text) => text,
+            Err(e) => std::str::from_utf8(&whole[..e.valid_up_to()]).unwrap_or_default(),
+        };
         while !input.is_empty() {
             self.has_data = true;
             if self.at_record_start() {
-                // The fast path: whole records read in place.
+                // The fast path: whole records read in place, their text
+                // checked as UTF-8 once for the whole chunk rather than
+                // field by field.
+                let mut text = checked.get(whole.len() - input.len()..).unwrap_or_default();
                 while let Some(used) = self.record_in_place(input) {
                     let record = Record {
                         bytes: input,
+                        text,
                         fields: &self.fields,
                         line: self.line,
                     };
@@ -230,6 +258,7 @@ impl Splitter {
                     self.record_line = self.line;
                     result?;
                     input = &input[used..];
+                    text = text.get(used..).unwrap_or_default();
                 }
                 if input.is_empty() {
                     break;
@@ -322,49 +351,59 @@ impl Splitter {
     }
 
     fn spans_in_place(&mut self, input: &[u8]) -> Option<usize> {
+        // The whole line first (one long SIMD search), then its fields with
+        // word-at-a-time scans: fields are short, and a library search per
+        // field costs more in calls than in bytes.
+        let newline = memchr(b'\n', input)?;
+        let mut line = &input[..newline];
+        if line.last() == Some(&b'\r') {
+            // A spreadsheet's CRLF: the CR ends the last field, unless that
+            // field is quoted (the state machine keeps that case).
+            line = &line[..line.len() - 1];
+        }
         let mut i = 0;
         loop {
-            // The field's span, the byte after it (`,` or `\n`) and where
-            // the next field starts.
-            let (span, sep, next) = if input.get(i) == Some(&b'"') {
-                let close = i + 1 + memchr(b'"', &input[i + 1..])?;
-                if memchr(b'\n', &input[i + 1..close]).is_some() {
-                    return None;
-                }
+            let (span, next) = if line.get(i) == Some(&b'"') {
+                // A quote inside is a doubled quote (or the field goes on
+                // past this line): the state machine undoes those.
+                let close = i + 1 + find_byte(&line[i + 1..], b'"')?;
                 let span = Span {
                     start: i + 1,
                     end: close,
                     quoted: true,
                 };
-                (span, *input.get(close + 1)?, close + 2)
-            } else {
-                let at = i + memchr2(b',', b'\n', &input[i..])?;
-                let mut end = at;
-                // A spreadsheet's CRLF: drop the CR of the last field.
-                if input[at] == b'\n' && end > i && input[end - 1] == b'\r' {
-                    end -= 1;
+                match line.get(close + 1) {
+                    Some(b',') => (span, Some(close + 2)),
+                    None if line.len() == newline => (span, None),
+                    _ => return None,
                 }
-                let span = Span {
-                    start: i,
-                    end,
-                    quoted: false,
-                };
-                (span, input[at], at + 1)
+            } else {
+                match find_byte(&line[i..], b',') {
+                    Some(at) => (
+                        Span {
+                            start: i,
+                            end: i + at,
+                            quoted: false,
+                        },
+                        Some(i + at + 1),
+                    ),
+                    None => (
+                        Span {
+                            start: i,
+                            end: line.len(),
+                            quoted: false,
+                        },
+                        None,
+                    ),
+                }
             };
             if span.end - span.start > self.max_field {
                 return None;
             }
-            match sep {
-                b',' => {
-                    self.fields.push(span);
-                    i = next;
-                }
-                b'\n' => {
-                    self.fields.push(span);
-                    return Some(next);
-                }
-                // A doubled quote, or bytes after a closing quote.
-                _ => return None,
+            self.fields.push(span);
+            match next {
+                Some(next) => i = next,
+                None => return Some(newline + 1),
             }
         }
     }
@@ -441,6 +480,7 @@ impl Splitter {
         self.end_field();
         let record = Record {
             bytes: &self.bytes,
+            text: "",
             fields: &self.fields,
             line: self.record_line,
         };
@@ -475,6 +515,32 @@ pub fn last_record_end(bytes: &[u8]) -> Option<usize> {
         end = i;
     }
     None
+}
+
+/// The first `byte` in `hay`, eight bytes at a time (the bit trick of
+/// "determine if a word has a zero byte": the lowest flagged byte is always
+/// a real match). For the short fields of a CSV row this beats a library
+/// search, whose cost is in the call rather than in the bytes.
+#[inline]
+fn find_byte(hay: &[u8], byte: u8) -> Option<usize> {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let pattern = LOW * u64::from(byte);
+    let mut chunks = hay.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes")) ^ pattern;
+        let found = word.wrapping_sub(LOW) & !word & HIGH;
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == byte)
+        .map(|p| at + p)
 }
 
 /// How many lines `bytes` moves a splitter on: every `\n` counts, inside
@@ -587,6 +653,30 @@ mod tests {
         for chunk in 1..TRICKY.len() {
             assert_eq!(split_chunks(TRICKY, chunk).unwrap(), whole, "chunk {chunk}");
         }
+    }
+
+    #[test]
+    fn word_at_a_time_search_finds_the_first_byte() {
+        // Every length up to 40 and every position of the byte, with the
+        // byte's neighbours in the ASCII table (which a carry could
+        // confuse) and high bytes around it.
+        for len in 0..40 {
+            for at in 0..=len {
+                let mut hay: Vec<u8> = (0..len).map(|i| [b'+', b'-', 0xAC, b'-'][i % 4]).collect();
+                if at < len {
+                    hay[at] = b',';
+                }
+                if at + 1 < len {
+                    hay[at + 1] = b',';
+                }
+                let want = hay.iter().position(|&b| b == b',');
+                assert_eq!(find_byte(&hay, b','), want, "len {len} at {at}");
+            }
+        }
+        assert_eq!(
+            find_byte(b"\x01\x00\x00\x00\x00\x00\x00\x00\x00", 0),
+            Some(1)
+        );
     }
 
     #[test]

@@ -450,7 +450,8 @@ impl CsvTableParser {
 /// Text of column `i`; `None` for NULL.
 fn text<'a>(f: &'a Fields<'_>, i: usize) -> Result<Option<&'a str>, RowError> {
     match f[i].as_ref() {
-        Some(field) if !field.is_null() => std::str::from_utf8(field.bytes)
+        Some(field) if !field.is_null() => field
+            .to_str()
             .map(Some)
             .map_err(|e| RowError::NotUtf8(describe_not_utf8(field.bytes, &e))),
         _ => Ok(None),
@@ -503,7 +504,7 @@ fn timestamp(f: &Fields<'_>, i: usize, column: &str) -> Result<i64, RowIssue> {
         .as_ref()
         .filter(|f| !f.bytes.is_empty())
         .ok_or_else(|| RowIssue::empty(column, "a timestamp"))?;
-    let text = std::str::from_utf8(field.bytes).unwrap_or_default();
+    let text = field.to_str().unwrap_or_default();
     Timestamp::parse(text)
         .map(|t| t.0)
         .map_err(|_| RowIssue::column(column, TIMESTAMP_FORMS, field))
