@@ -7,8 +7,11 @@
 //! whole bundle or a [`segment`] of it), and writes them as JSON, CSV and
 //! zip.
 //!
-//! No network, no threads, no file system: it takes bytes and gives rows, so
-//! the same code runs in the native CLI and in the browser (WebAssembly).
+//! No network, no file system: it takes bytes and gives rows, so the same
+//! code runs in the native CLI and in the browser (WebAssembly). Its only
+//! threads are pairs of independent steps run side by side with the
+//! `parallel` feature on native targets (the CLI turns it on); the CLI's
+//! own threads parse pieces of big files with [`load::FileLoader::continuation`].
 //!
 //! ```
 //! use engagement_engine::{load::{Bundle, Limits}, period::Period, metrics};
