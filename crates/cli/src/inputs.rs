@@ -283,7 +283,7 @@ struct Spare(Mutex<Vec<Vec<u8>>>, usize);
 impl Spare {
     fn take(&self) -> Vec<u8> {
         let reused = self.0.lock().expect("no panics while held").pop();
-        reused.unwrap_or_else(|| Vec::with_capacity(self.1 * 2))
+        reused.unwrap_or_else(|| Vec::with_capacity(self.1 + (64 << 10)))
     }
 
     fn give(&self, mut buf: Vec<u8>) {
