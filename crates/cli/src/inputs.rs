@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Mutex};
 
-use engagement_engine::csv_split::{first_record_end, last_record_end, lines_in};
+use engagement_engine::csv_split::{first_record_end, last_record_end, lines_in, record_limit};
 use engagement_engine::load::{
     classify, needs_sniffing, Bundle, FileKind, FileLoader, LoadError, LoadErrorKind, ReadError,
     SNIFF_BYTES,
@@ -247,6 +247,10 @@ fn parse_files(
         return Ok(ReadStats::default());
     }
     let abandoned: Vec<AtomicBool> = (0..jobs).map(|_| AtomicBool::new(false)).collect();
+    // A piece grows while no record ends in it, up to a record the loader
+    // would refuse anyway (plus a piece): a file without line ends is not
+    // read whole into memory.
+    let longest = record_limit(bundle.limits().max_field_bytes).saturating_add(sizes.piece);
     let (work_tx, work_rx) = mpsc::sync_channel::<Work>(threads.max(1));
     let work_rx = Mutex::new(work_rx);
     let (done_tx, done_rx) = mpsc::channel::<Parsed>();
@@ -255,7 +259,9 @@ fn parse_files(
         {
             let done_tx = done_tx.clone();
             let (abandoned, spare) = (&abandoned, &spare);
-            scope.spawn(move || read_files(files, &work_tx, &done_tx, abandoned, sizes, spare));
+            scope.spawn(move || {
+                read_files(files, &work_tx, &done_tx, abandoned, sizes, longest, spare)
+            });
         }
         for _ in 0..threads.max(1) {
             let done_tx = done_tx.clone();
@@ -299,11 +305,13 @@ fn read_files(
     done: &mpsc::Sender<Parsed>,
     abandoned: &[AtomicBool],
     sizes: PieceSizes,
+    longest: usize,
     spare: &Spare,
 ) {
     for (job, file) in files.into_iter().enumerate() {
         let sent = if file.csv && file.size >= sizes.from {
-            read_in_pieces(job, file, work, done, &abandoned[job], sizes.piece, spare)
+            let limits = (sizes.piece, longest);
+            read_in_pieces(job, file, work, done, &abandoned[job], limits, spare)
         } else {
             work.send(Work::Whole { job, file }).is_ok()
         };
@@ -322,7 +330,7 @@ fn read_in_pieces(
     work: &mpsc::SyncSender<Work>,
     done: &mpsc::Sender<Parsed>,
     abandoned: &AtomicBool,
-    piece_bytes: usize,
+    (piece_bytes, longest): (usize, usize),
     spare: &Spare,
 ) -> bool {
     let DiskFile {
@@ -355,7 +363,7 @@ fn read_in_pieces(
         Err(e) => return fail(0, 0, e),
     };
     let mut header_end = first_record_end(&piece);
-    while header_end.is_none() && !eof && piece.len() < MAX_PIECE_BYTES {
+    while header_end.is_none() && !eof && piece.len() < longest {
         let longer = piece.len() + piece_bytes;
         eof = match fill(&mut reader, &mut piece, longer) {
             Ok(eof) => eof,
@@ -419,7 +427,7 @@ fn read_in_pieces(
             }
             match last_record_end(&piece) {
                 Some(cut) => break cut,
-                None if piece.len() >= MAX_PIECE_BYTES => break piece.len(),
+                None if piece.len() >= longest => break piece.len(),
                 None => {
                     let longer = piece.len() + piece_bytes;
                     match fill(&mut reader, &mut piece, longer) {
@@ -460,9 +468,6 @@ fn read_in_pieces(
     }
     true
 }
-
-/// Longest piece the reader builds while looking for a record end.
-const MAX_PIECE_BYTES: usize = 256 << 20;
 
 /// Reads into `buf` until it holds `len` bytes or the file ends; returns
 /// whether it ended.
@@ -759,6 +764,35 @@ mod tests {
         assert_eq!(pieces, whole);
         assert!(stats.pieces > 100, "{stats:?}");
         assert_eq!(stats.read_again, 0);
+    }
+
+    /// A malformed row in a middle piece: the same error as one loader's,
+    /// naming the same line, whatever the pieces.
+    #[test]
+    fn a_malformed_row_in_a_piece_fails_as_in_one_loader() {
+        let dir = example_with(|lines| lines[300] = lines[300].replacen(",9,38,", ",nine,38,", 1));
+        let error = |piece: usize| {
+            let mut bundle = Bundle::new(Limits::default());
+            let path = dir.path().join("events_event.csv");
+            let name = path.display().to_string();
+            let file = DiskFile {
+                loader: bundle.open(&name).unwrap(),
+                size: std::fs::metadata(&path).unwrap().len(),
+                csv: true,
+                path,
+            };
+            let sizes = PieceSizes { piece, from: 0 };
+            parse_files(&mut bundle, vec![file], 2, sizes, &Silent).unwrap();
+            bundle.finish().unwrap_err()
+        };
+        let whole = error(1 << 30);
+        assert_eq!(
+            whole.location.map(|l| l.to_string()).as_deref(),
+            Some("line 301")
+        );
+        for piece in [61, 200, 777] {
+            assert_eq!(error(piece), whole, "pieces of {piece} bytes");
+        }
     }
 
     /// A stray `"` inside an unquoted field, then a quoted field over two
