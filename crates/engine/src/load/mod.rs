@@ -601,8 +601,10 @@ pub enum ReadError {
 
 /// Bytes gathered from a reader before each push: sources that hand out
 /// tiny pieces (a database's COPY stream sends one row per message) are
-/// parsed in large steps all the same.
-const READ_CHUNK: usize = 1 << 20;
+/// parsed in large steps all the same. 4 MiB rather than 1: a dump's
+/// chunk is parsed in two parts at once, and bigger parts balance better
+/// (M dump: wall -7 %, peak +10 MB).
+const READ_CHUNK: usize = 4 << 20;
 
 impl FileLoader {
     /// Reads `reader` to its end into this file: the one read-and-push
