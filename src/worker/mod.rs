@@ -140,7 +140,12 @@ fn handle(state: &Shared, req: Request, files: Array) {
                         let mut summary = load_summary(&loaded, &label, zone);
                         summary.millis = now_ms() - started;
                         summary.memory_bytes = memory_bytes();
-                        state.borrow_mut().loaded = Some(loaded);
+                        {
+                            // The last data's tables must not be reused.
+                            let mut s = state.borrow_mut();
+                            s.loaded = Some(loaded);
+                            s.store = TableStore::default();
+                        }
                         post(&Reply::Loaded(summary));
                         compute(&state, &period, segment);
                     }
@@ -199,10 +204,18 @@ fn compute(state: &Shared, choice: &PeriodChoice, segment: Segment) {
         }
     };
     // The last report's tables go first: on a large bundle, two sets of
-    // them at once would not fit.
-    s.store = TableStore::default();
+    // them at once would not fit. The one that does not depend on the
+    // period is kept when the data and the segment are the same (a load
+    // empties the store).
+    let mut previous = std::mem::take(&mut s.store);
+    let kept = if s.segment == segment {
+        previous.take_period_free()
+    } else {
+        None
+    };
+    drop(previous);
     let computed = with_report(loaded, &period, segment, |report, insights, info| {
-        let mut store = TableStore::from_report(report);
+        let mut store = TableStore::from_report_reusing(report, kept);
         store.add_insights(insights);
         let mut summary = summarize(report, &period, &store);
         summary.insights = summarize_insights(insights);

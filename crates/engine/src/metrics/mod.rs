@@ -24,15 +24,57 @@ pub(crate) struct Context<'a, 'p> {
     pub feed_in_period: Vec<u32>,
     /// Whether each user index is in any fast now.
     pub in_a_fast: Vec<bool>,
+    /// Per [`kind_slot`], the indices (ascending) of the period's events
+    /// of that kind: the data sets walk these short lists instead of every
+    /// event once per kind (the page recomputes on each period change).
+    in_period_by_kind: [Vec<u32>; KIND_SLOTS],
+    /// Events in the period per event code.
+    pub per_code_in_period: Vec<u64>,
+    /// Indices (ascending) of every join and leave event, whatever its time.
+    pub fast_events: Vec<u32>,
+}
+
+/// The kinds with an index list in [`Context`] (every kind but `Other`).
+const KIND_SLOTS: usize = 6;
+
+/// The slot of a kind in [`Context`]'s per-kind lists.
+fn kind_slot(kind: EventKind) -> Option<usize> {
+    match kind {
+        EventKind::JoinedFast => Some(0),
+        EventKind::LeftFast => Some(1),
+        EventKind::ScreenView => Some(2),
+        EventKind::DevotionalViewed => Some(3),
+        EventKind::ChecklistUsed => Some(4),
+        EventKind::TutorialVideoViewed => Some(5),
+        EventKind::Other => None,
+    }
 }
 
 impl<'a, 'p> Context<'a, 'p> {
     fn new(data: &'a Dataset, period: &'p Period) -> Self {
-        let kinds = data
+        let kinds: Vec<EventKind> = data
             .event_codes
             .iter()
             .map(|c| EventKind::of_code(c))
             .collect();
+        let slots: Vec<Option<usize>> = kinds.iter().map(|&k| kind_slot(k)).collect();
+        // One pass over the events for every per-kind walk below.
+        let e = &data.events;
+        let mut in_period_by_kind: [Vec<u32>; KIND_SLOTS] = Default::default();
+        let mut per_code_in_period = vec![0u64; data.event_codes.len()];
+        let mut fast_events = Vec::new();
+        for (i, (&code, &ts)) in e.code.iter().zip(&e.timestamp).enumerate() {
+            let slot = slots[code as usize];
+            if matches!(slot, Some(0 | 1)) {
+                fast_events.push(i as u32);
+            }
+            if period.contains(crate::timestamp::Timestamp(ts)) {
+                per_code_in_period[code as usize] += 1;
+                if let Some(slot) = slot {
+                    in_period_by_kind[slot].push(i as u32);
+                }
+            }
+        }
         let mut feed_in_period = vec![0u32; data.users.len()];
         for (i, &ts) in data.feed.timestamp.iter().enumerate() {
             if period.contains(crate::timestamp::Timestamp(ts)) {
@@ -49,21 +91,20 @@ impl<'a, 'p> Context<'a, 'p> {
             kinds,
             feed_in_period,
             in_a_fast,
+            in_period_by_kind,
+            per_code_in_period,
+            fast_events,
         }
     }
 
     /// Indices of the events in the period whose code has `kind`, with
     /// their user index ([`NONE`] when none).
+    ///
+    /// `kind` is never [`EventKind::Other`] (no data set walks those).
     pub fn events_of(&self, kind: EventKind) -> impl Iterator<Item = (usize, u32)> + '_ {
         let e = &self.data.events;
-        (0..e.len())
-            .filter(move |&i| {
-                self.kinds[e.code[i] as usize] == kind
-                    && self
-                        .period
-                        .contains(crate::timestamp::Timestamp(e.timestamp[i]))
-            })
-            .map(move |i| (i, e.user[i]))
+        let list: &[u32] = kind_slot(kind).map_or(&[], |s| &self.in_period_by_kind[s]);
+        list.iter().map(move |&i| (i as usize, e.user[i as usize]))
     }
 
     /// Distinct users among `(event, user)` pairs, ignoring events without one.

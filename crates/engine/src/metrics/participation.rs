@@ -19,7 +19,7 @@ pub(super) fn compute<'a>(ctx: &Context<'a, '_>) -> Vec<ParticipationRow<'a>> {
     let data = ctx.data;
     let e = &data.events;
     let mut pairs: HashMap<(u32, u32), Pair> = HashMap::new();
-    for i in 0..e.len() {
+    for i in ctx.fast_events.iter().map(|&i| i as usize) {
         let kind = ctx.kinds[e.code[i] as usize];
         if !matches!(kind, EventKind::JoinedFast | EventKind::LeftFast) {
             continue;
