@@ -1,29 +1,29 @@
 //! Data set 5: every (user, fast) pair with a join, a leave or a current
 //! membership, over the whole history.
 
-use std::collections::HashMap;
-
 use super::Context;
 use crate::model::{EventKind, NONE, NO_ID};
 use crate::report::{ParticipationRow, Status};
 use crate::timestamp::Timestamp;
 
-#[derive(Default, Clone, Copy)]
-struct Pair {
-    joined: Option<i64>,
-    left: Option<i64>,
-    member: bool,
+/// What one event or membership says about a (user, fast) pair.
+#[derive(Clone, Copy)]
+enum Fact {
+    Joined(i64),
+    Left(i64),
+    Member,
 }
 
 pub(super) fn compute<'a>(ctx: &Context<'a, '_>) -> Vec<ParticipationRow<'a>> {
     let data = ctx.data;
     let e = &data.events;
-    let mut pairs: HashMap<(u32, u32), Pair> = HashMap::new();
+    // Every fact keyed by its pair, sorted, then folded pair by pair: the
+    // latest join and leave and any membership. Sorting one vector costs a
+    // fraction of a hash map per pair in wasm (the page recomputes this on
+    // every period change).
+    let mut facts: Vec<((u32, u32), Fact)> =
+        Vec::with_capacity(ctx.fast_events.len() + data.memberships.len());
     for i in ctx.fast_events.iter().map(|&i| i as usize) {
-        let kind = ctx.kinds[e.code[i] as usize];
-        if !matches!(kind, EventKind::JoinedFast | EventKind::LeftFast) {
-            continue;
-        }
         // Pairs whose user or fast is not in the bundle are left out
         // (counted when loading).
         if e.user[i] == NONE || e.fast_id[i] == NO_ID {
@@ -32,23 +32,29 @@ pub(super) fn compute<'a>(ctx: &Context<'a, '_>) -> Vec<ParticipationRow<'a>> {
         let Some(fast) = data.fast_index(e.fast_id[i]) else {
             continue;
         };
-        let pair = pairs.entry((e.user[i], fast)).or_default();
-        let slot = if kind == EventKind::JoinedFast {
-            &mut pair.joined
+        let fact = if ctx.kinds[e.code[i] as usize] == EventKind::JoinedFast {
+            Fact::Joined(e.timestamp[i])
         } else {
-            &mut pair.left
+            Fact::Left(e.timestamp[i])
         };
-        *slot = Some(slot.map_or(e.timestamp[i], |t| t.max(e.timestamp[i])));
+        facts.push(((e.user[i], fast), fact));
     }
-    for &(user, fast) in &data.memberships {
-        pairs.entry((user, fast)).or_default().member = true;
-    }
-    let mut keys: Vec<(u32, u32)> = pairs.keys().copied().collect();
-    // Indices follow ids, so this is (user_id, fast_id) order.
-    keys.sort_unstable();
-    keys.into_iter()
-        .map(|(u, f)| {
-            let pair = pairs[&(u, f)];
+    facts.extend(data.memberships.iter().map(|&pair| (pair, Fact::Member)));
+    // Indices follow ids, so this is (user_id, fast_id) order; the fold
+    // does not depend on the order of a pair's facts.
+    facts.sort_unstable_by_key(|&(pair, _)| pair);
+    facts
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|run| {
+            let (u, f) = run[0].0;
+            let (mut joined, mut left, mut member) = (None::<i64>, None::<i64>, false);
+            for &(_, fact) in run {
+                match fact {
+                    Fact::Joined(t) => joined = Some(joined.map_or(t, |j| j.max(t))),
+                    Fact::Left(t) => left = Some(left.map_or(t, |l| l.max(t))),
+                    Fact::Member => member = true,
+                }
+            }
             let user = &data.users[u as usize];
             let fast = &data.fasts[f as usize];
             ParticipationRow {
@@ -58,13 +64,9 @@ pub(super) fn compute<'a>(ctx: &Context<'a, '_>) -> Vec<ParticipationRow<'a>> {
                 fast_id: fast.id,
                 fast_name: &fast.display_name,
                 church_name: fast.church_name.as_deref(),
-                joined_at: pair.joined.map(Timestamp),
-                left_at: pair.left.map(Timestamp),
-                status: if pair.member {
-                    Status::Active
-                } else {
-                    Status::Left
-                },
+                joined_at: joined.map(Timestamp),
+                left_at: left.map(Timestamp),
+                status: if member { Status::Active } else { Status::Left },
             }
         })
         .collect()
