@@ -9,6 +9,8 @@ mod retention;
 mod timeline;
 mod user_activity;
 
+pub use participation::Participation;
+
 use crate::model::{Dataset, EventKind, NONE};
 use crate::parallel::both;
 use crate::period::Period;
@@ -18,8 +20,6 @@ use crate::report::{Range, Report};
 pub(crate) struct Context<'a, 'p> {
     pub data: &'a Dataset,
     pub period: &'p Period,
-    /// The kind of each event code.
-    pub kinds: Vec<EventKind>,
     /// Feed items in the period, per user index.
     pub feed_in_period: Vec<u32>,
     /// Whether each user index is in any fast now.
@@ -30,8 +30,6 @@ pub(crate) struct Context<'a, 'p> {
     in_period_by_kind: [Vec<u32>; KIND_SLOTS],
     /// Events in the period per event code.
     pub per_code_in_period: Vec<u64>,
-    /// Indices (ascending) of every join and leave event, whatever its time.
-    pub fast_events: Vec<u32>,
 }
 
 /// The kinds with an index list in [`Context`] (every kind but `Other`).
@@ -62,12 +60,8 @@ impl<'a, 'p> Context<'a, 'p> {
         let e = &data.events;
         let mut in_period_by_kind: [Vec<u32>; KIND_SLOTS] = Default::default();
         let mut per_code_in_period = vec![0u64; data.event_codes.len()];
-        let mut fast_events = Vec::new();
         for (i, (&code, &ts)) in e.code.iter().zip(&e.timestamp).enumerate() {
             let slot = slots[code as usize];
-            if matches!(slot, Some(0 | 1)) {
-                fast_events.push(i as u32);
-            }
             if period.contains(crate::timestamp::Timestamp(ts)) {
                 per_code_in_period[code as usize] += 1;
                 if let Some(slot) = slot {
@@ -88,12 +82,10 @@ impl<'a, 'p> Context<'a, 'p> {
         Context {
             data,
             period,
-            kinds,
             feed_in_period,
             in_a_fast,
             in_period_by_kind,
             per_code_in_period,
-            fast_events,
         }
     }
 
@@ -138,6 +130,17 @@ pub(crate) fn round2(x: f64) -> f64 {
 
 /// Computes the whole report.
 pub fn compute<'a>(data: &'a Dataset, period: &Period) -> Report<'a> {
+    compute_with(data, period, &Participation::new(data))
+}
+
+/// Computes the whole report, with data set 5 (`user_fast_participation`,
+/// the same for every period) from `participation`, computed once from
+/// `data` by [`Participation::new`].
+pub fn compute_with<'a>(
+    data: &'a Dataset,
+    period: &Period,
+    participation: &Participation,
+) -> Report<'a> {
     let ctx = Context::new(data, period);
     // The data sets are independent: natively, the ones that walk every
     // event go to a second thread.
@@ -147,7 +150,7 @@ pub fn compute<'a>(data: &'a Dataset, period: &Period) -> Report<'a> {
     ) = both(
         || {
             (
-                participation::compute(&ctx),
+                participation.rows(data),
                 retention::compute(&ctx),
                 other::compute(&ctx),
             )
