@@ -3,7 +3,6 @@
 //! is tested natively.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 use engagement_engine::insights::Insights;
 use engagement_engine::model::TextColumn;
@@ -12,6 +11,7 @@ use engagement_engine::table::{self as engine_table, Cell as EngineCell, Table};
 use engagement_engine::timestamp::Timestamp;
 
 use crate::protocol::{Cell, PageQuery, PageReply};
+use rustc_hash::FxHashMap;
 
 /// The null of [`Column::Int`] and [`Column::Time`]: no id, count or
 /// timestamp of a report is `i64::MIN`, and it sorts before every value,
@@ -57,7 +57,7 @@ enum ColumnBuilder<'a> {
     Symbol {
         rows: Vec<u32>,
         values: Vec<Box<str>>,
-        index: HashMap<std::borrow::Cow<'a, str>, u32>,
+        index: FxHashMap<std::borrow::Cow<'a, str>, u32>,
         /// Whether the values are text from the data (which turns into
         /// free text when too many are distinct).
         data_text: bool,
@@ -90,7 +90,7 @@ impl<'a> ColumnBuilder<'a> {
                 | EngineCell::Null => B::Symbol {
                     rows: vec![NULL_SYMBOL; n],
                     values: Vec::new(),
-                    index: HashMap::new(),
+                    index: FxHashMap::default(),
                     data_text: cell.is_data_text(),
                 },
             };
@@ -352,6 +352,10 @@ impl DataTable {
     }
 }
 
+/// The data set that is the same for every period (SPEC §4, data set 5:
+/// every (user, fast) pair over the whole history).
+pub const PERIOD_FREE: &str = "user_fast_participation";
+
 /// The six tabular data sets of a report, plus a cached row order of the
 /// last query per table so that paging through a sorted, filtered table
 /// costs only the page.
@@ -365,13 +369,37 @@ impl TableStore {
     /// Builds the tables of data sets 1–6 from a report, through the
     /// engine's one tabular view of each.
     pub fn from_report(report: &Report<'_>) -> TableStore {
+        TableStore::from_report_reusing(report, None)
+    }
+
+    /// Like [`TableStore::from_report`], but takes the data set that does
+    /// not depend on the period ([`PERIOD_FREE`]) from `kept` (see
+    /// [`TableStore::take_period_free`]) instead of building it again: on
+    /// a large bundle it is the largest table (one row per user and fast).
+    /// `kept` must come from a report of the same data and segment; a
+    /// table whose row count differs from the report's is built anew.
+    pub fn from_report_reusing(report: &Report<'_>, mut kept: Option<DataTable>) -> TableStore {
         let tables: Vec<DataTable> = engine_table::data_sets(report)
             .iter()
             .filter(|t| t.name() != "other_metrics")
-            .map(DataTable::from_engine)
+            .map(|t| match kept.take() {
+                Some(k) if t.name() == PERIOD_FREE && k.name == t.name() && k.len == t.len() => k,
+                other => {
+                    kept = other;
+                    DataTable::from_engine(t)
+                }
+            })
             .collect();
         let cache = vec![None; tables.len()];
         TableStore { tables, cache }
+    }
+
+    /// Takes out the table of the data set that does not depend on the
+    /// period, for [`TableStore::from_report_reusing`].
+    pub fn take_period_free(&mut self) -> Option<DataTable> {
+        let i = self.tables.iter().position(|t| t.name == PERIOD_FREE)?;
+        self.cache.remove(i);
+        Some(self.tables.remove(i))
     }
 
     /// Adds the insights that are lists of rows (the People and Fasts
@@ -578,6 +606,50 @@ mod tests {
         let ls = load_summary(&loaded, "demo", chrono_tz::Tz::UTC);
         assert_eq!(ls.extent.as_ref().map(|e| e.1.as_str()), Some("2025-06-30"));
         assert!(!ls.warnings.is_empty());
+    }
+
+    #[test]
+    fn a_period_change_keeps_the_period_free_table_as_built_anew() {
+        let loaded = demo();
+        let june = period("2025-06-01", "2025-06-30", None);
+        let first = metrics::compute(&loaded.dataset, &june);
+        let mut old = TableStore::from_report(&first);
+        let kept = old.take_period_free();
+        assert_eq!(kept.as_ref().map(|t| t.name.as_str()), Some(PERIOD_FREE));
+        assert!(old.tables().iter().all(|t| t.name != PERIOD_FREE));
+        // Another period, in another zone: every table as a fresh build has it.
+        let spring = period("2025-03-01", "2025-05-15", Some("Europe/Paris"));
+        let second = metrics::compute(&loaded.dataset, &spring);
+        let reused = TableStore::from_report_reusing(&second, kept);
+        let fresh = TableStore::from_report(&second);
+        let names = |s: &TableStore| {
+            s.tables()
+                .iter()
+                .map(|t| t.name.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(&reused), names(&fresh));
+        for (a, b) in reused.tables().iter().zip(fresh.tables()) {
+            assert_eq!(a.columns, b.columns, "{}", a.name);
+            assert_eq!(a.len(), b.len(), "{}", a.name);
+            for i in 0..a.len() {
+                assert_eq!(a.row(i), b.row(i), "{} row {i}", a.name);
+            }
+        }
+        // A kept table of another size (other data) is not taken.
+        let mut other = TableStore::from_report(&second);
+        let mut wrong = other.take_period_free().unwrap();
+        wrong.len -= 1;
+        let rebuilt = TableStore::from_report_reusing(&second, Some(wrong));
+        let part = |s: &TableStore| {
+            s.tables()
+                .iter()
+                .find(|t| t.name == PERIOD_FREE)
+                .unwrap()
+                .len()
+        };
+        assert!(part(&fresh) > 0, "the demo has (user, fast) pairs");
+        assert_eq!(part(&rebuilt), part(&fresh));
     }
 
     #[test]

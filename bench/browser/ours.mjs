@@ -8,7 +8,9 @@
 //
 // Prints per run: seconds from files given to report ready, the engine's
 // wasm heap peak (shown by the page), and the peak RSS of the renderer
-// processes (page + worker) sampled from /proc.
+// processes (page + worker) sampled from /proc; then two period changes
+// (the "7 days" and "Whole data" presets), each from the click to the
+// page's last DOM change.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -81,7 +83,32 @@ for (let run = 0; run < args.runs; run++) {
   const loadedMiB = mib(/holds it in ([\d.]+) (GiB|MiB)/);
   const loadMs = Number((/Loaded .* in (\d+) ms/.exec(text) || [])[1]);
   const computeMs = Number((/computed in (\d+) ms/.exec(text) || [])[1]);
+  // Period changes (not part of `seconds`): a preset button, timed from the
+  // click to the page's last change of the DOM (the new report, its charts
+  // and the first page of every table the worker answers), found as the
+  // last mutation before 500 ms without any.
+  const periodChange = async (button) => {
+    const before = await page.evaluate(() => document.getElementById('start').value);
+    await page.evaluate(() => {
+      window.__lastMutation = 0;
+      window.__observer?.disconnect();
+      window.__observer = new MutationObserver(() => { window.__lastMutation = performance.now(); });
+      window.__observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+    // The page first settles (the last report's tables arrive after it).
+    await page.waitForFunction(() => performance.now() - window.__lastMutation > 500, null, { polling: 50, timeout: 600000 });
+    const clicked = await page.evaluate((b) => { document.getElementById(b).click(); return performance.now(); }, button);
+    await page.waitForFunction((b) => document.getElementById('start').value !== b, before, { polling: 20, timeout: 600000 });
+    await page.waitForFunction(() => performance.now() - window.__lastMutation > 500, null, { polling: 50, timeout: 600000 });
+    const ms = await page.evaluate((t) => window.__lastMutation - t, clicked);
+    const shownMs = Number((/computed in (\d+) ms/.exec(await page.evaluate(() => document.body.innerText)) || [])[1]);
+    return { ms, shownMs };
+  };
+  const p7 = await periodChange('preset-7');
+  const pAll = await periodChange('preset-all');
+  console.log(`run ${run + 1}: period change -> report on screen: 7 days ${p7.ms.toFixed(0)} ms (computed in ${p7.shownMs} ms), whole data ${pAll.ms.toFixed(0)} ms (computed in ${pAll.shownMs} ms)`);
   results.push({ seconds, heapMiB, loadedMiB, rssMiB: peak / 1048576, loadMs, computeMs,
+    period7Ms: p7.ms, period7ComputeMs: p7.shownMs, periodAllMs: pAll.ms, periodAllComputeMs: pAll.shownMs,
     events: events ? Number(events[1]) : null });
   console.log(`run ${run + 1}: files given -> report ready ${seconds.toFixed(2)} s, wasm heap peak ${heapMiB.toFixed(0)} MiB (${loadedMiB.toFixed(0)} once loaded), renderer RSS peak ${(peak / 1048576).toFixed(0)} MiB` +
     (events ? `, ${events[1]} events loaded` : '') +
@@ -92,7 +119,7 @@ const median = (key) => {
   const v = results.map((r) => r[key]).sort((a, b) => a - b);
   return v[Math.floor(v.length / 2)];
 };
-console.log(`median: ${median('seconds').toFixed(2)} s over ${results.length} runs`);
+console.log(`median: ${median('seconds').toFixed(2)} s over ${results.length} runs; period change 7 days ${median('period7Ms').toFixed(0)} ms, whole data ${median('periodAllMs').toFixed(0)} ms`);
 const csvBytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
 console.log('SUMMARY ' + JSON.stringify({
   input: path.resolve(args.input), csv_bytes: csvBytes, runs: results.length,
@@ -100,6 +127,8 @@ console.log('SUMMARY ' + JSON.stringify({
   max_total_s: Math.max(...results.map((r) => r.seconds)),
   median_wasm_heap_mib: median('heapMiB'), median_loaded_heap_mib: median('loadedMiB'),
   median_renderer_rss_mib: median('rssMiB'), median_load_ms: median('loadMs'),
-  median_report_ms: median('computeMs'), events: results[0].events, per_run: results,
+  median_report_ms: median('computeMs'), median_period_7d_ms: median('period7Ms'),
+  median_period_7d_computed_ms: median('period7ComputeMs'), median_period_all_ms: median('periodAllMs'),
+  median_period_all_computed_ms: median('periodAllComputeMs'), events: results[0].events, per_run: results,
 }));
 server.close();

@@ -22,8 +22,15 @@ use crate::protocol::{Progress, Reply, Source};
 use crate::stored_files::{self, loaded_name};
 use engagement_engine::presigned::{redact_url, url_file_name};
 
-/// Bytes read from a file per step; progress is reported after each.
-const CHUNK: f64 = 4.0 * 1024.0 * 1024.0;
+/// Bytes read from a file per step; progress is reported after each (at
+/// most every 100 ms). Larger slices mean fewer `Blob.slice` calls and
+/// promise round trips (each slice costs about 1 ms of the worker's time
+/// outside parsing); the buffer stays small next to the loaded data.
+const CHUNK: f64 = 8.0 * 1024.0 * 1024.0;
+
+/// Slices of a file being read by the browser at once (see [`read_file`]):
+/// their `ArrayBuffer`s live outside wasm memory until parsed.
+const READS_AHEAD: usize = 3;
 
 pub(super) enum Failure {
     Cancelled,
@@ -237,14 +244,20 @@ pub(super) async fn load(
 }
 
 async fn read_slice(f: &web_sys::Blob, start: f64, end: f64) -> Result<Vec<u8>, Failure> {
-    let name = "reading a file";
+    let buf = start_read(f, start, end)?
+        .await
+        .map_err(|e| js_error("reading a file", e))?;
+    Ok(Uint8Array::new(&buf).to_vec())
+}
+
+/// Starts reading bytes `start..end` of `f`: the browser reads them on its
+/// own threads while the worker parses the slice before (see
+/// [`read_file`]); awaiting the future gives the `ArrayBuffer`.
+fn start_read(f: &web_sys::Blob, start: f64, end: f64) -> Result<JsFuture, Failure> {
     let blob = f
         .slice_with_f64_and_f64(start, end)
-        .map_err(|e| js_error(name, e))?;
-    let buf = JsFuture::from(blob.array_buffer())
-        .await
-        .map_err(|e| js_error(name, e))?;
-    Ok(Uint8Array::new(&buf).to_vec())
+        .map_err(|e| js_error("reading a file", e))?;
+    Ok(JsFuture::from(blob.array_buffer()))
 }
 
 async fn read_file(
@@ -274,13 +287,30 @@ async fn read_file(
         return Ok(());
     };
     file.expect_bytes(size as u64);
-    let mut off = 0.0;
-    while off < size {
-        let end = (off + CHUNK).min(size);
-        let chunk = read_slice(f, off, end).await?;
-        file.push(&chunk)?;
-        t.progress.bytes_done += chunk.len() as u64;
-        off = end;
+    // Slices are read ahead while the one before is parsed: reading in
+    // turn left the worker waiting for the browser about a third of the
+    // time (M bundle, 2026-12-02 profile), and one slice ahead still a
+    // quarter (the browser reads a file-backed Blob at about the speed the
+    // worker parses it, so several reads in flight keep it busy).
+    let mut reads = std::collections::VecDeque::new();
+    let mut next = 0.0;
+    // One buffer in wasm memory for every slice of the file.
+    let mut bytes = Vec::new();
+    loop {
+        while reads.len() < READS_AHEAD && next < size {
+            let end = (next + CHUNK).min(size);
+            reads.push_back(start_read(f, next, end)?);
+            next = end;
+        }
+        let Some(reading) = reads.pop_front() else {
+            break;
+        };
+        let buf = reading.await.map_err(|e| js_error("reading a file", e))?;
+        let arr = Uint8Array::new(&buf);
+        bytes.resize(arr.length() as usize, 0);
+        arr.copy_to(&mut bytes);
+        file.push(&bytes)?;
+        t.progress.bytes_done += bytes.len() as u64;
         t.report(Some((&name, file.rows_read())), false);
         t.check()?;
     }

@@ -38,6 +38,9 @@ struct State {
     period: Option<Period>,
     /// The segment of the last report.
     segment: Segment,
+    /// Data set 5 of the loaded data narrowed to a segment: it does not
+    /// depend on the period, so a period change does not compute it again.
+    participation: Option<(Segment, metrics::Participation)>,
     store: TableStore,
     /// Number of the newest load; older loads stop at their next step.
     generation: u64,
@@ -140,7 +143,13 @@ fn handle(state: &Shared, req: Request, files: Array) {
                         let mut summary = load_summary(&loaded, &label, zone);
                         summary.millis = now_ms() - started;
                         summary.memory_bytes = memory_bytes();
-                        state.borrow_mut().loaded = Some(loaded);
+                        {
+                            // The last data's tables must not be reused.
+                            let mut s = state.borrow_mut();
+                            s.loaded = Some(loaded);
+                            s.store = TableStore::default();
+                            s.participation = None;
+                        }
                         post(&Reply::Loaded(summary));
                         compute(&state, &period, segment);
                     }
@@ -199,10 +208,19 @@ fn compute(state: &Shared, choice: &PeriodChoice, segment: Segment) {
         }
     };
     // The last report's tables go first: on a large bundle, two sets of
-    // them at once would not fit.
-    s.store = TableStore::default();
-    let computed = with_report(loaded, &period, segment, |report, insights, info| {
-        let mut store = TableStore::from_report(report);
+    // them at once would not fit. The one that does not depend on the
+    // period is kept when the data and the segment are the same (a load
+    // empties the store).
+    let mut previous = std::mem::take(&mut s.store);
+    let kept = if s.segment == segment {
+        previous.take_period_free()
+    } else {
+        None
+    };
+    drop(previous);
+    let cache = Some(&mut s.participation);
+    let computed = with_report(loaded, &period, segment, cache, |report, insights, info| {
+        let mut store = TableStore::from_report_reusing(report, kept);
         store.add_insights(insights);
         let mut summary = summarize(report, &period, &store);
         summary.insights = summarize_insights(insights);
@@ -231,16 +249,26 @@ fn compute(state: &Shared, choice: &PeriodChoice, segment: Segment) {
 
 /// Runs `f` on the report and insights of `loaded` for a period and
 /// segment (the segment narrows the data once, before anything is
-/// computed, as in the CLI).
+/// computed, as in the CLI). With `cache`, data set 5 is taken from it
+/// when it holds this segment's, and kept there otherwise.
 fn with_report<T>(
     loaded: &Loaded,
     period: &Period,
     segment: Segment,
+    cache: Option<&mut Option<(Segment, metrics::Participation)>>,
     f: impl FnOnce(&Report<'_>, &Insights<'_>, &SegmentInfo) -> T,
 ) -> Result<T, String> {
     let segmented = segment.apply(&loaded.dataset).map_err(|e| e.to_string())?;
     let data = &*segmented.dataset;
-    let mut report = metrics::compute(data, period);
+    let mut fresh = None;
+    let cache = cache.unwrap_or(&mut fresh);
+    if !matches!(cache, Some((s, _)) if *s == segment) {
+        *cache = None;
+    }
+    let participation = &cache
+        .get_or_insert_with(|| (segment, metrics::Participation::new(data)))
+        .1;
+    let mut report = metrics::compute_with(data, period, participation);
     report.range.segment = segmented.info.range_segment();
     let insights = insights::compute(data, period, &report, &segmented.info, &loaded.warnings);
     Ok(f(&report, &insights, &segmented.info))
@@ -255,7 +283,7 @@ fn export_bytes(
     let (Some(loaded), Some(period)) = (s.loaded.as_ref(), s.period.as_ref()) else {
         return Err("compute a report first".into());
     };
-    with_report(loaded, period, s.segment, |report, insights, info| {
+    with_report(loaded, period, s.segment, None, |report, insights, info| {
         let parts = ReportParts {
             report,
             insights: options.insights.then_some(insights),

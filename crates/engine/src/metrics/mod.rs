@@ -9,6 +9,8 @@ mod retention;
 mod timeline;
 mod user_activity;
 
+pub use participation::Participation;
+
 use crate::model::{Dataset, EventKind, NONE};
 use crate::parallel::both;
 use crate::period::Period;
@@ -18,21 +20,55 @@ use crate::report::{Range, Report};
 pub(crate) struct Context<'a, 'p> {
     pub data: &'a Dataset,
     pub period: &'p Period,
-    /// The kind of each event code.
-    pub kinds: Vec<EventKind>,
     /// Feed items in the period, per user index.
     pub feed_in_period: Vec<u32>,
     /// Whether each user index is in any fast now.
     pub in_a_fast: Vec<bool>,
+    /// Per [`kind_slot`], the indices (ascending) of the period's events
+    /// of that kind: the data sets walk these short lists instead of every
+    /// event once per kind (the page recomputes on each period change).
+    in_period_by_kind: [Vec<u32>; KIND_SLOTS],
+    /// Events in the period per event code.
+    pub per_code_in_period: Vec<u64>,
+}
+
+/// The kinds with an index list in [`Context`] (every kind but `Other`).
+const KIND_SLOTS: usize = 6;
+
+/// The slot of a kind in [`Context`]'s per-kind lists.
+fn kind_slot(kind: EventKind) -> Option<usize> {
+    match kind {
+        EventKind::JoinedFast => Some(0),
+        EventKind::LeftFast => Some(1),
+        EventKind::ScreenView => Some(2),
+        EventKind::DevotionalViewed => Some(3),
+        EventKind::ChecklistUsed => Some(4),
+        EventKind::TutorialVideoViewed => Some(5),
+        EventKind::Other => None,
+    }
 }
 
 impl<'a, 'p> Context<'a, 'p> {
     fn new(data: &'a Dataset, period: &'p Period) -> Self {
-        let kinds = data
+        let kinds: Vec<EventKind> = data
             .event_codes
             .iter()
             .map(|c| EventKind::of_code(c))
             .collect();
+        let slots: Vec<Option<usize>> = kinds.iter().map(|&k| kind_slot(k)).collect();
+        // One pass over the events for every per-kind walk below.
+        let e = &data.events;
+        let mut in_period_by_kind: [Vec<u32>; KIND_SLOTS] = Default::default();
+        let mut per_code_in_period = vec![0u64; data.event_codes.len()];
+        for (i, (&code, &ts)) in e.code.iter().zip(&e.timestamp).enumerate() {
+            let slot = slots[code as usize];
+            if period.contains(crate::timestamp::Timestamp(ts)) {
+                per_code_in_period[code as usize] += 1;
+                if let Some(slot) = slot {
+                    in_period_by_kind[slot].push(i as u32);
+                }
+            }
+        }
         let mut feed_in_period = vec![0u32; data.users.len()];
         for (i, &ts) in data.feed.timestamp.iter().enumerate() {
             if period.contains(crate::timestamp::Timestamp(ts)) {
@@ -46,24 +82,21 @@ impl<'a, 'p> Context<'a, 'p> {
         Context {
             data,
             period,
-            kinds,
             feed_in_period,
             in_a_fast,
+            in_period_by_kind,
+            per_code_in_period,
         }
     }
 
     /// Indices of the events in the period whose code has `kind`, with
     /// their user index ([`NONE`] when none).
+    ///
+    /// `kind` is never [`EventKind::Other`] (no data set walks those).
     pub fn events_of(&self, kind: EventKind) -> impl Iterator<Item = (usize, u32)> + '_ {
         let e = &self.data.events;
-        (0..e.len())
-            .filter(move |&i| {
-                self.kinds[e.code[i] as usize] == kind
-                    && self
-                        .period
-                        .contains(crate::timestamp::Timestamp(e.timestamp[i]))
-            })
-            .map(move |i| (i, e.user[i]))
+        let list: &[u32] = kind_slot(kind).map_or(&[], |s| &self.in_period_by_kind[s]);
+        list.iter().map(move |&i| (i as usize, e.user[i as usize]))
     }
 
     /// Distinct users among `(event, user)` pairs, ignoring events without one.
@@ -97,6 +130,17 @@ pub(crate) fn round2(x: f64) -> f64 {
 
 /// Computes the whole report.
 pub fn compute<'a>(data: &'a Dataset, period: &Period) -> Report<'a> {
+    compute_with(data, period, &Participation::new(data))
+}
+
+/// Computes the whole report, with data set 5 (`user_fast_participation`,
+/// the same for every period) from `participation`, computed once from
+/// `data` by [`Participation::new`].
+pub fn compute_with<'a>(
+    data: &'a Dataset,
+    period: &Period,
+    participation: &Participation,
+) -> Report<'a> {
     let ctx = Context::new(data, period);
     // The data sets are independent: natively, the ones that walk every
     // event go to a second thread.
@@ -106,7 +150,7 @@ pub fn compute<'a>(data: &'a Dataset, period: &Period) -> Report<'a> {
     ) = both(
         || {
             (
-                participation::compute(&ctx),
+                participation.rows(data),
                 retention::compute(&ctx),
                 other::compute(&ctx),
             )

@@ -30,14 +30,7 @@ pub(super) fn compute<'a>(ctx: &Context<'a, '_>) -> OtherMetrics<'a> {
 }
 
 fn events_by_type<'a>(ctx: &Context<'a, '_>) -> BTreeMap<&'a str, u64> {
-    let e = &ctx.data.events;
-    let mut per_code = vec![0u64; ctx.data.event_codes.len()];
-    for i in 0..e.len() {
-        if ctx.period.contains(Timestamp(e.timestamp[i])) {
-            per_code[e.code[i] as usize] += 1;
-        }
-    }
-    per_code
+    ctx.per_code_in_period
         .iter()
         .enumerate()
         .filter(|(_, &n)| n > 0)

@@ -1,73 +1,141 @@
 //! Data set 5: every (user, fast) pair with a join, a leave or a current
 //! membership, over the whole history.
 
-use std::collections::HashMap;
-
-use super::Context;
-use crate::model::{EventKind, NONE, NO_ID};
+use crate::model::{Dataset, EventKind, NONE, NO_ID};
 use crate::report::{ParticipationRow, Status};
 use crate::timestamp::Timestamp;
 
-#[derive(Default, Clone, Copy)]
+/// What one event or membership says about a (user, fast) pair.
+#[derive(Clone, Copy)]
+enum Fact {
+    Joined(i64),
+    Left(i64),
+    Member,
+}
+
+/// One (user, fast) pair of data set 5, by index, with the latest join
+/// and leave and whether the user is a member now.
+#[derive(Clone, Copy, Debug)]
 struct Pair {
+    user: u32,
+    fast: u32,
     joined: Option<i64>,
     left: Option<i64>,
     member: bool,
 }
 
-pub(super) fn compute<'a>(ctx: &Context<'a, '_>) -> Vec<ParticipationRow<'a>> {
-    let data = ctx.data;
-    let e = &data.events;
-    let mut pairs: HashMap<(u32, u32), Pair> = HashMap::new();
-    for i in 0..e.len() {
-        let kind = ctx.kinds[e.code[i] as usize];
-        if !matches!(kind, EventKind::JoinedFast | EventKind::LeftFast) {
-            continue;
-        }
-        // Pairs whose user or fast is not in the bundle are left out
-        // (counted when loading).
-        if e.user[i] == NONE || e.fast_id[i] == NO_ID {
-            continue;
-        }
-        let Some(fast) = data.fast_index(e.fast_id[i]) else {
-            continue;
-        };
-        let pair = pairs.entry((e.user[i], fast)).or_default();
-        let slot = if kind == EventKind::JoinedFast {
-            &mut pair.joined
-        } else {
-            &mut pair.left
-        };
-        *slot = Some(slot.map_or(e.timestamp[i], |t| t.max(e.timestamp[i])));
-    }
-    for &(user, fast) in &data.memberships {
-        pairs.entry((user, fast)).or_default().member = true;
-    }
-    let mut keys: Vec<(u32, u32)> = pairs.keys().copied().collect();
-    // Indices follow ids, so this is (user_id, fast_id) order.
-    keys.sort_unstable();
-    keys.into_iter()
-        .map(|(u, f)| {
-            let pair = pairs[&(u, f)];
-            let user = &data.users[u as usize];
-            let fast = &data.fasts[f as usize];
-            ParticipationRow {
-                user_id: user.id,
-                username: &user.username,
-                email: &user.email,
-                fast_id: fast.id,
-                fast_name: &fast.display_name,
-                church_name: fast.church_name.as_deref(),
-                joined_at: pair.joined.map(Timestamp),
-                left_at: pair.left.map(Timestamp),
-                status: if pair.member {
-                    Status::Active
-                } else {
-                    Status::Left
-                },
+/// Data set 5 of one [`Dataset`], before it becomes rows. It does not
+/// depend on the period (it covers the whole history), so a front end
+/// that recomputes the report for several periods of the same data (the
+/// page) computes it once and passes it to [`super::compute_with`].
+#[derive(Clone, Debug, Default)]
+pub struct Participation {
+    /// In (user index, fast index) order, which is (user_id, fast_id) order.
+    pairs: Vec<Pair>,
+    /// Users and fasts of the dataset it was computed from.
+    users: usize,
+    fasts: usize,
+}
+
+impl Participation {
+    /// Every (user, fast) pair of `data` with a join, a leave or a current
+    /// membership.
+    pub fn new(data: &Dataset) -> Participation {
+        let e = &data.events;
+        let fast_kind: Vec<Option<bool>> = data
+            .event_codes
+            .iter()
+            .map(|c| match EventKind::of_code(c) {
+                EventKind::JoinedFast => Some(true),
+                EventKind::LeftFast => Some(false),
+                _ => None,
+            })
+            .collect();
+        // Every fact keyed by its pair, sorted, then folded pair by pair:
+        // the latest join and leave and any membership. Sorting one vector
+        // costs a fraction of a hash map per pair in wasm.
+        let mut facts: Vec<((u32, u32), Fact)> = Vec::new();
+        for i in 0..e.len() {
+            let Some(joined) = fast_kind[e.code[i] as usize] else {
+                continue;
+            };
+            // Pairs whose user or fast is not in the bundle are left out
+            // (counted when loading).
+            if e.user[i] == NONE || e.fast_id[i] == NO_ID {
+                continue;
             }
-        })
-        .collect()
+            let Some(fast) = data.fast_index(e.fast_id[i]) else {
+                continue;
+            };
+            let fact = if joined {
+                Fact::Joined(e.timestamp[i])
+            } else {
+                Fact::Left(e.timestamp[i])
+            };
+            facts.push(((e.user[i], fast), fact));
+        }
+        facts.extend(data.memberships.iter().map(|&pair| (pair, Fact::Member)));
+        // Indices follow ids, so this is (user_id, fast_id) order; the fold
+        // does not depend on the order of a pair's facts.
+        facts.sort_unstable_by_key(|&(pair, _)| pair);
+        let pairs = facts
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|run| {
+                let (user, fast) = run[0].0;
+                let mut pair = Pair {
+                    user,
+                    fast,
+                    joined: None,
+                    left: None,
+                    member: false,
+                };
+                for &(_, fact) in run {
+                    match fact {
+                        Fact::Joined(t) => pair.joined = Some(pair.joined.map_or(t, |j| j.max(t))),
+                        Fact::Left(t) => pair.left = Some(pair.left.map_or(t, |l| l.max(t))),
+                        Fact::Member => pair.member = true,
+                    }
+                }
+                pair
+            })
+            .collect();
+        Participation {
+            pairs,
+            users: data.users.len(),
+            fasts: data.fasts.len(),
+        }
+    }
+
+    /// The rows of data set 5 for `data`, the dataset this was computed
+    /// from; for a dataset of another size they are computed anew (never
+    /// an index out of bounds).
+    pub(super) fn rows<'a>(&self, data: &'a Dataset) -> Vec<ParticipationRow<'a>> {
+        if self.users != data.users.len() || self.fasts != data.fasts.len() {
+            return Participation::new(data).rows(data);
+        }
+        self.pairs
+            .iter()
+            .map(|pair| {
+                let user = &data.users[pair.user as usize];
+                let fast = &data.fasts[pair.fast as usize];
+                ParticipationRow {
+                    user_id: user.id,
+                    username: &user.username,
+                    email: &user.email,
+                    fast_id: fast.id,
+                    fast_name: &fast.display_name,
+                    church_name: fast.church_name.as_deref(),
+                    joined_at: pair.joined.map(Timestamp),
+                    left_at: pair.left.map(Timestamp),
+                    status: if pair.member {
+                        Status::Active
+                    } else {
+                        Status::Left
+                    },
+                }
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -137,6 +205,67 @@ mod tests {
                 r#"{"user_id":1,"username":"user1","email":"u1@example.org","fast_id":11,"fast_name":"Advent (2024)","church_name":null,"joined_at":null,"left_at":null,"status":"active"},"#,
                 r#"{"user_id":2,"username":"user2","email":"u2@example.org","fast_id":10,"fast_name":"Lent","church_name":"C","joined_at":"2024-06-01T00:00:00Z","left_at":null,"status":"active"}]"#
             )
+        );
+    }
+
+    #[test]
+    fn computed_once_it_serves_every_period_and_other_data_gets_its_own() {
+        use crate::metrics::{compute, compute_with, Participation};
+        use crate::period::{parse_date, parse_time_zone, Period};
+        let bundle = |users: i64| {
+            let mut b = TestBundle::new()
+                .church(1, "C")
+                .fast(10, "Lent", Some(1), None)
+                .fast(11, "Advent", None, Some(2024));
+            for u in 1..=users {
+                b = b.user(u, "2024-01-01 00:00:00+00");
+            }
+            b.event(
+                "user_joined_fast",
+                Some(1),
+                Some(10),
+                "2024-02-01 00:00:00+00",
+            )
+            .event(
+                "user_left_fast",
+                Some(1),
+                Some(10),
+                "2024-03-01 00:00:00+00",
+            )
+            .event(
+                "user_joined_fast",
+                Some(2),
+                Some(11),
+                "2025-02-01 00:00:00+00",
+            )
+            .member(2, 10)
+            .load()
+        };
+        let data = bundle(3);
+        let once = Participation::new(&data);
+        let period = |start: &str, end: &str, tz: &str| {
+            Period::new(
+                parse_date("start", start).unwrap(),
+                parse_date("end", end).unwrap(),
+                parse_time_zone(tz).unwrap(),
+            )
+            .unwrap()
+        };
+        let periods = [
+            period("2024-02-01", "2024-02-29", "UTC"),
+            period("2025-01-01", "2025-12-31", "Asia/Tokyo"),
+        ];
+        for p in &periods {
+            let rows = json(&compute_with(&data, p, &once).user_fast_participation);
+            assert_eq!(rows, json(&compute(&data, p).user_fast_participation));
+            assert_eq!(rows.matches("\"user_id\"").count(), 3, "{rows}");
+        }
+        // Computed from other data (another number of users): the rows
+        // are those of `data`, computed anew.
+        let other = Participation::new(&bundle(2));
+        assert_eq!(
+            json(&compute_with(&data, &periods[0], &other).user_fast_participation),
+            json(&compute(&data, &periods[0]).user_fast_participation)
         );
     }
 }
