@@ -574,17 +574,22 @@ mod tests {
 
     type Row = (u64, Vec<(String, bool)>);
 
+    /// A record's line and its fields as text, with their quoted flags.
+    fn row(r: &Record) -> Row {
+        let fields = (0..r.len())
+            .map(|i| {
+                let f = r.get(i).unwrap();
+                (String::from_utf8(f.bytes.to_vec()).unwrap(), f.quoted)
+            })
+            .collect();
+        (r.line(), fields)
+    }
+
     fn split_chunks(input: &[u8], chunk: usize) -> Result<Vec<Row>, SplitError> {
         let mut rows = Vec::new();
         let mut s = Splitter::new(1 << 20);
         let mut cb = |r: &Record| -> Result<(), SplitError> {
-            let fields = (0..r.len())
-                .map(|i| {
-                    let f = r.get(i).unwrap();
-                    (String::from_utf8(f.bytes.to_vec()).unwrap(), f.quoted)
-                })
-                .collect();
-            rows.push((r.line(), fields));
+            rows.push(row(r));
             Ok(())
         };
         for c in input.chunks(chunk.max(1)) {
@@ -719,13 +724,7 @@ mod tests {
     fn split_in_pieces(input: &[u8], piece: usize) -> Result<Vec<Row>, SplitError> {
         let mut rows = Vec::new();
         let mut cb = |r: &Record| -> Result<(), SplitError> {
-            let fields = (0..r.len())
-                .map(|i| {
-                    let f = r.get(i).unwrap();
-                    (String::from_utf8(f.bytes.to_vec()).unwrap(), f.quoted)
-                })
-                .collect();
-            rows.push((r.line(), fields));
+            rows.push(row(r));
             Ok(())
         };
         let mut s = Splitter::new(1 << 20);
