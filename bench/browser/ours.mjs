@@ -98,7 +98,15 @@ for (let run = 0; run < args.runs; run++) {
     // The page first settles (the last report's tables arrive after it).
     await page.waitForFunction(() => performance.now() - window.__lastMutation > 500, null, { polling: 50, timeout: 600000 });
     const clicked = await page.evaluate((b) => { document.getElementById(b).click(); return performance.now(); }, button);
-    await page.waitForFunction((b) => document.getElementById('start').value !== b, before, { polling: 20, timeout: 600000 });
+    // A new period on screen, or a problem the page shows instead.
+    await page.waitForFunction((b) => document.getElementById('error') !== null
+      || document.getElementById('start')?.value !== b, before, { polling: 20, timeout: 600000 });
+    const problem = await page.evaluate(() => document.getElementById('error')?.textContent
+      ?? (document.getElementById('start') ? null : document.body.innerText.slice(0, 400)));
+    if (problem) {
+      console.log(`run ${run + 1}: period change (${button}) FAILED: ${problem}`);
+      return { ms: NaN, shownMs: NaN };
+    }
     await page.waitForFunction(() => performance.now() - window.__lastMutation > 500, null, { polling: 50, timeout: 600000 });
     const ms = await page.evaluate((t) => window.__lastMutation - t, clicked);
     const shownMs = Number((/computed in (\d+) ms/.exec(await page.evaluate(() => document.body.innerText)) || [])[1]);
