@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Mutex};
+use std::sync::{mpsc, Arc, Mutex};
 
 use engagement_engine::csv_split::{first_record_end, last_record_end, lines_in, record_limit};
 use engagement_engine::load::{
@@ -252,7 +252,11 @@ fn parse_files(
     // read whole into memory.
     let longest = record_limit(bundle.limits().max_field_bytes).saturating_add(sizes.piece);
     let (work_tx, work_rx) = mpsc::sync_channel::<Work>(threads.max(1));
-    let work_rx = Mutex::new(work_rx);
+    // Shared by the parser threads only: when the last of them stops (the
+    // collector gave up on an error), the receiver goes with it, and a
+    // reader waiting to hand over a piece is told so instead of waiting
+    // forever.
+    let work_rx = Arc::new(Mutex::new(work_rx));
     let (done_tx, done_rx) = mpsc::channel::<Parsed>();
     let spare = Spare(Mutex::default(), sizes.piece);
     std::thread::scope(|scope| {
@@ -265,7 +269,7 @@ fn parse_files(
         }
         for _ in 0..threads.max(1) {
             let done_tx = done_tx.clone();
-            let (work_rx, spare) = (&work_rx, &spare);
+            let (work_rx, spare) = (Arc::clone(&work_rx), &spare);
             scope.spawn(move || loop {
                 let next = work_rx.lock().expect("no panics while held").recv();
                 let Ok(work) = next else { break };
@@ -274,7 +278,7 @@ fn parse_files(
                 }
             });
         }
-        drop(done_tx);
+        drop((done_tx, work_rx));
         // Dropping the receiver on an error stops the other threads: their
         // next send fails.
         collect(bundle, &paths, &abandoned, done_rx)
@@ -793,6 +797,32 @@ mod tests {
         for piece in [61, 200, 777] {
             assert_eq!(error(piece), whole, "pieces of {piece} bytes");
         }
+    }
+
+    /// A file that fails early, before a big file read in many pieces:
+    /// the error comes back, and the reader, which may be waiting to hand
+    /// over the next piece, is stopped rather than left waiting.
+    #[test]
+    fn an_early_error_stops_the_reader_of_later_pieces() {
+        let dir = example_with(|_| {});
+        std::fs::write(dir.path().join("auth_user.csv"), "id,name\n1,x\n").unwrap();
+        let mut bundle = Bundle::new(Limits::default());
+        let files = ["auth_user.csv", "events_event.csv"]
+            .into_iter()
+            .map(|name| {
+                let path = dir.path().join(name);
+                DiskFile {
+                    loader: bundle.open(&path.display().to_string()).unwrap(),
+                    size: std::fs::metadata(&path).unwrap().len(),
+                    csv: true,
+                    path,
+                }
+            })
+            .collect();
+        let sizes = PieceSizes { piece: 61, from: 0 };
+        let error = parse_files(&mut bundle, files, 2, sizes, &Silent).unwrap_err();
+        assert!(error.to_string().contains("auth_user.csv"), "{error}");
+        assert!(error.to_string().contains("username"), "{error}");
     }
 
     /// A stray `"` inside an unquoted field, then a quoted field over two
