@@ -717,10 +717,8 @@ impl DumpParser {
 
     pub(crate) fn finish(mut self) -> Result<(RawTables, Warnings, BadRows), LoadError> {
         match self.phase {
-            Phase::Done => {
-                self.raw.shrink_to_fit();
-                Ok((self.raw, self.warnings, self.bad_rows))
-            }
+            // Not shrunk here: the bundle shrinks its columns once, at the end.
+            Phase::Done => Ok((self.raw, self.warnings, self.bad_rows)),
             // Cut off inside an object: that object is malformed, the ones
             // before it are whole.
             Phase::InObject => {
@@ -733,7 +731,6 @@ impl DumpParser {
                     "the end of the file inside this object".to_string(),
                     "its closing `}`",
                 );
-                self.raw.shrink_to_fit();
                 Ok((self.raw, self.warnings, self.bad_rows))
             }
             Phase::Start => Err(LoadError::new(
