@@ -10,15 +10,11 @@
 // Wasm function names are in the profile only if the worker's wasm keeps its
 // "name" section: release builds strip it (.cargo/config.toml), so build a
 // local profiling variant for names (see bench/browser/README.md).
-import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { TABLES, serveDist } from './dist_server.mjs';
 
-const TABLES = ['auth_user', 'hub_church', 'hub_fast', 'hub_profile', 'hub_profile_fasts',
-  'events_eventtype', 'events_event', 'events_useractivityfeed', 'django_content_type'];
-const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css',
-  '.wasm': 'application/wasm', '.json': 'application/json' };
 
 const args = { dist: 'dist', out: 'target/profile', top: 25, chromium: '/usr/bin/chromium' };
 for (let i = 2; i < process.argv.length; i++) {
@@ -36,15 +32,7 @@ const dist = path.resolve(args.dist);
 const files = TABLES.map((t) => path.resolve(args.input, t + '.csv'));
 fs.mkdirSync(args.out, { recursive: true });
 
-const server = http.createServer((req, res) => {
-  const url = new URL(req.url, 'http://127.0.0.1');
-  const p = path.join(dist, decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname));
-  if (!p.startsWith(dist) || !fs.existsSync(p) || !fs.statSync(p).isFile()) { res.writeHead(404); return res.end(); }
-  res.writeHead(200, { 'content-type': MIME[path.extname(p)] || 'application/octet-stream' });
-  fs.createReadStream(p).pipe(res);
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const port = server.address().port;
+const { server, port } = await serveDist(dist);
 
 const browser = await chromium.launch({
   executablePath: args.chromium,
