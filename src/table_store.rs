@@ -352,9 +352,10 @@ impl DataTable {
     }
 }
 
-/// The data set that is the same for every period (SPEC §4, data set 5:
-/// every (user, fast) pair over the whole history).
-pub const PERIOD_FREE: &str = "user_fast_participation";
+/// The data set that is the same for every period (SPEC §4, data set 5,
+/// `user_fast_participation`: every (user, fast) pair over the whole
+/// history), named by the engine's list of data sets.
+pub const PERIOD_FREE: &str = engagement_engine::export::DATA_SETS[4];
 
 /// The six tabular data sets of a report, plus a cached row order of the
 /// last query per table so that paging through a sorted, filtered table
