@@ -56,69 +56,149 @@ impl Interner {
     }
 }
 
-/// A column of optional strings stored in one buffer.
+/// A column of optional strings that stores each distinct string once.
+///
+/// Feed titles and descriptions are mostly a few templates repeated over
+/// millions of rows ("Welcome to the community!"): each row holds a 4-byte
+/// symbol, and the text of each distinct value is kept once. A column of
+/// all-different values costs about what a plain buffer of them would, plus
+/// the hash table (about 5 bytes a distinct value). NULL stays apart from
+/// `""`.
 #[derive(Clone, Debug, Default)]
 pub struct TextColumn {
+    /// Each row's symbol, or [`NONE`] for NULL.
+    rows: Vec<u32>,
+    /// The distinct values, one after another.
     text: String,
+    /// Where each distinct value ends in `text`.
     ends: Vec<usize>,
-    null: Vec<bool>,
+    /// Symbols, found by their value's hash.
+    table: hashbrown::HashTable<u32>,
 }
 
 impl TextColumn {
-    /// Appends a value.
-    pub fn push(&mut self, value: Option<&str>) {
-        if let Some(v) = value {
-            self.text.push_str(v);
+    /// The hash of a value; the same for every column, so symbols of one
+    /// column can be looked up in another when appending.
+    #[inline]
+    fn hash(value: &str) -> u64 {
+        use std::hash::BuildHasher;
+        rustc_hash::FxBuildHasher.hash_one(value)
+    }
+
+    /// Distinct value `sym` of the buffer `text` cut at `ends` (a function
+    /// of the two fields, for closures that borrow them while the table is
+    /// borrowed mutably).
+    #[inline]
+    fn value<'a>(text: &'a str, ends: &[usize], sym: u32) -> &'a str {
+        let i = sym as usize;
+        let start = if i == 0 { 0 } else { ends[i - 1] };
+        &text[start..ends[i]]
+    }
+
+    /// Distinct value `sym`.
+    #[inline]
+    fn distinct(&self, sym: u32) -> &str {
+        Self::value(&self.text, &self.ends, sym)
+    }
+
+    /// The symbol of `value`, added when new.
+    fn symbol(&mut self, value: &str) -> u32 {
+        let hash = Self::hash(value);
+        let (text, ends) = (&self.text, &self.ends);
+        if let Some(&sym) = self
+            .table
+            .find(hash, |&s| Self::value(text, ends, s) == value)
+        {
+            return sym;
         }
+        let sym = self.ends.len() as u32;
+        self.text.push_str(value);
         self.ends.push(self.text.len());
-        self.null.push(value.is_none());
+        let (text, ends) = (&self.text, &self.ends);
+        self.table
+            .insert_unique(hash, sym, |&s| Self::hash(Self::value(text, ends, s)));
+        sym
+    }
+
+    /// Appends a value.
+    #[inline]
+    pub fn push(&mut self, value: Option<&str>) {
+        let sym = match value {
+            Some(v) => self.symbol(v),
+            None => NONE,
+        };
+        self.rows.push(sym);
     }
 
     /// Value `i`.
     #[inline]
     pub fn get(&self, i: usize) -> Option<&str> {
-        if self.null[i] {
-            return None;
+        match self.rows[i] {
+            NONE => None,
+            sym => Some(self.distinct(sym)),
         }
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        Some(&self.text[start..self.ends[i]])
     }
 
     /// Number of values.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.rows.len()
     }
 
     /// Whether the column is empty.
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.rows.is_empty()
     }
 
-    /// Makes room for `values` more values of `bytes` bytes in all.
-    pub fn reserve(&mut self, values: usize, bytes: usize) {
-        self.text.reserve(bytes);
-        self.ends.reserve(values);
-        self.null.reserve(values);
+    /// Number of distinct values (NULL not counted).
+    pub fn distinct_len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Makes room for `values` more values.
+    pub fn reserve(&mut self, values: usize) {
+        self.rows.reserve(values);
     }
 
     /// Gives back unused capacity.
     pub fn shrink_to_fit(&mut self) {
+        self.rows.shrink_to_fit();
         self.text.shrink_to_fit();
         self.ends.shrink_to_fit();
-        self.null.shrink_to_fit();
-    }
-
-    /// Bytes of text held.
-    pub fn text_len(&self) -> usize {
-        self.text.len()
+        let (text, ends) = (&self.text, &self.ends);
+        self.table
+            .shrink_to_fit(|&s| Self::hash(Self::value(text, ends, s)));
     }
 
     /// Appends all of `other`.
-    pub fn append(&mut self, other: &TextColumn) {
-        let base = self.text.len();
-        self.text.push_str(&other.text);
-        self.ends.extend(other.ends.iter().map(|e| e + base));
-        self.null.extend_from_slice(&other.null);
+    pub fn append(&mut self, other: TextColumn) {
+        if self.rows.is_empty() && self.ends.is_empty() {
+            *self = other;
+            return;
+        }
+        let to_self: Vec<u32> = (0..other.ends.len() as u32)
+            .map(|sym| self.symbol(other.distinct(sym)))
+            .collect();
+        self.rows.extend(other.rows.iter().map(|&sym| match sym {
+            NONE => NONE,
+            sym => to_self[sym as usize],
+        }));
+    }
+
+    /// The values of `rows`, in that order, keeping this column's distinct
+    /// values (no value is hashed again).
+    pub fn into_selected(mut self, rows: &[u32]) -> TextColumn {
+        self.rows = rows.iter().map(|&r| self.rows[r as usize]).collect();
+        self
+    }
+
+    /// Like [`TextColumn::into_selected`], leaving this column as it is.
+    pub fn selected(&self, rows: &[u32]) -> TextColumn {
+        TextColumn {
+            rows: rows.iter().map(|&r| self.rows[r as usize]).collect(),
+            text: self.text.clone(),
+            ends: self.ends.clone(),
+            table: self.table.clone(),
+        }
     }
 }
 
@@ -292,13 +372,10 @@ pub struct Feed {
     pub activity_type: Vec<u32>,
     /// `created_at` (µs since the epoch).
     pub timestamp: Vec<i64>,
-    /// `title`, in load order: read it through [`Feed::title`].
+    /// `title`.
     pub title: TextColumn,
-    /// `description`, in load order: read it through [`Feed::description`].
+    /// `description`.
     pub description: TextColumn,
-    /// Where item `i`'s text is in `title` and `description` (sorting the
-    /// items moves this index, not the text).
-    pub text_row: Vec<u32>,
     /// The target's content-type model name (symbol), or [`NONE`].
     pub target_type: Vec<u32>,
     /// `object_id`, or [`NO_ID`].
@@ -318,12 +395,12 @@ impl Feed {
 
     /// Item `i`'s title.
     pub fn title(&self, i: usize) -> Option<&str> {
-        self.title.get(self.text_row[i] as usize)
+        self.title.get(i)
     }
 
     /// Item `i`'s description.
     pub fn description(&self, i: usize) -> Option<&str> {
-        self.description.get(self.text_row[i] as usize)
+        self.description.get(i)
     }
 }
 
@@ -414,10 +491,56 @@ mod tests {
             [Some("a"), None, Some(""), Some("ünï")]
         );
         let mut both = c.clone();
-        both.append(&c);
+        both.append(c.clone());
         assert_eq!(both.get(7), Some("ünï"));
         assert_eq!(both.get(5), None);
         assert_eq!(both.len(), 8);
+    }
+
+    #[test]
+    fn text_column_stores_each_distinct_value_once_across_appends_and_selection() {
+        let column = |values: &[Option<&str>]| {
+            let mut c = TextColumn::default();
+            for v in values {
+                c.push(*v);
+            }
+            c
+        };
+        let mut a = column(&[Some("Welcome"), Some(""), None, Some("Welcome"), Some("x")]);
+        assert_eq!(a.distinct_len(), 3);
+        // The other column numbers its values differently: "x" first.
+        let b = column(&[Some("x"), None, Some("new"), Some("Welcome"), Some("")]);
+        a.append(b);
+        assert_eq!(a.distinct_len(), 4);
+        let all: Vec<Option<&str>> = (0..a.len()).map(|i| a.get(i)).collect();
+        assert_eq!(
+            all,
+            [
+                Some("Welcome"),
+                Some(""),
+                None,
+                Some("Welcome"),
+                Some("x"),
+                Some("x"),
+                None,
+                Some("new"),
+                Some("Welcome"),
+                Some("")
+            ]
+        );
+        a.shrink_to_fit();
+        a.push(Some("new"));
+        assert_eq!((a.distinct_len(), a.get(10)), (4, Some("new")));
+        let picked = a.selected(&[7, 2, 0]);
+        assert_eq!(
+            (0..3).map(|i| picked.get(i)).collect::<Vec<_>>(),
+            [Some("new"), None, Some("Welcome")]
+        );
+        let moved = a.into_selected(&[1, 4]);
+        assert_eq!(
+            (moved.len(), moved.get(0), moved.get(1)),
+            (2, Some(""), Some("x"))
+        );
     }
 
     #[test]

@@ -29,7 +29,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Dataset, EventKind, Events, Feed, TextColumn, NONE, NO_ID};
+use crate::model::{Dataset, EventKind, Events, Feed, NONE, NO_ID};
 
 /// Which users a report covers. The default is everyone.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -357,16 +357,11 @@ impl Segment {
     }
 }
 
-/// The feed items of kept users, user indices renumbered, text compacted.
+/// The feed items of kept users, user indices renumbered.
 fn feed(f: &Feed, user_map: &[u32]) -> Feed {
     let rows: Vec<u32> = (0..f.len() as u32)
         .filter(|&i| user_map[f.user[i as usize] as usize] != NONE)
         .collect();
-    let (mut title, mut description) = (TextColumn::default(), TextColumn::default());
-    for &i in &rows {
-        title.push(f.title(i as usize));
-        description.push(f.description(i as usize));
-    }
     Feed {
         id: pick(&f.id, &rows),
         user: rows
@@ -375,10 +370,8 @@ fn feed(f: &Feed, user_map: &[u32]) -> Feed {
             .collect(),
         activity_type: pick(&f.activity_type, &rows),
         timestamp: pick(&f.timestamp, &rows),
-        title,
-        description,
-        // The text was pushed in item order.
-        text_row: (0..rows.len() as u32).collect(),
+        title: f.title.selected(&rows),
+        description: f.description.selected(&rows),
         target_type: pick(&f.target_type, &rows),
         target_id: pick(&f.target_id, &rows),
     }

@@ -161,14 +161,7 @@ impl CsvTableParser {
         let rest_rows = (rest_bytes * rows_per_byte * MARGIN) as usize;
         match self.table {
             Table::Events => self.raw.events.reserve(rest_rows),
-            Table::Feed => {
-                let feed = &self.raw.feed;
-                let text = feed.title.text_len() + feed.description.text_len();
-                let text_per_row = text as f64 / self.rows as f64;
-                self.raw
-                    .feed
-                    .reserve(rest_rows, (rest_rows as f64 * text_per_row) as usize);
-            }
+            Table::Feed => self.raw.feed.reserve(rest_rows),
             _ => {}
         }
         true

@@ -105,16 +105,16 @@ impl RawFeed {
         ]
     }
 
-    /// Makes room for `rows` more rows with `text_bytes` of title and
-    /// description together.
-    pub(crate) fn reserve(&mut self, rows: usize, text_bytes: usize) {
+    /// Makes room for `rows` more rows (the text's distinct values grow as
+    /// they come).
+    pub(crate) fn reserve(&mut self, rows: usize) {
         for c in self.id_columns() {
             c.reserve(rows);
         }
         self.activity_type.reserve(rows);
         self.timestamp.reserve(rows);
-        self.title.reserve(rows, text_bytes / 2);
-        self.description.reserve(rows, text_bytes / 2);
+        self.title.reserve(rows);
+        self.description.reserve(rows);
     }
 
     /// Gives back the room [`RawFeed::reserve`] overestimated.
@@ -372,13 +372,8 @@ impl RawTables {
             .append(f.content_type, remap_id, ids_identity);
         self.feed.object_id.append(f.object_id, same, true);
         take(&mut self.feed.timestamp, f.timestamp);
-        if self.feed.title.is_empty() {
-            self.feed.title = f.title;
-            self.feed.description = f.description;
-        } else {
-            self.feed.title.append(&f.title);
-            self.feed.description.append(&f.description);
-        }
+        self.feed.title.append(f.title);
+        self.feed.description.append(f.description);
         self.feed
             .natural_users
             .extend(f.natural_users.into_iter().map(|(r, n)| (r + base, n)));
