@@ -31,6 +31,7 @@ pub mod csv_split;
 pub mod demo;
 pub mod event_data;
 pub mod export;
+pub mod id_column;
 pub mod insights;
 pub mod load;
 pub mod metrics;

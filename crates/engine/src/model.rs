@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+pub use crate::id_column::IdColumn;
 use crate::timestamp::Timestamp;
 
 /// Marks "no user" / "no value" in a `u32` index column.
@@ -343,7 +344,7 @@ pub struct Events {
     /// Index into [`Dataset::users`], or [`NONE`].
     pub user: Vec<u32>,
     /// The targeted fast's id (known or not), or [`NO_ID`].
-    pub fast_id: Vec<i64>,
+    pub fast_id: IdColumn,
     /// Index into [`Dataset::event_details`] (0 = nothing).
     pub detail: Vec<u32>,
 }
@@ -364,8 +365,6 @@ impl Events {
 /// newest first, then id: the order of SPEC §4.4.
 #[derive(Clone, Debug, Default)]
 pub struct Feed {
-    /// Database id.
-    pub id: Vec<i64>,
     /// Index into [`Dataset::users`].
     pub user: Vec<u32>,
     /// `activity_type`, a symbol of [`Dataset::strings`].
@@ -379,18 +378,18 @@ pub struct Feed {
     /// The target's content-type model name (symbol), or [`NONE`].
     pub target_type: Vec<u32>,
     /// `object_id`, or [`NO_ID`].
-    pub target_id: Vec<i64>,
+    pub target_id: IdColumn,
 }
 
 impl Feed {
     /// Number of items.
     pub fn len(&self) -> usize {
-        self.id.len()
+        self.user.len()
     }
 
     /// Whether there are no items.
     pub fn is_empty(&self) -> bool {
-        self.id.is_empty()
+        self.user.is_empty()
     }
 
     /// Item `i`'s title.

@@ -343,7 +343,9 @@ impl Segment {
                 );
                 // A join or leave of another church's fast, or of an
                 // unknown one, goes; one that targets no fast stays.
-                !joins_or_leaves || e.fast_id[i] == NO_ID || church_of(e.fast_id[i]) == Some(church)
+                !joins_or_leaves
+                    || e.fast_id.get(i) == NO_ID
+                    || church_of(e.fast_id.get(i)) == Some(church)
             })
             .map(|i| i as u32)
             .collect();
@@ -351,7 +353,7 @@ impl Segment {
             timestamp: pick(&e.timestamp, &rows),
             code: pick(&e.code, &rows),
             user: pick(&e.user, &rows),
-            fast_id: pick(&e.fast_id, &rows),
+            fast_id: e.fast_id.select(&rows),
             detail: pick(&e.detail, &rows),
         }
     }
@@ -363,7 +365,6 @@ fn feed(f: &Feed, user_map: &[u32]) -> Feed {
         .filter(|&i| user_map[f.user[i as usize] as usize] != NONE)
         .collect();
     Feed {
-        id: pick(&f.id, &rows),
         user: rows
             .iter()
             .map(|&i| user_map[f.user[i as usize] as usize])
@@ -373,7 +374,7 @@ fn feed(f: &Feed, user_map: &[u32]) -> Feed {
         title: f.title.selected(&rows),
         description: f.description.selected(&rows),
         target_type: pick(&f.target_type, &rows),
-        target_id: pick(&f.target_id, &rows),
+        target_id: f.target_id.select(&rows),
     }
 }
 
@@ -454,7 +455,15 @@ mod tests {
         assert_eq!(d.memberships, [(0, 0)]);
         assert_eq!(d.events.len(), 3);
         assert_eq!(d.events.user, [0, NONE, NONE]);
-        assert_eq!(d.feed.id, [3, 2]); // user 3's items, newest first
+        // User 3's items (ids 3 and 2), newest first.
+        let activities = |d: &Dataset| -> Vec<String> {
+            d.feed
+                .activity_type
+                .iter()
+                .map(|&a| d.strings.get(a).to_string())
+                .collect()
+        };
+        assert_eq!(activities(d), ["b", "a"]);
         assert_eq!(d.feed.user, [0, 0]);
         assert_eq!(d.feed.title(1), Some("t"));
         let r = crate::metrics::compute(d, &period("2025-01-01", "2025-01-31", "UTC"));
@@ -531,8 +540,8 @@ mod tests {
         assert_eq!(d.memberships, [(0, 0)]);
         assert_eq!(d.events.len(), 3);
         assert_eq!(d.events.user, [0, 1, 1]);
-        assert_eq!(d.feed.id, [1]);
-        // Other churches stay listed, for choosing another.
+        assert_eq!(d.feed.user, [0]); // user 1's item only
+                                      // Other churches stay listed, for choosing another.
         assert_eq!(d.churches.len(), 2);
         let r = crate::metrics::compute(d, &period("2025-01-01", "2025-01-31", "UTC"));
         assert_eq!(

@@ -19,7 +19,6 @@
 
 mod csv_tables;
 mod dumpdata;
-mod id_column;
 mod raw;
 mod resolve;
 mod zip_input;

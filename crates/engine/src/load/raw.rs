@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use super::id_column::IdColumn;
 use super::{Table, TableCounts};
+use crate::id_column::IdColumn;
 use crate::model::{EventDetail, Interner, OptionalColumns, TextColumn, NO_ID};
 
 /// Where a user reference points before users are known.

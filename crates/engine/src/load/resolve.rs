@@ -4,9 +4,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::id_column::IdColumn;
 use super::raw::{RawEvents, RawFeed, RawTables, UserRef};
 use super::{LoadError, Table, Warnings};
+use crate::id_column::IdColumn;
 use crate::model::{Church, Dataset, EventKind, Events, Fast, Feed, Interner, User, NONE, NO_ID};
 use crate::parallel;
 use crate::timestamp::Timestamp;
@@ -394,10 +394,10 @@ fn resolve_events(
     }
 
     // The target fast's id, in place of object_id.
-    let mut fast_id = e.object_id.into_wide();
+    let mut fast_id = e.object_id;
     let mut last: (i64, bool) = (NO_ID, false);
-    for (row, id) in fast_id.iter_mut().enumerate() {
-        if *id == NO_ID {
+    for row in 0..fast_id.len() {
+        if fast_id.get(row) == NO_ID {
             continue;
         }
         let ct = e.content_type.get(row);
@@ -405,7 +405,7 @@ fn resolve_events(
             last = (ct, content_types.get(&ct).is_some_and(|c| c.0));
         }
         if !last.1 {
-            *id = NO_ID;
+            fast_id.clear(row);
         }
     }
     drop(e.content_type);
@@ -454,7 +454,7 @@ fn resolve_events(
         timestamp: pick(e.timestamp, &keep),
         code: pick(code, &keep),
         user: pick(user, &keep),
-        fast_id: pick(fast_id, &keep),
+        fast_id: fast_id.select(&keep),
         detail: pick(e.detail, &keep),
     }
 }
@@ -536,7 +536,6 @@ fn resolve_feed(
     );
     // Column by column, each raw column freed once its sorted copy is made,
     // so the peak holds one column twice, not the whole table.
-    let id = f.id.pick(&order);
     let activity_type = pick(f.activity_type, &order);
     let timestamp = pick(f.timestamp, &order);
     let f_content_type = f.content_type;
@@ -557,9 +556,8 @@ fn resolve_feed(
         })
         .collect();
     drop(f_content_type);
-    let target_id = f.object_id.pick(&order);
+    let target_id = f.object_id.select(&order);
     let out = Feed {
-        id,
         user,
         activity_type,
         timestamp,
@@ -629,7 +627,7 @@ fn count_dangling_participation(d: &Dataset, file: &str, warnings: &mut Warnings
         ) {
             continue;
         }
-        let fast = d.events.fast_id[i];
+        let fast = d.events.fast_id.get(i);
         if fast == NO_ID {
             continue;
         }

@@ -19,7 +19,7 @@ pub(super) fn compute<'a>(ctx: &Context<'a, '_>) -> Vec<FastRow<'a>> {
         (EventKind::LeftFast, &mut leaves),
     ] {
         for (i, _) in ctx.events_of(kind) {
-            let fast_id = data.events.fast_id[i];
+            let fast_id = data.events.fast_id.get(i);
             if fast_id == NO_ID {
                 continue;
             }

@@ -41,7 +41,7 @@ fn events_by_type<'a>(ctx: &Context<'a, '_>) -> BTreeMap<&'a str, u64> {
 fn top_fasts_by_joins<'a>(ctx: &Context<'a, '_>) -> Vec<FastJoins<'a>> {
     let mut joins: HashMap<i64, u64> = HashMap::new();
     for (i, _) in ctx.events_of(EventKind::JoinedFast) {
-        let fast = ctx.data.events.fast_id[i];
+        let fast = ctx.data.events.fast_id.get(i);
         if fast != NO_ID {
             *joins.entry(fast).or_default() += 1;
         }

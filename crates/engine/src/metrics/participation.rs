@@ -61,10 +61,10 @@ impl Participation {
             };
             // Pairs whose user or fast is not in the bundle are left out
             // (counted when loading).
-            if e.user[i] == NONE || e.fast_id[i] == NO_ID {
+            if e.user[i] == NONE || e.fast_id.get(i) == NO_ID {
                 continue;
             }
-            let Some(fast) = data.fast_index(e.fast_id[i]) else {
+            let Some(fast) = data.fast_index(e.fast_id.get(i)) else {
                 continue;
             };
             let fact = if joined {

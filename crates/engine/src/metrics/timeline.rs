@@ -22,7 +22,7 @@ pub(super) fn compute<'a>(ctx: &Context<'a, '_>) -> Vec<TimelineRow<'a>> {
                 description: feed.description(i),
                 target_type: (feed.target_type[i] != NONE)
                     .then(|| data.strings.get(feed.target_type[i])),
-                target_id: (feed.target_id[i] != NO_ID).then_some(feed.target_id[i]),
+                target_id: (feed.target_id.get(i) != NO_ID).then_some(feed.target_id.get(i)),
             }
         })
         .collect()

@@ -1,19 +1,20 @@
-//! A column of raw database ids that costs 4 bytes a row while every id fits
-//! in `u32` (serial keys always do) and 8 once one does not.
+//! A column of database ids that costs 4 bytes a row while every id fits in
+//! `u32` (serial keys always do) and 8 once one does not.
 //!
 //! The event and feed tables hold most of a bundle's rows, and until
-//! references are resolved each of their rows carries four or five ids:
-//! halving them is what lets a million-user community load inside the 4 GiB
-//! a browser tab gives WebAssembly.
+//! references are resolved each of their rows carries four or five ids;
+//! after, the ids the report shows (an event's fast, a feed item's target)
+//! stay in this form. Halving them is what lets a large community load
+//! inside the 4 GiB a browser tab gives WebAssembly.
 
 use crate::model::NO_ID;
 
 /// The narrow form's stand-in for [`NO_ID`].
 const NARROW_NONE: u32 = u32::MAX;
 
-/// Ids (or [`NO_ID`]) in load order.
-#[derive(Clone, Debug)]
-pub(crate) enum IdColumn {
+/// Ids (or [`NO_ID`]), one per row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IdColumn {
     /// Every id is in `0..u32::MAX`; [`NO_ID`] is stored as `u32::MAX`.
     Narrow(Vec<u32>),
     /// Some id is negative (the synthetic ids of natural keys) or too large.
@@ -70,7 +71,7 @@ impl IdColumn {
     }
 
     /// Number of ids.
-    pub(crate) fn len(&self) -> usize {
+    pub fn len(&self) -> usize {
         match self {
             IdColumn::Narrow(v) => v.len(),
             IdColumn::Wide(v) => v.len(),
@@ -78,13 +79,13 @@ impl IdColumn {
     }
 
     /// Whether there are no ids.
-    pub(crate) fn is_empty(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// Id `i`.
     #[inline]
-    pub(crate) fn get(&self, i: usize) -> i64 {
+    pub fn get(&self, i: usize) -> i64 {
         match self {
             IdColumn::Narrow(v) => Self::wide(v[i]),
             IdColumn::Wide(v) => v[i],
@@ -116,15 +117,6 @@ impl IdColumn {
         }
     }
 
-    /// The ids at `rows`, in that order, as 8-byte values; this column is
-    /// freed.
-    pub(crate) fn pick(self, rows: &[u32]) -> Vec<i64> {
-        match self {
-            IdColumn::Narrow(v) => rows.iter().map(|&r| Self::wide(v[r as usize])).collect(),
-            IdColumn::Wide(v) => rows.iter().map(|&r| v[r as usize]).collect(),
-        }
-    }
-
     /// Whether the ids strictly increase (the usual export order).
     pub(crate) fn is_strictly_increasing(&self) -> bool {
         match self {
@@ -134,11 +126,19 @@ impl IdColumn {
         }
     }
 
-    /// The ids as 8-byte values.
-    pub(crate) fn into_wide(self) -> Vec<i64> {
+    /// The ids at `rows`, in that order, in the same form.
+    pub fn select(&self, rows: &[u32]) -> IdColumn {
         match self {
-            IdColumn::Narrow(v) => v.into_iter().map(Self::wide).collect(),
-            IdColumn::Wide(v) => v,
+            IdColumn::Narrow(v) => IdColumn::Narrow(rows.iter().map(|&r| v[r as usize]).collect()),
+            IdColumn::Wide(v) => IdColumn::Wide(rows.iter().map(|&r| v[r as usize]).collect()),
+        }
+    }
+
+    /// Sets row `i` to [`NO_ID`].
+    pub(crate) fn clear(&mut self, i: usize) {
+        match self {
+            IdColumn::Narrow(v) => v[i] = NARROW_NONE,
+            IdColumn::Wide(v) => v[i] = NO_ID,
         }
     }
 
@@ -183,7 +183,10 @@ mod tests {
         assert!(matches!(c, IdColumn::Narrow(_)));
         assert_eq!(c.to_vec(), vec![1, 0, NO_ID, i64::from(u32::MAX) - 1]);
         assert_eq!(c.get(2), NO_ID);
-        assert_eq!(c.pick(&[2, 0]), vec![NO_ID, 1]);
+        assert_eq!(c.select(&[2, 0]).to_vec(), vec![NO_ID, 1]);
+        assert!(matches!(c.select(&[0]), IdColumn::Narrow(_)));
+        c.clear(0);
+        assert_eq!(c.get(0), NO_ID);
     }
 
     #[test]
@@ -196,6 +199,8 @@ mod tests {
             c.push(8);
             assert!(matches!(c, IdColumn::Wide(_)), "{odd}");
             assert_eq!(c.to_vec(), vec![7, NO_ID, odd, 8]);
+            c.clear(0);
+            assert_eq!(c.select(&[3, 0]).to_vec(), vec![8, NO_ID]);
         }
     }
 
