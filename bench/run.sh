@@ -49,7 +49,10 @@ die() { echo "bench: $*" >&2; exit 2; }
 
 # shellcheck source=bench/bundles.sh
 . "$ROOT/bench/bundles.sh"
-for s in "${SIZES[@]}"; do users_of "$s" >/dev/null; done
+for s in "${SIZES[@]}"; do
+  users_of "$s" >/dev/null
+  [ "$s" = XL ] && die "XL is a browser-only size: bench/browser/run.sh XL"
+done
 
 [ -x "$TIME" ] || die "$TIME not found (Debian package 'time')"
 

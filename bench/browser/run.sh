@@ -3,20 +3,23 @@
 # the same report SQL, each in a fresh headless Chromium, each given the nine
 # CSV files of the same bundle through a file input. See BENCHMARKS.md.
 #
-#   bench/browser/run.sh [S|M|L ...]      # default: S M
+#   bench/browser/run.sh [S|M|L|XL ...]   # default: S M
 #
 # Uses the bundles of bench/run.sh (bench/data/<size>/csv), generating any
 # that is missing with the release CLI. Builds the page
 # (`trunk build --release --offline`) unless SKIP_BUILD=1, and installs the
 # benchmark's npm packages (`npm ci`, DuckDB-WASM and playwright-core) once.
 # Per size: the files are read once untimed (page cache), then RUNS runs of
-# ours.mjs, then of run.mjs (DuckDB-WASM); L defaults
+# ours.mjs, then of run.mjs (DuckDB-WASM); L and XL default
 # to RUNS_L=1 run each (about 1 min for ours, much longer for DuckDB-WASM).
 # Each harness's SUMMARY line goes to bench/data/<size>/browser-*.json, and
 # the table at the end comes from bench/browser/summarize.py.
 #
 # Environment: RUNS (3), RUNS_L (1), START (2025-06-01), END (2025-06-30),
-# SKIP_BUILD=1, SKIP_DUCKDB=1 (only our page).
+# SKIP_BUILD=1, SKIP_DUCKDB=1 (only our page), XL_USERS (bench/bundles.sh).
+# XL (about 9 GiB of CSV at its default size) is the largest bundle a 4 GiB
+# tab holds: it runs our page only (DuckDB-WASM runs out of memory far
+# earlier), and ours.mjs reports an out-of-memory run as a failed run.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -50,7 +53,7 @@ for size in "${SIZES[@]}"; do
   csv=$DATA/$size/csv
   ensure_bundle "$BIN" "$size" "$csv"
   runs=$RUNS
-  [ "$size" = L ] && runs=$RUNS_L
+  [ "$size" = L ] || [ "$size" = XL ] && runs=$RUNS_L
   # Untimed: read the files once so that both sides find them in the page
   # cache (bench/run.sh's cross-check does the same natively); otherwise the
   # first side to run at L pays for reading 5 GB from disk.
@@ -62,7 +65,7 @@ for size in "${SIZES[@]}"; do
   else
     echo "{\"failed\": $(tail -n 3 "$log" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))')}" > "$DATA/$size/browser-ours.json"
   fi
-  if [ "${SKIP_DUCKDB:-0}" != 1 ]; then
+  if [ "${SKIP_DUCKDB:-0}" != 1 ] && [ "$size" != XL ]; then
     cat "$csv"/*.csv > /dev/null
     echo "bench/browser: $size, DuckDB-WASM, $runs run(s); load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
     log=$DATA/$size/browser-duckdb.log

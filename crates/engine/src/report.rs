@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::VideoId;
+use crate::model::{Dataset, VideoId, NONE, NO_ID};
 use crate::period::Date;
 use crate::timestamp::Timestamp;
 
@@ -90,6 +90,76 @@ pub struct TimelineRow<'a> {
     pub target_type: Option<&'a str>,
     /// The target's id, or null.
     pub target_id: Option<i64>,
+}
+
+/// Data set 4: the feed items in the period, in report order. A row is
+/// built from the data when it is read: the report keeps a 4-byte feed
+/// index per row instead of a 112-byte [`TimelineRow`] (a long period on a
+/// large bundle has millions of rows).
+#[derive(Clone)]
+pub struct Timeline<'a> {
+    data: &'a Dataset,
+    /// Indices into `data.feed`, in report order.
+    items: Vec<u32>,
+}
+
+impl<'a> Timeline<'a> {
+    /// The rows of `data`'s feed items `items`, in that order.
+    pub fn new(data: &'a Dataset, items: Vec<u32>) -> Timeline<'a> {
+        Timeline { data, items }
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Row `i`.
+    pub fn get(&self, i: usize) -> TimelineRow<'a> {
+        let (data, item) = (self.data, self.items[i] as usize);
+        let feed = &data.feed;
+        let user = &data.users[feed.user[item] as usize];
+        let target_type = feed.target_type[item];
+        let target_id = feed.target_id.get(item);
+        TimelineRow {
+            user_id: user.id,
+            username: &user.username,
+            activity_type: data.strings.get(feed.activity_type[item]),
+            timestamp: Timestamp(feed.timestamp[item]),
+            title: feed.title(item),
+            description: feed.description(item),
+            target_type: (target_type != NONE).then(|| data.strings.get(target_type)),
+            target_id: (target_id != NO_ID).then_some(target_id),
+        }
+    }
+
+    /// The rows, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = TimelineRow<'a>> + '_ {
+        (0..self.items.len()).map(|i| self.get(i))
+    }
+}
+
+impl Serialize for Timeline<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl PartialEq for Timeline<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl std::fmt::Debug for Timeline<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 /// Whether a user is in a fast now.
@@ -319,7 +389,7 @@ pub struct Report<'a> {
     /// Data set 3.
     pub user_activity: Vec<UserActivityRow<'a>>,
     /// Data set 4.
-    pub user_activity_timeline: Vec<TimelineRow<'a>>,
+    pub user_activity_timeline: Timeline<'a>,
     /// Data set 5.
     pub user_fast_participation: Vec<ParticipationRow<'a>>,
     /// Data set 6.

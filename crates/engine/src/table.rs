@@ -220,7 +220,7 @@ pub fn user_activity_timeline<'a>(r: &'a Report<'_>) -> Table<'a> {
         owned(columns::USER_ACTIVITY_TIMELINE),
         rows.len(),
         move |i| {
-            let t = &rows[i];
+            let t = rows.get(i);
             vec![
                 Cell::Int(t.user_id),
                 Cell::Text(t.username),

@@ -1,31 +1,16 @@
 //! Data set 4: every feed item in the period, by user, newest first.
 
 use super::Context;
-use crate::model::{NONE, NO_ID};
-use crate::report::TimelineRow;
+use crate::report::Timeline;
 use crate::timestamp::Timestamp;
 
-pub(super) fn compute<'a>(ctx: &Context<'a, '_>) -> Vec<TimelineRow<'a>> {
-    let data = ctx.data;
-    let feed = &data.feed;
+pub(super) fn compute<'a>(ctx: &Context<'a, '_>) -> Timeline<'a> {
+    let feed = &ctx.data.feed;
     // The feed is stored in this data set's order already.
-    (0..feed.len())
-        .filter(|&i| ctx.period.contains(Timestamp(feed.timestamp[i])))
-        .map(|i| {
-            let user = &data.users[feed.user[i] as usize];
-            TimelineRow {
-                user_id: user.id,
-                username: &user.username,
-                activity_type: data.strings.get(feed.activity_type[i]),
-                timestamp: Timestamp(feed.timestamp[i]),
-                title: feed.title(i),
-                description: feed.description(i),
-                target_type: (feed.target_type[i] != NONE)
-                    .then(|| data.strings.get(feed.target_type[i])),
-                target_id: (feed.target_id.get(i) != NO_ID).then_some(feed.target_id.get(i)),
-            }
-        })
-        .collect()
+    let items = (0..feed.len() as u32)
+        .filter(|&i| ctx.period.contains(Timestamp(feed.timestamp[i as usize])))
+        .collect();
+    Timeline::new(ctx.data, items)
 }
 
 #[cfg(test)]
