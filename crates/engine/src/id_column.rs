@@ -108,12 +108,12 @@ impl IdColumn {
         }
     }
 
-    /// `f` of every id, in order, in a new vector. The form is matched once,
-    /// not per row.
-    pub(crate) fn map<T>(&self, mut f: impl FnMut(i64) -> T) -> Vec<T> {
+    /// `f` of every id, in order, as `u32`s. A narrow column's memory is
+    /// reused for the result (no second column at once).
+    pub(crate) fn into_u32(self, mut f: impl FnMut(i64) -> u32) -> Vec<u32> {
         match self {
-            IdColumn::Narrow(v) => v.iter().map(|&n| f(Self::wide(n))).collect(),
-            IdColumn::Wide(v) => v.iter().map(|&id| f(id)).collect(),
+            IdColumn::Narrow(v) => v.into_iter().map(|n| f(Self::wide(n))).collect(),
+            IdColumn::Wide(v) => v.into_iter().map(f).collect(),
         }
     }
 
@@ -166,7 +166,7 @@ impl IdColumn {
     /// Every id, for tests.
     #[cfg(test)]
     pub(crate) fn to_vec(&self) -> Vec<i64> {
-        self.map(|id| id)
+        (0..self.len()).map(|i| self.get(i)).collect()
     }
 }
 
@@ -185,6 +185,10 @@ mod tests {
         assert_eq!(c.get(2), NO_ID);
         assert_eq!(c.select(&[2, 0]).to_vec(), vec![NO_ID, 1]);
         assert!(matches!(c.select(&[0]), IdColumn::Narrow(_)));
+        let plus_one = c
+            .clone()
+            .into_u32(|id| if id == NO_ID { 0 } else { id as u32 + 1 });
+        assert_eq!(plus_one, vec![2, 1, 0, u32::MAX]);
         c.clear(0);
         assert_eq!(c.get(0), NO_ID);
     }

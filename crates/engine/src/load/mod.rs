@@ -582,6 +582,9 @@ pub struct FileLoader {
     /// The file's whole size, until the parser has sized its columns from
     /// it (see [`FileLoader::expect_bytes`]).
     expected_bytes: Option<u64>,
+    /// The file's whole size, when told: a loader that has read that much
+    /// read the whole file (not one piece of it).
+    total_bytes: Option<u64>,
 }
 
 enum FileParser {
@@ -655,6 +658,7 @@ impl FileLoader {
                 inner: FileParser::Csv(p.continuation(line)?),
                 bytes: 0,
                 expected_bytes: None,
+                total_bytes: None,
             }),
             FileParser::Dump(_) => None,
         }
@@ -697,6 +701,7 @@ impl FileLoader {
     pub fn expect_bytes(&mut self, total: u64) {
         if let FileParser::Csv(_) = self.inner {
             self.expected_bytes = Some(total);
+            self.total_bytes = Some(total);
         }
     }
 
@@ -824,6 +829,7 @@ impl Bundle {
             inner,
             bytes: 0,
             expected_bytes: None,
+            total_bytes: None,
         })
     }
 
@@ -840,8 +846,15 @@ impl Bundle {
     /// Ends a file and adds its rows. Malformed rows of the file are
     /// counted, not an error yet: [`Bundle::finish`] reports them.
     pub fn close(&mut self, file: FileLoader) -> Result<(), LoadError> {
+        let whole = file.total_bytes.is_some_and(|total| file.bytes >= total);
         let (raw, warnings, bad_rows) = file.finish()?;
         self.raw.append(raw);
+        if whole {
+            // The room reserved from the file's size is given back now, not
+            // at the end: the next large file is parsed without it. (Pieces
+            // of a file keep it until the last one, which reads to the end.)
+            self.raw.shrink_to_fit();
+        }
         self.warnings.extend(warnings);
         if self.skip_bad_rows {
             // Where today's loaders put them: with the file's warnings.

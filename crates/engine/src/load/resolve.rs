@@ -170,20 +170,28 @@ pub(super) fn resolve(mut raw: RawTables, warnings: &mut Warnings) -> Result<Dat
 
     // Profiles and memberships.
     dedupe_by_id(&mut raw.profiles, |p| p.0, &profiles_src, warnings);
-    let mut profile_users = HashMap::with_capacity(raw.profiles.len());
+    // Each profile's user index (NONE when its user is not in the bundle),
+    // found by the profile's id: a direct table for serial ids.
+    let profile_index = IdIndex::new(raw.profiles.iter().map(|p| p.0));
     let mut dangling_profiles = 0;
-    for (profile, user) in &raw.profiles {
-        let index = match user {
-            UserRef::Id(id) => user_index.get(*id),
-            UserRef::Name(name) => by_name.get(&**name).copied(),
-        };
-        match index {
-            Some(i) => {
-                profile_users.insert(*profile, i);
-            }
-            None => dangling_profiles += 1,
-        }
-    }
+    let profile_user: Vec<u32> = raw
+        .profiles
+        .iter()
+        .map(|(_, user)| {
+            let index = match user {
+                UserRef::Id(id) => user_index.get(*id),
+                UserRef::Name(name) => by_name.get(&**name).copied(),
+            };
+            index.unwrap_or_else(|| {
+                dangling_profiles += 1;
+                NONE
+            })
+        })
+        .collect();
+    // The user of a profile: Some(NONE) for a profile whose user is
+    // missing, None for a profile not in the bundle.
+    let user_of_profile =
+        |profile: i64| profile_index.get(profile).map(|i| profile_user[i as usize]);
     warnings.add_many(
         &profiles_src,
         dangling_profiles,
@@ -198,21 +206,26 @@ pub(super) fn resolve(mut raw: RawTables, warnings: &mut Warnings) -> Result<Dat
     let mut profile_churches: Vec<(u32, i64)> = raw
         .profile_churches
         .iter()
-        .filter_map(|(profile, church)| Some((*profile_users.get(profile)?, *church)))
+        .filter_map(|(profile, church)| {
+            Some((user_of_profile(*profile).filter(|&u| u != NONE)?, *church))
+        })
         .collect();
     profile_churches.sort_unstable();
     profile_churches.dedup();
-    let all_profiles: HashSet<i64> = raw.profiles.iter().map(|p| p.0).collect();
     let (mut unknown_profile, mut unknown_fast) = (0, 0);
     let mut memberships = Vec::with_capacity(raw.memberships.len());
     for &(profile, fast) in &raw.memberships {
-        let Some(&user) = profile_users.get(&profile) else {
-            // Memberships of a profile whose user is missing were counted
-            // with that profile already.
-            if !all_profiles.contains(&profile) {
-                unknown_profile += 1;
+        let user = match user_of_profile(profile) {
+            Some(NONE) => {
+                // Memberships of a profile whose user is missing were
+                // counted with that profile already.
+                continue;
             }
-            continue;
+            Some(user) => user,
+            None => {
+                unknown_profile += 1;
+                continue;
+            }
         };
         match fast_index.get(fast) {
             Some(f) => memberships.push((user, f)),
@@ -221,6 +234,12 @@ pub(super) fn resolve(mut raw: RawTables, warnings: &mut Warnings) -> Result<Dat
     }
     memberships.sort_unstable();
     memberships.dedup();
+    // Profiles and memberships are done: their rows and maps go before the
+    // large tables are resolved.
+    drop((profile_index, profile_user));
+    raw.profiles = Vec::new();
+    raw.memberships = Vec::new();
+    raw.profile_churches = Vec::new();
     warnings.add_many(
         &members_src,
         unknown_profile,
@@ -282,19 +301,10 @@ pub(super) fn resolve(mut raw: RawTables, warnings: &mut Warnings) -> Result<Dat
         std::mem::take(&mut raw.events),
         std::mem::take(&mut raw.feed),
     );
-    let ((feed, feed_warnings), (events, events_warnings)) = parallel::both(
-        || {
-            let mut w = Warnings::default();
-            let feed = resolve_feed(
-                raw_feed,
-                &user_index,
-                &by_name,
-                &content_types,
-                &feed_src,
-                &mut w,
-            );
-            (feed, w)
-        },
+    // Without threads, events go first: they shrink as they are resolved
+    // (ids and content types dropped), so the feed's sort and copies happen
+    // with less of the raw data still held.
+    let ((events, events_warnings), (feed, feed_warnings)) = parallel::both(
         || {
             let mut w = Warnings::default();
             let events = resolve_events(
@@ -307,6 +317,18 @@ pub(super) fn resolve(mut raw: RawTables, warnings: &mut Warnings) -> Result<Dat
                 &mut w,
             );
             (events, w)
+        },
+        || {
+            let mut w = Warnings::default();
+            let feed = resolve_feed(
+                raw_feed,
+                &user_index,
+                &by_name,
+                &content_types,
+                &feed_src,
+                &mut w,
+            );
+            (feed, w)
         },
     );
     warnings.extend(events_warnings);
@@ -367,16 +389,16 @@ fn resolve_events(
     }
 
     let mut last: (i64, u32) = (NO_ID, NONE);
-    let code: Vec<u32> = e.event_type.map(|t| {
+    // Converted in place: the raw column's memory becomes the new one's.
+    let code: Vec<u32> = e.event_type.into_u32(|t| {
         if t != last.0 {
             last = (t, code_of_type.get(&t).copied().unwrap_or(NONE));
         }
         last.1
     });
-    drop(e.event_type);
 
     let mut unknown_user = 0u64;
-    let mut user: Vec<u32> = e.user.map(|id| {
+    let mut user: Vec<u32> = e.user.into_u32(|id| {
         if id == NO_ID {
             return NONE;
         }
@@ -385,7 +407,6 @@ fn resolve_events(
             NONE
         })
     });
-    drop(e.user);
     for (row, name) in &e.natural_users {
         user[*row as usize] = by_name.get(&**name).copied().unwrap_or_else(|| {
             unknown_user += 1;
