@@ -7,17 +7,24 @@
 //! ```text
 //! cargo build --release -p engagement-engine --example load_like_page
 //! heaptrack target/release/examples/load_like_page bench/data/L/csv
+//! heaptrack target/release/examples/load_like_page bench/data/L/csv 2025-06-01 2025-06-30
 //! ```
+//!
+//! With a start and an end date, it then computes that period's report and
+//! insights (UTC), as the page does once the data is loaded.
 use std::io::Read;
 
 use engagement_engine::load::{classify, Bundle, Limits};
+use engagement_engine::period::{parse_date, parse_time_zone, Period};
+use engagement_engine::{insights, metrics};
 
 fn main() {
-    let Some(dir) = std::env::args().nth(1) else {
-        eprintln!("usage: load_like_page FOLDER-OF-CSV-TABLES");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(dir) = args.first() else {
+        eprintln!("usage: load_like_page FOLDER-OF-CSV-TABLES [START END]");
         std::process::exit(2);
     };
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
         .expect("a readable folder")
         .map(|e| e.expect("a folder entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "csv"))
@@ -48,4 +55,26 @@ fn main() {
         loaded.dataset.events.len(),
         loaded.dataset.feed.len()
     );
+    if let [_, start, end] = &args[..] {
+        let period = Period::new(
+            parse_date("start", start).expect("a start date"),
+            parse_date("end", end).expect("an end date"),
+            parse_time_zone("UTC").expect("UTC"),
+        )
+        .expect("a period");
+        let report = metrics::compute(&loaded.dataset, &period);
+        let insights = insights::compute(
+            &loaded.dataset,
+            &period,
+            &report,
+            &Default::default(),
+            &loaded.warnings,
+        );
+        println!(
+            "{} timeline rows, {} participation rows, brief of {} bytes",
+            report.user_activity_timeline.len(),
+            report.user_fast_participation.len(),
+            insights.summary_md.len()
+        );
+    }
 }

@@ -68,7 +68,40 @@ pub struct UserActivityRow<'a> {
     /// Feed items in the period.
     pub total_items: u64,
     /// Feed items per activity type, keys sorted.
-    pub by_type: BTreeMap<&'a str, u64>,
+    pub by_type: TypeCounts<'a>,
+}
+
+/// Counts per activity type, sorted by type; serialised as a JSON object.
+/// A boxed slice of the few types a user has, not a map: one row per
+/// active user, hundreds of thousands on a large bundle.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TypeCounts<'a>(Box<[(&'a str, u64)]>);
+
+impl<'a> TypeCounts<'a> {
+    /// The counts of `(type, count)` pairs, each type once, in any order.
+    pub fn new(mut counts: Vec<(&'a str, u64)>) -> TypeCounts<'a> {
+        counts.sort_unstable_by_key(|&(t, _)| t);
+        TypeCounts(counts.into_boxed_slice())
+    }
+
+    /// The types, sorted.
+    pub fn keys(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.0.iter().map(|&(t, _)| t)
+    }
+
+    /// The count of `activity_type`, if it has one.
+    pub fn get(&self, activity_type: &str) -> Option<u64> {
+        self.0
+            .binary_search_by(|&(t, _)| t.cmp(activity_type))
+            .ok()
+            .map(|i| self.0[i].1)
+    }
+}
+
+impl Serialize for TypeCounts<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(t, n)| (t, n)))
+    }
 }
 
 /// Data set 4: one feed item in the period.
@@ -179,6 +212,91 @@ impl Status {
             Status::Active => "active",
             Status::Left => "left",
         }
+    }
+}
+
+/// One (user, fast) pair of data set 5, by index: the latest join and
+/// leave, and whether the user is a member now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ParticipationPair {
+    pub(crate) user: u32,
+    pub(crate) fast: u32,
+    pub(crate) joined: Option<i64>,
+    pub(crate) left: Option<i64>,
+    pub(crate) member: bool,
+}
+
+/// Data set 5: rows built from the data when read. The pairs are shared
+/// with [`crate::metrics::Participation`], which the page keeps across
+/// periods, so a report adds no copy of them.
+#[derive(Clone)]
+pub struct Participations<'a> {
+    data: &'a Dataset,
+    /// In (user index, fast index) order, which is (user_id, fast_id) order.
+    pairs: std::sync::Arc<[ParticipationPair]>,
+}
+
+impl<'a> Participations<'a> {
+    pub(crate) fn new(
+        data: &'a Dataset,
+        pairs: std::sync::Arc<[ParticipationPair]>,
+    ) -> Participations<'a> {
+        Participations { data, pairs }
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+
+    /// Row `i`.
+    pub fn get(&self, i: usize) -> ParticipationRow<'a> {
+        let pair = self.pairs[i];
+        let user = &self.data.users[pair.user as usize];
+        let fast = &self.data.fasts[pair.fast as usize];
+        ParticipationRow {
+            user_id: user.id,
+            username: &user.username,
+            email: &user.email,
+            fast_id: fast.id,
+            fast_name: &fast.display_name,
+            church_name: fast.church_name.as_deref(),
+            joined_at: pair.joined.map(Timestamp),
+            left_at: pair.left.map(Timestamp),
+            status: if pair.member {
+                Status::Active
+            } else {
+                Status::Left
+            },
+        }
+    }
+
+    /// The rows, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = ParticipationRow<'a>> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+}
+
+impl Serialize for Participations<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl PartialEq for Participations<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl std::fmt::Debug for Participations<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
     }
 }
 
@@ -391,7 +509,7 @@ pub struct Report<'a> {
     /// Data set 4.
     pub user_activity_timeline: Timeline<'a>,
     /// Data set 5.
-    pub user_fast_participation: Vec<ParticipationRow<'a>>,
+    pub user_fast_participation: Participations<'a>,
     /// Data set 6.
     pub retention_cohorts: Vec<CohortRow>,
     /// Data set 7.

@@ -188,7 +188,7 @@ pub fn user_activity<'a>(r: &'a Report<'_>) -> Table<'a> {
     let rows = &r.user_activity;
     let types: Vec<&str> = rows
         .iter()
-        .flat_map(|u| u.by_type.keys().copied())
+        .flat_map(|u| u.by_type.keys())
         .collect::<BTreeSet<&str>>()
         .into_iter()
         .collect();
@@ -206,7 +206,7 @@ pub fn user_activity<'a>(r: &'a Report<'_>) -> Table<'a> {
         row.extend(
             types
                 .iter()
-                .map(|t| Cell::Int(u.by_type.get(t).copied().unwrap_or(0) as i64)),
+                .map(|t| Cell::Int(u.by_type.get(t).unwrap_or(0) as i64)),
         );
         row
     })
@@ -243,7 +243,7 @@ pub fn user_fast_participation<'a>(r: &'a Report<'_>) -> Table<'a> {
         owned(columns::USER_FAST_PARTICIPATION),
         rows.len(),
         move |i| {
-            let p = &rows[i];
+            let p = rows.get(i);
             vec![
                 Cell::Int(p.user_id),
                 Cell::Text(p.username),

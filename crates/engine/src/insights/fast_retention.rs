@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::rate;
 use crate::metrics::round2;
 use crate::model::Dataset;
-use crate::report::{ParticipationRow, Status};
+use crate::report::{Participations, Status};
 use crate::timestamp::MICROS_PER_SECOND;
 
 /// One fast.
@@ -34,15 +34,20 @@ pub struct FastRetentionRow<'a> {
 
 pub(super) fn compute<'a>(
     data: &'a Dataset,
-    participation: &[ParticipationRow<'_>],
+    participation: &Participations<'_>,
 ) -> Vec<FastRetentionRow<'a>> {
     let n = data.fasts.len();
     let (mut ever, mut active, mut in_others) = (vec![0u64; n], vec![0u64; n], vec![0u64; n]);
     // (fast index, days to leave) of the pairs that have both dates.
     let mut stays: Vec<(u32, f64)> = Vec::new();
     // Rows come grouped by user: a user's pairs are one run.
-    for run in participation.chunk_by(|a, b| a.user_id == b.user_id) {
-        for row in run {
+    let mut start = 0;
+    while start < participation.len() {
+        let user = participation.get(start).user_id;
+        let run = (start..participation.len())
+            .take_while(|&i| participation.get(i).user_id == user)
+            .count();
+        for row in (start..start + run).map(|i| participation.get(i)) {
             // Every pair's fast is in the bundle (data set 5 leaves the
             // others out).
             let Some(f) = data.fast_index(row.fast_id) else {
@@ -50,7 +55,7 @@ pub(super) fn compute<'a>(
             };
             let f = f as usize;
             ever[f] += 1;
-            if run.len() > 1 {
+            if run > 1 {
                 in_others[f] += 1;
             }
             match (row.status, row.joined_at, row.left_at) {
@@ -62,6 +67,7 @@ pub(super) fn compute<'a>(
                 (Status::Left, _, _) => {}
             }
         }
+        start += run;
     }
     stays.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
     let mut median: Vec<Option<f64>> = vec![None; n];

@@ -2,8 +2,7 @@
 //! membership, over the whole history.
 
 use crate::model::{Dataset, EventKind, NONE, NO_ID};
-use crate::report::{ParticipationRow, Status};
-use crate::timestamp::Timestamp;
+use crate::report::{ParticipationPair as Pair, Participations};
 
 /// What one event or membership says about a (user, fast) pair.
 #[derive(Clone, Copy)]
@@ -13,17 +12,6 @@ enum Fact {
     Member,
 }
 
-/// One (user, fast) pair of data set 5, by index, with the latest join
-/// and leave and whether the user is a member now.
-#[derive(Clone, Copy, Debug)]
-struct Pair {
-    user: u32,
-    fast: u32,
-    joined: Option<i64>,
-    left: Option<i64>,
-    member: bool,
-}
-
 /// Data set 5 of one [`Dataset`], before it becomes rows. It does not
 /// depend on the period (it covers the whole history), so a front end
 /// that recomputes the report for several periods of the same data (the
@@ -31,7 +19,7 @@ struct Pair {
 #[derive(Clone, Debug, Default)]
 pub struct Participation {
     /// In (user index, fast index) order, which is (user_id, fast_id) order.
-    pairs: Vec<Pair>,
+    pairs: std::sync::Arc<[Pair]>,
     /// Users and fasts of the dataset it was computed from.
     users: usize,
     fasts: usize,
@@ -109,32 +97,11 @@ impl Participation {
     /// The rows of data set 5 for `data`, the dataset this was computed
     /// from; for a dataset of another size they are computed anew (never
     /// an index out of bounds).
-    pub(super) fn rows<'a>(&self, data: &'a Dataset) -> Vec<ParticipationRow<'a>> {
+    pub(super) fn rows<'a>(&self, data: &'a Dataset) -> Participations<'a> {
         if self.users != data.users.len() || self.fasts != data.fasts.len() {
             return Participation::new(data).rows(data);
         }
-        self.pairs
-            .iter()
-            .map(|pair| {
-                let user = &data.users[pair.user as usize];
-                let fast = &data.fasts[pair.fast as usize];
-                ParticipationRow {
-                    user_id: user.id,
-                    username: &user.username,
-                    email: &user.email,
-                    fast_id: fast.id,
-                    fast_name: &fast.display_name,
-                    church_name: fast.church_name.as_deref(),
-                    joined_at: pair.joined.map(Timestamp),
-                    left_at: pair.left.map(Timestamp),
-                    status: if pair.member {
-                        Status::Active
-                    } else {
-                        Status::Left
-                    },
-                }
-            })
-            .collect()
+        Participations::new(data, self.pairs.clone())
     }
 }
 

@@ -1,15 +1,15 @@
 //! Data set 3: users with feed items in the period, with counts per type.
 
-use std::collections::BTreeMap;
-
 use super::Context;
-use crate::report::UserActivityRow;
+use crate::report::{TypeCounts, UserActivityRow};
 use crate::timestamp::Timestamp;
 
 pub(super) fn compute<'a>(ctx: &Context<'a, '_>) -> Vec<UserActivityRow<'a>> {
     let data = ctx.data;
     let feed = &data.feed;
     let mut rows: Vec<UserActivityRow<'a>> = Vec::new();
+    // The current user's counts per type: a few entries, searched in turn.
+    let mut counts: Vec<(&'a str, u64)> = Vec::new();
     // Feed items are sorted by user index, which is user id order.
     for i in 0..feed.len() {
         if !ctx.period.contains(Timestamp(feed.timestamp[i])) {
@@ -17,20 +17,27 @@ pub(super) fn compute<'a>(ctx: &Context<'a, '_>) -> Vec<UserActivityRow<'a>> {
         }
         let user = &data.users[feed.user[i] as usize];
         if rows.last().is_none_or(|r| r.user_id != user.id) {
+            if let Some(last) = rows.last_mut() {
+                last.by_type = TypeCounts::new(std::mem::take(&mut counts));
+            }
             rows.push(UserActivityRow {
                 user_id: user.id,
                 username: &user.username,
                 email: &user.email,
                 date_joined: user.date_joined,
                 total_items: 0,
-                by_type: BTreeMap::new(),
+                by_type: TypeCounts::default(),
             });
         }
-        let row = rows.last_mut().expect("pushed above");
-        row.total_items += 1;
-        *row.by_type
-            .entry(data.strings.get(feed.activity_type[i]))
-            .or_default() += 1;
+        rows.last_mut().expect("pushed above").total_items += 1;
+        let activity_type = data.strings.get(feed.activity_type[i]);
+        match counts.iter_mut().find(|(t, _)| *t == activity_type) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((activity_type, 1)),
+        }
+    }
+    if let Some(last) = rows.last_mut() {
+        last.by_type = TypeCounts::new(counts);
     }
     rows
 }
