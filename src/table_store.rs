@@ -20,6 +20,48 @@ const NULL_INT: i64 = i64::MIN;
 /// The null of [`Column::Symbol`].
 const NULL_SYMBOL: u32 = u32::MAX;
 
+/// Whole numbers of a column, 4 bytes each while every one fits `i32`
+/// (ids, counts) and 8 otherwise; [`NULL_INT`] is null in both.
+#[derive(Clone, Debug)]
+enum Ints {
+    Narrow(Vec<i32>),
+    Wide(Vec<i64>),
+}
+
+impl Ints {
+    /// The values, narrowed when they all fit.
+    fn new(values: Vec<i64>) -> Ints {
+        let fits =
+            |&x: &i64| x == NULL_INT || (i64::from(i32::MIN) < x && x <= i64::from(i32::MAX));
+        if !values.iter().all(fits) {
+            return Ints::Wide(values);
+        }
+        Ints::Narrow(
+            values
+                .iter()
+                .map(|&x| if x == NULL_INT { i32::MIN } else { x as i32 })
+                .collect(),
+        )
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Ints::Narrow(v) => v.len(),
+            Ints::Wide(v) => v.len(),
+        }
+    }
+
+    /// Value `i` ([`NULL_INT`] for null).
+    #[inline]
+    fn get(&self, i: usize) -> i64 {
+        match self {
+            Ints::Narrow(v) if v[i] == i32::MIN => NULL_INT,
+            Ints::Narrow(v) => i64::from(v[i]),
+            Ints::Wide(v) => v[i],
+        }
+    }
+}
+
 /// One column of a data set. The page asks for one page of rows at a
 /// time, so values are kept compact and turned into [`Cell`]s only for the
 /// rows shown: a million-row timeline costs tens of bytes a row here, where
@@ -28,7 +70,7 @@ const NULL_SYMBOL: u32 = u32::MAX;
 #[derive(Clone, Debug)]
 enum Column {
     /// Whole numbers; [`NULL_INT`] is null.
-    Int(Vec<i64>),
+    Int(Ints),
     /// Fractional numbers (rates, averages); NaN is null.
     Num(Vec<f64>),
     /// Timestamps (µs since the epoch), shown as RFC 3339; [`NULL_INT`] is
@@ -164,8 +206,8 @@ impl<'a> ColumnBuilder<'a> {
 
     fn finish(self) -> Column {
         match self {
-            ColumnBuilder::Nulls(n) => Column::Int(vec![NULL_INT; n]),
-            ColumnBuilder::Int(v) => Column::Int(v),
+            ColumnBuilder::Nulls(n) => Column::Int(Ints::new(vec![NULL_INT; n])),
+            ColumnBuilder::Int(v) => Column::Int(Ints::new(v)),
             ColumnBuilder::Num(v) => Column::Num(v),
             ColumnBuilder::Time(v) => Column::Time(v),
             ColumnBuilder::Symbol { rows, values, .. } => Column::Symbol { rows, values },
@@ -188,7 +230,8 @@ fn text_of<'a>(cell: &EngineCell<'a>) -> Option<std::borrow::Cow<'a, str>> {
 impl Column {
     fn len(&self) -> usize {
         match self {
-            Column::Int(v) | Column::Time(v) => v.len(),
+            Column::Int(v) => v.len(),
+            Column::Time(v) => v.len(),
             Column::Num(v) => v.len(),
             Column::Symbol { rows, .. } => rows.len(),
             Column::Text(t) => t.len(),
@@ -197,8 +240,8 @@ impl Column {
 
     fn cell(&self, row: usize) -> Cell {
         match self {
-            Column::Int(v) if v[row] == NULL_INT => Cell::Null,
-            Column::Int(v) => Cell::Int(v[row]),
+            Column::Int(v) if v.get(row) == NULL_INT => Cell::Null,
+            Column::Int(v) => Cell::Int(v.get(row)),
             Column::Num(v) if v[row].is_nan() => Cell::Null,
             Column::Num(v) => Cell::Num(v[row]),
             Column::Time(v) if v[row] == NULL_INT => Cell::Null,
@@ -213,7 +256,8 @@ impl Column {
     /// sorting; `None` for free text, compared as text instead.
     fn sort_keys(&self) -> Option<Vec<i64>> {
         match self {
-            Column::Int(v) | Column::Time(v) => Some(v.clone()),
+            Column::Int(v) => Some((0..v.len()).map(|i| v.get(i)).collect()),
+            Column::Time(v) => Some(v.clone()),
             Column::Num(v) => Some(v.iter().map(|x| total_order_key(*x)).collect()),
             Column::Symbol { rows, values } => {
                 let mut by_text: Vec<u32> = (0..values.len() as u32).collect();
@@ -256,9 +300,10 @@ impl Column {
     /// case), ignoring case.
     fn matcher<'c>(&'c self, needle: &'c str) -> Box<dyn Fn(usize) -> bool + 'c> {
         match self {
-            Column::Int(v) => {
-                Box::new(move |r| v[r] != NULL_INT && v[r].to_string().contains(needle))
-            }
+            Column::Int(v) => Box::new(move |r| {
+                let x = v.get(r);
+                x != NULL_INT && x.to_string().contains(needle)
+            }),
             Column::Num(v) => Box::new(move |r| format!("{:.2}", v[r]).contains(needle)),
             Column::Time(v) => Box::new(move |r| {
                 v[r] != NULL_INT && text_contains(&Timestamp(v[r]).to_rfc3339(), needle)
@@ -490,7 +535,7 @@ fn order_rows(table: &DataTable, q: &PageQuery) -> Vec<u32> {
     let mut order: Vec<u32> = (0..table.len())
         .filter(|&i| {
             if let Some((v, uid)) = user {
-                if v[i] != uid {
+                if v.get(i) != uid {
                     return false;
                 }
             }
@@ -522,6 +567,24 @@ fn order_rows(table: &DataTable, q: &PageQuery) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_numbers_are_kept_in_4_bytes_while_they_fit_and_read_back_the_same() {
+        let small = vec![7, NULL_INT, -3, i64::from(i32::MAX)];
+        let narrow = Ints::new(small.clone());
+        assert!(matches!(narrow, Ints::Narrow(_)));
+        assert_eq!((0..4).map(|i| narrow.get(i)).collect::<Vec<_>>(), small);
+        // i32::MIN is the narrow form's null, so it needs the wide form,
+        // as does anything past i32.
+        for odd in [i64::from(i32::MIN), i64::from(i32::MAX) + 1, -(1 << 40)] {
+            let wide = Ints::new(vec![1, odd, NULL_INT]);
+            assert!(matches!(wide, Ints::Wide(_)), "{odd}");
+            assert_eq!(
+                (0..3).map(|i| wide.get(i)).collect::<Vec<_>>(),
+                [1, odd, NULL_INT]
+            );
+        }
+    }
     use engagement_engine::demo::{csv_tables, DemoConfig};
     use engagement_engine::load::{Bundle, Limits};
     use engagement_engine::metrics;

@@ -11,7 +11,8 @@
 //! ```
 //!
 //! With a start and an end date, it then computes that period's report and
-//! insights (UTC), as the page does once the data is loaded.
+//! insights (UTC), as the page does once the data is loaded; the root
+//! package's `worker_like` example adds the page's table store.
 use std::io::Read;
 
 use engagement_engine::load::{classify, Bundle, Limits};
