@@ -29,19 +29,34 @@ enum Ints {
 }
 
 impl Ints {
-    /// The values, narrowed when they all fit.
-    fn new(values: Vec<i64>) -> Ints {
-        let fits =
-            |&x: &i64| x == NULL_INT || (i64::from(i32::MIN) < x && x <= i64::from(i32::MAX));
-        if !values.iter().all(fits) {
-            return Ints::Wide(values);
+    /// `n` nulls.
+    fn nulls(n: usize) -> Ints {
+        Ints::Narrow(vec![i32::MIN; n])
+    }
+
+    /// Appends `x` ([`NULL_INT`] for null), widening the column on the
+    /// first value that does not fit `i32`.
+    fn push(&mut self, x: i64) {
+        match self {
+            Ints::Narrow(v) if x == NULL_INT => v.push(i32::MIN),
+            Ints::Narrow(v) => match i32::try_from(x) {
+                Ok(n) if n != i32::MIN => v.push(n),
+                _ => {
+                    let mut wide: Vec<i64> = (0..v.len()).map(|i| self.get(i)).collect();
+                    wide.push(x);
+                    *self = Ints::Wide(wide);
+                }
+            },
+            Ints::Wide(v) => v.push(x),
         }
-        Ints::Narrow(
-            values
-                .iter()
-                .map(|&x| if x == NULL_INT { i32::MIN } else { x as i32 })
-                .collect(),
-        )
+    }
+
+    /// Gives back unused capacity.
+    fn shrink_to_fit(&mut self) {
+        match self {
+            Ints::Narrow(v) => v.shrink_to_fit(),
+            Ints::Wide(v) => v.shrink_to_fit(),
+        }
     }
 
     fn len(&self) -> usize {
@@ -93,7 +108,7 @@ enum Column {
 enum ColumnBuilder<'a> {
     /// Only nulls so far.
     Nulls(usize),
-    Int(Vec<i64>),
+    Int(Ints),
     Num(Vec<f64>),
     Time(Vec<i64>),
     Symbol {
@@ -122,7 +137,7 @@ impl<'a> ColumnBuilder<'a> {
                 return;
             }
             *self = match &cell {
-                EngineCell::Int(_) => B::Int(vec![NULL_INT; n]),
+                EngineCell::Int(_) => B::Int(Ints::nulls(n)),
                 EngineCell::Float(_) => B::Num(vec![f64::NAN; n]),
                 EngineCell::Time(_) => B::Time(vec![NULL_INT; n]),
                 EngineCell::Text(_)
@@ -139,7 +154,8 @@ impl<'a> ColumnBuilder<'a> {
         }
         match (&mut *self, cell) {
             (B::Int(v), EngineCell::Int(i)) => v.push(i),
-            (B::Int(v) | B::Time(v), EngineCell::Null) => v.push(NULL_INT),
+            (B::Int(v), EngineCell::Null) => v.push(NULL_INT),
+            (B::Time(v), EngineCell::Null) => v.push(NULL_INT),
             (B::Num(v), EngineCell::Float(f)) => v.push(f),
             (B::Num(v), EngineCell::Null) => v.push(f64::NAN),
             (B::Time(v), EngineCell::Time(t)) => v.push(t.0),
@@ -206,8 +222,11 @@ impl<'a> ColumnBuilder<'a> {
 
     fn finish(self) -> Column {
         match self {
-            ColumnBuilder::Nulls(n) => Column::Int(Ints::new(vec![NULL_INT; n])),
-            ColumnBuilder::Int(v) => Column::Int(Ints::new(v)),
+            ColumnBuilder::Nulls(n) => Column::Int(Ints::nulls(n)),
+            ColumnBuilder::Int(mut v) => {
+                v.shrink_to_fit();
+                Column::Int(v)
+            }
             ColumnBuilder::Num(v) => Column::Num(v),
             ColumnBuilder::Time(v) => Column::Time(v),
             ColumnBuilder::Symbol { rows, values, .. } => Column::Symbol { rows, values },
@@ -570,14 +589,19 @@ mod tests {
 
     #[test]
     fn whole_numbers_are_kept_in_4_bytes_while_they_fit_and_read_back_the_same() {
+        let ints = |values: &[i64]| {
+            let mut column = Ints::nulls(0);
+            values.iter().for_each(|&x| column.push(x));
+            column
+        };
         let small = vec![7, NULL_INT, -3, i64::from(i32::MAX)];
-        let narrow = Ints::new(small.clone());
+        let narrow = ints(&small);
         assert!(matches!(narrow, Ints::Narrow(_)));
         assert_eq!((0..4).map(|i| narrow.get(i)).collect::<Vec<_>>(), small);
         // i32::MIN is the narrow form's null, so it needs the wide form,
         // as does anything past i32.
         for odd in [i64::from(i32::MIN), i64::from(i32::MAX) + 1, -(1 << 40)] {
-            let wide = Ints::new(vec![1, odd, NULL_INT]);
+            let wide = ints(&[1, odd, NULL_INT]);
             assert!(matches!(wide, Ints::Wide(_)), "{odd}");
             assert_eq!(
                 (0..3).map(|i| wide.get(i)).collect::<Vec<_>>(),
