@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use engagement_engine::export::{self, Format, OutputFile};
+use engagement_engine::export::{self, Format};
 use engagement_engine::load::{Bundle, Limits, Loaded};
 use engagement_engine::output::{self, OutputOptions, ReportParts};
 use engagement_engine::period::PeriodChoice;
@@ -305,21 +305,18 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
         FormatArg::Json => Format::Json,
         FormatArg::Csv => Format::Csv,
     };
-    let all_files = || {
-        let parts = ReportParts {
-            report: &report,
-            insights: insights.as_ref(),
-            period: &period,
-            segment: &segment,
-            warnings: &warnings,
-        };
-        let options = OutputOptions {
-            format,
-            csv_bom: args.csv_bom,
-            html: args.html,
-            xlsx: args.xlsx,
-        };
-        output::report_files(&parts, options).map_err(input_error)
+    let parts = ReportParts {
+        report: &report,
+        insights: insights.as_ref(),
+        period: &period,
+        segment: &segment,
+        warnings: &warnings,
+    };
+    let options = OutputOptions {
+        format,
+        csv_bom: args.csv_bom,
+        html: args.html,
+        xlsx: args.xlsx,
     };
 
     if args.stdout {
@@ -328,14 +325,13 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
         export::write_consolidated_json(&report, insights.as_ref(), out)
             .map_err(|e| upload_error(format!("cannot write to stdout: {e}")))?;
         if args.upload_s3 {
-            upload(args, "engagement_report.zip", &export::zip(&all_files()?))?;
+            let files = output::report_files(&parts, options).map_err(input_error)?;
+            upload(args, "engagement_report.zip", &export::zip(&files))?;
         }
         return Ok(());
     }
 
-    let files = all_files()?;
     let zip_name = export::zip_name(&period);
-    let mut zip = (args.zip || args.upload_s3).then(|| export::zip(&files));
     let dir = match &args.output_dir {
         Some(dir) => dir.clone(),
         None => tempfile::Builder::new()
@@ -348,19 +344,13 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
             })?
             .keep(),
     };
-    let mut to_write: Vec<OutputFile> = files;
-    if args.zip {
-        // Moved, not copied: the zip can be large; it comes back below.
-        to_write.push(OutputFile {
-            name: zip_name.clone(),
-            bytes: zip.take().expect("built above"),
-        });
-    }
-    write_all_or_nothing(&dir, &to_write).map_err(input_error)?;
-    if args.zip {
-        zip = to_write.pop().map(|f| f.bytes);
-    }
-    drop(to_write);
+    let zip = match (args.zip, args.upload_s3) {
+        (true, _) => ZipWanted::Written(&zip_name),
+        (false, true) => ZipWanted::InMemory,
+        (false, false) => ZipWanted::No,
+    };
+    let writers = output::report_file_writers(&parts, options);
+    let zip = write_all_or_nothing(&dir, writers, zip).map_err(input_error)?;
     println!("{}", dir.display());
 
     if args.upload_s3 {
@@ -403,26 +393,86 @@ fn split_inputs(args: &ReportArgs) -> Result<(Vec<String>, Vec<String>), Failure
     Ok((databases, files))
 }
 
+/// Whether the report's files also go into a zip, and where it goes.
+enum ZipWanted<'n> {
+    /// No zip.
+    No,
+    /// Only in memory (to upload it).
+    InMemory,
+    /// Also written beside the files, under this name.
+    Written(&'n str),
+}
+
 /// Writes every file under a temporary name first and renames them only
-/// when all were written, so a failure leaves no partial report.
-fn write_all_or_nothing(dir: &Path, files: &[OutputFile]) -> Result<(), String> {
+/// when all were written, so a failure leaves no partial report. Each file
+/// is written as it is made (the largest, the timeline, on a second
+/// thread), so the report's files are never all in memory; the zip is
+/// made from the written files. Returns the zip when one was wanted.
+fn write_all_or_nothing(
+    dir: &Path,
+    mut writers: Vec<output::FileWriter<'_>>,
+    zip: ZipWanted<'_>,
+) -> Result<Option<Vec<u8>>, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let temp = |f: &OutputFile| dir.join(format!(".{}.partial", f.name));
-    let result = files.iter().try_for_each(|f| {
-        std::fs::write(temp(f), &f.bytes)
-            .map_err(|e| format!("cannot write {}: {e}", dir.join(&f.name).display()))
+    let temp = |name: &str| dir.join(format!(".{name}.partial"));
+    let cannot_write =
+        |name: &str, e: std::io::Error| format!("cannot write {}: {e}", dir.join(name).display());
+    let mut names: Vec<String> = writers.iter().map(|w| w.name.clone()).collect();
+    let write_one = |writer: output::FileWriter<'_>| -> Result<(), String> {
+        let name = writer.name.clone();
+        let file = std::fs::File::create(temp(&name)).map_err(|e| cannot_write(&name, e))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        writer
+            .write_to(&mut out)
+            .and_then(|()| out.flush())
+            .map_err(|e| cannot_write(&name, e))
+    };
+    // DATA_SETS order: the timeline, by far the largest file, is the fourth.
+    let timeline = (writers.len() > 3).then(|| writers.remove(3));
+    let written = std::thread::scope(|scope| {
+        let timeline = timeline.map(|w| scope.spawn(|| write_one(w)));
+        let others = writers.into_iter().try_for_each(write_one);
+        let timeline = match timeline.map(|t| t.join()) {
+            None => Ok(()),
+            Some(Ok(result)) => result,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+        };
+        others.and(timeline)
     });
-    if let Err(e) = result {
-        for f in files {
-            let _ = std::fs::remove_file(temp(f));
+    let zipped = written.and_then(|()| {
+        if matches!(zip, ZipWanted::No) {
+            return Ok(None);
         }
-        return Err(e);
+        let mut entries = Vec::with_capacity(names.len());
+        for name in &names {
+            let file = std::fs::File::open(temp(name)).map_err(|e| cannot_write(name, e))?;
+            let size = file.metadata().map_err(|e| cannot_write(name, e))?.len();
+            entries.push((name.as_str(), size, std::io::BufReader::new(file)));
+        }
+        let bytes =
+            export::zip_entries(entries).map_err(|e| format!("cannot make the zip: {e}"))?;
+        if let ZipWanted::Written(zip_name) = zip {
+            std::fs::write(temp(zip_name), &bytes).map_err(|e| cannot_write(zip_name, e))?;
+        }
+        Ok(Some(bytes))
+    });
+    if let ZipWanted::Written(zip_name) = zip {
+        names.push(zip_name.to_string());
     }
-    for f in files {
-        std::fs::rename(temp(f), dir.join(&f.name))
-            .map_err(|e| format!("cannot write {}: {e}", f.name))?;
+    let zipped = match zipped {
+        Ok(zipped) => zipped,
+        Err(e) => {
+            for name in &names {
+                let _ = std::fs::remove_file(temp(name));
+            }
+            return Err(e);
+        }
+    };
+    for name in &names {
+        std::fs::rename(temp(name), dir.join(name))
+            .map_err(|e| format!("cannot write {name}: {e}"))?;
     }
-    Ok(())
+    Ok(zipped)
 }
 
 fn upload(args: &ReportArgs, zip_name: &str, zip: &[u8]) -> Result<(), Failure> {

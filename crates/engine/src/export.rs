@@ -1,9 +1,8 @@
 //! Output files of SPEC §5: one JSON or CSV file per data set, the
-//! consolidated JSON, and the zip. Everything is written to memory so that
-//! a failed report leaves nothing half-written; callers write the bytes out
-//! only when all of them are ready.
-
-use std::io::Write as _;
+//! consolidated JSON, and the zip. Each file is written to any `Write` as
+//! it is made (to memory for the page, to a temporary file for the CLI,
+//! which renames its files only when all are written, so a failed report
+//! leaves nothing half-written).
 
 use crate::insights::Insights;
 use crate::parallel::both;
@@ -191,80 +190,96 @@ pub fn file_name(data_set: &str, format: Format) -> String {
     format!("{data_set}.{ext}")
 }
 
-/// Pretty JSON with 2-space indentation, as SPEC §5 asks.
-fn pretty<T: serde::Serialize>(value: &T) -> Vec<u8> {
-    let mut out = serde_json::to_vec_pretty(value).expect("report values always serialize");
-    out.push(b'\n');
-    out
+/// Pretty JSON with 2-space indentation, as SPEC §5 asks, written to `out`
+/// as it is made.
+fn pretty_to<T: serde::Serialize>(value: &T, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    out.write_all(b"\n")
+}
+
+/// Writes data set `DATA_SETS[index]` of `report` in `format` to `out` as
+/// it is made: the bytes of its file in [`files`] (named by
+/// [`file_name`]), never the whole file in memory.
+pub fn write_data_set(
+    report: &Report<'_>,
+    index: usize,
+    format: Format,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let r = report;
+    match (format, index) {
+        (_, 6) => pretty_to(&r.other_metrics, out),
+        (Format::Json, 0) => pretty_to(&r.new_users_over_time, out),
+        (Format::Json, 1) => pretty_to(&r.fasts, out),
+        (Format::Json, 2) => pretty_to(&r.user_activity, out),
+        (Format::Json, 3) => pretty_to(&r.user_activity_timeline, out),
+        (Format::Json, 4) => pretty_to(&r.user_fast_participation, out),
+        (Format::Json, 5) => pretty_to(&r.retention_cohorts, out),
+        (Format::Csv, 0) => csv::table_to(&table::new_users_over_time(r), out),
+        (Format::Csv, 1) => csv::table_to(&table::fasts(r), out),
+        (Format::Csv, 2) => csv::table_to(&table::user_activity(r), out),
+        (Format::Csv, 3) => csv::table_to(&table::user_activity_timeline(r), out),
+        (Format::Csv, 4) => csv::table_to(&table::user_fast_participation(r), out),
+        (Format::Csv, 5) => csv::table_to(&table::retention_cohorts(r), out),
+        _ => panic!("data set index {index} out of 0..{}", DATA_SETS.len()),
+    }
+}
+
+/// Writes insight data set `INSIGHT_DATA_SETS[index]` in `format` to `out`
+/// as it is made: the bytes of its file in [`insight_files`].
+pub fn write_insight_data_set(
+    insights: &Insights<'_>,
+    index: usize,
+    format: Format,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let i = insights;
+    match (format, index) {
+        (Format::Json, 0) => pretty_to(&i.retention_matrix, out),
+        (Format::Json, 1) => pretty_to(&i.activity_heatmap, out),
+        (Format::Json, 2) => pretty_to(&i.user_engagement, out),
+        (Format::Json, 3) => pretty_to(&i.fast_retention, out),
+        (Format::Json, 4) => pretty_to(&i.period_comparison, out),
+        (Format::Csv, 0) => csv::table_to(&table::retention_matrix(i), out),
+        (Format::Csv, 1) => csv::table_to(&table::activity_heatmap(i), out),
+        (Format::Csv, 2) => csv::table_to(&table::user_engagement(i), out),
+        (Format::Csv, 3) => csv::table_to(&table::fast_retention(i), out),
+        (Format::Csv, 4) => csv::table_to(&table::period_comparison(i), out),
+        _ => panic!(
+            "insight data set index {index} out of 0..{}",
+            INSIGHT_DATA_SETS.len()
+        ),
+    }
+}
+
+/// The file name of insight data set `INSIGHT_DATA_SETS[index]`.
+pub fn insight_file_name(index: usize, format: Format) -> String {
+    let ext = match format {
+        Format::Json => "json",
+        Format::Csv => "csv",
+    };
+    format!("{}.{ext}", INSIGHT_DATA_SETS[index])
 }
 
 /// The seven files of a report.
 pub fn files(report: &Report<'_>, format: Format) -> Vec<OutputFile> {
-    let file = |name: &str, bytes: Vec<u8>| OutputFile {
-        name: file_name(name, format),
-        bytes,
+    let file = |index: usize| {
+        let mut bytes = Vec::new();
+        write_data_set(report, index, format, &mut bytes).expect("writing to memory cannot fail");
+        OutputFile {
+            name: file_name(DATA_SETS[index], format),
+            bytes,
+        }
     };
     // The timeline is the largest file by far: natively it is written on a
     // second thread while this one writes the others.
-    let (timeline, (mut tables, other_metrics)) = both(
-        || match format {
-            Format::Json => pretty(&report.user_activity_timeline),
-            Format::Csv => csv::timeline(report),
-        },
-        || {
-            let tables = match format {
-                Format::Json => vec![
-                    pretty(&report.new_users_over_time),
-                    pretty(&report.fasts),
-                    pretty(&report.user_activity),
-                    pretty(&report.user_fast_participation),
-                    pretty(&report.retention_cohorts),
-                ],
-                Format::Csv => vec![
-                    csv::new_users(report),
-                    csv::fasts(report),
-                    csv::user_activity(report),
-                    csv::participation(report),
-                    csv::retention(report),
-                ],
-            };
-            (tables, pretty(&report.other_metrics))
-        },
-    );
-    // DATA_SETS order: the timeline is the fourth.
-    tables.insert(3, timeline);
-    let mut out: Vec<OutputFile> = DATA_SETS[..6]
-        .iter()
-        .zip(tables)
-        .map(|(name, bytes)| file(name, bytes))
-        .collect();
-    out.push(file(DATA_SETS[6], other_metrics));
+    let (timeline, mut out) = both(|| file(3), || [0, 1, 2, 4, 5, 6].map(file).to_vec());
+    out.insert(3, timeline);
     out
 }
 
 /// The UTF-8 byte-order mark.
 pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// Options of CSV files written for people (SPEC §9a).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct CsvOptions {
-    /// Prefix every `.csv` file with the UTF-8 byte-order mark, so that
-    /// Excel reads non-Latin names correctly.
-    pub bom: bool,
-}
-
-/// Applies `options` to the `.csv` files among `files` (other files are
-/// left as they are). Without options the bytes do not change.
-pub fn apply_csv_options(files: &mut [OutputFile], options: CsvOptions) {
-    if !options.bom {
-        return;
-    }
-    for f in files.iter_mut().filter(|f| f.name.ends_with(".csv")) {
-        if !f.bytes.starts_with(UTF8_BOM) {
-            f.bytes.splice(0..0, UTF8_BOM.iter().copied());
-        }
-    }
-}
 
 /// The consolidated JSON object (`--stdout`, "copy JSON" in the page).
 pub fn consolidated_json(report: &Report<'_>) -> Vec<u8> {
@@ -304,34 +319,15 @@ pub fn write_consolidated_json(
 /// per insight data set (`.json`, or `.csv` in CSV format, the period
 /// comparison too) and `summary.md`.
 pub fn insight_files(insights: &Insights<'_>, format: Format) -> Vec<OutputFile> {
-    let (ext, tables) = match format {
-        Format::Json => (
-            "json",
-            [
-                pretty(&insights.retention_matrix),
-                pretty(&insights.activity_heatmap),
-                pretty(&insights.user_engagement),
-                pretty(&insights.fast_retention),
-                pretty(&insights.period_comparison),
-            ],
-        ),
-        Format::Csv => (
-            "csv",
-            [
-                csv::table(&table::retention_matrix(insights)),
-                csv::table(&table::activity_heatmap(insights)),
-                csv::table(&table::user_engagement(insights)),
-                csv::table(&table::fast_retention(insights)),
-                csv::table(&table::period_comparison(insights)),
-            ],
-        ),
-    };
-    let mut out: Vec<OutputFile> = INSIGHT_DATA_SETS
-        .iter()
-        .zip(tables)
-        .map(|(name, bytes)| OutputFile {
-            name: format!("{name}.{ext}"),
-            bytes,
+    let mut out: Vec<OutputFile> = (0..INSIGHT_DATA_SETS.len())
+        .map(|index| {
+            let mut bytes = Vec::new();
+            write_insight_data_set(insights, index, format, &mut bytes)
+                .expect("writing to memory cannot fail");
+            OutputFile {
+                name: insight_file_name(index, format),
+                bytes,
+            }
         })
         .collect();
     out.push(OutputFile {
@@ -359,33 +355,38 @@ pub fn zip_name(period: &Period) -> String {
 /// permissions, so the same report gives the same bytes natively and in the
 /// browser.
 pub fn zip(files: &[OutputFile]) -> Vec<u8> {
+    zip_entries(
+        files
+            .iter()
+            .map(|f| (f.name.as_str(), f.bytes.len() as u64, &f.bytes[..])),
+    )
+    .expect("reading from memory cannot fail")
+}
+
+/// The zip of [`zip`], its entries read from `(name, size, reader)`: files
+/// written to disk are added without being held in memory. The same
+/// entries give the same bytes as [`zip`].
+pub fn zip_entries<'n, R: std::io::Read>(
+    entries: impl IntoIterator<Item = (&'n str, u64, R)>,
+) -> std::io::Result<Vec<u8>> {
+    let entries: Vec<(&str, u64, R)> = entries.into_iter().collect();
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o644)
-        .large_file(
-            files
-                .iter()
-                .any(|f| f.bytes.len() as u64 >= u32::MAX as u64),
-        );
-    for f in files {
-        writer
-            .start_file(f.name.as_str(), options)
-            .and_then(|()| writer.write_all(&f.bytes).map_err(Into::into))
-            .expect("writing to memory cannot fail");
+        .large_file(entries.iter().any(|&(_, size, _)| size >= u32::MAX as u64));
+    for (name, _, mut reader) in entries {
+        writer.start_file(name, options)?;
+        std::io::copy(&mut reader, &mut writer)?;
     }
-    writer
-        .finish()
-        .expect("writing to memory cannot fail")
-        .into_inner()
+    Ok(writer.finish()?.into_inner())
 }
 
-/// CSV writers, one per data set, over the data sets' tables.
+/// The CSV writer of the data sets' tables.
 mod csv {
-    use super::*;
     pub(super) use crate::table::Cell;
-    use crate::table::{self, Table};
+    use crate::table::Table;
 
     /// A cell a spreadsheet would run as a formula gets a leading `'`.
     pub fn guard(text: &str) -> std::borrow::Cow<'_, str> {
@@ -395,15 +396,19 @@ mod csv {
         }
     }
 
-    /// Writes a header and rows.
-    pub(super) fn write<'r, I>(header: &[&str], rows: I) -> Vec<u8>
+    /// Writes a header and rows to `out`.
+    pub(super) fn write<'r, I>(
+        header: &[&str],
+        rows: I,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()>
     where
         I: Iterator<Item = Vec<Cell<'r>>>,
     {
         let mut w = ::csv::WriterBuilder::new()
             .terminator(::csv::Terminator::Any(b'\n'))
-            .from_writer(Vec::new());
-        w.write_record(header).expect("in memory");
+            .from_writer(out);
+        w.write_record(header)?;
         let mut buf = String::new();
         for row in rows {
             for cell in row {
@@ -423,41 +428,17 @@ mod csv {
                         &buf
                     }
                 };
-                w.write_field(field).expect("in memory");
+                w.write_field(field)?;
             }
-            w.write_record(None::<&[u8]>).expect("in memory");
+            w.write_record(None::<&[u8]>)?;
         }
-        w.into_inner().expect("in memory")
+        w.flush()
     }
 
-    /// A whole table.
-    pub(super) fn table(t: &Table<'_>) -> Vec<u8> {
+    /// A whole table, written to `out`.
+    pub(super) fn table_to(t: &Table<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         let header: Vec<&str> = t.columns().iter().map(String::as_str).collect();
-        write(&header, t.rows())
-    }
-
-    pub(super) fn new_users(r: &Report<'_>) -> Vec<u8> {
-        table(&table::new_users_over_time(r))
-    }
-
-    pub(super) fn fasts(r: &Report<'_>) -> Vec<u8> {
-        table(&table::fasts(r))
-    }
-
-    pub(super) fn user_activity(r: &Report<'_>) -> Vec<u8> {
-        table(&table::user_activity(r))
-    }
-
-    pub(super) fn timeline(r: &Report<'_>) -> Vec<u8> {
-        table(&table::user_activity_timeline(r))
-    }
-
-    pub(super) fn participation(r: &Report<'_>) -> Vec<u8> {
-        table(&table::user_fast_participation(r))
-    }
-
-    pub(super) fn retention(r: &Report<'_>) -> Vec<u8> {
-        table(&table::retention_cohorts(r))
+        write(&header, t.rows(), out)
     }
 }
 
@@ -549,12 +530,28 @@ mod tests {
     fn csv_bom_prefixes_only_csv_files_and_readers_skip_it() {
         let data = sample();
         let r = report(&data, "2025-01-01", "2025-01-31", "UTC");
-        let plain = files(&r, Format::Csv);
-        let mut unchanged = plain.clone();
-        apply_csv_options(&mut unchanged, CsvOptions::default());
-        assert_eq!(unchanged, plain);
-        let mut with_bom = plain.clone();
-        apply_csv_options(&mut with_bom, CsvOptions { bom: true });
+        let january = crate::period::Period::new(
+            crate::period::parse_date("start", "2025-01-01").unwrap(),
+            crate::period::parse_date("end", "2025-01-31").unwrap(),
+            crate::period::parse_time_zone("UTC").unwrap(),
+        )
+        .unwrap();
+        let segment = crate::segment::SegmentInfo::default();
+        let parts = crate::output::ReportParts {
+            report: &r,
+            insights: None,
+            period: &january,
+            segment: &segment,
+            warnings: &[],
+        };
+        let options = |csv_bom| crate::output::OutputOptions {
+            format: Format::Csv,
+            csv_bom,
+            ..Default::default()
+        };
+        let plain = crate::output::report_files(&parts, options(false)).unwrap();
+        assert_eq!(plain, files(&r, Format::Csv));
+        let with_bom = crate::output::report_files(&parts, options(true)).unwrap();
         for (a, b) in plain.iter().zip(&with_bom) {
             if a.name.ends_with(".csv") {
                 assert_eq!(&b.bytes[..3], [0xEF, 0xBB, 0xBF], "{}", a.name);

@@ -1,9 +1,13 @@
 //! Every file of a report, in one list: the seven data sets, the insights
-//! and their brief, `report.html` and `report.xlsx`. The CLI and the page
-//! both call [`report_files`], so the same options give the same files and
-//! a byte-identical zip.
+//! and their brief, `report.html` and `report.xlsx`. The page calls
+//! [`report_files`] (the files in memory) and the CLI
+//! [`report_file_writers`] (each file written to disk as it is made); both
+//! come from the same list, so the same options give the same files and a
+//! byte-identical zip.
 
-use crate::export::{self, CsvOptions, Format, OutputFile};
+use std::io::Write;
+
+use crate::export::{self, Format, OutputFile};
 use crate::insights::Insights;
 use crate::load::Warning;
 use crate::period::Period;
@@ -39,43 +43,130 @@ pub struct ReportParts<'r, 'a> {
     pub warnings: &'r [Warning],
 }
 
+/// What writes one file's bytes.
+type WriteFn<'p> = Box<dyn FnOnce(&mut dyn Write) -> std::io::Result<()> + Send + 'p>;
+
+/// One file of a report, written when asked: a front end that writes
+/// files to disk writes each as it is made, so a large report never holds
+/// all its files in memory at once.
+pub struct FileWriter<'p> {
+    /// File name, e.g. `fasts.csv`.
+    pub name: String,
+    write: WriteFn<'p>,
+}
+
+impl<'p> FileWriter<'p> {
+    fn new(
+        name: String,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()> + Send + 'p,
+    ) -> FileWriter<'p> {
+        FileWriter {
+            name,
+            write: Box::new(write),
+        }
+    }
+
+    /// Writes the file's bytes to `out`.
+    pub fn write_to(self, out: &mut dyn Write) -> std::io::Result<()> {
+        (self.write)(out)
+    }
+
+    /// The file, in memory.
+    pub fn into_file(self) -> std::io::Result<OutputFile> {
+        let name = self.name.clone();
+        let mut bytes = Vec::new();
+        self.write_to(&mut bytes)?;
+        Ok(OutputFile { name, bytes })
+    }
+}
+
 /// The files of a report, in the zip's order: data sets, insights and
 /// `summary.md`, then `report.html` and `report.xlsx` when asked for.
 pub fn report_files(
     parts: &ReportParts<'_, '_>,
     options: OutputOptions,
-) -> Result<Vec<OutputFile>, readable::xlsx::XlsxError> {
-    let mut files = export::files(parts.report, options.format);
+) -> Result<Vec<OutputFile>, std::io::Error> {
+    report_file_writers(parts, options)
+        .into_iter()
+        .map(FileWriter::into_file)
+        .collect()
+}
+
+/// The files of [`report_files`], each to be written when asked. The
+/// largest is the fourth, `user_activity_timeline`.
+pub fn report_file_writers<'p>(
+    parts: &'p ReportParts<'p, 'p>,
+    options: OutputOptions,
+) -> Vec<FileWriter<'p>> {
+    let format = options.format;
+    // SPEC §9a: a byte-order mark first in every CSV file, when asked.
+    let bom = move |name: &str, out: &mut dyn Write| {
+        if options.csv_bom && name.ends_with(".csv") {
+            out.write_all(export::UTF8_BOM)?;
+        }
+        Ok::<(), std::io::Error>(())
+    };
+    let mut writers: Vec<FileWriter<'p>> = (0..export::DATA_SETS.len())
+        .map(|index| {
+            let name = export::file_name(export::DATA_SETS[index], format);
+            let report = parts.report;
+            FileWriter::new(name.clone(), move |out| {
+                bom(&name, out)?;
+                export::write_data_set(report, index, format, out)
+            })
+        })
+        .collect();
     if let Some(insights) = parts.insights {
-        files.extend(export::insight_files(insights, options.format));
-    }
-    export::apply_csv_options(
-        &mut files,
-        CsvOptions {
-            bom: options.csv_bom,
-        },
-    );
-    if options.html || options.xlsx {
-        let segment = parts.segment.range_segment().map(|_| {
-            parts
-                .segment
-                .describe(|name| format!("\u{201c}{name}\u{201d}"))
-        });
-        let input = readable_input(parts, segment.as_deref());
-        if options.html {
-            files.push(OutputFile {
-                name: readable::html::FILE_NAME.into(),
-                bytes: readable::html::report_html(&input),
-            });
+        for index in 0..export::INSIGHT_DATA_SETS.len() {
+            let name = export::insight_file_name(index, format);
+            writers.push(FileWriter::new(name.clone(), move |out| {
+                bom(&name, out)?;
+                export::write_insight_data_set(insights, index, format, out)
+            }));
         }
-        if options.xlsx {
-            files.push(OutputFile {
-                name: readable::xlsx::FILE_NAME.into(),
-                bytes: readable::xlsx::report_xlsx(&input)?,
-            });
-        }
+        writers.push(FileWriter::new(export::SUMMARY_FILE.into(), move |out| {
+            out.write_all(insights.summary_md.as_bytes())
+        }));
     }
-    Ok(files)
+    if options.html {
+        writers.push(FileWriter::new(
+            readable::html::FILE_NAME.into(),
+            move |out| out.write_all(&readable::html::report_html(&readable_parts(parts).input())),
+        ));
+    }
+    if options.xlsx {
+        writers.push(FileWriter::new(
+            readable::xlsx::FILE_NAME.into(),
+            move |out| {
+                let bytes = readable::xlsx::report_xlsx(&readable_parts(parts).input())
+                    .map_err(std::io::Error::other)?;
+                out.write_all(&bytes)
+            },
+        ));
+    }
+    writers
+}
+
+/// What the readable outputs are made from: the parts and the segment's
+/// description (which [`ReadableInput`] borrows).
+struct ReadableParts<'p> {
+    parts: &'p ReportParts<'p, 'p>,
+    segment: Option<String>,
+}
+
+impl<'p> ReadableParts<'p> {
+    fn input(&self) -> ReadableInput<'_> {
+        readable_input(self.parts, self.segment.as_deref())
+    }
+}
+
+fn readable_parts<'p>(parts: &'p ReportParts<'p, 'p>) -> ReadableParts<'p> {
+    let segment = parts.segment.range_segment().map(|_| {
+        parts
+            .segment
+            .describe(|name| format!("\u{201c}{name}\u{201d}"))
+    });
+    ReadableParts { parts, segment }
 }
 
 /// The readable outputs' input: the report's own figures, and with
