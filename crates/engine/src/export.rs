@@ -376,11 +376,41 @@ pub fn zip_entries<'n, R: std::io::Read>(
         .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o644)
         .large_file(entries.iter().any(|&(_, size, _)| size >= u32::MAX as u64));
+    let mut block = vec![0u8; ZIP_BLOCK];
     for (name, _, mut reader) in entries {
         writer.start_file(name, options)?;
-        std::io::copy(&mut reader, &mut writer)?;
+        copy_in_blocks(&mut reader, &mut writer, &mut block)?;
     }
     Ok(writer.finish()?.into_inner())
+}
+
+/// The size of the blocks [`zip_entries`] compresses.
+const ZIP_BLOCK: usize = 1 << 20;
+
+/// Copies `reader` to `writer` in whole blocks (the last one shorter). The
+/// deflate stream depends on where each write begins and ends, and a file
+/// read from disk may come in short reads: written block by block, the
+/// same bytes zip to the same bytes wherever they are read from.
+fn copy_in_blocks(
+    reader: &mut impl std::io::Read,
+    writer: &mut impl std::io::Write,
+    block: &mut [u8],
+) -> std::io::Result<()> {
+    loop {
+        let mut filled = 0;
+        while filled < block.len() {
+            match reader.read(&mut block[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        writer.write_all(&block[..filled])?;
+        if filled < block.len() {
+            return Ok(());
+        }
+    }
 }
 
 /// The CSV writer of the data sets' tables.
@@ -524,6 +554,39 @@ mod tests {
         let json_files = super::files(&r, Format::Json);
         assert!(text(&json_files[3]).contains("\"title\": \"-2\""));
         assert!(text(&json_files[3]).starts_with("[\n  {\n    \"user_id\": 1,"));
+    }
+
+    #[test]
+    fn a_zip_is_the_same_bytes_whether_its_files_are_read_whole_or_in_short_reads() {
+        /// Hands out at most a few bytes per read, as a file or a pipe may.
+        struct Trickle<'b>(&'b [u8], usize);
+        impl std::io::Read for Trickle<'_> {
+            fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+                self.1 = self.1 % 7 + 1;
+                let n = self.1.min(out.len()).min(self.0.len());
+                out[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let data = sample();
+        let r = report(&data, "2025-01-01", "2025-01-31", "UTC");
+        let mut files = files(&r, Format::Json);
+        // A file of several blocks, so block edges are crossed too.
+        files.push(OutputFile {
+            name: "big.txt".into(),
+            bytes: (0..3 * ZIP_BLOCK + 12_345)
+                .map(|i| (i * 31 % 251) as u8)
+                .collect(),
+        });
+        let whole = zip(&files);
+        let trickled = zip_entries(
+            files
+                .iter()
+                .map(|f| (f.name.as_str(), f.bytes.len() as u64, Trickle(&f.bytes, 0))),
+        )
+        .unwrap();
+        assert!(whole == trickled, "the zips differ");
     }
 
     #[test]
