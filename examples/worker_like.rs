@@ -8,6 +8,7 @@
 //! ```text
 //! cargo build --release --example worker_like
 //! heaptrack target/release/examples/worker_like bench/data/L/csv 2025-06-01 2025-06-30
+//! heaptrack target/release/examples/worker_like bench/data/L/csv   # the load alone
 //! ```
 use std::io::Read;
 
@@ -19,9 +20,13 @@ use engagement_report_web::table_store::TableStore;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [dir, start, end] = &args[..] else {
-        eprintln!("usage: worker_like FOLDER START END");
-        std::process::exit(2);
+    let (dir, period) = match &args[..] {
+        [dir] => (dir, None),
+        [dir, start, end] => (dir, Some((start, end))),
+        _ => {
+            eprintln!("usage: worker_like FOLDER [START END]");
+            std::process::exit(2);
+        }
     };
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
@@ -48,6 +53,15 @@ fn main() {
         bundle.close(file).unwrap();
     }
     let loaded = bundle.finish().unwrap();
+    println!(
+        "{} users, {} events, {} feed items",
+        loaded.dataset.users.len(),
+        loaded.dataset.events.len(),
+        loaded.dataset.feed.len()
+    );
+    let Some((start, end)) = period else {
+        return;
+    };
     let period = Period::new(
         parse_date("start", start).unwrap(),
         parse_date("end", end).unwrap(),
