@@ -115,12 +115,19 @@ enum ColumnBuilder<'a> {
         rows: Vec<u32>,
         values: Vec<Box<str>>,
         index: FxHashMap<std::borrow::Cow<'a, str>, u32>,
+        /// Symbols of recently seen borrowed text by (address, length);
+        /// a length of `usize::MAX` marks an empty slot.
+        seen: Box<[(usize, usize, u32)]>,
         /// Whether the values are text from the data (which turns into
         /// free text when too many are distinct).
         data_text: bool,
     },
     Text(TextColumn),
 }
+
+/// Slots of a symbol column's cache of borrowed text (see
+/// `ColumnBuilder::Symbol::seen`).
+const SEEN_SLOTS: usize = 4096;
 
 impl<'a> ColumnBuilder<'a> {
     /// Distinct values past which text from the data is kept as free text.
@@ -148,6 +155,7 @@ impl<'a> ColumnBuilder<'a> {
                     rows: vec![NULL_SYMBOL; n],
                     values: Vec::new(),
                     index: FxHashMap::default(),
+                    seen: vec![(0, usize::MAX, NULL_SYMBOL); SEEN_SLOTS].into_boxed_slice(),
                     data_text: cell.is_data_text(),
                 },
             };
@@ -165,6 +173,7 @@ impl<'a> ColumnBuilder<'a> {
                     rows: sym_rows,
                     values,
                     index,
+                    seen,
                     data_text,
                 },
                 cell,
@@ -177,16 +186,33 @@ impl<'a> ColumnBuilder<'a> {
                     | EngineCell::Date(_)
             ) =>
             {
-                let sym = match text_of(&cell) {
-                    None => NULL_SYMBOL,
-                    Some(text) => match index.get(text.as_ref()) {
-                        Some(&s) => s,
-                        None => {
-                            values.push(text.as_ref().into());
-                            let s = values.len() as u32 - 1;
-                            index.insert(text, s);
-                            s
+                let mut lookup = |text: std::borrow::Cow<'a, str>| match index.get(text.as_ref()) {
+                    Some(&s) => s,
+                    None => {
+                        values.push(text.as_ref().into());
+                        let s = values.len() as u32 - 1;
+                        index.insert(text, s);
+                        s
+                    }
+                };
+                let sym = match cell {
+                    // Text borrowed from the data: the same address and
+                    // length is the same text, so a hit in `seen` skips
+                    // hashing it (names and types repeat row after row).
+                    EngineCell::Text(text) => {
+                        let key = (text.as_ptr() as usize, text.len());
+                        let slot = &mut seen[(key.0 >> 3 ^ key.1) % SEEN_SLOTS];
+                        if (slot.0, slot.1) == key {
+                            slot.2
+                        } else {
+                            let sym = lookup(text.into());
+                            *slot = (key.0, key.1, sym);
+                            sym
                         }
+                    }
+                    cell => match text_of(&cell) {
+                        None => NULL_SYMBOL,
+                        Some(text) => lookup(text),
                     },
                 };
                 sym_rows.push(sym);
