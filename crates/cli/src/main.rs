@@ -427,8 +427,8 @@ fn write_all_or_nothing(
             .and_then(|()| out.flush())
             .map_err(|e| cannot_write(&name, e))
     };
-    // DATA_SETS order: the timeline, by far the largest file, is the fourth.
-    let timeline = (writers.len() > 3).then(|| writers.remove(3));
+    let timeline =
+        (writers.len() > export::TIMELINE_INDEX).then(|| writers.remove(export::TIMELINE_INDEX));
     let written = std::thread::scope(|scope| {
         let timeline = timeline.map(|w| scope.spawn(|| write_one(w)));
         let others = writers.into_iter().try_for_each(write_one);

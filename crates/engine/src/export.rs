@@ -40,6 +40,11 @@ pub const DATA_SETS: [&str; 7] = [
     "other_metrics",
 ];
 
+/// Where `user_activity_timeline`, by far the largest file of a report, is
+/// in [`DATA_SETS`] (and in the list of a report's files): front ends write
+/// it on a thread of its own.
+pub const TIMELINE_INDEX: usize = 3;
+
 /// The insight data sets' base names (SPEC §7), in SPEC order: written
 /// after the seven with insights on.
 pub const INSIGHT_DATA_SETS: [&str; 5] = [
@@ -273,8 +278,16 @@ pub fn files(report: &Report<'_>, format: Format) -> Vec<OutputFile> {
     };
     // The timeline is the largest file by far: natively it is written on a
     // second thread while this one writes the others.
-    let (timeline, mut out) = both(|| file(3), || [0, 1, 2, 4, 5, 6].map(file).to_vec());
-    out.insert(3, timeline);
+    let (timeline, mut out) = both(
+        || file(TIMELINE_INDEX),
+        || {
+            (0..DATA_SETS.len())
+                .filter(|&i| i != TIMELINE_INDEX)
+                .map(file)
+                .collect::<Vec<_>>()
+        },
+    );
+    out.insert(TIMELINE_INDEX, timeline);
     out
 }
 

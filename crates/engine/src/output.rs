@@ -93,7 +93,7 @@ pub fn report_files(
 }
 
 /// The files of [`report_files`], each to be written when asked. The
-/// largest is the fourth, `user_activity_timeline`.
+/// largest is at [`export::TIMELINE_INDEX`], `user_activity_timeline`.
 pub fn report_file_writers<'p>(
     parts: &'p ReportParts<'p, 'p>,
     options: OutputOptions,
