@@ -5,7 +5,6 @@
 //! leaves nothing half-written).
 
 use crate::insights::Insights;
-use crate::parallel::both;
 use crate::period::Period;
 use crate::report::Report;
 use crate::table;
@@ -266,29 +265,21 @@ pub fn insight_file_name(index: usize, format: Format) -> String {
     format!("{}.{ext}", INSIGHT_DATA_SETS[index])
 }
 
-/// The seven files of a report.
+/// The seven files of a report, in memory, made in turn. Front ends take
+/// a report's files from [`crate::output`] (the CLI writes the timeline on
+/// a thread of its own there); this is the data sets alone, for tests.
 pub fn files(report: &Report<'_>, format: Format) -> Vec<OutputFile> {
-    let file = |index: usize| {
-        let mut bytes = Vec::new();
-        write_data_set(report, index, format, &mut bytes).expect("writing to memory cannot fail");
-        OutputFile {
-            name: file_name(DATA_SETS[index], format),
-            bytes,
-        }
-    };
-    // The timeline is the largest file by far: natively it is written on a
-    // second thread while this one writes the others.
-    let (timeline, mut out) = both(
-        || file(TIMELINE_INDEX),
-        || {
-            (0..DATA_SETS.len())
-                .filter(|&i| i != TIMELINE_INDEX)
-                .map(file)
-                .collect::<Vec<_>>()
-        },
-    );
-    out.insert(TIMELINE_INDEX, timeline);
-    out
+    (0..DATA_SETS.len())
+        .map(|index| {
+            let mut bytes = Vec::new();
+            write_data_set(report, index, format, &mut bytes)
+                .expect("writing to memory cannot fail");
+            OutputFile {
+                name: file_name(DATA_SETS[index], format),
+                bytes,
+            }
+        })
+        .collect()
 }
 
 /// The UTF-8 byte-order mark.
