@@ -23,6 +23,34 @@ const WEEKDAYS_FULL: [&str; 7] = [
     "Sunday",
 ];
 
+/// A data set's column as a table heading people read: `days_since_last`
+/// is "Days since last", `user_id` "User ID", `avg_per_user` "Average per
+/// user". The field name itself stays in the files and in the heading's
+/// tooltip.
+pub fn column_heading(field: &str) -> String {
+    match field {
+        "email" => return "E-mail".into(),
+        "items" | "total_items" => return "Activities".into(),
+        "username" => return "Username".into(),
+        _ => {}
+    }
+    let words: Vec<String> = field
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(|w| match w {
+            "id" => "ID".to_string(),
+            "avg" => "average".to_string(),
+            "pct" => "%".to_string(),
+            other => other.to_string(),
+        })
+        .collect();
+    let mut text = words.join(" ");
+    if let Some(first) = text.get(..1) {
+        text = first.to_uppercase() + &text[1..];
+    }
+    text
+}
+
 /// A figure and its unit, `1 user` or `3 users`.
 pub fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -221,6 +249,21 @@ pub fn triangle_title(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn column_headings_read_as_words() {
+        assert_eq!(column_heading("days_since_last"), "Days since last");
+        assert_eq!(column_heading("user_id"), "User ID");
+        assert_eq!(column_heading("email"), "E-mail");
+        assert_eq!(column_heading("avg_per_user"), "Average per user");
+        assert_eq!(column_heading("change_pct"), "Change %");
+        assert_eq!(
+            column_heading("type_devotional_viewed"),
+            "Type devotional viewed"
+        );
+        assert_eq!(column_heading("status"), "Status");
+        assert_eq!(column_heading(""), "");
+    }
 
     fn cmp(current: u64, previous: u64, pct: Option<f64>) -> Comparison {
         Comparison {

@@ -10,6 +10,7 @@
 
 #![warn(missing_docs)]
 
+pub mod call_list;
 pub mod chart_files;
 pub mod explain;
 pub mod insight_text;

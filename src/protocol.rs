@@ -114,6 +114,16 @@ pub enum ExportWhat {
     File(String),
     /// The consolidated JSON object.
     Consolidated,
+    /// The People view's call list ([`crate::call_list`]): the rows of
+    /// `user_engagement` this query matches, as CSV or an Excel sheet.
+    CallList {
+        /// The list's rows as the view shows them (its page ignored).
+        query: PageQuery,
+        /// The list's status filter, for the file's name.
+        status: Option<String>,
+        /// An Excel workbook instead of CSV.
+        spreadsheet: bool,
+    },
 }
 
 /// Output format of the data-set files.

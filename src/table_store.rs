@@ -510,6 +510,22 @@ impl TableStore {
         &self.tables
     }
 
+    /// Every row that `q` matches (its page and page size ignored), in its
+    /// order, with the table's column names: what a view shows across all
+    /// its pages. `None` when the table is not in the store.
+    pub fn matching_rows(&mut self, q: &PageQuery) -> Option<(Vec<String>, Vec<Vec<Cell>>)> {
+        let reply = self.query(
+            0,
+            &PageQuery {
+                page: 0,
+                page_size: usize::MAX,
+                ..q.clone()
+            },
+        );
+        let table = self.tables.iter().find(|t| t.name == q.table)?;
+        Some((table.columns.clone(), reply.rows))
+    }
+
     /// Answers one page of a sorted, filtered table.
     pub fn query(&mut self, id: u64, q: &PageQuery) -> PageReply {
         let Some(ti) = self.tables.iter().position(|t| t.name == q.table) else {

@@ -11,9 +11,20 @@
 -- Windows beyond the period
 ------------------------------------------------------------------------------
 
--- D = days in the period; the previous period is the D days before start.
+-- D = days in the period; the previous period is the D days before start,
+-- or, when the period is whole calendar months (start a 1st, end a month's
+-- last day), the same number of whole months before start.
 SET VARIABLE period_days     = (SELECT getvariable('end_date') - getvariable('start_date') + 1);
-SET VARIABLE prev_start_date = (SELECT getvariable('start_date') - CAST(getvariable('period_days') AS INTEGER));
+SET VARIABLE period_months   = (SELECT CASE
+        WHEN day(getvariable('start_date')) = 1 AND day(getvariable('end_date') + 1) = 1
+        THEN (year(getvariable('end_date')) - year(getvariable('start_date'))) * 12
+             + month(getvariable('end_date')) - month(getvariable('start_date')) + 1
+        END);
+SET VARIABLE prev_start_date = (SELECT CASE
+        WHEN getvariable('period_months') IS NOT NULL
+        THEN CAST(getvariable('start_date') - to_months(CAST(getvariable('period_months') AS INTEGER)) AS DATE)
+        ELSE getvariable('start_date') - CAST(getvariable('period_days') AS INTEGER)
+        END);
 SET VARIABLE prev_start_utc  = (SELECT timezone(getvariable('tz'), CAST(getvariable('prev_start_date') AS TIMESTAMP)));
 -- The oldest cohort of the retention matrix starts on the Monday of start's week.
 SET VARIABLE first_monday    = (SELECT CAST(date_trunc('week', getvariable('start_date')) AS DATE));

@@ -6,6 +6,9 @@
 use leptos::prelude::*;
 
 use crate::insight_text::plural;
+use crate::protocol::{ExportWhat, PageQuery};
+
+use super::browser;
 
 use super::dataset_download::DownloadDataSet;
 use super::state::AppState;
@@ -13,7 +16,7 @@ use super::table::DataTable;
 
 /// The lists: (id, tab label, status shown or none for everyone, what it
 /// means).
-const LISTS: [(&str, &str, Option<&str>, &str); 3] = [
+const LISTS: [(&str, &str, Option<&str>, &str); 4] = [
     (
         "at_risk",
         "At risk",
@@ -28,7 +31,13 @@ const LISTS: [(&str, &str, Option<&str>, &str); 3] = [
     ),
     (
         "engaged",
-        "Most engaged",
+        "Engaged",
+        Some("engaged"),
+        "People active in the last week and not declining, most engaged first: by active days, then activities, then the most recent activity.",
+    ),
+    (
+        "everyone",
+        "Everyone",
         None,
         "Everyone active in the period, most engaged first: by active days, then activities, then the most recent activity.",
     ),
@@ -69,6 +78,7 @@ pub fn PeopleView(
         match id {
             "at_risk" => at_risk,
             "declining" => declining,
+            "engaged" => engaged,
             _ => at_risk + declining + engaged,
         }
     };
@@ -93,6 +103,28 @@ pub fn PeopleView(
             .copied()
             .unwrap_or(LISTS[0]);
         let label = LISTS.iter().find(|l| l.0 == id).map_or("", |l| l.1);
+        let query = RwSignal::new(None::<PageQuery>);
+        let saved = RwSignal::new(String::new());
+        // The list as shown (its status and text filter, its order), to
+        // call from: CSV or an Excel sheet.
+        let save = move |spreadsheet: bool| {
+            let Some(query) = query.get_untracked() else {
+                return;
+            };
+            saved.set("preparing…".into());
+            let what = ExportWhat::CallList {
+                query,
+                status: status.map(str::to_string),
+                spreadsheet,
+            };
+            state.export(what, move |r| match r {
+                Ok(f) => match browser::download(&f.name, &f.mime, &f.bytes) {
+                    Ok(()) => saved.set(format!("saved {}", f.name)),
+                    Err(e) => saved.set(e),
+                },
+                Err(e) => saved.set(e),
+            });
+        };
         // An empty list says so in words rather than as an empty table.
         let list = if count(id) == 0 {
             view! {
@@ -107,7 +139,16 @@ pub fn PeopleView(
                     only=status.map(|s| ("status".to_string(), s.to_string()))
                     sort_by=("engagement_rank".to_string(), false)
                     first=FIRST_COLUMNS
-                    on_user=on_user/>
+                    on_user=on_user
+                    query_out=query/>
+                <p class="call-list">
+                    "Save this list to call from (names, e-mails, last active; the filter above applies): "
+                    <button type="button" id="call-list-csv" on:click=move |_| save(false)>"CSV"</button>
+                    " "
+                    <button type="button" id="call-list-xlsx" on:click=move |_| save(true)>"Excel"</button>
+                    " "
+                    <span class="status" aria-live="polite">{move || saved.get()}</span>
+                </p>
             }
             .into_any()
         };

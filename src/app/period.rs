@@ -47,6 +47,10 @@ pub fn PeriodControls() -> impl IntoView {
                     <button type="button" id="preset-7" on:click=move |_| set_preset(Preset::LastDays(7))>"7 days"</button>
                     <button type="button" id="preset-30" on:click=move |_| set_preset(Preset::LastDays(30))>"30 days"</button>
                     <button type="button" id="preset-90" on:click=move |_| set_preset(Preset::LastDays(90))>"90 days"</button>
+                    <button type="button" id="preset-this-month" on:click=move |_| set_preset(Preset::ThisMonth)>"This month"</button>
+                    <button type="button" id="preset-last-month" title="The whole month before this one, compared with the month before it"
+                        on:click=move |_| set_preset(Preset::LastMonth)>"Last month"</button>
+                    <button type="button" id="preset-this-year" on:click=move |_| set_preset(Preset::ThisYear)>"This year"</button>
                     <button type="button" id="preset-all" on:click=move |_| set_preset(Preset::WholeData)>"Whole data"</button>
                     <button type="button" id="tz-utc" on:click=move |_| { state.tz.set("UTC".into()); apply(); }>"Use UTC"</button>
                 </div>

@@ -1,6 +1,7 @@
 //! The computed report: summary cards, charts, and a section per data set.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::protocol::ReportSummary;
 use engagement_engine::readable::charts::Chart;
@@ -98,6 +99,16 @@ pub fn ReportView() -> impl IntoView {
     };
     let open_user = Callback::new(move |id: i64| {
         state.selected_user.set(Some(id));
+        // The details open below the table: bring them into view, and the
+        // keyboard's focus with them.
+        request_animation_frame(|| {
+            if let Some(title) = document().get_element_by_id("user-panel-title") {
+                title.scroll_into_view();
+                if let Ok(title) = title.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = title.focus();
+                }
+            }
+        });
     });
     let user_signal = Signal::derive(move || state.selected_user.get());
     let section_body = move || -> Result<AnyView, SectionError> {
@@ -219,7 +230,13 @@ pub fn UserPanel(
     view! {
         <Show when=move || user.get().is_some()>
             <section class="user-panel" id="user-panel">
-                <h3>{move || format!("User {}", user.get().unwrap_or_default())}</h3>
+                <h3 id="user-panel-title" tabindex="-1">{move || {
+                    let id = user.get().unwrap_or_default();
+                    match state.selected_name.get() {
+                        Some(name) => format!("{name} — user {id}"),
+                        None => format!("User {id}"),
+                    }
+                }}</h3>
                 <button type="button" on:click=move |_| state.selected_user.set(None)>"Close"</button>
                 <h4>"Timeline in the period"</h4>
                 <DataTable view="user-timeline".to_string() table="user_activity_timeline".to_string() user=user/>

@@ -88,6 +88,9 @@ pub struct AppState {
     pub demo: RwSignal<Option<DemoSize>>,
     /// The user whose timeline and fasts are shown.
     pub selected_user: RwSignal<Option<i64>>,
+    /// The username of the row that opened [`AppState::selected_user`], when
+    /// it had one.
+    pub selected_name: RwSignal<Option<String>>,
     /// When the last load was requested (ms since the epoch).
     pub load_started: RwSignal<f64>,
     /// "Keep this data on this computer" is ticked: loads of files and
@@ -130,6 +133,7 @@ impl AppState {
             bundle_url: RwSignal::new(None),
             demo: RwSignal::new(None),
             selected_user: RwSignal::new(None),
+            selected_name: RwSignal::new(None),
             load_started: RwSignal::new(0.0),
             keep: RwSignal::new(false),
             restarts: RwSignal::new(0),

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::protocol::{Cell, PageQuery, Request};
 
 use super::state::AppState;
+use crate::insight_text::column_heading;
 
 /// Rows per page.
 pub const PAGE_SIZE: usize = 25;
@@ -39,6 +40,10 @@ pub fn DataTable(
     /// set's order): what a view is about, before the scroll.
     #[prop(optional)]
     first: &'static [&'static str],
+    /// Receives the query of the rows shown (every page), each time it
+    /// changes: what a "download this list" button saves.
+    #[prop(optional)]
+    query_out: Option<RwSignal<Option<PageQuery>>>,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let columns = {
@@ -91,6 +96,9 @@ pub fn DataTable(
             page: page.get(),
             page_size: PAGE_SIZE,
         };
+        if let Some(out) = query_out {
+            out.set(Some(query.clone()));
+        }
         let id = state.next_id();
         state.send(&Request::Page {
             id,
@@ -124,8 +132,9 @@ pub fn DataTable(
                     Some((c, true)) if c == i => " ▼",
                     _ => "",
                 };
+                let heading = column_heading(&name);
                 view! {
-                    <th scope="col" aria-sort=aria>
+                    <th scope="col" aria-sort=aria data-field=name.clone() title=name>
                         <button type="button" class="sort" on:click=move |_| {
                             sort.update(|s| {
                                 *s = match *s {
@@ -134,7 +143,7 @@ pub fn DataTable(
                                 }
                             });
                             page.set(0);
-                        }>{name} {arrow}</button>
+                        }>{heading} {arrow}</button>
                     </th>
                 }
             })
@@ -142,6 +151,7 @@ pub fn DataTable(
     };
     let body = move || {
         let user_col = columns.with(|c| c.iter().position(|n| n == "user_id"));
+        let name_col = columns.with(|c| c.iter().position(|n| n == "username"));
         reply
             .get()
             .map(|r| r.rows)
@@ -150,6 +160,10 @@ pub fn DataTable(
             .map(|row| {
                 let uid = user_col.and_then(|c| match row.get(c) {
                     Some(Cell::Int(id)) => Some(*id),
+                    _ => None,
+                });
+                let name = name_col.and_then(|c| match row.get(c) {
+                    Some(Cell::Text(t)) => Some(t.clone()),
                     _ => None,
                 });
                 let cells = shown
@@ -165,16 +179,24 @@ pub fn DataTable(
                     })
                     .collect_view();
                 match (on_user, uid) {
-                    (Some(cb), Some(id)) => view! {
+                    (Some(cb), Some(id)) => {
+                        // The person's name titles their details.
+                        let open = move || {
+                            state.selected_name.set(name.clone());
+                            cb.run(id);
+                        };
+                        let open_key = open.clone();
+                        view! {
                         <tr class="clickable" tabindex="0" data-user=id
-                            title="Show this user's timeline and fasts"
-                            on:click=move |_| cb.run(id)
+                            title="Show this person's timeline and fasts"
+                            on:click=move |_| open()
                             on:keydown=move |ev: web_sys::KeyboardEvent| {
                                 if ev.key() == "Enter" || ev.key() == " " {
                                     ev.prevent_default();
-                                    cb.run(id);
+                                    open_key();
                                 }
                             }>{cells}</tr>
+                        }
                     }
                     .into_any(),
                     _ => view! { <tr>{cells}</tr> }.into_any(),

@@ -28,6 +28,7 @@ pub use crash::RecordingAllocator;
 use crash::{install_crash_reports, memory_bytes};
 use intake::{load, Failure};
 
+use crate::call_list::{self, CallList};
 use crate::protocol::{ExportOptions, ExportWhat, PeriodChoice, Reply, Request, Segment};
 use crate::summary::{load_summary, summarize, summarize_insights};
 use crate::table_store::TableStore;
@@ -174,6 +175,23 @@ fn handle(state: &Shared, req: Request, files: Array) {
             reply.view = view;
             post(&Reply::Page(reply));
         }
+        Request::Export {
+            id,
+            what:
+                ExportWhat::CallList {
+                    query,
+                    status,
+                    spreadsheet,
+                },
+            ..
+        } => match call_list_bytes(state, &query, status.as_deref(), spreadsheet) {
+            Ok((name, mime, bytes)) => {
+                let arr = Uint8Array::new_with_length(bytes.len() as u32);
+                arr.copy_from(&bytes);
+                post_with_bytes(&Reply::Exported { id, name, mime }, Some(arr));
+            }
+            Err(message) => post(&Reply::ExportFailed { id, message }),
+        },
         Request::Export { id, what, options } => match export_bytes(state, &what, options) {
             Ok((name, mime, bytes)) => {
                 let arr = Uint8Array::new_with_length(bytes.len() as u32);
@@ -307,6 +325,8 @@ fn export_bytes(
                     &output::report_files(&parts, options.into()).map_err(|e| e.to_string())?,
                 ),
             )),
+            // Answered from the table store by `call_list_bytes`.
+            ExportWhat::CallList { .. } => Err("a call list is not a report file".into()),
             ExportWhat::File(name) => {
                 // Any one file can be saved, whatever goes into the zip.
                 let parts = ReportParts {
@@ -328,6 +348,32 @@ fn export_bytes(
             }
         }
     })?
+}
+
+/// The People view's call list of the rows `query` matches.
+fn call_list_bytes(
+    state: &Shared,
+    query: &crate::protocol::PageQuery,
+    status: Option<&str>,
+    spreadsheet: bool,
+) -> Result<(String, String, Vec<u8>), String> {
+    let mut s = state.borrow_mut();
+    let Some(period) = s.period.clone() else {
+        return Err("compute a report first".into());
+    };
+    let (columns, rows) = s
+        .store
+        .matching_rows(query)
+        .ok_or("the report has no list of people")?;
+    let list = CallList::new(&columns, &rows, &period);
+    let stem = call_list::file_stem(status);
+    if spreadsheet {
+        let name = format!("{stem}.xlsx");
+        let mime = mime_of(&name).to_string();
+        Ok((name, mime, list.xlsx()?))
+    } else {
+        Ok((format!("{stem}.csv"), "text/csv".into(), list.csv()))
+    }
 }
 
 /// The MIME type of an output file, by its extension.

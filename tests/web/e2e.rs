@@ -1255,9 +1255,63 @@ fn insight_views_show_the_clis_insights() {
         );
     }
     let statuses = b.js(
-        "const t = document.querySelector('#table-people-at_risk table'); const col = [...t.tHead.rows[0].cells].findIndex(th => th.textContent.trim() === 'status'); return [...new Set([...t.tBodies[0].rows].map(r => r.cells[col].textContent))]",
+        "const t = document.querySelector('#table-people-at_risk table'); const col = [...t.tHead.rows[0].cells].findIndex(th => th.dataset.field === 'status'); return [...new Set([...t.tBodies[0].rows].map(r => r.cells[col].textContent))]",
     );
     assert_eq!(statuses, serde_json::json!(["at_risk"]));
+    // Headings read as words; the field name is the tooltip.
+    let headings = b.js(
+        "return [...document.querySelectorAll('#table-people-at_risk th')].slice(0, 5).map(th => [th.textContent.trim(), th.title])",
+    );
+    assert_eq!(
+        headings,
+        serde_json::json!([
+            ["User ID", "user_id"],
+            ["Username", "username"],
+            ["E-mail", "email"],
+            ["Status", "status"],
+            ["Days since last", "days_since_last"]
+        ])
+    );
+    // The call list: the at-risk list as shown (every page, with the text
+    // filter applied), with readable headings, names and e-mails.
+    b.click("#call-list-csv");
+    let csv = String::from_utf8(b.downloaded("call_list_at_risk.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "\u{feff}Name,E-mail,Status,Last active,Days since last active,Active days,Activities,\"Activities, first half\",\"Activities, second half\",First active,User ID"
+    );
+    let listed: Vec<u64> = lines
+        .map(|l| l.rsplit(',').next().unwrap().parse().unwrap())
+        .collect();
+    let all_at_risk: Vec<u64> = at_risk
+        .iter()
+        .map(|u| u["user_id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(listed, all_at_risk, "every at-risk person, in the list's order");
+    let first_email = at_risk[0]["email"].as_str().unwrap();
+    assert!(csv.contains(first_email), "real e-mails: staff call these people");
+    // Filtered to one person's e-mail, the Excel list holds that one row.
+    b.js(&format!(
+        "const f = document.querySelector('#table-people-at_risk input.filter'); f.value = {first_email:?}; f.dispatchEvent(new Event('input', {{bubbles: true}}))"
+    ));
+    b.wait(
+        "the filtered list",
+        "const s = document.querySelector('#table-people-at_risk .status').textContent; return s.includes(' match')",
+        20,
+    );
+    b.click("#call-list-xlsx");
+    let book = b.downloaded("call_list_at_risk.xlsx");
+    let mut book = zip::ZipArchive::new(std::io::Cursor::new(book)).unwrap();
+    let mut sheet = String::new();
+    std::io::Read::read_to_string(
+        &mut book.by_name("xl/worksheets/sheet1.xml").unwrap(),
+        &mut sheet,
+    )
+    .unwrap();
+    assert_eq!(sheet.matches("<row ").count(), 2, "the heading and one person");
+    assert!(sheet.contains(first_email));
+    b.js("const f = document.querySelector('#table-people-at_risk input.filter'); f.value = ''; f.dispatchEvent(new Event('input', {bubbles: true}))");
     let declining = ue.iter().filter(|u| u["status"] == "declining").count();
     assert!(b
         .text("#people-tab-declining")
@@ -1270,12 +1324,27 @@ fn insight_views_show_the_clis_insights() {
         "const t = document.querySelector('#table-user-timeline .status'); return t && !t.textContent.startsWith('loading')",
         20,
     );
-    assert!(b.text("#user-panel h3").ends_with(&want[0].to_string()));
-    // Most engaged: everyone, by engagement_rank.
-    b.click("#people-tab-engaged");
-    wait_rows(&b, "people-engaged", ue.len());
+    // The details are titled with the person's name and brought into view.
+    let title = b.text("#user-panel h3");
+    assert!(title.ends_with(&want[0].to_string()), "{title}");
+    assert!(
+        title.starts_with(at_risk[0]["username"].as_str().unwrap()),
+        "{title}"
+    );
+    assert_eq!(
+        b.js("const r = document.getElementById('user-panel-title').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight"),
+        serde_json::json!(true),
+        "the opened person's details are on screen"
+    );
+    // Engaged: that status only; Everyone: every row, by engagement_rank.
+    let engaged = ue.iter().filter(|u| u["status"] == "engaged").count();
+    assert!(b
+        .text("#people-tab-engaged")
+        .contains(&format!("({engaged})")));
+    b.click("#people-tab-everyone");
+    wait_rows(&b, "people-everyone", ue.len());
     let first =
-        b.js("return +document.querySelector('#table-people-engaged tbody tr').dataset.user");
+        b.js("return +document.querySelector('#table-people-everyone tbody tr').dataset.user");
     let best = ue.iter().find(|u| u["engagement_rank"] == 1).unwrap();
     assert_eq!(first, best["user_id"]);
 

@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use engagement_engine::export::{self, Format};
 use engagement_engine::load::{Bundle, Limits, Loaded};
 use engagement_engine::output::{self, OutputOptions, ReportParts};
-use engagement_engine::period::PeriodChoice;
+use engagement_engine::period::{PeriodChoice, Preset};
 use engagement_engine::segment::Segment;
 use engagement_engine::timestamp::Timestamp;
 use engagement_engine::{demo, insights, metrics};
@@ -73,6 +73,12 @@ struct ReportArgs {
     /// Last day of the period (inclusive), YYYY-MM-DD [default: today in --timezone].
     #[arg(long)]
     end: Option<String>,
+    /// A period by name instead of --start/--end, from today in --timezone:
+    /// last-7-days, last-30-days, last-90-days, this-month, last-month
+    /// (compared with the month before it), this-year.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["start", "end"],
+          value_parser = parse_preset)]
+    preset: Option<Preset>,
     /// IANA time zone for the period, days and weeks, e.g. Europe/Paris.
     #[arg(long, default_value = "UTC")]
     timezone: String,
@@ -228,6 +234,22 @@ fn main() -> ExitCode {
     }
 }
 
+/// `--preset`'s names: those of [`Preset::ALL`] but the whole data, which
+/// needs the data's extent before the load (the page offers it).
+fn parse_preset(name: &str) -> Result<Preset, String> {
+    match Preset::from_name(name) {
+        Some(Preset::WholeData) | None => {
+            let names: Vec<&str> = Preset::ALL
+                .iter()
+                .filter(|(p, _)| *p != Preset::WholeData)
+                .map(|&(_, n)| n)
+                .collect();
+            Err(format!("expected one of {}", names.join(", ")))
+        }
+        Some(preset) => Ok(preset),
+    }
+}
+
 fn now() -> Timestamp {
     let micros = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -240,7 +262,7 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
         start: args.start.clone(),
         end: args.end.clone(),
         zone: Some(args.timezone.clone()),
-        preset: None,
+        preset: args.preset,
     }
     .resolve(now(), None)
     .map_err(input_error)?;

@@ -332,3 +332,60 @@ fn help_documents_the_new_options() {
         "an example"
     );
 }
+
+/// `--preset last-month` reports the whole calendar month before today's
+/// and compares it with the month before that (SPEC §3, §7.5), not with the
+/// same number of days; `--preset` and `--start` together are refused.
+#[test]
+fn last_month_preset_compares_whole_months() {
+    use engagement_engine::period::parse_date;
+    let input = fixture();
+    let o = run(&[
+        input.to_str().unwrap(),
+        "--preset",
+        "last-month",
+        "--insights",
+        "--stdout",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let date = |v: &Value| parse_date("test", v.as_str().unwrap()).unwrap();
+    let (start, end) = (
+        date(&report["range"]["start"]),
+        date(&report["range"]["end"]),
+    );
+    // A whole month: from a 1st to the day before the next 1st.
+    assert!(start.to_string().ends_with("-01"), "{start}");
+    assert!(
+        end.succ_opt().unwrap().to_string().ends_with("-01"),
+        "{end}"
+    );
+    assert_eq!(&start.to_string()[..7], &end.to_string()[..7]);
+    let comparison = &report["insights"]["period_comparison"];
+    assert_eq!(comparison["current"]["start"], report["range"]["start"]);
+    let (prev_start, prev_end) = (
+        date(&comparison["previous"]["start"]),
+        date(&comparison["previous"]["end"]),
+    );
+    // The month before: it ends the day before `start` and starts on its 1st.
+    assert_eq!(prev_end.succ_opt(), Some(start));
+    assert!(prev_start.to_string().ends_with("-01"), "{prev_start}");
+    assert_eq!(&prev_start.to_string()[..7], &prev_end.to_string()[..7]);
+
+    let both = run(&[
+        input.to_str().unwrap(),
+        "--preset",
+        "last-month",
+        "--start",
+        "2025-01-01",
+    ]);
+    assert_eq!(both.status.code(), Some(2));
+    assert!(stderr(&both).contains("--start"), "{}", stderr(&both));
+    let unknown = run(&[input.to_str().unwrap(), "--preset", "last-week"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains("last-month"),
+        "the error lists the presets: {}",
+        stderr(&unknown)
+    );
+}

@@ -479,6 +479,15 @@ mod csv {
 /// Prefixes `'` to text a spreadsheet would run as a formula (SPEC §5).
 pub use csv::guard as guard_formula;
 
+/// Any table as a CSV file for people: a UTF-8 byte-order mark (so that
+/// Excel shows non-Latin names), its header, its rows, text guarded against
+/// formulas as in the data sets' files.
+pub fn table_csv_for_people(table: &crate::table::Table<'_>) -> Vec<u8> {
+    let mut out = UTF8_BOM.to_vec();
+    csv::table_to(table, &mut out).expect("writing to memory does not fail");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -226,15 +226,38 @@ impl Period {
         date_in(self.tz, ts)
     }
 
-    /// The period just before this one (SPEC §7.5): the same number of
-    /// days, ending the day before `start`, in the same zone.
+    /// The period just before this one (SPEC §7.5), in the same zone,
+    /// ending the day before `start`. When the period is whole calendar
+    /// months (`start` is a 1st and `end` a month's last day) it is the same
+    /// number of whole months, so May compares with April and a quarter with
+    /// the quarter before; otherwise it is the same number of days.
     pub fn previous(&self) -> Period {
-        let days = self.day_count() as u64;
         let end = self.start.pred_opt().unwrap_or(NaiveDate::MIN);
-        let start = end
-            .checked_sub_days(Days::new(days - 1))
-            .unwrap_or(NaiveDate::MIN);
+        let start = match self.whole_months() {
+            Some(months) => self
+                .start
+                .checked_sub_months(chrono::Months::new(months))
+                .unwrap_or(NaiveDate::MIN),
+            None => {
+                let days = self.day_count() as u64;
+                end.checked_sub_days(Days::new(days - 1))
+                    .unwrap_or(NaiveDate::MIN)
+            }
+        };
         Period::new(start, end, self.tz).expect("start is on or before end")
+    }
+
+    /// How many whole calendar months the period is, when `start` is the
+    /// first day of a month and `end` the last day of a month.
+    pub fn whole_months(&self) -> Option<u32> {
+        let last_of_month = self.end.succ_opt().is_none_or(|next| next.day() == 1);
+        if self.start.day() != 1 || !last_of_month {
+            return None;
+        }
+        let months = (self.end.year() - self.start.year()) * 12 + self.end.month() as i32
+            - self.start.month() as i32
+            + 1;
+        u32::try_from(months).ok().filter(|&m| m > 0)
     }
 
     /// The whole ISO weeks the period touches, from the Monday of
@@ -443,6 +466,46 @@ pub enum Preset {
     LastDays(u32),
     /// From the data's first local day to its last, in the chosen zone.
     WholeData,
+    /// From the 1st of the default end's month to the default end.
+    ThisMonth,
+    /// The whole calendar month before the default end's month, so that it
+    /// compares with the month before it (SPEC §7.5).
+    LastMonth,
+    /// From 1 January of the default end's year to the default end.
+    ThisYear,
+}
+
+impl Preset {
+    /// Every preset of the page and the CLI's `--preset`, with its name
+    /// there, in the order the page shows them.
+    pub const ALL: [(Preset, &'static str); 7] = [
+        (Preset::LastDays(7), "last-7-days"),
+        (Preset::LastDays(30), "last-30-days"),
+        (Preset::LastDays(90), "last-90-days"),
+        (Preset::ThisMonth, "this-month"),
+        (Preset::LastMonth, "last-month"),
+        (Preset::ThisYear, "this-year"),
+        (Preset::WholeData, "whole-data"),
+    ];
+
+    /// The preset called `name` in [`Preset::ALL`].
+    pub fn from_name(name: &str) -> Option<Preset> {
+        Preset::ALL
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|&(preset, _)| preset)
+    }
+
+    /// What the page's button says.
+    pub fn label(self) -> String {
+        match self {
+            Preset::LastDays(n) => format!("Last {n} days"),
+            Preset::WholeData => "Whole data".into(),
+            Preset::ThisMonth => "This month".into(),
+            Preset::LastMonth => "Last month".into(),
+            Preset::ThisYear => "This year".into(),
+        }
+    }
 }
 
 /// The period a user asked for, as the CLI and the page give it: every
@@ -486,6 +549,18 @@ impl PeriodChoice {
             Some(Preset::LastDays(n)) => {
                 Period::new(default_end - Duration::days(i64::from(n)), default_end, tz)
             }
+            Some(Preset::ThisMonth) => Period::new(first_of_month(default_end), default_end, tz),
+            Some(Preset::LastMonth) => {
+                let end = first_of_month(default_end)
+                    .pred_opt()
+                    .unwrap_or(NaiveDate::MIN);
+                Period::new(first_of_month(end), end, tz)
+            }
+            Some(Preset::ThisYear) => Period::new(
+                NaiveDate::from_ymd_opt(default_end.year(), 1, 1).unwrap_or(default_end),
+                default_end,
+                tz,
+            ),
             Some(Preset::WholeData) => match extent {
                 Some((first, last)) => Period::new(date_in(tz, first), date_in(tz, last), tz),
                 None => Period::from_parts(None, None, tz, default_end),
@@ -493,6 +568,11 @@ impl PeriodChoice {
             None => Period::from_parts(clean(&self.start), clean(&self.end), tz, default_end),
         }
     }
+}
+
+/// The first day of `date`'s month.
+fn first_of_month(date: Date) -> Date {
+    date.with_day(1).unwrap_or(date)
 }
 
 /// An option's text, or `None` when it is absent or blank.
@@ -653,6 +733,41 @@ mod tests {
             .resolve(now, extent)
             .unwrap();
         assert_eq!((p.start(), p.end()), (d("2025-02-28"), d("2025-06-30")));
+        // Calendar presets, from the default end (2025-06-30, inside the
+        // data): this month so far, the whole month before, this year.
+        let span = |preset| {
+            let p = choice(Some(preset), "UTC").resolve(now, extent).unwrap();
+            (p.start(), p.end())
+        };
+        assert_eq!(span(Preset::ThisMonth), (d("2025-06-01"), d("2025-06-30")));
+        assert_eq!(span(Preset::LastMonth), (d("2025-05-01"), d("2025-05-31")));
+        assert_eq!(span(Preset::ThisYear), (d("2025-01-01"), d("2025-06-30")));
+        // Last month compares with the month before it, not with 31 days.
+        let may = choice(Some(Preset::LastMonth), "UTC")
+            .resolve(now, extent)
+            .unwrap()
+            .previous();
+        assert_eq!((may.start(), may.end()), (d("2025-04-01"), d("2025-04-30")));
+        // Without data, from today (2025-08-10): July; and across a year.
+        let july = choice(Some(Preset::LastMonth), "UTC")
+            .resolve(now, None)
+            .unwrap();
+        assert_eq!(
+            (july.start(), july.end()),
+            (d("2025-07-01"), d("2025-07-31"))
+        );
+        let january = t("2026-01-15 12:00:00+00");
+        let december = choice(Some(Preset::LastMonth), "UTC")
+            .resolve(january, None)
+            .unwrap();
+        assert_eq!(
+            (december.start(), december.end()),
+            (d("2025-12-01"), d("2025-12-31"))
+        );
+        for (preset, name) in Preset::ALL {
+            assert_eq!(Preset::from_name(name), Some(preset));
+        }
+        assert_eq!(Preset::from_name("last-week"), None);
         // Blank dates take the defaults; an unknown zone is an error.
         let blank = PeriodChoice {
             start: Some(" ".into()),
@@ -681,13 +796,52 @@ mod tests {
     }
 
     #[test]
+    fn whole_calendar_months_compare_with_the_months_before() {
+        let p = |a: &str, b: &str| Period::new(d(a), d(b), Tz::UTC).unwrap();
+        let span = |q: Period| (q.start(), q.end());
+        // March (31 days) against February of a leap year (29 days).
+        assert_eq!(p("2024-03-01", "2024-03-31").whole_months(), Some(1));
+        assert_eq!(
+            span(p("2024-03-01", "2024-03-31").previous()),
+            (d("2024-02-01"), d("2024-02-29"))
+        );
+        // May against April (the page's "last month" preset).
+        assert_eq!(
+            span(p("2025-05-01", "2025-05-31").previous()),
+            (d("2025-04-01"), d("2025-04-30"))
+        );
+        // A quarter against the quarter before, across a year.
+        assert_eq!(
+            span(p("2025-01-01", "2025-03-31").previous()),
+            (d("2024-10-01"), d("2024-12-31"))
+        );
+        // Two months (the Kolkata worked example) against the two before.
+        assert_eq!(
+            span(p("2024-12-01", "2025-01-31").previous()),
+            (d("2024-10-01"), d("2024-11-30"))
+        );
+        // A year against the year before.
+        assert_eq!(
+            span(p("2025-01-01", "2025-12-31").previous()),
+            (d("2024-01-01"), d("2024-12-31"))
+        );
+        // Not whole months: the same number of days.
+        assert_eq!(p("2025-05-01", "2025-05-30").whole_months(), None);
+        assert_eq!(p("2025-05-02", "2025-05-31").whole_months(), None);
+        assert_eq!(
+            span(p("2025-05-02", "2025-05-31").previous()),
+            (d("2025-04-02"), d("2025-05-01"))
+        );
+    }
+
+    #[test]
     fn previous_period_has_the_same_days_and_ends_the_day_before() {
         let la = parse_time_zone("America/Los_Angeles").unwrap();
-        let p = Period::new(d("2024-03-01"), d("2024-03-31"), la).unwrap();
+        let p = Period::new(d("2024-03-02"), d("2024-04-01"), la).unwrap();
         let prev = p.previous();
         assert_eq!(
             (prev.start(), prev.end()),
-            (d("2024-01-30"), d("2024-02-29"))
+            (d("2024-01-31"), d("2024-03-01"))
         );
         assert_eq!(prev.day_count(), 31);
         assert_eq!(prev.tz(), la);

@@ -1,5 +1,6 @@
 //! Insight 5: headline figures against the previous period of the same
-//! length.
+//! length (whole calendar months against as many months before, else as many
+//! days).
 
 use serde::Serialize;
 
@@ -49,7 +50,9 @@ pub fn metric_label(metric: &str) -> &str {
 pub struct PeriodComparison {
     /// The report's period.
     pub current: PeriodDates,
-    /// The same number of days ending the day before `start`.
+    /// The period before ([`Period::previous`]): the same number of whole
+    /// months for a period of calendar months, else of days, ending the day
+    /// before `start`.
     pub previous: PeriodDates,
     /// One entry per metric, in [`METRICS`] order.
     pub metrics: Vec<MetricComparison>,

@@ -112,7 +112,33 @@ pub fn report_xlsx(input: &ReadableInput<'_>) -> Result<Vec<u8>, XlsxError> {
         body: SheetBody::Summary(summary_rows(input, &sheets)),
     };
     sheets.insert(0, summary);
+    let title = format!(
+        "Engagement report {} to {}",
+        input.period.start(),
+        input.period.end()
+    );
+    workbook_bytes(&sheets, &title)
+}
 
+/// A workbook of one sheet, `sheet`, holding `table` under its header (a
+/// frozen bold row and an auto-filter, typed cells, as in `report.xlsx`):
+/// for lists people work from, such as the People view's call list.
+pub fn table_xlsx(table: &Table<'_>, sheet: &str, title: &str) -> Result<Vec<u8>, XlsxError> {
+    if table.len() >= MAX_ROWS {
+        return Err(XlsxError(format!(
+            "{} rows do not fit on one sheet",
+            table.len()
+        )));
+    }
+    let sheets = [Sheet {
+        name: unique_name(&mut Vec::new(), sheet, ""),
+        body: SheetBody::Table(table, 0..table.len()),
+    }];
+    workbook_bytes(&sheets, title)
+}
+
+/// The workbook's file: its parts, zipped with fixed dates.
+fn workbook_bytes(sheets: &[Sheet<'_, '_>], title: &str) -> Result<Vec<u8>, XlsxError> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
@@ -141,13 +167,8 @@ pub fn report_xlsx(input: &ReadableInput<'_>) -> Result<Vec<u8>, XlsxError> {
     })?;
     part(&mut zip, "_rels/.rels", &root_rels)?;
     part(&mut zip, "docProps/app.xml", &app_props)?;
-    let title = format!(
-        "Engagement report {} to {}",
-        input.period.start(),
-        input.period.end()
-    );
-    part(&mut zip, "docProps/core.xml", &|w| core_props(w, &title))?;
-    part(&mut zip, "xl/workbook.xml", &|w| workbook(w, &sheets))?;
+    part(&mut zip, "docProps/core.xml", &|w| core_props(w, title))?;
+    part(&mut zip, "xl/workbook.xml", &|w| workbook(w, sheets))?;
     part(&mut zip, "xl/_rels/workbook.xml.rels", &|w| {
         workbook_rels(w, sheets.len())
     })?;
