@@ -9,8 +9,9 @@ use crate::protocol::{Comparison, HeatCell, TriangleCohort};
 /// so the page's grids look like `report.html`'s.
 pub use engagement_engine::readable::charts::SCALE;
 
-/// Steps of [`SCALE`] from this one up are dark: their text is white.
-pub const DARK_FROM: usize = 4;
+/// Steps of [`SCALE`] from this one up are dark: their text is white (the
+/// engine's threshold, so the page's grids read like `report.html`'s).
+pub use engagement_engine::readable::charts::DARK_FROM;
 
 /// Full weekday names, ISO order (1 = Monday is index 0).
 const WEEKDAYS_FULL: [&str; 7] = [
@@ -49,6 +50,55 @@ pub fn column_heading(field: &str) -> String {
         text = first.to_uppercase() + &text[1..];
     }
     text
+}
+
+/// The time zones of `zones` that someone typing `typed` may mean, best
+/// first, at most five: the zone itself when the name matches (ignoring
+/// case), the zones named after a common word ("Eastern", "Pacific",
+/// "EST"), then those whose name holds the text ("london" gives
+/// Europe/London). Empty when nothing fits.
+pub fn zone_suggestions(typed: &str, zones: &[String]) -> Vec<String> {
+    const WORDS: [(&str, &str); 14] = [
+        ("eastern", "America/New_York"),
+        ("est", "America/New_York"),
+        ("edt", "America/New_York"),
+        ("central", "America/Chicago"),
+        ("cst", "America/Chicago"),
+        ("cdt", "America/Chicago"),
+        ("mountain", "America/Denver"),
+        ("mst", "America/Denver"),
+        ("mdt", "America/Denver"),
+        ("pacific", "America/Los_Angeles"),
+        ("pst", "America/Los_Angeles"),
+        ("pdt", "America/Los_Angeles"),
+        ("gmt", "UTC"),
+        ("armenia", "Asia/Yerevan"),
+    ];
+    let needle = typed.trim().to_lowercase().replace(' ', "_");
+    if needle.is_empty() {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |zone: &str| {
+        if zones.iter().any(|z| z == zone) && !out.iter().any(|o| o == zone) {
+            out.push(zone.to_string());
+        }
+    };
+    if let Some(exact) = zones.iter().find(|z| z.to_lowercase() == needle) {
+        add(exact);
+    }
+    for (word, zone) in WORDS {
+        if word == needle.trim_end_matches("_time") {
+            add(zone);
+        }
+    }
+    for zone in zones {
+        if zone.to_lowercase().contains(&needle) {
+            add(zone);
+        }
+    }
+    out.truncate(5);
+    out
 }
 
 /// A figure and its unit, `1 user` or `3 users`.
@@ -249,6 +299,33 @@ pub fn triangle_title(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_zones_find_their_iana_names() {
+        let zones: Vec<String> = [
+            "UTC",
+            "America/New_York",
+            "America/Los_Angeles",
+            "Europe/London",
+            "Asia/Yerevan",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(zone_suggestions("Eastern", &zones), ["America/New_York"]);
+        assert_eq!(
+            zone_suggestions("pacific time", &zones),
+            ["America/Los_Angeles"]
+        );
+        assert_eq!(zone_suggestions("london", &zones), ["Europe/London"]);
+        assert_eq!(zone_suggestions("europe/london", &zones), ["Europe/London"]);
+        assert_eq!(
+            zone_suggestions("america", &zones),
+            ["America/New_York", "America/Los_Angeles"]
+        );
+        assert!(zone_suggestions("Mars", &zones).is_empty());
+        assert!(zone_suggestions("  ", &zones).is_empty());
+    }
 
     #[test]
     fn column_headings_read_as_words() {

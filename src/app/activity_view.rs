@@ -85,7 +85,7 @@ pub fn ActivityView() -> impl IntoView {
                     <caption class="sr-only">"Events and feed items by weekday and hour"</caption>
                     <thead>
                         <tr class="axis">
-                            <th></th>
+                            <td></td>
                             <th colspan="24" class="axis-title">"Hour of the day (0 = midnight to 1 am)"</th>
                         </tr>
                         <tr>

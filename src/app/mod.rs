@@ -28,6 +28,7 @@ pub mod sizes;
 pub mod state;
 pub mod svg_chart;
 pub mod table;
+pub mod tabs;
 
 use leptos::prelude::*;
 

@@ -100,7 +100,7 @@ pub fn Nutshell() -> impl IntoView {
                 " "
                 <span class="status" id="nutshell-status" aria-live="polite">{move || status.get()}</span>
             </p>
-            <div class="brief" id="nutshell-text">{body}</div>
+            <div class="brief" id="nutshell-text" tabindex="0" role="region" aria-label="The brief">{body}</div>
         </details>
     }
 }

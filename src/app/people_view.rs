@@ -13,6 +13,7 @@ use super::browser;
 use super::dataset_download::DownloadDataSet;
 use super::state::AppState;
 use super::table::DataTable;
+use super::tabs::on_tab_key;
 
 /// The lists: (id, tab label, status shown or none for everyone, what it
 /// means).
@@ -88,6 +89,7 @@ pub fn PeopleView(
             view! {
                 <button type="button" role="tab" id=format!("people-tab-{id}")
                     aria-selected=move || (list.get() == id).to_string()
+                    tabindex=move || if list.get() == id { "0" } else { "-1" }
                     aria-controls="people-list"
                     on:click=move |_| list.set(id)>
                     {label} " (" {move || count(id)} ")"
@@ -172,8 +174,13 @@ pub fn PeopleView(
                     )
                 }}
             </p>
-            <nav class="tabs subtabs" role="tablist" aria-label="Lists of people">{tabs}</nav>
-            <div role="tabpanel" id="people-list">{body}</div>
+            <nav class="tabs subtabs" role="tablist" aria-label="Lists of people"
+                on:keydown=move |ev: web_sys::KeyboardEvent| {
+                    let ids: Vec<&'static str> = LISTS.iter().map(|l| l.0).collect();
+                    on_tab_key(&ev, "people-tab-", &ids, list.get_untracked(), |to| list.set(to));
+                }>{tabs}</nav>
+            <div role="tabpanel" id="people-list" tabindex="0"
+                aria-labelledby=move || format!("people-tab-{}", list.get())>{body}</div>
             <DownloadDataSet name="user_engagement"/>
         </div>
     }

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::insight_text::zone_suggestions;
 use crate::protocol::{OutFormat, Preset};
 
 use super::browser;
@@ -12,6 +13,10 @@ use super::state::AppState;
 pub fn PeriodControls() -> impl IntoView {
     let state = expect_context::<AppState>();
     let zones = browser::time_zones();
+    let zones_known = StoredValue::new(zones.clone());
+    // A name that is not a time zone is said beside the field, and the
+    // report stays in the zone it is in.
+    let tz_error = RwSignal::new(String::new());
     let apply = move || state.recompute();
     let set_preset = move |preset| state.apply_preset(preset);
     view! {
@@ -29,8 +34,20 @@ pub fn PeriodControls() -> impl IntoView {
                     </label>
                     <label>"Time zone "
                         <input id="tz" list="tz-list" prop:value=move || state.tz.get()
-                            on:change=move |ev| { state.tz.set(event_target_value(&ev)); apply(); }/>
+                            aria-describedby="tz-error" aria-invalid=move || (!tz_error.get().is_empty()).to_string()
+                            on:change=move |ev| {
+                                let typed = event_target_value(&ev);
+                                match zones_known.with_value(|z| zone_choice(&typed, z)) {
+                                    Ok(zone) => {
+                                        tz_error.set(String::new());
+                                        state.tz.set(zone);
+                                        apply();
+                                    }
+                                    Err(message) => tz_error.set(message),
+                                }
+                            }/>
                     </label>
+                    <p id="tz-error" class="field-error" role="alert">{move || tz_error.get()}</p>
                     <datalist id="tz-list">
                         {zones.iter().map(|z| view! { <option value=z.clone()></option> }).collect_view()}
                     </datalist>
@@ -56,5 +73,24 @@ pub fn PeriodControls() -> impl IntoView {
                 </div>
             </section>
         </Show>
+    }
+}
+
+/// The zone a typed name means: itself (in the list's spelling) when it is
+/// one, else a message naming the zones it may mean.
+fn zone_choice(typed: &str, zones: &[String]) -> Result<String, String> {
+    let found = zone_suggestions(typed, zones);
+    match found.first() {
+        Some(zone) if zone.eq_ignore_ascii_case(typed.trim()) => Ok(zone.clone()),
+        Some(_) => Err(format!(
+            "“{}” is not a time zone name. Did you mean {}? Pick one from the list; the report stays in {}.",
+            typed.trim(),
+            found.join(" or "),
+            "its current zone"
+        )),
+        None => Err(format!(
+            "“{}” is not a time zone name: type a city, such as Europe/London or America/New_York, and pick it from the list.",
+            typed.trim()
+        )),
     }
 }

@@ -18,6 +18,7 @@ use super::sizes::human_memory;
 use super::state::AppState;
 use super::svg_chart::SvgChart;
 use super::table::DataTable;
+use super::tabs::on_tab_key;
 
 /// The sections of the report, as (id, title).
 pub const SECTIONS: [(&str, &str); 12] = [
@@ -196,14 +197,22 @@ pub fn ReportView() -> impl IntoView {
                 </p>
                 <Nutshell/>
                 {move || state.report.get().map(|r| view! { <Cards report=r/> })}
-                <nav class="tabs" role="tablist" aria-label="Report sections">
+                <nav class="tabs" role="tablist" aria-label="Report sections"
+                    on:keydown=move |ev: web_sys::KeyboardEvent| {
+                        let ids: Vec<&'static str> = SECTIONS.iter().map(|(id, _)| *id).collect();
+                        on_tab_key(&ev, "tab-", &ids, &state.section.get_untracked(),
+                            |to| state.section.set(to.to_string()));
+                    }>
                     {SECTIONS
                         .iter()
                         .map(|(id, title)| {
                             let id = *id;
+                            let selected = move || state.section.get() == id;
                             view! {
                                 <button type="button" role="tab" id=format!("tab-{id}")
-                                    aria-selected=move || (state.section.get() == id).to_string()
+                                    aria-selected=move || selected().to_string()
+                                    aria-controls="section"
+                                    tabindex=move || if selected() { "0" } else { "-1" }
                                     on:click=move |_| state.section.set(id.to_string())>
                                     {*title}
                                 </button>
@@ -211,7 +220,8 @@ pub fn ReportView() -> impl IntoView {
                         })
                         .collect_view()}
                 </nav>
-                <div class="section" role="tabpanel" id="section">
+                <div class="section" role="tabpanel" id="section" tabindex="0"
+                    aria-labelledby=move || format!("tab-{}", state.section.get())>
                     <ErrorBoundary fallback=fallback>{section_body}</ErrorBoundary>
                 </div>
             </section>

@@ -91,6 +91,8 @@ pub struct AppState {
     /// The username of the row that opened [`AppState::selected_user`], when
     /// it had one.
     pub selected_name: RwSignal<Option<String>>,
+    /// A load just finished: its report, when it comes, is scrolled to.
+    pub show_next_report: RwSignal<bool>,
     /// When the last load was requested (ms since the epoch).
     pub load_started: RwSignal<f64>,
     /// "Keep this data on this computer" is ticked: loads of files and
@@ -134,6 +136,7 @@ impl AppState {
             demo: RwSignal::new(None),
             selected_user: RwSignal::new(None),
             selected_name: RwSignal::new(None),
+            show_next_report: RwSignal::new(false),
             load_started: RwSignal::new(0.0),
             keep: RwSignal::new(false),
             restarts: RwSignal::new(0),
@@ -386,6 +389,7 @@ impl AppState {
             Reply::Progress(p) => self.progress.set(Some(p)),
             Reply::Loaded(summary) => {
                 self.loaded.set(Some(summary));
+                self.show_next_report.set(true);
                 self.selected_user.set(None);
             }
             Reply::LoadFailed {
@@ -413,7 +417,19 @@ impl AppState {
                 self.start.set(start);
                 self.end.set(end);
                 self.tz.set(tz);
+                // The first report of a load is what the user came for:
+                // the page moves to it (a recompute stays where it is).
+                let first = self.report.with_untracked(|r| r.is_none())
+                    || self.show_next_report.get_untracked();
+                self.show_next_report.set(false);
                 self.report.set(Some(*summary));
+                if first {
+                    request_animation_frame(|| {
+                        if let Some(report) = document().get_element_by_id("report") {
+                            report.scroll_into_view();
+                        }
+                    });
+                }
             }
             Reply::Crashed { message } => self.engine_stopped(message),
             Reply::ComputeFailed { message } => {

@@ -700,7 +700,29 @@ fn keyboard_only_demo_preset_sort_and_user_details() {
         "return document.getElementById('report-title').textContent.includes('2025-06-23')",
         30,
     );
-    b.tab_to("#tab-user_activity", 60);
+    // The section tabs are one stop for Tab (ARIA tabs pattern): the
+    // arrow keys move between them, End goes to the last, and a moved-to
+    // tab is selected.
+    b.tab_to("#tab-overview", 60);
+    b.press(END);
+    assert_eq!(
+        b.js("return document.activeElement.id + ' ' + document.activeElement.getAttribute('aria-selected')"),
+        serde_json::json!("tab-export true")
+    );
+    b.press(ARROW_RIGHT);
+    assert_eq!(
+        b.js("return document.activeElement.id"),
+        serde_json::json!("tab-overview")
+    );
+    for _ in 0..3 {
+        b.press(ARROW_RIGHT);
+    }
+    b.press(ARROW_LEFT);
+    b.press(ARROW_RIGHT);
+    assert_eq!(
+        b.js("return document.activeElement.id"),
+        serde_json::json!("tab-user_activity")
+    );
     b.press(ENTER);
     b.wait(
         "user rows",
@@ -1288,9 +1310,15 @@ fn insight_views_show_the_clis_insights() {
         .iter()
         .map(|u| u["user_id"].as_u64().unwrap())
         .collect();
-    assert_eq!(listed, all_at_risk, "every at-risk person, in the list's order");
+    assert_eq!(
+        listed, all_at_risk,
+        "every at-risk person, in the list's order"
+    );
     let first_email = at_risk[0]["email"].as_str().unwrap();
-    assert!(csv.contains(first_email), "real e-mails: staff call these people");
+    assert!(
+        csv.contains(first_email),
+        "real e-mails: staff call these people"
+    );
     // Filtered to one person's e-mail, the Excel list holds that one row.
     b.js(&format!(
         "const f = document.querySelector('#table-people-at_risk input.filter'); f.value = {first_email:?}; f.dispatchEvent(new Event('input', {{bubbles: true}}))"
@@ -1309,7 +1337,11 @@ fn insight_views_show_the_clis_insights() {
         &mut sheet,
     )
     .unwrap();
-    assert_eq!(sheet.matches("<row ").count(), 2, "the heading and one person");
+    assert_eq!(
+        sheet.matches("<row ").count(),
+        2,
+        "the heading and one person"
+    );
     assert!(sheet.contains(first_email));
     b.js("const f = document.querySelector('#table-people-at_risk input.filter'); f.value = ''; f.dispatchEvent(new Event('input', {bubbles: true}))");
     let declining = ue.iter().filter(|u| u["status"] == "declining").count();
@@ -1367,6 +1399,55 @@ fn insight_views_show_the_clis_insights() {
     );
     b.js("document.getElementById('fast-retention-view').scrollIntoView()");
     b.screenshot(&root().join("target/web-e2e-fasts.png"));
+
+    // "Last month" (the data ends 2025-06-30): May, compared with April —
+    // whole calendar months (SPEC §7.5), as the CLI does for those dates.
+    b.click("#preset-last-month");
+    b.wait(
+        "May's report",
+        "return document.getElementById('report-title').textContent.includes('2025-05-31')",
+        30,
+    );
+    assert_eq!(
+        period(&b),
+        ("2025-05-01".to_string(), "2025-05-31".to_string())
+    );
+    let may = cli_insights(&bundle, "2025-05-01", "2025-05-31", &[]);
+    assert_eq!(
+        may["insights"]["period_comparison"]["previous"],
+        serde_json::json!({"start": "2025-04-01", "end": "2025-04-30"})
+    );
+    b.wait(
+        "May's comparison",
+        "return [...document.querySelectorAll('.card .change')].some(c => c.nextElementSibling.textContent.includes('2025-04-01 – 2025-04-30'))",
+        30,
+    );
+    check_comparison(&b, &may);
+
+    // A time zone typed in everyday words is answered beside the field,
+    // with the names it may mean, and the report stays where it is.
+    let title = b.text("#report-title");
+    b.js("const z = document.getElementById('tz'); z.value = 'Eastern'; z.dispatchEvent(new Event('change', {bubbles: true}))");
+    let said = b.wait(
+        "the time zone's message",
+        "const e = document.getElementById('tz-error'); return e && e.textContent ? e.textContent : ''",
+        10,
+    );
+    let said = said.as_str().unwrap();
+    assert!(said.contains("America/New_York"), "{said}");
+    assert_eq!(
+        b.js("return document.getElementById('tz').getAttribute('aria-invalid')"),
+        serde_json::json!("true")
+    );
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert_eq!(b.text("#report-title"), title);
+    // The suggested name is taken.
+    b.js("const z = document.getElementById('tz'); z.value = 'America/New_York'; z.dispatchEvent(new Event('change', {bubbles: true}))");
+    b.wait(
+        "the message to go",
+        "return document.getElementById('tz-error').textContent === ''",
+        10,
+    );
 }
 
 /// `tests/fixtures/tiny-insights/csv`: users with is_staff/is_superuser and

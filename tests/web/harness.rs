@@ -210,6 +210,12 @@ pub fn http_get(url: &str) -> (u16, Vec<u8>) {
 pub const TAB: &str = "\u{E004}";
 pub const ENTER: &str = "\u{E007}";
 pub const SPACE: &str = " ";
+/// WebDriver's Right arrow key.
+pub const ARROW_RIGHT: &str = "\u{E014}";
+/// WebDriver's Left arrow key.
+pub const ARROW_LEFT: &str = "\u{E012}";
+/// WebDriver's End key.
+pub const END: &str = "\u{E010}";
 
 /// A WebDriver session on headless Chromium.
 pub struct Browser {

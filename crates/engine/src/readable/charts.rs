@@ -22,6 +22,10 @@ pub const BAR: &str = "#6a9fd4";
 pub const SCALE: [&str; 7] = [
     "#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#084594",
 ];
+/// Steps of [`SCALE`] from this one up are dark enough for white text
+/// (4.5:1 or more); lighter ones take dark text (#4292c6 gives white only
+/// 3.4:1, dark text 4.7:1).
+pub const DARK_FROM: usize = 5;
 const INK: &str = "#222222";
 const MUTED: &str = "#555555";
 const GRID: &str = "#d9d9d9";
@@ -669,7 +673,7 @@ fn grid(g: Grid<'_>, cells: &[GridCell]) -> Chart {
             shapes.push(
                 text(x + cell_w / 2.0, y + g.cell_height / 2.0 + 4.0, "middle", t)
                     .attr("font-size", "10")
-                    .attr("fill", if step >= 4 { "#ffffff" } else { INK }),
+                    .attr("fill", if step >= DARK_FROM { "#ffffff" } else { INK }),
             );
         }
         data = data.child(datum(&c.label, &c.value_text, c.title.clone(), shapes));
