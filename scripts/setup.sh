@@ -68,6 +68,12 @@ if [ "$what" != web ] && ! command -v pdftoppm >/dev/null 2>&1; then
   apt-get install -y -qq poppler-utils >/dev/null
 fi
 
+# axe-core (npm) for the browser tests' accessibility checks.
+if [ "$what" != web ] && [ ! -f tests/web/a11y/node_modules/axe-core/axe.min.js ]; then
+  say "npm ci axe-core (tests/web/a11y)"
+  npm ci --prefix tests/web/a11y --no-audit --no-fund --silent
+fi
+
 cargo_install trunk 0.21.14 trunk --version 0.21.14 --locked
 # wasm-bindgen-cli must match the wasm-bindgen library version in Cargo.lock.
 wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)

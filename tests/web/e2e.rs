@@ -776,6 +776,24 @@ fn phone_width_has_no_horizontal_overflow() {
             let wide = b.js("return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5).slice(0, 12).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))");
             panic!("{section}: scrollWidth {scroll} > innerWidth {inner}; too wide: {wide}");
         }
+        // Whatever is wider than the screen scrolls in its own box, and the
+        // box shows that there is more (a shadow at the edge).
+        let hidden = b.js(
+            "return [...document.querySelectorAll('#report svg, #report table')]
+               .filter(e => e.getBoundingClientRect().width > window.innerWidth)
+               .filter(e => {
+                 const box = e.closest('.scroll, .chart-svg');
+                 if (!box) return true;
+                 const s = getComputedStyle(box);
+                 return !['auto', 'scroll'].includes(s.overflowX) || !s.backgroundImage.includes('radial-gradient');
+               })
+               .map(e => e.tagName + '#' + e.id + '.' + e.getAttribute('class'))",
+        );
+        assert_eq!(
+            hidden,
+            serde_json::json!([]),
+            "{section}: wider than the screen without a scroll affordance"
+        );
     }
     b.click("#tab-overview");
     std::thread::sleep(std::time::Duration::from_millis(500));
@@ -2078,4 +2096,64 @@ fn a_kept_download_is_restored_without_downloading_again() {
     let (start, end) = period(&b);
     check_cards(&b, &cli_report(&bundle, &start, &end));
     assert!(b.text("#kept").contains("restored"));
+}
+
+/// axe-core's violations on the page as it is now: `rule: elements`.
+fn axe_violations(b: &Browser) -> Vec<String> {
+    let path = root().join("tests/web/a11y/node_modules/axe-core/axe.min.js");
+    let source = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}; run scripts/setup.sh", path.display()));
+    if b.js("return typeof window.axe") != serde_json::json!("object") {
+        b.js(&format!("{source}\nreturn typeof window.axe"));
+    }
+    let found = b.js_async(
+        "const done = arguments[arguments.length - 1];
+         axe.run(document, {resultTypes: ['violations']})
+           .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' +
+               v.nodes.slice(0, 4).map(n => n.target.join(' ') + ' ' + (n.failureSummary || '').split('\\n').slice(1, 2).join('')).join(' | '))))
+           .catch(e => done(['axe failed: ' + e]));",
+    );
+    found
+        .as_array()
+        .unwrap_or_else(|| panic!("axe gave {found}"))
+        .iter()
+        .map(|v| v.as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+#[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
+fn every_report_view_passes_axe_at_desktop_and_phone_width() {
+    let b = Browser::start(tmp("downloads-axe"));
+    b.goto(&format!(
+        "{}/?demo=small&tz=UTC&start=2025-06-01&end=2025-06-30",
+        page()
+    ));
+    wait_report(&b, 120);
+    let sections = b.js("return [...document.querySelectorAll('nav.tabs[aria-label=\"Report sections\"] [role=tab]')].map(t => t.id)");
+    let sections: Vec<String> = sections
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect();
+    assert!(sections.len() >= 10, "{sections:?}");
+    let mut failures = Vec::new();
+    for (width, height) in [(1280, 900), (390, 844)] {
+        b.set_window(width, height);
+        for tab in &sections {
+            b.click(&format!("#{tab}"));
+            b.wait(
+                "the section",
+                &format!(
+                    "return document.getElementById('{tab}').getAttribute('aria-selected') === 'true' && !document.querySelector('#section .status')?.textContent.startsWith('loading')"
+                ),
+                20,
+            );
+            for v in axe_violations(&b) {
+                failures.push(format!("{width}px {tab}: {v}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "axe-core:\n{}", failures.join("\n"));
 }
