@@ -6,12 +6,18 @@
 use maud::{html, Markup, PreEscaped, Render, DOCTYPE};
 
 use super::charts::{self, Chart};
+use super::markdown::{self, Element as MdElement, Node};
 use super::input::{Headline, ReadableInput, Section, SectionTable};
 use super::svg::{is_allowed_element, is_safe_attr, Element};
 use crate::table::{self, Cell, Table};
 
 /// Rows of each table shown in `report.html`.
 pub const PREVIEW_ROWS: usize = 20;
+
+/// The Content-Security-Policy `report.html` carries: no request of any
+/// kind (no script, font, image or frame from anywhere), only its own
+/// `<style>` and inline SVG.
+pub const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'";
 
 /// The file name.
 pub const FILE_NAME: &str = "report.html";
@@ -76,6 +82,9 @@ fn page(input: &ReadableInput<'_>) -> Markup {
         html lang="en" {
             head {
                 meta charset="utf-8";
+                // No request of any kind (SPEC §9): the file opens from
+                // disk and must not beacon, whatever text the data holds.
+                meta http-equiv="Content-Security-Policy" content=(CSP);
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { "Engagement report " (start) " to " (end) }
                 style { (PreEscaped(CSS)) }
@@ -250,36 +259,78 @@ fn preview(t: &Table<'_>, rows: Option<&[usize]>) -> Markup {
     }
 }
 
-/// The brief's Markdown as HTML, by pulldown-cmark (with tables, which the
-/// brief's figures use). Raw HTML in the text is shown as text, never
-/// passed through: the brief quotes names from the data.
+/// The brief's Markdown as HTML, through [`markdown::parse`] (the one
+/// owner of the brief's safe elements, which the page uses too): only
+/// headings, paragraphs, lists, tables, code, emphasis; links, images and
+/// raw HTML come out as text, since the brief quotes names and values from
+/// the data. The brief's headings sit under the report's own section
+/// headings (`#` is `<h3>`).
 fn markdown(text: &str) -> Markup {
-    use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-    // The brief's headings sit under the report's own section headings.
-    let lower = |level: HeadingLevel| match level {
-        HeadingLevel::H1 => HeadingLevel::H3,
-        HeadingLevel::H2 => HeadingLevel::H4,
-        HeadingLevel::H3 => HeadingLevel::H5,
-        _ => HeadingLevel::H6,
-    };
-    let events = Parser::new_ext(text, Options::ENABLE_TABLES).map(|e| match e {
-        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        Event::Start(Tag::Heading {
-            level,
-            id,
-            classes,
-            attrs,
-        }) => Event::Start(Tag::Heading {
-            level: lower(level),
-            id,
-            classes,
-            attrs,
-        }),
-        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(lower(level))),
-        other => other,
-    });
+    fn render(nodes: &[Node], out: &mut String) {
+        for n in nodes {
+            let (el, kids) = match n {
+                Node::Text(t) => {
+                    t.render_to(out);
+                    continue;
+                }
+                Node::Element(el, kids) => (*el, kids),
+            };
+            let (tag, class) = match el {
+                MdElement::Heading(n) => (["h3", "h4", "h5"][usize::from(n.clamp(4, 6) - 4)], ""),
+                MdElement::Paragraph => ("p", ""),
+                MdElement::List => ("ul", ""),
+                MdElement::OrderedList => ("ol", ""),
+                MdElement::Item => ("li", ""),
+                MdElement::Table => ("table", ""),
+                MdElement::TableHead => ("thead", ""),
+                MdElement::TableBody => ("tbody", ""),
+                MdElement::Row => ("tr", ""),
+                MdElement::HeaderCell(r) => ("th", if r { "num" } else { "" }),
+                MdElement::Cell(r) => ("td", if r { "num" } else { "" }),
+                MdElement::Code => ("code", ""),
+                MdElement::Strong => ("strong", ""),
+                MdElement::Emphasis => ("em", ""),
+                MdElement::Pre => ("pre", ""),
+                MdElement::Quote => ("blockquote", ""),
+                MdElement::Break => {
+                    out.push_str("<br>");
+                    continue;
+                }
+                MdElement::Rule => {
+                    out.push_str("<hr>");
+                    continue;
+                }
+            };
+            out.push('<');
+            out.push_str(tag);
+            if !class.is_empty() {
+                out.push_str(" class=\"");
+                out.push_str(class);
+                out.push('"');
+            }
+            out.push('>');
+            render(kids, out);
+            out.push_str("</");
+            out.push_str(tag);
+            out.push('>');
+            if matches!(
+                el,
+                MdElement::Heading(_)
+                    | MdElement::Paragraph
+                    | MdElement::List
+                    | MdElement::OrderedList
+                    | MdElement::Item
+                    | MdElement::Table
+                    | MdElement::Row
+                    | MdElement::Pre
+                    | MdElement::Quote
+            ) {
+                out.push('\n');
+            }
+        }
+    }
     let mut out = String::new();
-    pulldown_cmark::html::push_html(&mut out, events);
+    render(&markdown::parse(text), &mut out);
     PreEscaped(out)
 }
 
@@ -330,10 +381,22 @@ mod tests {
     #[test]
     fn markdown_is_structured_and_escaped() {
         let m =
-            markdown("# Brief\n\nNew users: **3**\n\n- a <i>\n- `<script>`\n\n| a | b |\n| --- | --- |\n| <img src=x> | 2 |\n").into_string();
+            markdown("# Brief\n\nNew users: **3**\n\n- a <i>\n- `<script>`\n\n| a | b |\n| --- | ---: |\n| <img src=x> | 2 |\n").into_string();
         assert_eq!(
             m,
-            "<h3>Brief</h3>\n<p>New users: <strong>3</strong></p>\n<ul>\n<li>a &lt;i&gt;</li>\n<li><code>&lt;script&gt;</code></li>\n</ul>\n<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody>\n<tr><td>&lt;img src=x&gt;</td><td>2</td></tr>\n</tbody></table>\n"
+            "<h3>Brief</h3>\n<p>New users: <strong>3</strong></p>\n<ul><li>a &lt;i&gt;</li>\n<li><code>&lt;script&gt;</code></li>\n</ul>\n<table><thead><tr><th>a</th><th class=\"num\">b</th></tr>\n</thead><tbody><tr><td>&lt;img src=x&gt;</td><td class=\"num\">2</td></tr>\n</tbody></table>\n"
+        );
+    }
+
+    #[test]
+    fn markdown_links_images_and_html_are_text() {
+        let m = markdown(
+            "- ![x](http://evil/b.png).csv: bad\n- [a](javascript:alert(1)) <img src=http://evil>\n- <http://evil/auto> <a href=\"http://evil\">x</a>\n",
+        )
+        .into_string();
+        assert_eq!(
+            m,
+            "<ul><li>x.csv: bad</li>\n<li>a &lt;img src=http://evil&gt;</li>\n<li>http://evil/auto &lt;a href=&quot;http://evil&quot;&gt;x&lt;/a&gt;</li>\n</ul>\n"
         );
     }
 

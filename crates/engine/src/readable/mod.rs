@@ -3,6 +3,7 @@
 
 pub mod charts;
 pub mod html;
+pub mod markdown;
 mod input;
 pub mod svg;
 pub mod xlsx;
