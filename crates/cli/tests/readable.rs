@@ -148,7 +148,13 @@ fn help_documents_the_readable_options() {
 fn data_never_becomes_markup_in_report_html() {
     let tmp = tempfile::tempdir().unwrap();
     let demo = tmp.path().join("demo");
-    run(&["demo-data", "--out", demo.to_str().unwrap(), "--users", "50"]);
+    run(&[
+        "demo-data",
+        "--out",
+        demo.to_str().unwrap(),
+        "--users",
+        "50",
+    ]);
     std::fs::write(demo.join("[a](javascript:alert(1)) <img src=x>.txt"), "x").unwrap();
     let append = |file: &str, line: &str| {
         let path = demo.join(file);
@@ -177,7 +183,16 @@ fn data_never_becomes_markup_in_report_html() {
     }
     let html = std::str::from_utf8(&files["report.html"]).unwrap();
     let lower = html.to_ascii_lowercase();
-    for markup in ["<img", "<a ", "<a>", "href=", "src=\"", "javascript:\"", "<script", "<iframe"] {
+    for markup in [
+        "<img",
+        "<a ",
+        "<a>",
+        "href=",
+        "src=\"",
+        "javascript:\"",
+        "<script",
+        "<iframe",
+    ] {
         assert!(!lower.contains(markup), "report.html holds {markup}");
     }
     // `javascript:` only as text inside the escaped file name.
@@ -189,7 +204,8 @@ fn data_never_becomes_markup_in_report_html() {
             continue;
         }
         assert!(
-            rest.starts_with("http://www.w3.org/2000/svg\"") || rest.starts_with("http://evil.example"),
+            rest.starts_with("http://www.w3.org/2000/svg\"")
+                || rest.starts_with("http://evil.example"),
             "report.html holds a URL: {}",
             &rest[..rest.len().min(60)]
         );

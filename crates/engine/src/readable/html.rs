@@ -6,8 +6,8 @@
 use maud::{html, Markup, PreEscaped, Render, DOCTYPE};
 
 use super::charts::{self, Chart};
-use super::markdown::{self, Element as MdElement, Node};
 use super::input::{Headline, ReadableInput, Section, SectionTable};
+use super::markdown::{self, Element as MdElement, Node};
 use super::svg::{is_allowed_element, is_safe_attr, Element};
 use crate::table::{self, Cell, Table};
 

@@ -3,8 +3,8 @@
 
 pub mod charts;
 pub mod html;
-pub mod markdown;
 mod input;
+pub mod markdown;
 pub mod svg;
 pub mod xlsx;
 
