@@ -104,6 +104,9 @@ struct ReportArgs {
     /// Also write report.html: a readable report (headline figures, charts, the first rows of each data set, warnings) in one file that prints well; in the zip too.
     #[arg(long)]
     html: bool,
+    /// With --html: list people in report.html (the first 20 rows of user_activity, user_activity_timeline, user_fast_participation and user_engagement, under "Contains personal data — for staff only"). Without it report.html names nobody and gives only their counts.
+    #[arg(long)]
+    html_people: bool,
     /// Also write report.xlsx: an Excel workbook, a Summary sheet then one sheet per data set; in the zip too.
     #[arg(long)]
     xlsx: bool,
@@ -317,6 +320,7 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
         csv_bom: args.csv_bom,
         html: args.html,
         xlsx: args.xlsx,
+        html_people: args.html_people,
     };
 
     if args.stdout {

@@ -123,6 +123,26 @@ fn html_xlsx_and_bom_land_in_the_folder_and_the_zip() {
 
     // The same options give the same bytes.
     assert_eq!(full, again);
+
+    // By default report.html names nobody; --html-people lists the first
+    // people under the notice, and changes nothing else of the output.
+    let people = report(
+        &demo,
+        &tmp.path().join("people"),
+        &[&extra[..], &["--html-people"]].concat(),
+    );
+    let named = std::str::from_utf8(&people["report.html"]).unwrap();
+    let users = std::str::from_utf8(&full["user_activity.csv"][3..]).unwrap();
+    let first_email = users.lines().nth(1).unwrap().split(',').nth(2).unwrap();
+    assert!(first_email.contains('@'), "{first_email}");
+    assert!(!html.contains(first_email) && !html.contains("Contains personal data"));
+    assert!(named.contains(&format!("<td>{first_email}</td>")));
+    assert!(named.contains("Contains personal data — for staff only"));
+    for (name, bytes) in &people {
+        if name != "report.html" && name != ZIP {
+            assert_eq!(bytes, &full[name], "{name}");
+        }
+    }
 }
 
 #[test]
@@ -131,6 +151,8 @@ fn help_documents_the_readable_options() {
     let help = String::from_utf8_lossy(&o.stdout);
     for option in [
         "--html",
+        "--html-people",
+        "Contains personal data",
         "--xlsx",
         "--csv-bom",
         "report.html",
