@@ -14,7 +14,8 @@ pub mod call_list;
 pub mod chart_files;
 pub mod explain;
 pub mod insight_text;
-pub mod markdown;
+/// `summary.md` as safe elements: the engine owns it (`report.html` uses it too).
+pub use engagement_engine::readable::markdown;
 pub mod protocol;
 pub mod stored_files;
 pub mod summary;

@@ -65,7 +65,7 @@ pub use engagement_engine::segment::Segment;
 
 /// What an export holds besides the seven data sets, as the page's export
 /// section sets it (the CLI's `--format`, `--insights`, `--csv-bom`,
-/// `--html`, `--xlsx`).
+/// `--html`, `--xlsx`, `--html-people`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportOptions {
     /// JSON or CSV data-set files.
@@ -78,6 +78,10 @@ pub struct ExportOptions {
     pub html: bool,
     /// `report.xlsx`.
     pub xlsx: bool,
+    /// `report.html` lists people (the CLI's `--html-people`); off by
+    /// default, since the report goes to readers outside the staff.
+    #[serde(default)]
+    pub html_people: bool,
 }
 
 impl Default for ExportOptions {
@@ -90,6 +94,7 @@ impl Default for ExportOptions {
             csv_bom: true,
             html: true,
             xlsx: true,
+            html_people: false,
         }
     }
 }
@@ -101,6 +106,7 @@ impl From<ExportOptions> for engagement_engine::output::OutputOptions {
             csv_bom: o.csv_bom,
             html: o.html,
             xlsx: o.xlsx,
+            html_people: o.html_people,
         }
     }
 }

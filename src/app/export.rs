@@ -148,6 +148,8 @@ fn ReadableFiles(
                 {tick("opt-html", "report.html in the zip", |o| o.html, |o, v| o.html = v)}
                 {tick("opt-xlsx", "report.xlsx in the zip", |o| o.xlsx, |o, v| o.xlsx = v)}
                 {tick("opt-bom", "Byte-order mark on CSV files (for Excel)", |o| o.csv_bom, |o, v| o.csv_bom = v)}
+                {tick("opt-people", "Include names (for staff only)", |o| o.html_people, |o, v| o.html_people = v)}
+                <span class="hint">"Without names the readable report gives only how many people each list has, so it can go to a council or a board; with them it lists the first 20 people of each list, marked \u{201c}Contains personal data \u{2014} for staff only\u{201d}."</span>
             </fieldset>
         </div>
     }

@@ -822,15 +822,44 @@ fn url_password(url: &str) -> Option<String> {
 }
 
 /// The message on one line, without the password (raw or percent-decoded).
+/// The password is replaced only where it stands as a whole token: a
+/// short password replaced inside other words ("e" in "error") would show
+/// which letters it is.
 fn scrub(message: &str, secret: Option<&str>) -> String {
     let mut out = message.replace(['\n', '\r'], " ");
     if let Some(secret) = secret.filter(|s| !s.is_empty()) {
         for form in [secret.to_string(), decode(secret)] {
             if !form.is_empty() {
-                out = out.replace(&form, "***");
+                out = replace_token(&out, &form, "***");
             }
         }
     }
+    out
+}
+
+/// `text` with each occurrence of `token` that no letter, digit or `_`
+/// touches on either side replaced by `with`.
+fn replace_token(text: &str, token: &str, with: &str) -> String {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(token) {
+        let (before, after) = (&rest[..i], &rest[i + token.len()..]);
+        let whole = !word(before.chars().next_back().or(out.chars().next_back()))
+            && !word(after.chars().next());
+        out.push_str(before);
+        if whole {
+            out.push_str(with);
+            rest = after;
+        } else {
+            // Step past the first character only: a later, whole
+            // occurrence may start inside this one.
+            let step = token.chars().next().map_or(1, char::len_utf8);
+            out.push_str(&rest[i..i + step]);
+            rest = &rest[i + step..];
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -937,6 +966,19 @@ mod tests {
         assert_eq!(t.config.get_password(), Some(&b"p@ss:w0rd"[..]));
         assert!(!t.describe().contains("p@ss"));
         assert_eq!(scrub("x p@ss:w0rd y\nz", t.secret.as_deref()), "x *** y z");
+    }
+
+    #[test]
+    fn a_short_password_is_scrubbed_only_as_a_whole_token() {
+        // "e" replaced everywhere would give "***rror conn***cting", showing
+        // the password; as a token it goes only where it stands alone.
+        assert_eq!(
+            scrub("error connecting as r:e@db (password e)", Some("e")),
+            "error connecting as r:***@db (password ***)"
+        );
+        assert_eq!(scrub("ee e_e xe ex", Some("e")), "ee e_e xe ex");
+        assert_eq!(scrub("a:ab@ab", Some("ab")), "a:***@***");
+        assert_eq!(scrub("p%40ss p@ss", Some("p%40ss")), "*** ***");
     }
 
     #[test]

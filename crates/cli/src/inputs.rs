@@ -89,6 +89,72 @@ impl From<LoadError> for InputError {
     }
 }
 
+/// Keys of a `key=value` connection string whose values are secrets
+/// (libpq's and the usual spellings).
+const SECRET_KEYS: [&str; 8] = [
+    "password",
+    "passwd",
+    "pwd",
+    "pass",
+    "sslpassword",
+    "secret",
+    "token",
+    "apikey",
+];
+
+/// An input as a message may show it, never with a password: a URL (or
+/// `user:password@host…`) without its user info, query and fragment, as
+/// [`s3::redact_url`] shows URLs; a `key=value` connection string
+/// (`host=db user=r password=…`) with every secret value as `***`; any
+/// other input as given.
+pub fn shown_input(input: &str) -> String {
+    let authority = input.split('/').next().unwrap_or("");
+    if input.contains("://") || (authority.contains('@') && authority.contains(':')) {
+        return s3::redact_url(input);
+    }
+    let mut out = String::with_capacity(input.len());
+    let mut rest = input;
+    while let Some(eq) = rest.find('=') {
+        let (before, after) = rest.split_at(eq);
+        let key_start = before
+            .trim_end()
+            .rfind(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '?' | ','))
+            .map_or(0, |i| i + 1);
+        let key = before[key_start..].trim().to_ascii_lowercase();
+        out.push_str(before);
+        out.push('=');
+        let value = &after[1..];
+        if !SECRET_KEYS.contains(&key.as_str()) {
+            rest = value;
+            continue;
+        }
+        // libpq's value: spaces after `=`, then a quoted value ('…', with
+        // \' and \\ escapes) or everything up to a space.
+        let lead = value.len() - value.trim_start().len();
+        out.push_str(&value[..lead]);
+        let value = &value[lead..];
+        let end = if let Some(quoted) = value.strip_prefix('\'') {
+            let mut escaped = false;
+            quoted
+                .char_indices()
+                .find(|&(_, c)| {
+                    let close = c == '\'' && !escaped;
+                    escaped = c == '\\' && !escaped;
+                    close
+                })
+                .map_or(value.len(), |(i, _)| i + 2)
+        } else {
+            value
+                .find(|c: char| c.is_whitespace() || matches!(c, ';' | '&'))
+                .unwrap_or(value.len())
+        };
+        out.push_str("***");
+        rest = &value[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Whether an input names an http(s) URL rather than a path.
 pub fn is_url(input: &str) -> bool {
     let lower = input.to_ascii_lowercase();
@@ -114,7 +180,10 @@ pub fn add_inputs(
         }
         let path = Path::new(input);
         let meta = std::fs::metadata(path).map_err(|e| {
-            InputError::Io(format!("cannot read input {input}: {e}; give an existing file, folder, .zip or http(s) URL"))
+            InputError::Io(format!(
+                "cannot read input {}: {e}; give an existing file, folder, .zip or http(s) URL",
+                shown_input(input)
+            ))
         })?;
         if meta.is_dir() {
             walk(path, &mut local)
@@ -687,6 +756,33 @@ fn kind_on_disk(path: &Path, name: &str) -> FileKind {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn inputs_are_shown_without_their_secrets() {
+        use super::shown_input;
+        assert_eq!(
+            shown_input("host=db port=5432 user=r password=Secr3t dbname=app"),
+            "host=db port=5432 user=r password=*** dbname=app"
+        );
+        assert_eq!(
+            shown_input("host=db password = 'a b\\' c' user=r"),
+            "host=db password = *** user=r"
+        );
+        assert_eq!(
+            shown_input("PASSWORD=x;Host=db;Pwd=y"),
+            "PASSWORD=***;Host=db;Pwd=***"
+        );
+        assert_eq!(
+            shown_input("mysql://r:Secr3t@db:3306/app?token=t"),
+            "mysql://db:3306/app"
+        );
+        assert_eq!(shown_input("r:Secr3t@db/app"), "db/app");
+        assert_eq!(
+            shown_input("exports/auth_user.csv"),
+            "exports/auth_user.csv"
+        );
+        assert_eq!(shown_input("a=b.csv"), "a=b.csv");
+    }
+
     use super::*;
     use engagement_engine::load::Limits;
     use engagement_engine::period::Period;

@@ -110,6 +110,9 @@ struct ReportArgs {
     /// Also write report.html: a readable report (headline figures, charts, the first rows of each data set, warnings) in one file that prints well; in the zip too.
     #[arg(long)]
     html: bool,
+    /// With --html: list people in report.html (the first 20 rows of user_activity, user_activity_timeline, user_fast_participation and user_engagement, under "Contains personal data — for staff only"). Without it report.html names nobody and gives only their counts.
+    #[arg(long)]
+    html_people: bool,
     /// Also write report.xlsx: an Excel workbook, a Summary sheet then one sheet per data set; in the zip too.
     #[arg(long)]
     xlsx: bool,
@@ -339,6 +342,7 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
         csv_bom: args.csv_bom,
         html: args.html,
         xlsx: args.xlsx,
+        html_people: args.html_people,
     };
 
     if args.stdout {
@@ -354,17 +358,29 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
     }
 
     let zip_name = export::zip_name(&period);
+    // The default folder is the user's alone (SPEC §10): folder 0700,
+    // files 0600, since it sits in a shared /tmp and holds members' data.
+    // A folder the user names keeps the user's own umask.
+    let private = args.output_dir.is_none();
     let dir = match &args.output_dir {
         Some(dir) => dir.clone(),
-        None => tempfile::Builder::new()
-            .prefix("engagement_report_")
-            .tempdir()
-            .map_err(|e| {
-                input_error(format!(
-                    "cannot create a temporary folder: {e}; give --output-dir"
-                ))
-            })?
-            .keep(),
+        None => {
+            let mut builder = tempfile::Builder::new();
+            builder.prefix("engagement_report_");
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                builder.permissions(std::fs::Permissions::from_mode(0o700));
+            }
+            builder
+                .tempdir()
+                .map_err(|e| {
+                    input_error(format!(
+                        "cannot create a temporary folder: {e}; give --output-dir"
+                    ))
+                })?
+                .keep()
+        }
     };
     let zip = match (args.zip, args.upload_s3) {
         (true, _) => ZipWanted::Written(&zip_name),
@@ -372,7 +388,7 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
         (false, false) => ZipWanted::No,
     };
     let writers = output::report_file_writers(&parts, options);
-    let zip = write_all_or_nothing(&dir, writers, zip).map_err(input_error)?;
+    let zip = write_all_or_nothing(&dir, writers, zip, private).map_err(input_error)?;
     println!("{}", dir.display());
 
     if args.upload_s3 {
@@ -430,19 +446,34 @@ enum ZipWanted<'n> {
 /// is written as it is made (the largest, the timeline, on a second
 /// thread), so the report's files are never all in memory; the zip is
 /// made from the written files. Returns the zip when one was wanted.
+/// `private` files are created readable and writable by their user only
+/// (0600), from the start rather than changed after.
 fn write_all_or_nothing(
     dir: &Path,
     mut writers: Vec<output::FileWriter<'_>>,
     zip: ZipWanted<'_>,
+    private: bool,
 ) -> Result<Option<Vec<u8>>, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let temp = |name: &str| dir.join(format!(".{name}.partial"));
+    let create = |path: &Path| {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        if private {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        #[cfg(not(unix))]
+        let _ = private;
+        options.open(path)
+    };
     let cannot_write =
         |name: &str, e: std::io::Error| format!("cannot write {}: {e}", dir.join(name).display());
     let mut names: Vec<String> = writers.iter().map(|w| w.name.clone()).collect();
     let write_one = |writer: output::FileWriter<'_>| -> Result<(), String> {
         let name = writer.name.clone();
-        let file = std::fs::File::create(temp(&name)).map_err(|e| cannot_write(&name, e))?;
+        let file = create(&temp(&name)).map_err(|e| cannot_write(&name, e))?;
         let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
         writer
             .write_to(&mut out)
@@ -474,7 +505,9 @@ fn write_all_or_nothing(
         let bytes =
             export::zip_entries(entries).map_err(|e| format!("cannot make the zip: {e}"))?;
         if let ZipWanted::Written(zip_name) = zip {
-            std::fs::write(temp(zip_name), &bytes).map_err(|e| cannot_write(zip_name, e))?;
+            create(&temp(zip_name))
+                .and_then(|mut f| f.write_all(&bytes))
+                .map_err(|e| cannot_write(zip_name, e))?;
         }
         Ok(Some(bytes))
     });

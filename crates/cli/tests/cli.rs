@@ -265,6 +265,69 @@ fn default_output_dir_is_a_new_temporary_folder() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// SPEC §10: the default output folder and everything the CLI writes in
+/// it are its user's alone (0700, files 0600): member e-mails on a shared
+/// server.
+#[cfg(unix)]
+#[test]
+fn default_output_dir_and_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let (csv, _) = demo(tmp.path(), "20");
+    for extra in [
+        &["--zip", "--html", "--xlsx", "--insights"][..],
+        &["--format", "csv", "--zip", "--insights"][..],
+    ] {
+        let mut args = vec![csv.to_str().unwrap(), "--quiet"];
+        args.extend(PERIOD);
+        args.extend(extra);
+        let o = run(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let dir = PathBuf::from(stdout(&o).trim());
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir), 0o700, "{dir:?}");
+        let files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert!(files.len() >= 13, "{files:?}");
+        for f in &files {
+            assert_eq!(mode(f), 0o600, "{f:?}");
+        }
+        assert!(files
+            .iter()
+            .any(|f| f.extension().is_some_and(|e| e == "zip")));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
+
+/// SPEC §10: an input the CLI does not understand is never echoed with a
+/// password, whether a `key=value` connection string or a URL.
+#[test]
+fn unreadable_inputs_are_echoed_without_their_password() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("never");
+    for (input, shown) in [
+        (
+            "host=db port=5432 user=r password=Secr3tPw dbname=app",
+            "host=db port=5432 user=r password=*** dbname=app",
+        ),
+        (
+            "host=db password='Secr3tPw x' user=r",
+            "host=db password=*** user=r",
+        ),
+        ("mysql://r:Secr3tPw@db:3306/app", "mysql://db:3306/app"),
+    ] {
+        let o = run(&[input, "--output-dir", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{input}");
+        let err = stderr(&o);
+        assert!(err.starts_with("error: cannot read input "), "{err}");
+        assert!(err.contains(shown), "{err}");
+        assert!(!err.contains("Secr3tPw"), "{err}");
+        assert!(!out.exists());
+    }
+}
+
 #[test]
 fn bad_options_fail_with_one_clear_line_and_status_2() {
     let tmp = tempfile::tempdir().unwrap();

@@ -158,6 +158,47 @@ fn zeros_zip(name: &str, n: usize) -> Vec<u8> {
     w.finish().unwrap().into_inner()
 }
 
+/// A zip whose `entries` entries (`part{i}/events_event.csv`) all point at
+/// one local header and its deflate stream of `bytes` bytes of event rows:
+/// the overlapping zip bomb, a few dozen KB declaring gigabytes.
+fn overlapping_zip(entries: usize, bytes: usize) -> Vec<u8> {
+    let header = b"id,event_type_id,user_id,content_type_id,object_id,data,timestamp\n";
+    let row = b"1,1,1,,,{},2024-06-01 10:00:00+00\n";
+    let mut csv = header.to_vec();
+    while csv.len() + row.len() <= bytes {
+        csv.extend_from_slice(row);
+    }
+    let one = make_zip(&[("events_event.csv", &csv)]);
+    let le16 = |b: &[u8], at: usize| u16::from_le_bytes([b[at], b[at + 1]]) as usize;
+    let le32 = |b: &[u8], at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap()) as usize;
+    let eocd = one.len() - 22;
+    assert_eq!(&one[eocd..eocd + 4], b"PK\x05\x06");
+    let cd = le32(&one, eocd + 16);
+    assert_eq!(&one[cd..cd + 4], b"PK\x01\x02");
+    // The local header and the one stream, then a central directory whose
+    // entries all say "at offset 0".
+    let mut out = one[..cd].to_vec();
+    let mut central = Vec::new();
+    for i in 0..entries {
+        let name = format!("part{i}/events_event.csv");
+        let mut fixed = one[cd..cd + 46].to_vec();
+        fixed[28..30].copy_from_slice(&(name.len() as u16).to_le_bytes());
+        fixed[30..34].copy_from_slice(&[0; 4]);
+        fixed[42..46].copy_from_slice(&0u32.to_le_bytes());
+        central.extend_from_slice(&fixed);
+        central.extend_from_slice(name.as_bytes());
+    }
+    assert_eq!(le16(&one, cd + 28), "events_event.csv".len());
+    let mut end = one[eocd..].to_vec();
+    end[8..10].copy_from_slice(&(entries as u16).to_le_bytes());
+    end[10..12].copy_from_slice(&(entries as u16).to_le_bytes());
+    end[12..16].copy_from_slice(&(central.len() as u32).to_le_bytes());
+    end[16..20].copy_from_slice(&(out.len() as u32).to_le_bytes());
+    out.extend_from_slice(&central);
+    out.extend_from_slice(&end);
+    out
+}
+
 /// Writes the generated input of `kind` into `dir`.
 pub fn generate(kind: &str, dir: &Path) {
     std::fs::create_dir_all(dir).unwrap();
@@ -227,6 +268,9 @@ pub fn generate(kind: &str, dir: &Path) {
             patch_declared_sizes(&mut zip, 3 << 30);
             write("bomb.zip", &zip);
         }
+        // 860 entries sharing one stream of 8 MiB: ~7 GiB declared, under
+        // the default 8 GiB limit, in well under 100 KB.
+        "zip-overlapping-entries" => write("bomb.zip", &overlapping_zip(860, 8 << 20)),
         "random-bytes-csv" => write("events_event.csv", &random_bytes(5, 4096)),
         "random-bytes-zip" => write("exports.zip", &random_bytes(7, 4096)),
         other => panic!("unknown generate kind {other:?}"),
@@ -512,6 +556,7 @@ fn the_corpus_covers_the_required_cases() {
         "zip-bomb",
         "zip-bomb-lying-sizes",
         "zip-bomb-default-limit",
+        "zip-overlapping-entries",
         "random-bytes-csv",
     ] {
         assert!(

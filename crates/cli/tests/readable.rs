@@ -123,6 +123,26 @@ fn html_xlsx_and_bom_land_in_the_folder_and_the_zip() {
 
     // The same options give the same bytes.
     assert_eq!(full, again);
+
+    // By default report.html names nobody; --html-people lists the first
+    // people under the notice, and changes nothing else of the output.
+    let people = report(
+        &demo,
+        &tmp.path().join("people"),
+        &[&extra[..], &["--html-people"]].concat(),
+    );
+    let named = std::str::from_utf8(&people["report.html"]).unwrap();
+    let users = std::str::from_utf8(&full["user_activity.csv"][3..]).unwrap();
+    let first_email = users.lines().nth(1).unwrap().split(',').nth(2).unwrap();
+    assert!(first_email.contains('@'), "{first_email}");
+    assert!(!html.contains(first_email) && !html.contains("Contains personal data"));
+    assert!(named.contains(&format!("<td>{first_email}</td>")));
+    assert!(named.contains("Contains personal data — for staff only"));
+    for (name, bytes) in &people {
+        if name != "report.html" && name != ZIP {
+            assert_eq!(bytes, &full[name], "{name}");
+        }
+    }
 }
 
 #[test]
@@ -131,6 +151,8 @@ fn help_documents_the_readable_options() {
     let help = String::from_utf8_lossy(&o.stdout);
     for option in [
         "--html",
+        "--html-people",
+        "Contains personal data",
         "--xlsx",
         "--csv-bom",
         "report.html",
@@ -138,4 +160,87 @@ fn help_documents_the_readable_options() {
     ] {
         assert!(help.contains(option), "--help lacks {option}");
     }
+}
+
+/// SPEC §9: no text from the data becomes markup in `report.html`, and the
+/// file forbids every request. File names and values of the bundle carry
+/// Markdown and HTML (an image beacon, a `javascript:` link); they reach
+/// `summary.md` in its warnings, and so the brief of `report.html`.
+#[test]
+fn data_never_becomes_markup_in_report_html() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo = tmp.path().join("demo");
+    run(&[
+        "demo-data",
+        "--out",
+        demo.to_str().unwrap(),
+        "--users",
+        "50",
+    ]);
+    std::fs::write(demo.join("[a](javascript:alert(1)) <img src=x>.txt"), "x").unwrap();
+    let append = |file: &str, line: &str| {
+        let path = demo.join(file);
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        text.push_str(line);
+        std::fs::write(path, text).unwrap();
+    };
+    append(
+        "auth_user.csv",
+        "![x](http://evil.example/b.png),pw,,f,u,\"\",\"\",e@x,f,t,2024-01-01 00:00:00+00\n",
+    );
+    append(
+        "events_event.csv",
+        "<img src=http://evil.example/i.png>,\"\",\"\",{},2025-06-02 00:00:00+00,,,2025-06-02 00:00:00+00,,14,,1001\n",
+    );
+    let out = tmp.path().join("out");
+    let files = report(&demo, &out, &["--insights", "--html", "--skip-bad-rows"]);
+    // The payloads are in the brief (else this test proves nothing).
+    let md = std::str::from_utf8(&files["summary.md"]).unwrap();
+    for payload in [
+        "[a](javascript:alert(1)) <img src=x>.txt",
+        "![x](http://evil.example/b.png)",
+        "<img src=http://evil.example/i.png>",
+    ] {
+        assert!(md.contains(payload), "summary.md lacks {payload}:\n{md}");
+    }
+    let html = std::str::from_utf8(&files["report.html"]).unwrap();
+    let lower = html.to_ascii_lowercase();
+    for markup in [
+        "<img",
+        "<a ",
+        "<a>",
+        "href=",
+        "src=\"",
+        "javascript:\"",
+        "<script",
+        "<iframe",
+    ] {
+        assert!(!lower.contains(markup), "report.html holds {markup}");
+    }
+    // `javascript:` only as text inside the escaped file name.
+    assert!(!lower.contains("\"javascript:"));
+    // No URL but the SVG namespace.
+    for (i, _) in lower.match_indices("http") {
+        let rest = &lower[i..];
+        if !(rest.starts_with("http:") || rest.starts_with("https:")) {
+            continue;
+        }
+        assert!(
+            rest.starts_with("http://www.w3.org/2000/svg\"")
+                || rest.starts_with("http://evil.example"),
+            "report.html holds a URL: {}",
+            &rest[..rest.len().min(60)]
+        );
+    }
+    // The payloads are there only as escaped text: no tag holds them.
+    for tag in lower.split('<').skip(1) {
+        let tag = &tag[..tag.find('>').expect("a closed tag")];
+        assert!(
+            !tag.contains("evil") && !tag.contains("javascript"),
+            "a tag of report.html holds data: <{tag}>"
+        );
+    }
+    assert!(html.contains(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    ));
 }

@@ -27,6 +27,9 @@ pub struct OutputOptions {
     pub html: bool,
     /// Also `report.xlsx`.
     pub xlsx: bool,
+    /// `report.html` lists people: the first rows of the per-person data
+    /// sets (SPEC §9, `--html-people`, the page's "Include names").
+    pub html_people: bool,
 }
 
 /// What a report's files are made from.
@@ -131,7 +134,12 @@ pub fn report_file_writers<'p>(
     if options.html {
         writers.push(FileWriter::new(
             readable::html::FILE_NAME.into(),
-            move |out| out.write_all(&readable::html::report_html(&readable_parts(parts).input())),
+            move |out| {
+                let parts = readable_parts(parts);
+                let mut input = parts.input();
+                input.people = options.html_people;
+                out.write_all(&readable::html::report_html(&input))
+            },
         ));
     }
     if options.xlsx {

@@ -8,6 +8,12 @@ use super::{file_kind, Bundle, FileKind, LoadError, LoadErrorKind};
 /// How deep zips inside zips are opened.
 const MAX_NESTING: usize = 2;
 
+/// The most a zip may say its entries expand to, as a multiple of its own
+/// size. Deflate cannot expand a stream past about 1032 times its length,
+/// and real exports compress 5 to 50 times; a zip that declares more is
+/// damaged or built to exhaust memory (SPEC §2d).
+pub const MAX_EXPANSION_RATIO: u64 = 1024;
+
 pub(super) fn add_zip(bundle: &mut Bundle, name: &str, bytes: &[u8]) -> Result<(), LoadError> {
     add_zip_nested(bundle, name, bytes, 0)
 }
@@ -53,6 +59,40 @@ fn add_zip_nested(
                 }
             ),
         ));
+    }
+    // Entries that share bytes (one deflate stream under many names, the
+    // overlapping zip bomb) or say they expand past what deflate can give
+    // are refused before anything is decompressed: honest zips never do
+    // either, and such a zip can declare gigabytes in kilobytes.
+    let damaged = |what: String| {
+        LoadError::new(
+            name,
+            None,
+            format!("{what}; expected an undamaged zip: a damaged zip or a zip bomb, zip the exports again"),
+        )
+    };
+    match archive.has_overlapping_entries() {
+        Ok(false) => {}
+        Ok(true) => {
+            return Err(damaged(
+                "the zip's entries overlap (several entries share the same bytes)".to_string(),
+            ))
+        }
+        Err(e) => {
+            return Err(damaged(format!(
+                "the zip's entries cannot be located ({e})"
+            )))
+        }
+    }
+    let all_declared = (0..archive.len())
+        .filter_map(|i| archive.by_index_data(i).ok().map(|e| e.size()))
+        .fold(0u64, u64::saturating_add);
+    let ratio_limit = (bytes.len() as u64).saturating_mul(MAX_EXPANSION_RATIO);
+    if all_declared > ratio_limit {
+        return Err(damaged(format!(
+            "the zip says its entries expand to {all_declared} bytes, more than {MAX_EXPANSION_RATIO} times its own {} bytes",
+            bytes.len()
+        )));
     }
     for i in 0..archive.len() {
         let (entry_name, size) = {
@@ -194,4 +234,73 @@ fn entry_error(name: &str, index: usize, e: &zip::result::ZipError) -> LoadError
         }
     };
     LoadError::new(name, None, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::export::{zip, OutputFile};
+    use crate::load::{Bundle, Limits};
+
+    fn one_zip() -> Vec<u8> {
+        zip(&[OutputFile {
+            name: "hub_church.csv".into(),
+            bytes: b"id,name\n1,St. Mary\n".to_vec(),
+        }])
+    }
+
+    /// The offset of the central directory and of its first record.
+    fn central(z: &[u8]) -> usize {
+        let eocd = z.len() - 22;
+        u32::from_le_bytes(z[eocd + 16..eocd + 20].try_into().unwrap()) as usize
+    }
+
+    #[test]
+    fn entries_sharing_bytes_are_refused_before_decompressing() {
+        // A second central record for the same local header, under another
+        // name: two entries, one stream (small, so only the overlap trips).
+        let z = one_zip();
+        let cd = central(&z);
+        let eocd = z.len() - 22;
+        let record = z[cd..eocd].to_vec();
+        let mut second = record.clone();
+        second[46..46 + 6].copy_from_slice(b"other/");
+        let mut bomb = z[..eocd].to_vec();
+        bomb.extend_from_slice(&second);
+        let mut end = z[eocd..].to_vec();
+        end[8..10].copy_from_slice(&2u16.to_le_bytes());
+        end[10..12].copy_from_slice(&2u16.to_le_bytes());
+        end[12..16].copy_from_slice(&(2 * record.len() as u32).to_le_bytes());
+        bomb.extend_from_slice(&end);
+        let mut b = Bundle::new(Limits::default());
+        let err = b.add_zip("bundle.zip", &bomb).unwrap_err();
+        assert!(
+            err.to_string().contains("the zip's entries overlap"),
+            "{err}"
+        );
+        assert_eq!(b.unzipped, 0, "nothing was decompressed");
+        // The honest zip loads.
+        Bundle::new(Limits::default())
+            .add_zip("bundle.zip", &z)
+            .unwrap();
+    }
+
+    #[test]
+    fn entries_declaring_more_than_deflate_can_give_are_refused() {
+        // Local and central headers say 10 MB for a zip of ~150 bytes,
+        // under the default 8 GiB limit.
+        let mut z = one_zip();
+        let cd = central(&z);
+        let size = 10_000_000u32.to_le_bytes();
+        z[22..26].copy_from_slice(&size);
+        z[cd + 24..cd + 28].copy_from_slice(&size);
+        let mut b = Bundle::new(Limits::default());
+        let err = b.add_zip("bundle.zip", &z).unwrap_err();
+        assert!(
+            err.to_string().contains(
+                "the zip says its entries expand to 10000000 bytes, more than 1024 times its own"
+            ),
+            "{err}"
+        );
+        assert_eq!(b.unzipped, 0);
+    }
 }

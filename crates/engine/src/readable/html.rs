@@ -7,11 +7,48 @@ use maud::{html, Markup, PreEscaped, Render, DOCTYPE};
 
 use super::charts::{self, Chart};
 use super::input::{Headline, ReadableInput, Section, SectionTable};
+use super::markdown::{self, Element as MdElement, Node};
 use super::svg::{is_allowed_element, is_safe_attr, Element};
 use crate::table::{self, Cell, Table};
 
 /// Rows of each table shown in `report.html`.
 pub const PREVIEW_ROWS: usize = 20;
+
+/// The Content-Security-Policy `report.html` carries: no request of any
+/// kind (no script, font, image or frame from anywhere), only its own
+/// `<style>` and inline SVG.
+pub const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'";
+
+/// The data sets with one row per person (SPEC §9): by default
+/// `report.html` gives only their row counts (and status counts), so that
+/// it can go to readers outside the staff.
+pub const PERSON_DATA_SETS: [&str; 4] = [
+    "user_activity",
+    "user_activity_timeline",
+    "user_fast_participation",
+    "user_engagement",
+];
+
+/// Data sets that `report.html` shows whole in another form, and where:
+/// their first rows would only repeat it (the headline figures) or cut it
+/// off (a weekday's first hours), so they get their row count instead.
+const SHOWN_WHOLE: [(&str, &str); 3] = [
+    (
+        "period_comparison",
+        "the headline figures at the top of this report",
+    ),
+    (
+        "retention_matrix",
+        "the grid \u{201c}Retention by week since joining\u{201d}",
+    ),
+    (
+        "activity_heatmap",
+        "the grid \u{201c}Activity by weekday and hour\u{201d}",
+    ),
+];
+
+/// The notice over the per-person tables when they are shown.
+pub const PEOPLE_NOTICE: &str = "Contains personal data — for staff only";
 
 /// The file name.
 pub const FILE_NAME: &str = "report.html";
@@ -45,23 +82,41 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .up { color: #1a5e20; }
 .down { color: #8a1c1c; }
 .brief pre { white-space: pre-wrap; }
+.notice { border: 2px solid #8a1c1c; color: #8a1c1c; font-weight: 600; padding: .3rem .6rem; margin: .5rem 0; }
+.name { color: #555; font-size: .85rem; font-weight: normal; }
 footer { color: #666; font-size: .8rem; margin-top: 2rem; }
 @page { margin: 14mm 12mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
   section + section { break-before: page; }
-  #summary { break-before: auto; }
+  /* Tables follow one another without a page each: a short table is
+     kept whole (below), a long one breaks between rows. */
+  #summary, #warnings, #data-sets, section.tables { break-before: auto; }
+  /* Three charts to a page: a chart is read at a glance, not measured. */
+  figure svg { width: auto; max-width: 100%; height: 6.4cm; }
+  figure { margin-bottom: .6rem; }
+  .alt { font-size: 8pt; }
   .scroll { overflow: visible; }
   table { font-size: 7.5pt; }
+  /* The page's whole width: cells wrap less, so rows stay one line. */
+  .data-set table { width: 100%; }
+  th, td { max-width: none; }
   table.wide { font-size: 6pt; }
   /* Numbers are never split ("10" over "11" reads as two); text still
      wraps anywhere, so that a wide table always fits the page. */
   td.num { white-space: nowrap; }
   table.wide th, table.wide td { padding: .1rem .15rem; }
-  /* A data set starts on a fresh page when it fits on one; a longer one
-     breaks between rows (the header row repeats) rather than leave its
-     heading alone at the foot of a page. */
-  figure, .data-set { break-inside: avoid; }
+  /* Tables follow one another and break between rows (the header row
+     repeats); a heading never stays alone at the foot of a page. */
+  figure { break-inside: avoid; }
+  table { line-height: 1.2; }
+  th, td { padding: .05rem .3rem; }
+  h3, p.count, #data-sets > p { break-after: avoid; }
+  /* The brief shares the first page with the headline figures. */
+  .brief { font-size: 9pt; }
+  .brief h4 { font-size: 9.5pt; margin: .45rem 0 .1rem; }
+  .brief p, .brief ul, .brief ol { margin: .1rem 0; }
+  h2 { margin: .9rem 0 .5rem; }
   a { color: inherit; text-decoration: none; }
 }
 "#;
@@ -76,6 +131,9 @@ fn page(input: &ReadableInput<'_>) -> Markup {
         html lang="en" {
             head {
                 meta charset="utf-8";
+                // No request of any kind (SPEC §9): the file opens from
+                // disk and must not beacon, whatever text the data holds.
+                meta http-equiv="Content-Security-Policy" content=(CSP);
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { "Engagement report " (start) " to " (end) }
                 style { (PreEscaped(CSS)) }
@@ -88,6 +146,9 @@ fn page(input: &ReadableInput<'_>) -> Markup {
                         dt { "Time zone" } dd { (tz) }
                         dt { "Segment" } dd { (input.segment.unwrap_or("all users")) }
                     }
+                    @if input.people {
+                        p.notice { (PEOPLE_NOTICE) ": this report lists members by name and e-mail." }
+                    }
                     h2 { "Headline figures" }
                     (headline(&input.headline))
                 }
@@ -96,18 +157,18 @@ fn page(input: &ReadableInput<'_>) -> Markup {
                 @if let Some(brief) = input.brief {
                     section #summary.brief {
                         h2 { "In a nutshell" }
-                        (markdown(brief))
+                        (brief_markdown(brief))
                     }
                 }
                 section #charts {
                     h2 { "Charts" }
                     @for c in charts::report_charts(input.report, p) { (figure(&c)) }
                 }
-                @for s in &input.sections { (section(s)) }
+                @for s in &input.sections { (section(s, input.people)) }
                 section #data-sets {
                     h2 { "Data sets" }
                     p { "The first " (PREVIEW_ROWS) " rows of each data set, in its own order; the files hold every row." }
-                    @for t in &tables { (preview(t, None)) }
+                    @for t in &tables { (preview(t, None, input.people)) }
                 }
                 section #warnings {
                     h2 { "Warnings" }
@@ -195,23 +256,62 @@ fn figure(c: &Chart) -> Markup {
     }
 }
 
-fn section(s: &Section<'_>) -> Markup {
+fn section(s: &Section<'_>, people: bool) -> Markup {
     html! {
-        section {
+        section.tables[s.charts.is_empty()] {
             h2 { (s.title) }
             @if let Some(intro) = &s.intro { p { (intro) } }
             @for c in &s.charts { (figure(c)) }
-            @for t in &s.tables { (section_table(t)) }
+            @for t in &s.tables { (section_table(t, people)) }
         }
     }
 }
 
-fn section_table(t: &SectionTable<'_>) -> Markup {
-    preview(&t.table, t.preview.as_deref())
+fn section_table(t: &SectionTable<'_>, people: bool) -> Markup {
+    preview(&t.table, t.preview.as_deref(), people)
 }
 
-/// A table's first rows (or the rows `rows` lists), with its row count.
-fn preview(t: &Table<'_>, rows: Option<&[usize]>) -> Markup {
+/// A data set's name as a heading: `user_activity` → `User activity`.
+fn title(name: &str) -> String {
+    let words = name.replace('_', " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// How many rows of a per-person table have each `status` (`61 at risk,
+/// 6 declining, 61 engaged`), in the order first seen; `None` without
+/// that column.
+fn status_counts(t: &Table<'_>) -> Option<String> {
+    let col = t.columns().iter().position(|c| c == "status")?;
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for i in 0..t.len() {
+        let status = t.row(i)[col].to_text().replace('_', " ");
+        match counts.iter_mut().find(|(s, _)| *s == status) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((status, 1)),
+        }
+    }
+    for order in ["engaged", "declining", "at risk"].iter().rev() {
+        if let Some(i) = counts.iter().position(|(s, _)| s == order) {
+            let c = counts.remove(i);
+            counts.insert(0, c);
+        }
+    }
+    Some(
+        counts
+            .iter()
+            .map(|(s, n)| format!("{} {s}", number(*n as f64)))
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
+}
+
+/// A table's first rows (or the rows `rows` lists), with its row count;
+/// a per-person table without `people` gives only its counts.
+fn preview(t: &Table<'_>, rows: Option<&[usize]>, people: bool) -> Markup {
     let shown: Vec<usize> = match rows {
         Some(rows) => rows
             .iter()
@@ -222,9 +322,31 @@ fn preview(t: &Table<'_>, rows: Option<&[usize]>) -> Markup {
         None => (0..t.len().min(PREVIEW_ROWS)).collect(),
     };
     let count = if t.len() == 1 { "row" } else { "rows" };
+    if let Some((_, shown_as)) = SHOWN_WHOLE.iter().find(|(name, _)| *name == t.name()) {
+        return html! {
+            div.data-set {
+                h3 { (title(t.name())) " " span.name { "(" (t.name()) ")" } }
+                p.count { (number(t.len() as f64)) " " (count) ", shown whole as " (shown_as) "." }
+            }
+        };
+    }
+    let personal = PERSON_DATA_SETS.contains(&t.name());
+    if personal && !people {
+        return html! {
+            div.data-set.people {
+                h3 { (title(t.name())) " " span.name { "(" (t.name()) ")" } }
+                p.count {
+                    (number(t.len() as f64)) " " (count)
+                    @if let Some(statuses) = status_counts(t) { ": " (statuses) }
+                    ". One row per person: not listed here, since this report names nobody."
+                }
+            }
+        };
+    }
     html! {
         div.data-set {
-            h3 { (t.name()) }
+            h3 { (title(t.name())) " " span.name { "(" (t.name()) ")" } }
+            @if personal { p.notice { (PEOPLE_NOTICE) } }
             p.count {
                 @if shown.len() < t.len() {
                     (shown.len()) " of " (number(t.len() as f64)) " " (count) " shown."
@@ -250,37 +372,109 @@ fn preview(t: &Table<'_>, rows: Option<&[usize]>) -> Markup {
     }
 }
 
-/// The brief's Markdown as HTML, by pulldown-cmark (with tables, which the
-/// brief's figures use). Raw HTML in the text is shown as text, never
-/// passed through: the brief quotes names from the data.
-fn markdown(text: &str) -> Markup {
-    use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-    // The brief's headings sit under the report's own section headings.
-    let lower = |level: HeadingLevel| match level {
-        HeadingLevel::H1 => HeadingLevel::H3,
-        HeadingLevel::H2 => HeadingLevel::H4,
-        HeadingLevel::H3 => HeadingLevel::H5,
-        _ => HeadingLevel::H6,
-    };
-    let events = Parser::new_ext(text, Options::ENABLE_TABLES).map(|e| match e {
-        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        Event::Start(Tag::Heading {
-            level,
-            id,
-            classes,
-            attrs,
-        }) => Event::Start(Tag::Heading {
-            level: lower(level),
-            id,
-            classes,
-            attrs,
-        }),
-        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(lower(level))),
-        other => other,
-    });
+/// The brief as `report.html` shows it: without its title and the parts
+/// the report already shows in full (the headline figures and the
+/// warnings), so that nothing prints twice.
+fn brief_markdown(text: &str) -> Markup {
+    let nodes = markdown::parse(text);
+    let mut kept = Vec::with_capacity(nodes.len());
+    let mut skipping = false;
+    for (i, n) in nodes.into_iter().enumerate() {
+        if let Node::Element(MdElement::Heading(level), kids) = &n {
+            if i == 0 && *level == 4 {
+                continue;
+            }
+            let heading = markdown::text_of(kids);
+            skipping = *level == 5 && (heading == "Headline figures" || heading == "Warnings");
+        }
+        if !skipping {
+            kept.push(n);
+        }
+    }
     let mut out = String::new();
-    pulldown_cmark::html::push_html(&mut out, events);
+    render_markdown(&kept, &mut out);
     PreEscaped(out)
+}
+
+/// The brief's Markdown as HTML, through [`markdown::parse`] (the one
+/// owner of the brief's safe elements, which the page uses too): only
+/// headings, paragraphs, lists, tables, code, emphasis; links, images and
+/// raw HTML come out as text, since the brief quotes names and values from
+/// the data. The brief's headings sit under the report's own section
+/// headings (`#` is `<h3>`).
+#[cfg(test)]
+fn markdown(text: &str) -> Markup {
+    let mut out = String::new();
+    render_markdown(&markdown::parse(text), &mut out);
+    PreEscaped(out)
+}
+
+/// Writes the brief's nodes as escaped HTML.
+fn render_markdown(nodes: &[Node], out: &mut String) {
+    fn render(nodes: &[Node], out: &mut String) {
+        for n in nodes {
+            let (el, kids) = match n {
+                Node::Text(t) => {
+                    t.render_to(out);
+                    continue;
+                }
+                Node::Element(el, kids) => (*el, kids),
+            };
+            let (tag, class) = match el {
+                MdElement::Heading(n) => (["h3", "h4", "h5"][usize::from(n.clamp(4, 6) - 4)], ""),
+                MdElement::Paragraph => ("p", ""),
+                MdElement::List => ("ul", ""),
+                MdElement::OrderedList => ("ol", ""),
+                MdElement::Item => ("li", ""),
+                MdElement::Table => ("table", ""),
+                MdElement::TableHead => ("thead", ""),
+                MdElement::TableBody => ("tbody", ""),
+                MdElement::Row => ("tr", ""),
+                MdElement::HeaderCell(r) => ("th", if r { "num" } else { "" }),
+                MdElement::Cell(r) => ("td", if r { "num" } else { "" }),
+                MdElement::Code => ("code", ""),
+                MdElement::Strong => ("strong", ""),
+                MdElement::Emphasis => ("em", ""),
+                MdElement::Pre => ("pre", ""),
+                MdElement::Quote => ("blockquote", ""),
+                MdElement::Break => {
+                    out.push_str("<br>");
+                    continue;
+                }
+                MdElement::Rule => {
+                    out.push_str("<hr>");
+                    continue;
+                }
+            };
+            out.push('<');
+            out.push_str(tag);
+            if !class.is_empty() {
+                out.push_str(" class=\"");
+                out.push_str(class);
+                out.push('"');
+            }
+            out.push('>');
+            render(kids, out);
+            out.push_str("</");
+            out.push_str(tag);
+            out.push('>');
+            if matches!(
+                el,
+                MdElement::Heading(_)
+                    | MdElement::Paragraph
+                    | MdElement::List
+                    | MdElement::OrderedList
+                    | MdElement::Item
+                    | MdElement::Table
+                    | MdElement::Row
+                    | MdElement::Pre
+                    | MdElement::Quote
+            ) {
+                out.push('\n');
+            }
+        }
+    }
+    render(nodes, out);
 }
 
 impl Render for Element {
@@ -330,10 +524,22 @@ mod tests {
     #[test]
     fn markdown_is_structured_and_escaped() {
         let m =
-            markdown("# Brief\n\nNew users: **3**\n\n- a <i>\n- `<script>`\n\n| a | b |\n| --- | --- |\n| <img src=x> | 2 |\n").into_string();
+            markdown("# Brief\n\nNew users: **3**\n\n- a <i>\n- `<script>`\n\n| a | b |\n| --- | ---: |\n| <img src=x> | 2 |\n").into_string();
         assert_eq!(
             m,
-            "<h3>Brief</h3>\n<p>New users: <strong>3</strong></p>\n<ul>\n<li>a &lt;i&gt;</li>\n<li><code>&lt;script&gt;</code></li>\n</ul>\n<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody>\n<tr><td>&lt;img src=x&gt;</td><td>2</td></tr>\n</tbody></table>\n"
+            "<h3>Brief</h3>\n<p>New users: <strong>3</strong></p>\n<ul><li>a &lt;i&gt;</li>\n<li><code>&lt;script&gt;</code></li>\n</ul>\n<table><thead><tr><th>a</th><th class=\"num\">b</th></tr>\n</thead><tbody><tr><td>&lt;img src=x&gt;</td><td class=\"num\">2</td></tr>\n</tbody></table>\n"
+        );
+    }
+
+    #[test]
+    fn markdown_links_images_and_html_are_text() {
+        let m = markdown(
+            "- ![x](http://evil/b.png).csv: bad\n- [a](javascript:alert(1)) <img src=http://evil>\n- <http://evil/auto> <a href=\"http://evil\">x</a>\n",
+        )
+        .into_string();
+        assert_eq!(
+            m,
+            "<ul><li>x.csv: bad</li>\n<li>a &lt;img src=http://evil&gt;</li>\n<li>http://evil/auto &lt;a href=&quot;http://evil&quot;&gt;x&lt;/a&gt;</li>\n</ul>\n"
         );
     }
 

@@ -77,6 +77,10 @@ pub struct ReadableInput<'a> {
     pub warnings: &'a [Warning],
     /// Extra sections after the data sets (insights).
     pub sections: Vec<Section<'a>>,
+    /// Whether `report.html` lists people (SPEC §9, `--html-people`): the
+    /// first rows of the per-person data sets, under a notice. By default
+    /// it names nobody and gives only their row and status counts.
+    pub people: bool,
 }
 
 impl<'a> ReadableInput<'a> {
@@ -91,6 +95,7 @@ impl<'a> ReadableInput<'a> {
             brief: None,
             warnings,
             sections: Vec::new(),
+            people: false,
         }
     }
 }

@@ -4,6 +4,7 @@
 pub mod charts;
 pub mod html;
 mod input;
+pub mod markdown;
 pub mod svg;
 pub mod xlsx;
 

@@ -117,6 +117,8 @@ fn html_is_self_contained_and_escapes_every_text_from_the_data() {
     let warnings = [warning()];
     let mut input = ReadableInput::new(&report, &p, &warnings);
     input.segment = Some("church <St. Sons>");
+    // With names, so that the person tables show the hostile names too.
+    input.people = true;
     input.brief = Some("# Brief\n- <script>x</script> joined\n");
     let weeks = [TriangleWeek {
         week: 0,
@@ -179,8 +181,10 @@ fn html_is_self_contained_and_escapes_every_text_from_the_data() {
     assert!(html.contains("<td>Feed items</td><td class=\"num\">2</td>"));
     assert_eq!(html.matches("<figure class=\"chart\">").count(), 8);
     assert_eq!(html.matches("<svg ").count(), 8);
-    assert!(html.contains("<h3>user_activity_timeline</h3><p class=\"count\">2 rows.</p>"));
-    assert!(html.contains("<h3>fasts</h3><p class=\"count\">1 row.</p>"));
+    assert!(html.contains("<h3>User activity timeline <span class=\"name\">(user_activity_timeline)</span></h3><p class=\"notice\">Contains personal data — for staff only</p><p class=\"count\">2 rows.</p>"));
+    assert!(html.contains(
+        "<h3>Fasts <span class=\"name\">(fasts)</span></h3><p class=\"count\">1 row.</p>"
+    ));
     assert!(html.contains("<h2>Insights &lt;1&gt;</h2>"));
     assert!(html.contains("<li>&lt;script&gt;x&lt;/script&gt; joined"));
     assert!(html.contains("rows reference &lt;unknown&gt; users"));
@@ -202,13 +206,100 @@ fn html_shows_twenty_rows_and_the_full_count() {
     let data = b.load();
     let p = period("2025-01-01", "2025-01-31");
     let report = crate::metrics::compute(&data, &p);
-    let html = String::from_utf8(report_html(&ReadableInput::new(&report, &p, &[]))).unwrap();
-    assert!(html.contains("<h3>user_activity</h3><p class=\"count\">20 of 25 rows shown.</p>"));
-    let section = &html[html.find("<h3>user_activity</h3>").unwrap()..];
+    let mut input = ReadableInput::new(&report, &p, &[]);
+    input.people = true;
+    let html = String::from_utf8(report_html(&input)).unwrap();
+    let heading = "<h3>User activity <span class=\"name\">(user_activity)</span></h3>";
+    assert!(html.contains(&format!("{heading}<p class=\"notice\">Contains personal data — for staff only</p><p class=\"count\">20 of 25 rows shown.</p>")));
+    let section = &html[html.find(heading).unwrap()..];
     let section = &section[..section.find("</table>").unwrap()];
     assert_eq!(section.matches("<tr>").count(), 21, "header and 20 rows");
     assert!(section.contains("<td>user20</td>") && !section.contains("<td>user21</td>"));
     assert!(html.contains("None: every row of the input was used."));
+}
+
+/// SPEC §9: by default `report.html` names nobody: the per-person data
+/// sets give their row counts (and status counts), never a name, e-mail
+/// or user id; with `people` they list their first rows under a notice.
+#[test]
+fn html_names_nobody_unless_asked() {
+    let cfg = crate::demo::DemoConfig::new(120);
+    let mut bundle = Bundle::new(Limits::default());
+    for (name, bytes) in crate::demo::csv_tables(&cfg) {
+        bundle.add_bytes(&name, &bytes).unwrap();
+    }
+    let loaded = bundle.finish().unwrap();
+    let p = period("2025-06-01", "2025-06-30");
+    let report = crate::metrics::compute(&loaded.dataset, &p);
+    let seg = crate::segment::Segment::default()
+        .apply(&loaded.dataset)
+        .unwrap();
+    let ins = crate::insights::compute(&seg.dataset, &p, &report, &seg.info, &loaded.warnings);
+    let parts = crate::output::ReportParts {
+        report: &report,
+        insights: Some(&ins),
+        period: &p,
+        segment: &seg.info,
+        warnings: &loaded.warnings,
+    };
+    let html_of = |people: bool| {
+        let files = crate::output::report_files(
+            &parts,
+            crate::output::OutputOptions {
+                html: true,
+                html_people: people,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let f = files.into_iter().find(|f| f.name == "report.html").unwrap();
+        String::from_utf8(f.bytes).unwrap()
+    };
+    let (plain, named) = (html_of(false), html_of(true));
+    // Hand-counted from the data sets: rows, and users by status.
+    let count = |s: &str| {
+        ins.user_engagement
+            .iter()
+            .filter(|u| u.status.as_str() == s)
+            .count()
+    };
+    let (engaged, declining, at_risk) = (count("engaged"), count("declining"), count("at_risk"));
+    assert_eq!(engaged + declining + at_risk, ins.user_engagement.len());
+    assert!(
+        plain.contains(&format!(
+        "{} rows: {engaged} engaged, {declining} declining, {at_risk} at risk. One row per person",
+        ins.user_engagement.len()
+    )),
+        "status counts"
+    );
+    assert!(plain.contains(&format!(
+        "{} rows. One row per person",
+        report.user_activity.len()
+    )));
+    assert!(plain.contains(&format!(
+        "{} rows. One row per person",
+        report.user_activity_timeline.len()
+    )));
+    for u in &report.user_activity {
+        for text in [u.username, u.email] {
+            assert!(
+                !plain.contains(&format!(">{}<", text)),
+                "{text} in the default report"
+            );
+        }
+    }
+    assert!(!plain.contains("Contains personal data"));
+    // With names: the notice, and the first person of each list.
+    assert!(named.contains("<p class=\"notice\">Contains personal data — for staff only: this report lists members by name and e-mail.</p>"));
+    assert_eq!(
+        named
+            .matches("<p class=\"notice\">Contains personal data — for staff only</p>")
+            .count(),
+        4
+    );
+    assert!(named.contains(&format!("<td>{}</td>", report.user_activity[0].email)));
+    // Nothing but the person tables differs.
+    assert!(named.len() > plain.len());
 }
 
 fn demo_report_html(users: u32) -> usize {

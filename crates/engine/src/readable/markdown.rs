@@ -1,6 +1,7 @@
-//! `summary.md` as a tree of a few safe elements, for the page to build as
-//! DOM nodes (never as markup): headings, paragraphs, lists, tables, code
-//! spans, emphasis. Parsing is pulldown-cmark's (CommonMark with tables);
+//! `summary.md` as a tree of a few safe elements: the one owner of how the
+//! brief is shown, for the page (which builds them as DOM nodes) and for
+//! `report.html` (which writes them escaped, see `html.rs`) alike. Never
+//! markup: headings, paragraphs, lists, tables, code spans, emphasis. Parsing is pulldown-cmark's (CommonMark with tables);
 //! this module only keeps what the brief uses and turns everything else —
 //! raw HTML included — into text.
 
@@ -310,11 +311,11 @@ mod tests {
 
     #[test]
     fn the_engines_brief_parses_whole() {
-        use engagement_engine::demo::{csv_tables, DemoConfig};
-        use engagement_engine::load::{Bundle, Limits};
-        use engagement_engine::period::Period;
-        use engagement_engine::segment::Segment;
-        use engagement_engine::{insights, metrics};
+        use crate::demo::{csv_tables, DemoConfig};
+        use crate::load::{Bundle, Limits};
+        use crate::period::Period;
+        use crate::segment::Segment;
+        use crate::{insights, metrics};
         let mut b = Bundle::new(Limits::default());
         for (name, bytes) in csv_tables(&DemoConfig::new(120)) {
             b.add_bytes(&name, &bytes).unwrap();
