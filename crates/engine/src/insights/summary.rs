@@ -32,9 +32,8 @@ pub(super) fn write(
 ) -> String {
     // "needs events_event.csv" where a figure's table is not in the bundle
     // (SPEC §2d): never a zero that looks like a measurement.
-    let needs = |name: &str| {
-        needs(missing, name).map(|n| format!("{} {}", &n[..1].to_uppercase(), &n[1..]))
-    };
+    let needs =
+        |name: &str| needs(missing, name).map(|n| format!("{}{}", &n[..1].to_uppercase(), &n[1..]));
     let mut md = String::with_capacity(4096);
     let days = period.day_count();
     let pc = &insights.period_comparison;

@@ -709,6 +709,7 @@ impl Table {
                 "fast_leaves",
                 "top_fasts_by_joins",
                 "activity_heatmap",
+                "fast_retention",
             ],
             Table::Feed => &[
                 "active_users",
@@ -720,7 +721,7 @@ impl Table {
                 "user_engagement",
                 "activity_heatmap",
             ],
-            Table::ContentTypes => &["top_fasts_by_joins"],
+            Table::ContentTypes => &["top_fasts_by_joins", "fast_retention"],
         }
     }
 
@@ -740,23 +741,35 @@ impl Table {
     }
 }
 
-/// The tables among `missing` that `name` (a data set, an insight, a
-/// headline figure or a chart, as [`Table::feeds`] and [`Table::figures`]
-/// name them) needs, as the report says it: `needs events_event.csv`, or
-/// `needs events_event.csv and events_eventtype.csv`; `None` when it needs
-/// none of them.
+/// The tables among `missing` that the figure or chart `name` (as
+/// [`Table::figures`] names them) needs, as the report says it: `needs
+/// events_event.csv`, or `needs events_eventtype.csv and
+/// events_event.csv`; `None` when it needs none of them.
 pub fn needs(missing: &[Table], name: &str) -> Option<String> {
+    let files = tables_among(missing, |t| t.figures().contains(&name))?;
+    Some(format!("needs {files}"))
+}
+
+/// The tables among `missing` that feed the data set or insight `name` (as
+/// [`Table::feeds`] names them): `made without hub_church.csv and
+/// events_event.csv`; `None` when none of them feeds it.
+pub fn made_without(missing: &[Table], name: &str) -> Option<String> {
+    let files = tables_among(missing, |t| t.feeds().contains(&name))?;
+    Some(format!("made without {files}"))
+}
+
+/// The file names of the tables of `missing` that `pick` picks, joined
+/// (`a, b and c`), in SPEC order.
+fn tables_among(missing: &[Table], pick: impl Fn(Table) -> bool) -> Option<String> {
     let files: Vec<&str> = Table::ALL
-        .iter()
-        .filter(|t| {
-            missing.contains(t) && (t.feeds().contains(&name) || t.figures().contains(&name))
-        })
-        .map(|t| t.file_name())
+        .into_iter()
+        .filter(|&t| missing.contains(&t) && pick(t))
+        .map(Table::file_name)
         .collect();
     match files.as_slice() {
         [] => None,
-        [one] => Some(format!("needs {one}")),
-        [rest @ .., last] => Some(format!("needs {} and {last}", rest.join(", "))),
+        [one] => Some(one.to_string()),
+        [rest @ .., last] => Some(format!("{} and {last}", rest.join(", "))),
     }
 }
 
@@ -1040,14 +1053,8 @@ fn missing_table_warning(table: Table) -> Warning {
     Warning {
         file: table.file_name().to_string(),
         count: 0,
-        what: format!(
-            "not in the bundle (no file and no dumped {})",
-            table.label()
-        ),
-        outcome: format!(
-            "{list} lack what it holds, and figures that need it say \"needs {}\"",
-            table.file_name()
-        ),
+        what: "not in the bundle".to_string(),
+        outcome: format!("{list} are made without it"),
         first: None,
     }
 }
@@ -1498,7 +1505,7 @@ mod tests {
         assert_eq!(text.len(), 7, "{text:#?}");
         assert_eq!(
             text[4],
-            "events_event.csv: not in the bundle (no file and no dumped events); fasts, user_fast_participation, other_metrics, activity_heatmap, fast_retention and period_comparison lack what it holds, and figures that need it say \"needs events_event.csv\""
+            "events_event.csv: not in the bundle; fasts, user_fast_participation, other_metrics, activity_heatmap, fast_retention and period_comparison are made without it"
         );
         assert!(text[0].starts_with("hub_church.csv: not in the bundle"));
         let m = loaded.missing_tables();
@@ -1511,7 +1518,12 @@ mod tests {
             Some("needs events_useractivityfeed.csv")
         );
         assert_eq!(needs(m, "new_users"), None);
-        assert_eq!(needs(m, "new_users_over_time"), None);
+        assert_eq!(needs(m, "new_users_per_day"), None);
+        assert_eq!(made_without(m, "new_users_over_time"), None);
+        assert_eq!(
+            made_without(m, "user_activity_timeline").as_deref(),
+            Some("made without events_useractivityfeed.csv and django_content_type.csv")
+        );
         assert_eq!(
             needs(m, "top_fasts_by_joins").as_deref(),
             Some("needs events_eventtype.csv, events_event.csv and django_content_type.csv")
