@@ -302,6 +302,15 @@ pub struct LoadSummary {
     /// them.
     #[serde(default)]
     pub rows_left_out: u64,
+    /// The file names of the tables of SPEC §2a the bundle lacks: the load
+    /// summary's checklist marks them missing, and cards, charts and data
+    /// sets that need one say so.
+    #[serde(default)]
+    pub missing: Vec<String>,
+    /// Files cut off in the middle of a row, each said in one sentence,
+    /// for the report's first screen.
+    #[serde(default)]
+    pub incomplete: Vec<String>,
     /// Milliseconds from the request to the loaded data.
     pub millis: f64,
     /// The worker's WebAssembly memory in bytes once loaded.

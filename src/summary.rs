@@ -1,7 +1,7 @@
 //! The page's figures of a load and of a report: table counts, the data's
 //! extent, warnings, summary cards and charts. No browser API here.
 
-use engagement_engine::load::Loaded;
+use engagement_engine::load::{Loaded, Table};
 use engagement_engine::period::{date_in, Period};
 use engagement_engine::readable::charts::report_charts;
 use engagement_engine::report::Report;
@@ -113,6 +113,28 @@ pub fn summarize_insights(insights: &Insights<'_>) -> InsightsSummary {
     }
 }
 
+/// The tables the load summary lists as missing.
+fn missing_tables(load: &LoadSummary) -> Vec<Table> {
+    Table::ALL
+        .into_iter()
+        .filter(|t| load.missing.iter().any(|m| m == t.file_name()))
+        .collect()
+}
+
+/// What a card or chart (named as [`engagement_engine::load::needs`] names
+/// them) needs among the missing tables: `needs events_event.csv`, or
+/// `None`.
+pub fn needs(load: &LoadSummary, name: &str) -> Option<String> {
+    engagement_engine::load::needs(&missing_tables(load), name)
+}
+
+/// The missing tables a data set or insight (named as
+/// [`engagement_engine::load::made_without`] names them) is made without:
+/// `made without events_event.csv`, or `None`.
+pub fn made_without(load: &LoadSummary, name: &str) -> Option<String> {
+    engagement_engine::load::made_without(&missing_tables(load), name)
+}
+
 /// What loading found, with the data's first and last day in `zone`.
 pub fn load_summary(loaded: &Loaded, source: &str, zone: chrono_tz::Tz) -> LoadSummary {
     let d = &loaded.dataset;
@@ -145,6 +167,12 @@ pub fn load_summary(loaded: &Loaded, source: &str, zone: chrono_tz::Tz) -> LoadS
             .map(|w| (w.count, w.to_string()))
             .collect(),
         rows_left_out: loaded.rows_left_out(),
+        missing: loaded
+            .missing_tables()
+            .iter()
+            .map(|t| t.file_name().to_string())
+            .collect(),
+        incomplete: loaded.incomplete_files(),
         millis: 0.0,
         memory_bytes: 0,
     }

@@ -1,5 +1,6 @@
 //! What the last load found: tables, date extent, warnings, memory.
 
+use engagement_engine::load::Table;
 use leptos::prelude::*;
 
 use super::sizes::human_memory;
@@ -37,17 +38,43 @@ pub fn LoadSummaryView() -> impl IntoView {
                         "The engine holds it in " {human_memory(s.memory_bytes)}
                         " of memory (a browser tab allows it at most 4 GiB; the CLI has no such limit)."
                     </p>
-                    <div class="scroll"><table class="counts">
-                        <thead><tr><th scope="col">"table"</th><th scope="col">"file"</th><th scope="col">"rows"</th></tr></thead>
+                    {s.incomplete.iter().map(|text| view! {
+                        <p class="notice incomplete" role="status">{text.clone()}</p>
+                    }).collect_view()}
+                    {(!s.missing.is_empty()).then(|| view! {
+                        <p class="notice" id="tables-missing" role="status">
+                            {format!(
+                                "{} of the 9 export tables {} missing: figures that need {} say so instead of showing zeros.",
+                                s.missing.len(),
+                                if s.missing.len() == 1 { "is" } else { "are" },
+                                if s.missing.len() == 1 { "it" } else { "them" },
+                            )}
+                        </p>
+                    })}
+                    <div class="scroll"><table class="counts" id="table-checklist">
+                        <thead><tr>
+                            <th scope="col">"table"</th><th scope="col">"file"</th>
+                            <th scope="col">"found"</th><th scope="col">"rows"</th>
+                            <th scope="col">"feeds"</th>
+                        </tr></thead>
                         <tbody>
                             {s.tables
                                 .iter()
                                 .map(|(label, file, n)| {
+                                    let found = !s.missing.contains(file);
+                                    // The one catalogue of what each table feeds.
+                                    let feeds = Table::ALL
+                                        .into_iter()
+                                        .find(|t| t.file_name() == file)
+                                        .map(|t| t.feeds().join(", "))
+                                        .unwrap_or_default();
                                     view! {
-                                        <tr data-table=file.clone()>
+                                        <tr data-table=file.clone() data-found=found.to_string()>
                                             <td>{label.clone()}</td>
                                             <td>{file.clone()}</td>
-                                            <td class="num">{*n}</td>
+                                            <td class="found">{if found { "✓ found" } else { "✗ missing" }}</td>
+                                            <td class="num">{if found { n.to_string() } else { "—".to_string() }}</td>
+                                            <td class="feeds">{feeds}</td>
                                         </tr>
                                     }
                                 })

@@ -60,6 +60,13 @@ pub fn Cards(
     /// The computed report's figures.
     report: ReportSummary,
 ) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    // What each card needs among missing tables: said instead of a zero.
+    let needs = move |name: &str| {
+        state
+            .loaded
+            .with_untracked(|l| l.as_ref().and_then(|l| crate::summary::needs(l, name)))
+    };
     let cohort = match &report.newest_full_cohort {
         Some((week, rate, active, total)) => {
             format!("{rate:.2}% ({active} of {total}, {week})")
@@ -67,8 +74,21 @@ pub fn Cards(
         None => "no full cohort".into(),
     };
     let card = |id: &'static str, label: &'static str, value: String| {
+        let metric = match id {
+            "retention" => "retention_cohorts".to_string(),
+            _ => id.replace('-', "_"),
+        };
+        if let Some(needs) = needs(&metric) {
+            return view! {
+                <div class="card needs" id=format!("card-{id}")>
+                    <div class="label">{label}</div>
+                    <div class="value needs">{needs}</div>
+                </div>
+            }
+            .into_any();
+        }
         // The previous period's figure, from `period_comparison`.
-        let change = change_view(&report, &id.replace('-', "_"));
+        let change = change_view(&report, &metric);
         view! {
             <div class="card" id=format!("card-{id}")>
                 <div class="label">{label}</div>
@@ -76,6 +96,7 @@ pub fn Cards(
                 {change}
             </div>
         }
+        .into_any()
     };
     view! {
         <div class="cards">
@@ -92,11 +113,27 @@ pub fn Cards(
 #[component]
 pub fn ReportView() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let chart = move |key: &'static str| {
+    let needs = move |name: &str| {
         state
+            .loaded
+            .with(|l| l.as_ref().and_then(|l| crate::summary::needs(l, name)))
+    };
+    let chart = move |key: &'static str| {
+        let chart = state
             .report
-            .with(|r| r.as_ref().and_then(|r| chart_of(r, key)))
-            .map(|chart| view! { <SvgChart chart=chart/> })
+            .with(|r| r.as_ref().and_then(|r| chart_of(r, key)))?;
+        // A chart of zeros from a table that is not there would look like
+        // a measurement: it says what it needs instead.
+        Some(match needs(key) {
+            Some(needs) => view! {
+                <figure class="chart needs" id=format!("chart-{key}") data-chart=key>
+                    <figcaption>{chart.title}</figcaption>
+                    <p class="needs">{needs}</p>
+                </figure>
+            }
+            .into_any(),
+            None => view! { <SvgChart chart=chart/> }.into_any(),
+        })
     };
     let open_user = Callback::new(move |id: i64| {
         state.selected_user.set(Some(id));
@@ -222,6 +259,17 @@ pub fn ReportView() -> impl IntoView {
                 </nav>
                 <div class="section" role="tabpanel" id="section" tabindex="0"
                     aria-labelledby=move || format!("tab-{}", state.section.get())>
+                    {move || {
+                        let section = state.section.get();
+                        state
+                            .loaded
+                            .with(|l| l.as_ref().and_then(|l| crate::summary::made_without(l, &section)))
+                            .map(|without| view! {
+                                <p class="notice needs" id="section-needs" role="status">
+                                    {format!("This part of the report is {without} (not in the bundle): what those files hold is missing here, not zero.")}
+                                </p>
+                            })
+                    }}
                     <ErrorBoundary fallback=fallback>{section_body}</ErrorBoundary>
                 </div>
             </section>

@@ -2157,3 +2157,148 @@ fn every_report_view_passes_axe_at_desktop_and_phone_width() {
     }
     assert!(failures.is_empty(), "axe-core:\n{}", failures.join("\n"));
 }
+
+// ---------------------------------------------------------------------------
+// A report never looks believable when its data is not there (SPEC §2d).
+
+#[test]
+#[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
+fn a_picture_is_an_error_not_a_report_of_zeros() {
+    let dir = tmp("picture");
+    let png = dir.join("photo.png");
+    std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01").unwrap();
+    let b = Browser::start(tmp("downloads-picture"));
+    open_blank(&b, "file-input");
+    b.set_files("#file-input", &[png]);
+    let err = wait_error(&b, "the no-tables error", 30);
+    let err = err.as_str().unwrap();
+    assert!(
+        err.contains(
+            "no export tables found in photo.png: expected files such as auth_user.csv or a dumpdata .json"
+        ),
+        "{err}"
+    );
+    assert!(
+        b.js("return !document.querySelector('#card-new-users') && !document.querySelector('#load-summary')")
+            .as_bool()
+            .unwrap(),
+        "no report and no load summary from a picture"
+    );
+}
+
+#[test]
+#[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
+fn a_partial_bundle_lists_the_nine_tables_and_says_what_each_card_needs() {
+    let demo = demo_dir("demo-partial-source", 100);
+    let dir = tmp("demo-partial");
+    for name in ["auth_user.csv", "hub_fast.csv"] {
+        std::fs::copy(demo.join(name), dir.join(name)).unwrap();
+    }
+    let users = std::fs::read_to_string(dir.join("auth_user.csv"))
+        .unwrap()
+        .lines()
+        .count()
+        - 1;
+    let b = Browser::start(tmp("downloads-partial"));
+    open_blank(&b, "file-input");
+    b.set_files("#file-input", &csv_files(&dir));
+    wait_report(&b, 60);
+
+    // The checklist: all nine, found with their rows or missing, and what
+    // each feeds.
+    let rows = b.js(
+        "return [...document.querySelectorAll('#table-checklist tbody tr')].map(r => [r.dataset.table, r.dataset.found, r.querySelector('.found').textContent, r.querySelector('.num').textContent, r.querySelector('.feeds').textContent])",
+    );
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 9, "{rows:?}");
+    let row = |file: &str| rows.iter().find(|r| r[0] == file).unwrap().clone();
+    assert_eq!(row("auth_user.csv")[1], "true");
+    assert_eq!(row("auth_user.csv")[3], users.to_string());
+    assert_eq!(row("hub_fast.csv")[1], "true");
+    let events = row("events_event.csv");
+    assert_eq!(events[1], "false");
+    assert_eq!(events[2], "✗ missing");
+    assert_eq!(events[3], "—");
+    assert_eq!(
+        events[4],
+        "fasts, user_fast_participation, other_metrics, activity_heatmap, fast_retention, period_comparison"
+    );
+    assert_eq!(
+        b.text("#tables-missing"),
+        "7 of the 9 export tables are missing: figures that need them say so instead of showing zeros."
+    );
+    // The warnings say so too, one per missing table.
+    let warnings = b.js(
+        "return [...document.querySelectorAll('#warnings li')].filter(li => li.textContent.includes(': not in the bundle')).length",
+    );
+    assert_eq!(warnings, 7);
+
+    // Cards: a figure where its table is there, "needs" where it is not.
+    assert!(card(&b, "new-users").parse::<u64>().is_ok());
+    assert_eq!(
+        card(&b, "active-users"),
+        "needs events_useractivityfeed.csv"
+    );
+    assert_eq!(
+        card(&b, "events"),
+        "needs events_eventtype.csv and events_event.csv"
+    );
+    assert_eq!(
+        card(&b, "screen-views"),
+        "needs events_eventtype.csv and events_event.csv"
+    );
+    assert_eq!(card(&b, "retention"), "needs events_useractivityfeed.csv");
+    // Charts of the overview.
+    b.wait(
+        "the charts that need missing tables",
+        "const t = k => { const f = document.querySelector(`#chart-${k}`); return f && f.classList.contains('needs') ? f.querySelector('p.needs').textContent : null }; return t('top_screens') === 'needs events_eventtype.csv and events_event.csv' && t('events_by_type') !== null && t('new_users_per_day') === null",
+        20,
+    );
+    assert!(b
+        .js("return !!document.querySelector('#chart-new_users_per_day svg')")
+        .as_bool()
+        .unwrap());
+    // A data set that needs a missing table says so above its rows.
+    open_section(&b, "user_activity");
+    assert!(b.text("#section-needs").starts_with(
+        "This part of the report needs events_useractivityfeed.csv, which is not in the bundle"
+    ),);
+    open_section(&b, "new_users_over_time");
+    assert!(b
+        .js("return !document.querySelector('#section-needs')")
+        .as_bool()
+        .unwrap());
+}
+
+#[test]
+#[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
+fn a_cut_off_file_is_named_incomplete_and_the_first_screen_says_so() {
+    let dir = demo_dir("demo-cut-off", 100);
+    let events = dir.join("events_event.csv");
+    let mut text = std::fs::read(&events).unwrap();
+    text.truncate(text.len() - 9);
+    let line = 1 + text.iter().filter(|&&b| b == b'\n').count() as u64;
+    std::fs::write(&events, &text).unwrap();
+    let place = format!("line {}", engagement_engine::load::grouped(line));
+
+    let b = Browser::start(tmp("downloads-cut-off"));
+    open_blank(&b, "file-input");
+    b.set_files("#file-input", &csv_files(&dir));
+    let err = wait_error(&b, "the cut-off error", 60);
+    let err = err.as_str().unwrap();
+    assert!(
+        err.contains(&format!(
+            "events_event.csv ends in the middle of {place}: the file is incomplete, export it again"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("malformed"), "{err}");
+    assert_eq!(b.text("#skip-bad-rows"), "Continue without these 1 row");
+    b.click("#skip-bad-rows");
+    wait_report(&b, 120);
+    let notice = b.text("#load-summary .incomplete");
+    assert_eq!(
+        notice,
+        format!("events_event.csv ends in the middle of {place}: the file is incomplete, and this report lacks the rest of it")
+    );
+}

@@ -898,6 +898,44 @@ mod tests {
     /// A file that fails early, before a big file read in many pieces:
     /// the error comes back, and the reader, which may be waiting to hand
     /// over the next piece, is stopped rather than left waiting.
+    /// A file cut off in the middle of its last row, read in pieces: the
+    /// last piece's loader sees the cut, on the right line, as one loader
+    /// does (SPEC §2d).
+    #[test]
+    fn a_file_cut_off_is_named_so_whatever_the_pieces() {
+        let dir = example_with(|_| {});
+        let path = dir.path().join("events_event.csv");
+        let mut text = std::fs::read(&path).unwrap();
+        text.truncate(text.len() - 12);
+        let line = 1 + text.iter().filter(|&&b| b == b'\n').count() as u64;
+        std::fs::write(&path, &text).unwrap();
+        let error = |piece: usize| {
+            let mut bundle = Bundle::new(Limits::default());
+            let name = path.display().to_string();
+            let file = DiskFile {
+                loader: bundle.open(&name).unwrap(),
+                size: text.len() as u64,
+                csv: true,
+                path: path.clone(),
+            };
+            let sizes = PieceSizes { piece, from: 0 };
+            parse_files(&mut bundle, vec![file], 2, sizes, &Silent).unwrap();
+            bundle.finish().unwrap_err()
+        };
+        let whole = error(1 << 30);
+        assert_eq!(
+            whole.to_string(),
+            format!(
+                "{} ends in the middle of line {}: the file is incomplete, export it again; or go on without the row cut off",
+                path.display(),
+                engagement_engine::load::grouped(line)
+            )
+        );
+        for piece in [61, 200, 777] {
+            assert_eq!(error(piece), whole, "pieces of {piece} bytes");
+        }
+    }
+
     #[test]
     fn an_early_error_stops_the_reader_of_later_pieces() {
         let dir = example_with(|_| {});

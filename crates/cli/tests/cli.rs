@@ -648,3 +648,153 @@ fn expired_presigned_url_is_refused_without_echoing_it() {
     assert!(!err.contains(query) && !err.contains(signature), "{err}");
     assert!(out.join("fasts.json").is_file(), "files are kept");
 }
+
+/// SPEC §2d: an input in which none of the nine tables is found (a
+/// picture, an unrelated CSV, an empty zip) is one `error:` line naming
+/// what was given and what was expected, exit status 2, nothing written.
+#[test]
+fn an_input_without_export_tables_is_an_error_not_a_report_of_zeros() {
+    let tmp = tempfile::tempdir().unwrap();
+    let png = tmp.path().join("photo.png");
+    std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    let people = tmp.path().join("people.csv");
+    std::fs::write(&people, "name,age\nAna,30\n").unwrap();
+    let empty_zip = tmp.path().join("empty.zip");
+    zip::ZipWriter::new(std::fs::File::create(&empty_zip).unwrap())
+        .finish()
+        .unwrap();
+    for input in [&png, &people, &empty_zip] {
+        let out = tmp.path().join("out");
+        let o = run(&[
+            input.to_str().unwrap(),
+            "--output-dir",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with(&format!(
+                "error: no export tables found in {}: expected files such as auth_user.csv or a dumpdata .json",
+                input.display()
+            )),
+            "{err}"
+        );
+        assert!(!out.exists(), "nothing written for {}", input.display());
+    }
+}
+
+/// SPEC §2d: a bundle with 2 of the 9 tables gives one warning per
+/// missing table naming the data sets it feeds, and the report's files say
+/// "needs <file>" where a figure needs one, instead of a zero.
+#[test]
+fn missing_tables_are_warned_about_and_their_figures_say_what_they_need() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (csv, _) = demo(tmp.path(), "20");
+    let partial = tmp.path().join("partial");
+    std::fs::create_dir(&partial).unwrap();
+    for name in ["auth_user.csv", "hub_fast.csv"] {
+        std::fs::copy(csv.join(name), partial.join(name)).unwrap();
+    }
+    let out = tmp.path().join("out");
+    let mut args = vec![
+        partial.to_str().unwrap(),
+        "--output-dir",
+        out.to_str().unwrap(),
+        "--insights",
+        "--html",
+    ];
+    args.extend(PERIOD);
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    let missing: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains(": not in the bundle"))
+        .collect();
+    assert_eq!(missing.len(), 7, "{err}");
+    assert!(err.contains(
+        "warning: events_event.csv: not in the bundle; fasts, user_fast_participation, other_metrics, activity_heatmap, fast_retention and period_comparison are made without it\n"
+    ), "{err}");
+    assert!(err.contains("warning: events_useractivityfeed.csv: not in the bundle; user_activity, user_activity_timeline, retention_cohorts, other_metrics, retention_matrix, activity_heatmap, user_engagement and period_comparison are made without it\n"), "{err}");
+    for present in ["auth_user.csv: not", "hub_fast.csv: not"] {
+        assert!(!err.contains(present), "{err}");
+    }
+
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(summary.contains("| Active users (`active_users`) | Needs events_useractivityfeed.csv | Needs events_useractivityfeed.csv | |"), "{summary}");
+    assert!(
+        summary.contains("| Events (`events`) | Needs events_eventtype.csv and events_event.csv |"),
+        "{summary}"
+    );
+    // New users come from auth_user.csv, which is there: a figure.
+    assert!(
+        summary.contains("| New users (`new_users`) | "),
+        "{summary}"
+    );
+    assert!(
+        !summary.contains("| New users (`new_users`) | Needs"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("## Top screens\n\nNeeds events_eventtype.csv and events_event.csv.\n"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("## Users at risk\n\nNeeds events_useractivityfeed.csv.\n"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("- events_event.csv: not in the bundle"),
+        "{summary}"
+    );
+
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("<td class=\"num\">needs events_useractivityfeed.csv</td>"),
+        "active users in report.html"
+    );
+    assert!(html.contains("<figcaption>Top screens</figcaption><p class=\"needs\">needs events_eventtype.csv and events_event.csv</p>"));
+    assert!(html.contains("<figcaption>Retention by week since joining</figcaption><p class=\"needs\">needs events_useractivityfeed.csv</p>"));
+    // The chart of a table that is there is drawn.
+    assert!(html.contains("<figure class=\"chart\"><figcaption>New users per day</figcaption><svg"));
+}
+
+/// SPEC §2d: a file cut off in the middle of a row is named as such; with
+/// --skip-bad-rows the report goes on and its files say it was incomplete.
+#[test]
+fn a_cut_off_file_is_named_incomplete_and_the_report_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (csv, _) = demo(tmp.path(), "20");
+    let events = csv.join("events_event.csv");
+    let mut text = std::fs::read(&events).unwrap();
+    text.truncate(text.len() - 9);
+    let line = 1 + text.iter().filter(|&&b| b == b'\n').count();
+    std::fs::write(&events, &text).unwrap();
+    let out = tmp.path().join("out");
+    let mut args = vec![csv.to_str().unwrap(), "--output-dir", out.to_str().unwrap()];
+    args.extend(PERIOD);
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    let place = format!("line {}", engagement_engine::load::grouped(line as u64));
+    assert_eq!(
+        err,
+        format!(
+            "error: {} ends in the middle of {place}: the file is incomplete, export it again; or go on without the row cut off using --skip-bad-rows\n",
+            events.display()
+        )
+    );
+    assert!(!out.exists());
+    args.extend(["--skip-bad-rows", "--insights", "--html"]);
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let said = format!(
+        "events_event.csv: 1 row where the file ends is cut off (the file is incomplete: it ends in the middle of {place}; export it again); left out"
+    );
+    assert!(stderr(&o).contains(&said), "{}", stderr(&o));
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(summary.contains(&format!("- {said}")), "{summary}");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains(&said), "report.html's warnings");
+}

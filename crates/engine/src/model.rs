@@ -429,6 +429,10 @@ pub struct Dataset {
     pub feed: Feed,
     /// Strings of the feed (activity types, model names).
     pub strings: Interner,
+    /// The tables of SPEC §2a the bundle lacked, in SPEC order: figures
+    /// that need one say so instead of showing zeros
+    /// ([`crate::load::needs`]).
+    pub missing_tables: Vec<crate::load::Table>,
 }
 
 impl Dataset {

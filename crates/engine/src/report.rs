@@ -514,4 +514,9 @@ pub struct Report<'a> {
     pub retention_cohorts: Vec<CohortRow>,
     /// Data set 7.
     pub other_metrics: OtherMetrics<'a>,
+    /// The tables the bundle lacked ([`crate::model::Dataset::missing_tables`]):
+    /// the readable outputs say "needs <file>" where a figure needs one.
+    /// Not part of the JSON.
+    #[serde(skip)]
+    pub missing_tables: Vec<crate::load::Table>,
 }

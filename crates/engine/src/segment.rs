@@ -254,6 +254,7 @@ impl Segment {
             event_details: data.event_details.clone(),
             feed: Feed::default(),
             strings: data.strings.clone(),
+            missing_tables: data.missing_tables.clone(),
         };
         // Old index -> new index (NONE when left out). Kept rows keep their
         // order, so sorted columns stay sorted.

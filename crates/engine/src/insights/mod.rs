@@ -109,7 +109,14 @@ pub fn compute<'a>(
         period_comparison,
         summary_md: String::new(),
     };
-    insights.summary_md = summary::write(period, segment, report, &insights, warnings);
+    insights.summary_md = summary::write(
+        period,
+        segment,
+        report,
+        &insights,
+        warnings,
+        &data.missing_tables,
+    );
     insights
 }
 

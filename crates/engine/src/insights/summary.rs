@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::{EngagementStatus, Insights, AT_RISK_DAYS, MIN_MEMBERS_FOR_BEST_FAST};
-use crate::load::Warning;
+use crate::load::{needs, Table, Warning};
 use crate::period::Period;
 use crate::report::Report;
 use crate::segment::SegmentInfo;
@@ -28,7 +28,12 @@ pub(super) fn write(
     report: &Report<'_>,
     insights: &Insights<'_>,
     warnings: &[Warning],
+    missing: &[Table],
 ) -> String {
+    // "needs events_event.csv" where a figure's table is not in the bundle
+    // (SPEC §2d): never a zero that looks like a measurement.
+    let needs =
+        |name: &str| needs(missing, name).map(|n| format!("{}{}", &n[..1].to_uppercase(), &n[1..]));
     let mut md = String::with_capacity(4096);
     let days = period.day_count();
     let pc = &insights.period_comparison;
@@ -58,6 +63,10 @@ pub(super) fn write(
         .iter()
         .zip(super::period_comparison::METRIC_LABELS)
     {
+        if let Some(n) = needs(m.metric) {
+            let _ = writeln!(md, "| {label} (`{}`) | {n} | {n} | |", m.metric);
+            continue;
+        }
         let pct = match m.change_pct {
             Some(p) => format!("{}{p}%", if p > 0.0 { "+" } else { "" }),
             None => "no previous value".to_string(),
@@ -75,7 +84,9 @@ pub(super) fn write(
 
     let screens = &report.other_metrics.screen_views.top_screens;
     md.push_str("\n## Top screens\n\n");
-    if screens.is_empty() {
+    if let Some(n) = needs("top_screens") {
+        let _ = writeln!(md, "{n}.");
+    } else if screens.is_empty() {
         md.push_str("No screen views with a screen name in the period.\n");
     }
     for (i, s) in screens.iter().take(TOP).enumerate() {
@@ -90,7 +101,9 @@ pub(super) fn write(
 
     let fasts = &report.other_metrics.top_fasts_by_joins;
     md.push_str("\n## Top fasts by joins\n\n");
-    if fasts.is_empty() {
+    if let Some(n) = needs("top_fasts_by_joins") {
+        let _ = writeln!(md, "{n}.");
+    } else if fasts.is_empty() {
         md.push_str("No fast joins in the period.\n");
     }
     for (i, f) in fasts.iter().take(TOP).enumerate() {
@@ -105,9 +118,13 @@ pub(super) fn write(
     }
 
     md.push_str("\n## When users are most active\n\n");
-    match insights.peak() {
-        Some(p) => {
-            let _ = writeln!(
+    if let Some(n) = needs("activity_heatmap") {
+        // The peak of one half of the activity is no peak of activity.
+        let _ = writeln!(md, "{n}.");
+    } else {
+        match insights.peak() {
+            Some(p) => {
+                let _ = writeln!(
                 md,
                 "The busiest hour of the week is {} {:02}:00-{:02}:00 ({}): {} and {}, {} in all (weekday {}, hour {} of `activity_heatmap`).",
                 p.weekday_name,
@@ -120,15 +137,19 @@ pub(super) fn write(
                 p.weekday,
                 p.hour
             );
+            }
+            None => md.push_str("No events or feed items in the period.\n"),
         }
-        None => md.push_str("No events or feed items in the period.\n"),
     }
 
     md.push_str("\n## Users at risk\n\n");
-    let at_risk = insights.users_with_status(EngagementStatus::AtRisk);
-    let declining = insights.users_with_status(EngagementStatus::Declining);
-    let engaged = insights.users_with_status(EngagementStatus::Engaged);
-    let _ = writeln!(
+    if let Some(n) = needs("user_engagement") {
+        let _ = writeln!(md, "{n}.");
+    } else {
+        let at_risk = insights.users_with_status(EngagementStatus::AtRisk);
+        let declining = insights.users_with_status(EngagementStatus::Declining);
+        let engaged = insights.users_with_status(EngagementStatus::Engaged);
+        let _ = writeln!(
         md,
         "Of the {} with a feed item in the period, {} at risk (no feed item in the last {AT_RISK_DAYS} days of the period or more), {} declining (fewer than half as many feed items in the second half of the period as in the first) and {} engaged.",
         plural(insights.user_engagement.len() as u64, "user", "users"),
@@ -136,12 +157,16 @@ pub(super) fn write(
         is_are(declining),
         is_are(engaged)
     );
+    }
 
     md.push_str("\n## Retention\n\n");
-    match insights.best_week1_cohort() {
-        Some(c) => {
-            let week1 = c.week(1).expect("a complete week 1");
-            let _ = writeln!(
+    if let Some(n) = needs("retention_matrix") {
+        let _ = writeln!(md, "- Best week-1 retention: {}.", lower(&n));
+    } else {
+        match insights.best_week1_cohort() {
+            Some(c) => {
+                let week1 = c.week(1).expect("a complete week 1");
+                let _ = writeln!(
                 md,
                 "- Best week-1 retention: cohort {} (joined the week of {}, {}): {}% active in week 1 ({} of {}).",
                 c.cohort_week,
@@ -151,12 +176,16 @@ pub(super) fn write(
                 week1.active,
                 c.users
             );
+            }
+            None => md.push_str("- Best week-1 retention: no cohort has a complete week 1 yet.\n"),
         }
-        None => md.push_str("- Best week-1 retention: no cohort has a complete week 1 yet.\n"),
     }
-    match insights.best_fast_retention() {
-        Some(f) => {
-            let _ = writeln!(
+    if let Some(n) = needs("fast_retention") {
+        let _ = writeln!(md, "- Best-retained fast: {}.", lower(&n));
+    } else {
+        match insights.best_fast_retention() {
+            Some(f) => {
+                let _ = writeln!(
                 md,
                 "- Best-retained fast (at least {MIN_MEMBERS_FOR_BEST_FAST} members ever): {} (fast {}): {}% retention, {} of {} members ever still in it.",
                 code(f.fast_name),
@@ -165,12 +194,13 @@ pub(super) fn write(
                 f.active_members,
                 f.members_ever
             );
-        }
-        None => {
-            let _ = writeln!(
+            }
+            None => {
+                let _ = writeln!(
                 md,
                 "- Best-retained fast: no fast has at least {MIN_MEMBERS_FOR_BEST_FAST} members ever."
             );
+            }
         }
     }
 
@@ -196,6 +226,13 @@ pub(super) fn write(
         md.push_str(&line);
     }
     md
+}
+
+/// `Needs x` as `needs x`.
+fn lower(text: &str) -> String {
+    let mut out = text.to_string();
+    out[..1].make_ascii_lowercase();
+    out
 }
 
 /// `1 user`, `2 users`.

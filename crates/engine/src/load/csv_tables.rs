@@ -101,6 +101,11 @@ pub(crate) struct CsvTableParser {
     warnings: Warnings,
     bad_rows: BadRows,
     rows: u64,
+    /// Set while the file's last record, which has no line end, is read:
+    /// a malformed last row without a line end is a file cut off in the
+    /// middle of it, not a bad value. (A last row that reads well is taken
+    /// as it is: hand-written files often lack the final newline.)
+    at_cut: bool,
 }
 
 /// Most needed columns of any table.
@@ -139,6 +144,7 @@ impl CsvTableParser {
             warnings: Warnings::default(),
             bad_rows: BadRows::default(),
             rows: 0,
+            at_cut: false,
         }
     }
 
@@ -184,6 +190,7 @@ impl CsvTableParser {
             warnings: Warnings::default(),
             bad_rows: BadRows::default(),
             rows: 0,
+            at_cut: false,
         })
     }
 
@@ -206,6 +213,7 @@ impl CsvTableParser {
 
     pub(crate) fn finish(mut self) -> Result<(RawTables, Warnings, BadRows), LoadError> {
         let mut splitter = std::mem::replace(&mut self.splitter, Splitter::new(0));
+        self.at_cut = self.columns.is_some() && splitter.at_record_boundary().is_none();
         match splitter.finish(&mut |r: &Record| self.record(r)) {
             Ok(()) => {}
             // A file cut off inside a quoted field, after the header: its
@@ -219,10 +227,9 @@ impl CsvTableParser {
                     .get(field)
                     .cloned()
                     .unwrap_or_else(|| format!("field {}", field + 1));
-                self.bad_rows.add(
+                self.bad_rows.add_cut_off(
                     &self.file,
                     Location::Line(line),
-                    "rows are cut off inside a quoted field (the file looks truncated)".to_string(),
                     Some(&column),
                     "the end of the file inside a quoted field".to_string(),
                     "a closing `\"`",
@@ -274,11 +281,11 @@ impl CsvTableParser {
                 .find(|(_, c)| c.is_some_and(|i| i >= record.len()))
                 .map(|(name, _)| *name);
             let at_least = needed.iter().flatten().max().map_or(0, |i| i + 1);
-            self.bad_rows.add(
-                &self.file,
-                Location::Line(line),
+            let column = column.map(str::to_string);
+            self.bad_row(
+                line,
                 "rows have fewer fields than the header".to_string(),
-                column,
+                column.as_deref(),
                 format!(
                     "the end of the row after {} field{}",
                     record.len(),
@@ -294,9 +301,8 @@ impl CsvTableParser {
                 RowError::Issue(issue) => issue,
                 RowError::NotUtf8(found) => return Err(Failure::NotUtf8 { line, found }),
             };
-            self.bad_rows.add(
-                &self.file,
-                Location::Line(line),
+            self.bad_row(
+                line,
                 issue.what,
                 Some(&issue.column),
                 issue.found,
@@ -304,6 +310,26 @@ impl CsvTableParser {
             );
         }
         Ok(())
+    }
+
+    /// Counts a malformed row: the file's last row, without a line end,
+    /// is a file cut off in the middle of it (SPEC §2d).
+    fn bad_row(
+        &mut self,
+        line: u64,
+        what: String,
+        column: Option<&str>,
+        found: String,
+        expected: &str,
+    ) {
+        let at = Location::Line(line);
+        if self.at_cut {
+            self.bad_rows
+                .add_cut_off(&self.file, at, column, found, expected);
+        } else {
+            self.bad_rows
+                .add(&self.file, at, what, column, found, expected);
+        }
     }
 
     fn header(&mut self, record: &Record) -> Result<Vec<Option<usize>>, Failure> {
@@ -672,7 +698,7 @@ mod tests {
                 "auth_user.csv: 1 rows have fewer fields than the header; left out (first at line 5: found the end of the row after 2 fields, expected at least 4 fields)",
                 "auth_user.csv: 1 rows have an empty `id`; left out (first at line 6: found an empty field, expected a whole number)",
                 "auth_user.csv: 1 rows have an empty `date_joined`; left out (first at line 7: found an empty field, expected a timestamp)",
-                "auth_user.csv: 1 rows are cut off inside a quoted field (the file looks truncated); left out (first at line 9: found the end of the file inside a quoted field, expected a closing `\"`)",
+                "auth_user.csv: 1 row where the file ends is cut off (the file is incomplete: it ends in the middle of line 9; export it again); left out (first at line 9: found the end of the file inside a quoted field, expected a closing `\"`)",
             ]
         );
     }

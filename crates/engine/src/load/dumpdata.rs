@@ -722,11 +722,9 @@ impl DumpParser {
             // Cut off inside an object: that object is malformed, the ones
             // before it are whole.
             Phase::InObject => {
-                self.bad_rows.add(
+                self.bad_rows.add_cut_off(
                     &self.file,
                     Location::Object(self.index),
-                    "objects are cut off at the end of the file (the file looks truncated)"
-                        .to_string(),
                     None,
                     "the end of the file inside this object".to_string(),
                     "its closing `}`",
@@ -739,7 +737,7 @@ impl DumpParser {
                 "the file is empty; expected a `manage.py dumpdata` JSON array",
             )),
             _ => Err(self.error(
-                "the JSON ends in the middle of the array; the file looks truncated (download or export it again)",
+                "the file ends in the middle of its array, between two objects: the file is incomplete, export it again",
             )),
         }
     }
@@ -850,6 +848,10 @@ impl DumpParser {
         value: Option<&RawValue>,
     ) -> Result<Option<i64>, LoadError> {
         self.raw.note_source(table, &self.file);
+        if table == Table::Profiles {
+            // A dumped profile carries its fasts: the memberships table.
+            self.raw.note_source(Table::Memberships, &self.file);
+        }
         let pk = match reference(value) {
             Ok(Reference::Pk(pk)) => Some(pk),
             Ok(Reference::Null) => None,
@@ -1369,12 +1371,12 @@ mod tests {
         let text: Vec<String> = w.list().iter().map(|w| w.to_string()).collect();
         assert_eq!(
             text,
-            ["dump.json: 1 objects are cut off at the end of the file (the file looks truncated); left out (first at object 1: found the end of the file inside this object, expected its closing `}`)"]
+            ["dump.json: 1 object where the file ends is cut off (the file is incomplete: it ends in the middle of its array, inside object 1; export it again); left out (first at object 1: found the end of the file inside this object, expected its closing `}`)"]
         );
         // Cut between objects: no object is partial, but the array never
         // closes: the file cannot be read.
         let err = parse(&DUMP[..cut - 12], 16).unwrap_err();
-        assert!(err.message.contains("truncated"), "{err}");
+        assert!(err.message.contains("the file is incomplete"), "{err}");
         assert_eq!(err.location, Some(Location::Object(1)));
     }
 

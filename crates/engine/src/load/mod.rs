@@ -116,6 +116,10 @@ pub enum LoadErrorKind {
         /// The limit in bytes.
         limit: u64,
     },
+    /// None of the nine tables of SPEC §2a is in the input (a picture, an
+    /// unrelated CSV, an empty zip): there is nothing to report on. The
+    /// error's `file` names what was given.
+    NoTables,
     /// Anything else: the file cannot be read at all.
     Other,
 }
@@ -140,6 +144,10 @@ pub struct MalformedRows {
     /// Each kind of malformed row, as the counted warnings that loading
     /// with [`Bundle::skip_bad_rows`] gives, in the order first seen.
     pub kinds: Vec<Warning>,
+    /// Whether the error's row is the last one of a file cut off in the
+    /// middle of it (SPEC §2d): the file is incomplete, not just wrong in
+    /// one place, and the message says so.
+    pub cut_off: bool,
 }
 
 impl LoadError {
@@ -164,6 +172,15 @@ impl LoadError {
 
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            // The message names the files itself.
+            LoadErrorKind::NoTables => return write!(f, "{}", self.message),
+            // "events_event.csv ends in the middle of line 7,093: …"
+            LoadErrorKind::MalformedRows(m) if m.cut_off => {
+                return write!(f, "{} {}", self.file, self.message)
+            }
+            _ => {}
+        }
         match self.location {
             Some(loc) => write!(f, "{}, {loc}", self.file)?,
             None => write!(f, "{}", self.file)?,
@@ -196,6 +213,30 @@ struct BadRow {
     found: String,
     expected: String,
     count: u64,
+    /// The last row of a file that ends in the middle of it.
+    cut_off: bool,
+}
+
+/// `7093` as `7,093`: line numbers in messages people read.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Where a cut-off file ends, as its messages say it: `line 7,093`, or
+/// `object 41` of a dump's array.
+fn cut_off_place(at: Location) -> String {
+    match at {
+        Location::Line(n) => format!("line {}", grouped(n)),
+        Location::Object(n) => format!("its array, inside object {}", grouped(n)),
+    }
 }
 
 /// Malformed rows, merged by (file, what), in the order first seen.
@@ -227,7 +268,30 @@ impl BadRows {
             found,
             expected: expected.to_string(),
             count: 1,
+            cut_off: false,
         });
+    }
+
+    /// Counts the last row (CSV) or object (JSON) of `file`, at `at`,
+    /// which the file's end cuts off in the middle (SPEC §2d): the file is
+    /// incomplete, and both the error and the warning say so.
+    pub(crate) fn add_cut_off(
+        &mut self,
+        file: &str,
+        at: Location,
+        column: Option<&str>,
+        found: String,
+        expected: &str,
+    ) {
+        let (one, _) = nouns(at);
+        let what = format!(
+            "{one} where the file ends is cut off (the file is incomplete: it ends in the middle of {}; export it again)",
+            cut_off_place(at)
+        );
+        self.add(file, at, what, column, found, expected);
+        if let Some(b) = self.0.last_mut() {
+            b.cut_off = true;
+        }
     }
 
     fn extend(&mut self, other: BadRows) {
@@ -266,15 +330,55 @@ impl BadRows {
         w
     }
 
-    /// The error that stops a bundle with malformed rows, naming the first.
-    fn into_error(self) -> Option<LoadError> {
+    /// Files cut off in the middle of a row, with where they end.
+    fn cut_off(&self) -> Vec<(String, Location)> {
+        self.0
+            .iter()
+            .filter(|b| b.cut_off)
+            .map(|b| (b.file.clone(), b.first))
+            .collect()
+    }
+
+    /// The error that stops a bundle with malformed rows, naming the first
+    /// (a file cut off in the middle first of all: it is not one bad row
+    /// but a missing part of the file).
+    fn into_error(mut self) -> Option<LoadError> {
         let total = self.total();
         let kinds = self.warnings().into_vec();
+        if let Some(i) = self.0.iter().position(|b| b.cut_off) {
+            let first = self.0.remove(i);
+            let (one, many) = nouns(first.first);
+            let others = match total - 1 {
+                0 => String::new(),
+                1 => format!("; 1 other {one} of the bundle cannot be read either"),
+                n => format!("; {n} other {many} of the bundle cannot be read either"),
+            };
+            let these = if total == 1 {
+                format!("the {one} cut off")
+            } else {
+                format!("these {total} {many}")
+            };
+            let message = format!(
+                "ends in the middle of {}: the file is incomplete, export it again{others}; or go on without {these}",
+                cut_off_place(first.first)
+            );
+            return Some(LoadError::of_kind(
+                &first.file,
+                Some(first.first),
+                LoadErrorKind::MalformedRows(Box::new(MalformedRows {
+                    column: first.column,
+                    found: first.found,
+                    expected: first.expected,
+                    more: 0,
+                    total,
+                    kinds,
+                    cut_off: true,
+                })),
+                message,
+            ));
+        }
         let first = self.0.into_iter().next()?;
-        let (one, many) = match first.first {
-            Location::Line(_) => ("row", "rows"),
-            Location::Object(_) => ("object", "objects"),
-        };
+        let (one, many) = nouns(first.first);
         let more = first.count - 1;
         let same = match more {
             0 => format!("no other {one} of this file has this problem"),
@@ -307,9 +411,18 @@ impl BadRows {
                 more,
                 total,
                 kinds,
+                cut_off: false,
             })),
             message,
         ))
+    }
+}
+
+/// What a file is made of, one and many, at `at`.
+fn nouns(at: Location) -> (&'static str, &'static str) {
+    match at {
+        Location::Line(_) => ("row", "rows"),
+        Location::Object(_) => ("object", "objects"),
     }
 }
 
@@ -319,7 +432,9 @@ impl BadRows {
 pub struct Warning {
     /// The file (or table) concerned.
     pub file: String,
-    /// How many rows or objects.
+    /// How many rows or objects; 0 for a warning about the whole file (a
+    /// table that is not in the bundle), which is then stated without a
+    /// count.
     pub count: u64,
     /// What is wrong with them, e.g. "rows reference unknown users".
     pub what: String,
@@ -331,11 +446,16 @@ pub struct Warning {
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: {} {}; {}",
-            self.file, self.count, self.what, self.outcome
-        )?;
+        if self.count == 0 {
+            // About a whole file (a table not in the bundle): no rows to count.
+            write!(f, "{}: {}; {}", self.file, self.what, self.outcome)?;
+        } else {
+            write!(
+                f,
+                "{}: {} {}; {}",
+                self.file, self.count, self.what, self.outcome
+            )?;
+        }
         if let Some((loc, detail)) = &self.first {
             if detail.is_empty() {
                 write!(f, " (first at {loc})")?;
@@ -492,6 +612,119 @@ impl Table {
         }
     }
 
+    /// What the report makes from this table (SPEC §4, §7): the data sets
+    /// and insights (by their file names without extension) whose figures
+    /// come, at least in part, from its rows. Without the table these lack
+    /// its figures: the CLI's warning and the page's checklist name them.
+    /// Read from the definitions: `auth_user` gives the users every per-user
+    /// figure and join date needs; the profiles and their fasts give
+    /// current memberships (participants, statuses, users in fasts); event
+    /// types give the codes without which every event is left out; content
+    /// types say which events and feed items target a fast.
+    pub fn feeds(self) -> &'static [&'static str] {
+        match self {
+            Table::Users => &[
+                "new_users_over_time",
+                "fasts",
+                "user_activity",
+                "user_activity_timeline",
+                "user_fast_participation",
+                "retention_cohorts",
+                "other_metrics",
+                "retention_matrix",
+                "user_engagement",
+                "fast_retention",
+                "period_comparison",
+            ],
+            Table::Churches => &["fasts", "user_fast_participation", "fast_retention"],
+            Table::Fasts => &[
+                "fasts",
+                "user_fast_participation",
+                "other_metrics",
+                "fast_retention",
+            ],
+            Table::Profiles | Table::Memberships => &[
+                "fasts",
+                "user_fast_participation",
+                "other_metrics",
+                "fast_retention",
+            ],
+            Table::EventTypes | Table::Events => &[
+                "fasts",
+                "user_fast_participation",
+                "other_metrics",
+                "activity_heatmap",
+                "fast_retention",
+                "period_comparison",
+            ],
+            Table::Feed => &[
+                "user_activity",
+                "user_activity_timeline",
+                "retention_cohorts",
+                "other_metrics",
+                "retention_matrix",
+                "activity_heatmap",
+                "user_engagement",
+                "period_comparison",
+            ],
+            Table::ContentTypes => &[
+                "fasts",
+                "user_activity_timeline",
+                "user_fast_participation",
+                "other_metrics",
+                "fast_retention",
+            ],
+        }
+    }
+
+    /// The single figures and charts that are nothing without this table
+    /// (each would read 0 or stay empty): the headline figures by their
+    /// `period_comparison` metric names, the parts of `other_metrics` and
+    /// the insights that `summary.md` states, and the charts by their keys
+    /// ([`crate::readable::charts::Chart::key`]). Where one of these needs
+    /// a missing table, the report says "needs <file>" instead of a zero
+    /// (see [`needs`]).
+    pub fn figures(self) -> &'static [&'static str] {
+        match self {
+            Table::Users => &[
+                "new_users",
+                "new_users_per_day",
+                "retention_cohorts",
+                "retention_by_cohort",
+                "retention_matrix",
+                "retention_triangle",
+                "fast_retention",
+            ],
+            Table::Churches => &[],
+            Table::Fasts | Table::Profiles | Table::Memberships => &["fast_retention"],
+            Table::EventTypes | Table::Events => &[
+                "events",
+                "events_by_type",
+                "screen_views",
+                "screen_views_per_day",
+                "top_screens",
+                "devotional_views",
+                "checklist_uses",
+                "fast_joins",
+                "fast_leaves",
+                "top_fasts_by_joins",
+                "activity_heatmap",
+                "fast_retention",
+            ],
+            Table::Feed => &[
+                "active_users",
+                "feed_items",
+                "retention_cohorts",
+                "retention_by_cohort",
+                "retention_matrix",
+                "retention_triangle",
+                "user_engagement",
+                "activity_heatmap",
+            ],
+            Table::ContentTypes => &["top_fasts_by_joins", "fast_retention"],
+        }
+    }
+
     /// A short human name, for summaries.
     pub fn label(self) -> &'static str {
         match self {
@@ -505,6 +738,38 @@ impl Table {
             Table::Feed => "activity feed items",
             Table::ContentTypes => "content types",
         }
+    }
+}
+
+/// The tables among `missing` that the figure or chart `name` (as
+/// [`Table::figures`] names them) needs, as the report says it: `needs
+/// events_event.csv`, or `needs events_eventtype.csv and
+/// events_event.csv`; `None` when it needs none of them.
+pub fn needs(missing: &[Table], name: &str) -> Option<String> {
+    let files = tables_among(missing, |t| t.figures().contains(&name))?;
+    Some(format!("needs {files}"))
+}
+
+/// The tables among `missing` that feed the data set or insight `name` (as
+/// [`Table::feeds`] names them): `made without hub_church.csv and
+/// events_event.csv`; `None` when none of them feeds it.
+pub fn made_without(missing: &[Table], name: &str) -> Option<String> {
+    let files = tables_among(missing, |t| t.feeds().contains(&name))?;
+    Some(format!("made without {files}"))
+}
+
+/// The file names of the tables of `missing` that `pick` picks, joined
+/// (`a, b and c`), in SPEC order.
+fn tables_among(missing: &[Table], pick: impl Fn(Table) -> bool) -> Option<String> {
+    let files: Vec<&str> = Table::ALL
+        .into_iter()
+        .filter(|&t| missing.contains(&t) && pick(t))
+        .map(Table::file_name)
+        .collect();
+    match files.as_slice() {
+        [] => None,
+        [one] => Some(one.to_string()),
+        [rest @ .., last] => Some(format!("{} and {last}", rest.join(", "))),
     }
 }
 
@@ -741,6 +1006,8 @@ pub struct Loaded {
     pub warnings: Vec<Warning>,
     /// Malformed rows left out (see [`Bundle::skip_bad_rows`]).
     rows_left_out: u64,
+    /// Files cut off in the middle of a row, and where.
+    incomplete: Vec<(String, Location)>,
 }
 
 impl Loaded {
@@ -750,6 +1017,65 @@ impl Loaded {
     pub fn rows_left_out(&self) -> u64 {
         self.rows_left_out
     }
+
+    /// The tables of SPEC §2a the bundle lacks (no file, no dumped object
+    /// of the model), in SPEC order; each is also a warning.
+    pub fn missing_tables(&self) -> &[Table] {
+        &self.dataset.missing_tables
+    }
+
+    /// The files that end in the middle of a row (CSV) or object (JSON),
+    /// with the place, each said in one sentence: `events_event.csv ends
+    /// in the middle of line 7,093: the file is incomplete`. Only when
+    /// [`Bundle::skip_bad_rows`] let the load go on without the cut row.
+    pub fn incomplete_files(&self) -> Vec<String> {
+        self.incomplete
+            .iter()
+            .map(|(file, at)| {
+                let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+                format!(
+                    "{name} ends in the middle of {}: the file is incomplete, and this report lacks the rest of it",
+                    cut_off_place(*at)
+                )
+            })
+            .collect()
+    }
+}
+
+/// The warning for a table the bundle lacks: what it would have fed.
+fn missing_table_warning(table: Table) -> Warning {
+    let feeds = table.feeds();
+    let list = match feeds {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    };
+    Warning {
+        file: table.file_name().to_string(),
+        count: 0,
+        what: "not in the bundle".to_string(),
+        outcome: format!("{list} are made without it"),
+        first: None,
+    }
+}
+
+/// The error for a bundle in which none of the nine tables is found.
+fn no_tables(given: &[String]) -> LoadError {
+    const SHOWN: usize = 3;
+    let what = match given.len() {
+        0 => "the input".to_string(),
+        n if n <= SHOWN => given.join(", "),
+        n => format!("{} and {} more files", given[..SHOWN].join(", "), n - SHOWN),
+    };
+    LoadError::of_kind(
+        &what,
+        None,
+        LoadErrorKind::NoTables,
+        format!(
+            "no export tables found in {what}: expected files such as auth_user.csv or a dumpdata .json (the tables {}, or a zip of them)",
+            Table::ALL.map(|t| t.file_name()).join(", ")
+        ),
+    )
 }
 
 /// Collects the files of one bundle.
@@ -768,6 +1094,9 @@ pub struct Bundle {
     unzipped: u64,
     skip_bad_rows: bool,
     bad_rows: BadRows,
+    /// Every file given (opened or skipped) and every zip, in order: what
+    /// the error names when none of them holds an export table.
+    given: Vec<String>,
 }
 
 impl Bundle {
@@ -780,6 +1109,7 @@ impl Bundle {
             unzipped: 0,
             skip_bad_rows: false,
             bad_rows: BadRows::default(),
+            given: Vec::new(),
         }
     }
 
@@ -814,6 +1144,9 @@ impl Bundle {
     ///
     /// [`open`]: Bundle::open
     pub fn open_as(&mut self, name: &str, kind: FileKind) -> Option<FileLoader> {
+        if !matches!(kind, FileKind::Zip | FileKind::Unknown) {
+            self.note_given(name);
+        }
         let inner = match kind {
             FileKind::Csv(table) => {
                 FileParser::Csv(csv_tables::CsvTableParser::new(name, table, self.limits))
@@ -833,8 +1166,16 @@ impl Bundle {
         })
     }
 
+    /// Remembers a file or zip the bundle was given.
+    fn note_given(&mut self, name: &str) {
+        if !self.given.iter().any(|g| g == name) {
+            self.given.push(name.to_string());
+        }
+    }
+
     /// Notes a file that is not part of an export.
     pub fn skip(&mut self, name: &str) {
+        self.note_given(name);
         self.warnings.add(
             name,
             "file is not an export table, dump or zip this report reads",
@@ -879,6 +1220,7 @@ impl Bundle {
 
     /// Adds every export file inside a zip (folders inside allowed).
     pub fn add_zip(&mut self, name: &str, bytes: &[u8]) -> Result<(), LoadError> {
+        self.note_given(name);
         zip_input::add_zip(self, name, bytes)
     }
 
@@ -887,21 +1229,44 @@ impl Bundle {
     /// malformed, unless [`Bundle::skip_bad_rows`] was asked for.
     pub fn finish(self) -> Result<Loaded, LoadError> {
         let rows_left_out = self.bad_rows.total();
+        let incomplete = self.bad_rows.cut_off();
         if !self.skip_bad_rows {
             if let Some(error) = self.bad_rows.into_error() {
                 return Err(error);
             }
         }
-        let mut warnings = self.warnings;
         let mut raw = self.raw;
         raw.shrink_to_fit();
         let counts = raw.counts();
-        let dataset = resolve::resolve(raw, &mut warnings)?;
+        let found: Vec<Table> = Table::ALL
+            .into_iter()
+            .filter(|&t| {
+                raw.sources.iter().any(|(s, _)| *s == t)
+                    || counts.0.iter().any(|&(c, n)| c == t && n > 0)
+            })
+            .collect();
+        if found.is_empty() {
+            return Err(no_tables(&self.given));
+        }
+        let missing: Vec<Table> = Table::ALL
+            .into_iter()
+            .filter(|t| !found.contains(t))
+            .collect();
+        // Missing tables first: they matter more than any counted row, and
+        // `summary.md` never cuts them for length.
+        let mut warnings = Warnings::default();
+        for &t in &missing {
+            warnings.0.push(missing_table_warning(t));
+        }
+        warnings.extend(self.warnings);
+        let mut dataset = resolve::resolve(raw, &mut warnings)?;
+        dataset.missing_tables = missing;
         Ok(Loaded {
             dataset,
             counts,
             warnings: warnings.into_vec(),
             rows_left_out,
+            incomplete,
         })
     }
 }
@@ -1034,16 +1399,278 @@ mod tests {
         );
     }
 
+    /// Every table file of the bundle with its header and no rows, but
+    /// `only`: then just those.
+    fn headers_only(b: &mut Bundle, only: &[Table]) {
+        for t in Table::ALL.into_iter().filter(|t| only.contains(t)) {
+            let header = csv_tables::needed_columns(t).join(",") + "\n";
+            b.add_bytes(t.file_name(), header.as_bytes()).unwrap();
+        }
+    }
+
     #[test]
     fn unknown_files_are_skipped_with_a_notice() {
         let mut b = Bundle::new(Limits::default());
         assert!(b.open("readme.txt").is_none());
         b.add_bytes("photo.png", b"\x89PNG").unwrap();
+        headers_only(&mut b, &Table::ALL);
         let loaded = b.finish().unwrap();
         assert_eq!(loaded.warnings.len(), 2);
         assert!(loaded.warnings[0]
             .to_string()
             .starts_with("readme.txt: 1 file"));
+        assert!(loaded.missing_tables().is_empty());
+    }
+
+    #[test]
+    fn an_input_without_any_table_is_an_error_naming_what_was_given() {
+        let mut b = Bundle::new(Limits::default());
+        b.add_bytes("photo.png", b"\x89PNG\r\n").unwrap();
+        let err = b.finish().unwrap_err();
+        assert_eq!(err.kind, LoadErrorKind::NoTables);
+        assert_eq!(err.file, "photo.png");
+        assert!(
+            err.to_string().starts_with(
+                "no export tables found in photo.png: expected files such as auth_user.csv or a dumpdata .json (the tables auth_user.csv, hub_church.csv,"
+            ),
+            "{err}"
+        );
+        // An unrelated CSV and a note.
+        let mut b = Bundle::new(Limits::default());
+        b.add_bytes("people.csv", b"name,age\nA,3\n").unwrap();
+        b.skip("notes.txt");
+        let err = b.finish().unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("no export tables found in people.csv, notes.txt: "),
+            "{err}"
+        );
+        // An empty zip, and a dump of other models.
+        let mut b = Bundle::new(Limits::default());
+        b.add_zip("empty.zip", &crate::export::zip(&[])).unwrap();
+        let err = b.finish().unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("no export tables found in empty.zip: "),
+            "{err}"
+        );
+        let mut b = Bundle::new(Limits::default());
+        b.add_bytes(
+            "other.json",
+            br#"[{"model": "blog.post", "pk": 1, "fields": {}}]"#,
+        )
+        .unwrap();
+        let err = b.finish().unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("no export tables found in other.json: "),
+            "{err}"
+        );
+        // Nothing at all.
+        let err = Bundle::new(Limits::default()).finish().unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("no export tables found in the input: "),
+            "{err}"
+        );
+        // One table with a header alone is a bundle (of no rows).
+        let mut b = Bundle::new(Limits::default());
+        headers_only(&mut b, &[Table::Churches]);
+        assert!(b.finish().is_ok());
+    }
+
+    #[test]
+    fn missing_tables_are_known_and_warned_about_first() {
+        let mut b = Bundle::new(Limits::default());
+        b.add_bytes(
+            "auth_user.csv",
+            b"id,username,email,date_joined\n1,a,a@x,2024-01-01 00:00:00+00\n",
+        )
+        .unwrap();
+        b.add_bytes("hub_fast.csv", b"id,name,church_id,year\n1,Lent,,2024\n")
+            .unwrap();
+        let loaded = b.finish().unwrap();
+        use Table::*;
+        let missing = [
+            Churches,
+            Profiles,
+            Memberships,
+            EventTypes,
+            Events,
+            Feed,
+            ContentTypes,
+        ];
+        assert_eq!(loaded.missing_tables(), missing);
+        let text: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(text.len(), 7, "{text:#?}");
+        assert_eq!(
+            text[4],
+            "events_event.csv: not in the bundle; fasts, user_fast_participation, other_metrics, activity_heatmap, fast_retention and period_comparison are made without it"
+        );
+        assert!(text[0].starts_with("hub_church.csv: not in the bundle"));
+        let m = loaded.missing_tables();
+        assert_eq!(
+            needs(m, "events").as_deref(),
+            Some("needs events_eventtype.csv and events_event.csv")
+        );
+        assert_eq!(
+            needs(m, "active_users").as_deref(),
+            Some("needs events_useractivityfeed.csv")
+        );
+        assert_eq!(needs(m, "new_users"), None);
+        assert_eq!(needs(m, "new_users_per_day"), None);
+        assert_eq!(made_without(m, "new_users_over_time"), None);
+        assert_eq!(
+            made_without(m, "user_activity_timeline").as_deref(),
+            Some("made without events_useractivityfeed.csv and django_content_type.csv")
+        );
+        assert_eq!(
+            needs(m, "top_fasts_by_joins").as_deref(),
+            Some("needs events_eventtype.csv, events_event.csv and django_content_type.csv")
+        );
+        // Every name a table feeds is a data set or insight of the report.
+        let names = [
+            "new_users_over_time",
+            "fasts",
+            "user_activity",
+            "user_activity_timeline",
+            "user_fast_participation",
+            "retention_cohorts",
+            "other_metrics",
+            "retention_matrix",
+            "activity_heatmap",
+            "user_engagement",
+            "fast_retention",
+            "period_comparison",
+        ];
+        for t in Table::ALL {
+            for f in t.feeds() {
+                assert!(names.contains(f), "{t:?} feeds {f}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_dump_with_profiles_holds_the_memberships() {
+        let mut b = Bundle::new(Limits::default());
+        b.add_bytes(
+            "dump.json",
+            br#"[{"model": "auth.user", "pk": 1, "fields": {"username": "a", "email": "", "date_joined": "2024-01-01T00:00:00Z"}},
+                 {"model": "hub.profile", "pk": 9, "fields": {"user": 1, "fasts": []}}]"#,
+        )
+        .unwrap();
+        let loaded = b.finish().unwrap();
+        use Table::*;
+        assert_eq!(
+            loaded.missing_tables(),
+            [Churches, Fasts, EventTypes, Events, Feed, ContentTypes]
+        );
+    }
+
+    #[test]
+    fn a_file_cut_off_in_a_row_is_named_incomplete() {
+        let events = |tail: &[u8]| {
+            let mut text = b"id,event_type_id,user_id,content_type_id,object_id,data,timestamp\n1,1,,,,{},2024-01-01 00:00:00+00\n2,1,,,,{},2024-01-01 00:00:00+00\n".to_vec();
+            text.extend_from_slice(tail);
+            text
+        };
+        let load = |tail: &[u8], skip: bool| {
+            let mut b = Bundle::new(Limits::default()).skip_bad_rows(skip);
+            b.add_bytes("events_eventtype.csv", b"id,code\n1,x\n")
+                .unwrap();
+            b.add_bytes("events_event.csv", &events(tail)).unwrap();
+            b.finish()
+        };
+        // Cut in an unquoted field, in a quoted one, in a timestamp.
+        for tail in [&b"3,1,,"[..], b"3,1,,,,\"{\"\"scr", b"3,1,,,,{},2024-01-0"] {
+            let err = load(tail, false).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                "events_event.csv ends in the middle of line 4: the file is incomplete, export it again; or go on without the row cut off",
+                "{}",
+                String::from_utf8_lossy(tail)
+            );
+            assert!(
+                matches!(&err.kind, LoadErrorKind::MalformedRows(m) if m.cut_off && m.total == 1)
+            );
+            let loaded = load(tail, true).unwrap();
+            assert_eq!(loaded.dataset.events.len(), 2);
+            assert_eq!(
+                loaded.incomplete_files(),
+                ["events_event.csv ends in the middle of line 4: the file is incomplete, and this report lacks the rest of it"]
+            );
+            assert!(
+                loaded.warnings.iter().any(|w| w.to_string().starts_with(
+                    "events_event.csv: 1 row where the file ends is cut off (the file is incomplete: it ends in the middle of line 4; export it again); left out"
+                )),
+                "{:?}",
+                loaded.warnings
+            );
+        }
+        // A last row without a line end that reads well is a row.
+        let loaded = load(b"3,1,,,,{},2024-01-02 00:00:00+00", false).unwrap();
+        assert_eq!(loaded.dataset.events.len(), 3);
+        assert!(loaded.incomplete_files().is_empty());
+        // A bad row in the middle stays a bad row.
+        let err = load(b"x,1,,,,{},2024-01-02 00:00:00+00\n", false).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("events_event.csv, line 4, column `id`: found \"x\""),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_cut_off_file_comes_first_among_bad_rows() {
+        let mut b = Bundle::new(Limits::default());
+        b.add_bytes(
+            "auth_user.csv",
+            b"id,username,email,date_joined\nbo,b,b@x,2024-01-01 00:00:00+00\n",
+        )
+        .unwrap();
+        let mut text = b"id,name\n".to_vec();
+        for i in 1..=7093 {
+            text.extend_from_slice(format!("{i},c\n").as_bytes());
+        }
+        text.extend_from_slice(b"7094,\"St. M");
+        b.add_bytes("hub_church.csv", &text).unwrap();
+        let err = b.finish().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "hub_church.csv ends in the middle of line 7,095: the file is incomplete, export it again; 1 other row of the bundle cannot be read either; or go on without these 2 rows"
+        );
+    }
+
+    #[test]
+    fn a_dump_cut_off_is_named_incomplete() {
+        let mut b = Bundle::new(Limits::default());
+        b.add_bytes(
+            "dump.json",
+            br#"[{"model": "hub.church", "pk": 1, "fields": {"name": "a"}}, {"model": "hub.church", "pk": 2, "fie"#,
+        )
+        .unwrap();
+        let err = b.finish().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "dump.json ends in the middle of its array, inside object 1: the file is incomplete, export it again; or go on without the object cut off"
+        );
+        let mut b = Bundle::new(Limits::default());
+        let err = b
+            .add_bytes(
+                "dump.json",
+                br#"[{"model": "hub.church", "pk": 1, "fields": {"name": "a"}},"#,
+            )
+            .and_then(|()| b.finish().map(|_| ()))
+            .unwrap_err();
+        assert!(err.to_string().contains("the file ends in the middle of its array, between two objects: the file is incomplete, export it again"), "{err}");
+    }
+
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        assert_eq!(grouped(7), "7");
+        assert_eq!(grouped(7093), "7,093");
+        assert_eq!(grouped(123456), "123,456");
+        assert_eq!(grouped(1234567), "1,234,567");
     }
 
     /// Two files with malformed rows: three bad `id`s and a cut-off row in
@@ -1112,7 +1739,14 @@ mod tests {
         let loaded = bundle_with_bad_rows(true).unwrap();
         assert_eq!(loaded.rows_left_out(), 5);
         assert_eq!(loaded.dataset.users.len(), 2);
-        let text: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).collect();
+        // The six tables the bundle lacks come first (see below).
+        assert_eq!(loaded.missing_tables().len(), 6);
+        let text: Vec<String> = loaded
+            .warnings
+            .iter()
+            .filter(|w| w.count > 0)
+            .map(|w| w.to_string())
+            .collect();
         assert_eq!(
             text,
             [
@@ -1133,7 +1767,7 @@ mod tests {
         let loaded = b.finish().unwrap();
         assert_eq!(loaded.rows_left_out(), 0);
         assert_eq!(
-            loaded.warnings[0].to_string(),
+            loaded.warnings[loaded.missing_tables().len()].to_string(),
             "hub_fast.csv: 1 fasts reference churches not in the bundle; shown without a church"
         );
     }

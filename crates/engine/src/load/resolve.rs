@@ -349,6 +349,7 @@ pub(super) fn resolve(mut raw: RawTables, warnings: &mut Warnings) -> Result<Dat
         event_details: std::mem::take(&mut raw.details),
         feed: Feed::default(),
         strings: Interner::default(),
+        missing_tables: Vec::new(),
     };
     if dataset.event_details.is_empty() {
         dataset.event_details.push(Default::default());

@@ -178,6 +178,7 @@ pub fn compute_with<'a>(
         user_fast_participation,
         retention_cohorts,
         other_metrics,
+        missing_tables: data.missing_tables.clone(),
     }
 }
 

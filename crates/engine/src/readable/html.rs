@@ -162,9 +162,9 @@ fn page(input: &ReadableInput<'_>) -> Markup {
                 }
                 section #charts {
                     h2 { "Charts" }
-                    @for c in charts::report_charts(input.report, p) { (figure(&c)) }
+                    @for c in charts::report_charts(input.report, p) { (figure(&c, &input.report.missing_tables)) }
                 }
-                @for s in &input.sections { (section(s, input.people)) }
+                @for s in &input.sections { (section(s, input.people, &input.report.missing_tables)) }
                 section #data-sets {
                     h2 { "Data sets" }
                     p { "The first " (PREVIEW_ROWS) " rows of each data set, in its own order; the files hold every row." }
@@ -194,6 +194,13 @@ fn headline(figures: &[Headline]) -> Markup {
             } }
             tbody {
                 @for h in figures {
+                    @if let Some(needs) = &h.needs {
+                        tr.needs {
+                            td { (h.label) }
+                            td.num { (needs) }
+                            @if compared { td.num { (needs) } td.num { "—" } }
+                        }
+                    } @else {
                     tr {
                         td { (h.label) }
                         td.num { (number(h.current)) }
@@ -201,6 +208,7 @@ fn headline(figures: &[Headline]) -> Markup {
                             td.num { (h.previous.map_or("—".to_string(), number)) }
                             td.num { (change(h)) }
                         }
+                    }
                     }
                 }
             }
@@ -246,7 +254,17 @@ fn number(v: f64) -> String {
     out
 }
 
-fn figure(c: &Chart) -> Markup {
+fn figure(c: &Chart, missing: &[crate::load::Table]) -> Markup {
+    // A chart of zeros drawn from a table that is not there would look
+    // like a measurement: it says what it needs instead.
+    if let Some(needs) = crate::load::needs(missing, &c.key) {
+        return html! {
+            figure.chart.needs {
+                figcaption { (c.title) }
+                p.needs { (needs) }
+            }
+        };
+    }
     html! {
         figure.chart {
             figcaption { (c.title) }
@@ -256,12 +274,12 @@ fn figure(c: &Chart) -> Markup {
     }
 }
 
-fn section(s: &Section<'_>, people: bool) -> Markup {
+fn section(s: &Section<'_>, people: bool, missing: &[crate::load::Table]) -> Markup {
     html! {
         section.tables[s.charts.is_empty()] {
             h2 { (s.title) }
             @if let Some(intro) = &s.intro { p { (intro) } }
-            @for c in &s.charts { (figure(c)) }
+            @for c in &s.charts { (figure(c, missing)) }
             @for t in &s.tables { (section_table(t, people)) }
         }
     }
@@ -552,6 +570,7 @@ mod tests {
             label: "x".into(),
             current: 15.0,
             previous: Some(12.0),
+            needs: None,
             change: Some(3.0),
             change_pct: Some(25.0),
         };

@@ -3,7 +3,7 @@
 //! insights add theirs).
 
 use super::charts::Chart;
-use crate::insights::METRIC_LABELS;
+use crate::insights::{METRICS, METRIC_LABELS};
 use crate::load::Warning;
 use crate::period::Period;
 use crate::report::Report;
@@ -22,6 +22,9 @@ pub struct Headline {
     pub change: Option<f64>,
     /// 100 × change / previous; `None` when previous is 0 or unknown.
     pub change_pct: Option<f64>,
+    /// `needs events_event.csv` when the figure's table is not in the
+    /// bundle: shown instead of the figure (SPEC §2d).
+    pub needs: Option<String>,
 }
 
 impl Headline {
@@ -33,6 +36,7 @@ impl Headline {
             previous: None,
             change: None,
             change_pct: None,
+            needs: None,
         }
     }
 }
@@ -118,7 +122,11 @@ pub fn headline_from_report(report: &Report<'_>) -> Vec<Headline> {
     ];
     METRIC_LABELS
         .iter()
+        .zip(METRICS)
         .zip(figures)
-        .map(|(label, n)| Headline::current(label, n))
+        .map(|((label, metric), n)| Headline {
+            needs: crate::load::needs(&report.missing_tables, metric),
+            ..Headline::current(label, n)
+        })
         .collect()
 }

@@ -234,14 +234,16 @@ fn summary_rows(
             bold("Change %"),
         ],
     ];
-    rows.extend(input.headline.iter().map(|h: &Headline| {
-        vec![
+    rows.extend(input.headline.iter().map(|h: &Headline| match &h.needs {
+        // What the figure needs, never a zero (SPEC §2d).
+        Some(needs) => vec![text(&h.label), text(needs)],
+        None => vec![
             text(&h.label),
             num(h.current),
             opt(h.previous),
             opt(h.change),
             opt(h.change_pct),
-        ]
+        ],
     }));
     rows.push(vec![]);
     rows.push(vec![bold("Sheet"), bold("Rows")]);
