@@ -15,6 +15,7 @@ pub mod explain;
 pub mod insight_text;
 pub mod markdown;
 pub mod protocol;
+pub mod share_link;
 pub mod stored_files;
 pub mod summary;
 pub mod table_store;
