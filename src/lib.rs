@@ -17,6 +17,7 @@ pub mod insight_text;
 /// `summary.md` as safe elements: the engine owns it (`report.html` uses it too).
 pub use engagement_engine::readable::markdown;
 pub mod protocol;
+pub mod share_link;
 pub mod stored_files;
 pub mod summary;
 pub mod table_store;

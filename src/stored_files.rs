@@ -2,7 +2,9 @@
 //! browser's origin-private file system (OPFS) so that a reload restores the
 //! report without loading again (SPEC §10).
 //!
-//! Layout: one folder, [`DIR`], at the OPFS root, holding the files' bytes
+//! Layout: one folder per deployment at the OPFS root (its name comes from
+//! the page's folder: [`crate::share_link::kept_dir_name`], `kept` at a
+//! site's root), holding the files' bytes
 //! as `0.bin`, `1.bin`, … (a loaded name such as `export/users.csv` may hold
 //! a `/`, which OPFS names may not) and [`MANIFEST`], written last, which
 //! names them. A set without its manifest (a write cut short) is not a set:
@@ -15,10 +17,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The folder at the OPFS root that holds the kept set.
-pub const DIR: &str = "kept";
-
-/// The file in [`DIR`] that names the kept files; written last.
+/// The file in the kept folder that names the kept files; written last.
 pub const MANIFEST: &str = "manifest.json";
 
 /// Bumped when the layout changes; a manifest of another version is not
@@ -110,7 +109,7 @@ mod opfs {
         FileSystemRemoveOptions, FileSystemWritableFileStream, StorageManager,
     };
 
-    use super::{data_name, Manifest, StoredFile, DIR, MANIFEST};
+    use super::{data_name, Manifest, StoredFile, MANIFEST};
 
     /// A browser error as text: `NotFoundError: …`.
     fn js_text(e: &JsValue) -> String {
@@ -169,12 +168,24 @@ mod opfs {
             })
     }
 
+    /// This deployment's folder name: from the path of the page, or of its
+    /// worker (which lives beside the page), so that copies of the page
+    /// under other prefixes of this origin keep their own data.
+    fn dir_name() -> String {
+        let path = Reflect::get(&js_sys::global(), &"location".into())
+            .and_then(|l| Reflect::get(&l, &"pathname".into()))
+            .ok()
+            .and_then(|p| p.as_string())
+            .unwrap_or_else(|| "/".into());
+        crate::share_link::kept_dir_name(&path)
+    }
+
     /// The kept set's folder; `None` when nothing is kept.
     async fn kept_dir(create: bool) -> Result<Option<FileSystemDirectoryHandle>, String> {
         let root = root().await?;
         let opts = web_sys::FileSystemGetDirectoryOptions::new();
         opts.set_create(create);
-        match wait(root.get_directory_handle_with_options(DIR, &opts)).await {
+        match wait(root.get_directory_handle_with_options(&dir_name(), &opts)).await {
             Ok(d) => Ok(Some(d.unchecked_into())),
             Err(e) if is_not_found(&e) => Ok(None),
             Err(e) => Err(format!("opening the kept data: {}", js_text(&e))),
@@ -317,13 +328,13 @@ mod opfs {
         Ok(Some((manifest, out)))
     }
 
-    /// Deletes every kept file: nothing of this page is left in the
-    /// private file system.
+    /// Deletes every kept file: nothing of this deployment is left in the
+    /// private file system (another prefix's folder stays).
     pub async fn forget() -> Result<(), String> {
         let root = root().await?;
         let opts = FileSystemRemoveOptions::new();
         opts.set_recursive(true);
-        match wait(root.remove_entry_with_options(DIR, &opts)).await {
+        match wait(root.remove_entry_with_options(&dir_name(), &opts)).await {
             Ok(_) => Ok(()),
             Err(e) if is_not_found(&e) => Ok(()),
             Err(e) => Err(format!("deleting the kept data: {}", js_text(&e))),

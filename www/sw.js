@@ -3,8 +3,10 @@
 // user's files never pass through here; a downloaded bundle is another
 // origin, or has a query string, or is simply not one of the names below),
 // never another origin's or a non-GET request, never a URL with a query
-// string except the page itself (`?demo=…` and share links are answered
-// with the cached index.html).
+// string. The page itself, opened with a query (an old `?bundle=` share
+// link, whose presigned URL is a password to the members' data, SPEC §10),
+// is fetched and stored under its plain address: the query never reaches
+// the server again through this worker, nor a stored response's URL.
 //
 // How a new build reaches users. Trunk copies this file as it is (it cannot
 // write a build id into it), and the browser installs a new service worker
@@ -135,7 +137,9 @@ async function networkFirst(event, request, key) {
   const cache = await caches.open(CACHE);
   try {
     const response = await fetch(request);
-    if (response.ok && response.type === 'basic' && !response.redirected) {
+    // Never a response whose URL holds a query (SPEC §10).
+    const plain = new URL(response.url || request.url).search === '';
+    if (response.ok && response.type === 'basic' && !response.redirected && plain) {
       // Stored beside the answer, which streams to the page at once.
       const stored = response.clone();
       event.waitUntil(key === url(PAGE) ? adopt(cache, stored) : cache.put(key, stored));
@@ -176,9 +180,16 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   if (request.mode === 'navigate') {
-    // The page itself, with any query (`?demo=small`, a share link).
+    // The page itself, with any query (`?demo=small`, an old share link):
+    // asked for by its plain address, so neither the request line nor the
+    // stored response's URL holds the query.
     if (name === '' || name === PAGE) {
-      event.respondWith(networkFirst(event, request, url(PAGE)));
+      const plain = new Request(target.origin + target.pathname, {
+        cache: request.cache === 'only-if-cached' ? 'default' : request.cache,
+        credentials: request.credentials,
+        referrerPolicy: 'no-referrer',
+      });
+      event.respondWith(networkFirst(event, plain, url(PAGE)));
     }
     return;
   }

@@ -1,48 +1,115 @@
-//! Small wrappers over browser APIs: the address's query string, downloads,
-//! the clipboard, time zones.
+//! Small wrappers over browser APIs: the address (the page's state in its
+//! fragment, SPEC §10), downloads, the clipboard, time zones.
 
 use js_sys::{Array, Function, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
+
+use crate::share_link;
 
 fn window() -> web_sys::Window {
     web_sys::window().expect("a page has a window")
 }
 
-/// The value of `key` in the address's query string.
-pub fn query_param(key: &str) -> Option<String> {
-    let search = window().location().search().ok()?;
-    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
-    params.get(key).filter(|v| !v.is_empty())
+/// The address's state: its fragment (`#bundle=…&tz=…`), or for a link
+/// written with `?` that the first script (boot.js) has not rewritten, its
+/// query.
+fn link_params() -> Option<web_sys::UrlSearchParams> {
+    let location = window().location();
+    let hash = location.hash().unwrap_or_default();
+    let search = location.search().unwrap_or_default();
+    let text = share_link::fragment_for(&search, &hash).unwrap_or(hash);
+    web_sys::UrlSearchParams::new_with_str(text.trim_start_matches('#')).ok()
 }
 
-/// Replaces the address's query string (no reload, no history entry).
-pub fn set_query(pairs: &[(&str, String)]) {
+/// The value of `key` in the address's state (see [`link_params`]).
+pub fn link_param(key: &str) -> Option<String> {
+    link_params()?.get(key).filter(|v| !v.is_empty())
+}
+
+/// `pairs` as a fragment (`#k=v&…`, empty values left out; `""` for none).
+fn fragment(pairs: &[(&str, String)]) -> String {
     let Ok(params) = web_sys::UrlSearchParams::new() else {
-        return;
+        return String::new();
     };
     for (k, v) in pairs {
         if !v.is_empty() {
             params.append(k, v);
         }
     }
-    let query = String::from(params.to_string());
+    let text = String::from(params.to_string());
+    if text.is_empty() {
+        text
+    } else {
+        format!("#{text}")
+    }
+}
+
+/// The page's address without query or fragment.
+fn page_base() -> String {
+    let location = window().location();
+    format!(
+        "{}{}",
+        location.origin().unwrap_or_default(),
+        location.pathname().unwrap_or_else(|_| "/".into())
+    )
+}
+
+/// Replaces the address's state (no reload, no history entry): the pairs
+/// go into the fragment, which never reaches the static host, and a query
+/// is dropped.
+pub fn set_link(pairs: &[(&str, String)]) {
     let path = window()
         .location()
         .pathname()
         .unwrap_or_else(|_| "/".into());
-    let url = if query.is_empty() {
-        path
-    } else {
-        format!("{path}?{query}")
-    };
+    let url = format!("{path}{}", fragment(pairs));
+    let current = window().location().href().unwrap_or_default();
+    if current.ends_with(&url) && !current.contains('?') {
+        return;
+    }
     if let Ok(history) = window().history() {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
     }
 }
 
-/// The full address of the page (for "copy link").
-pub fn page_url() -> String {
-    window().location().href().unwrap_or_default()
+/// The share link of a state (for "copy link"): this page's address with
+/// `pairs` in its fragment.
+pub fn share_url(pairs: &[(&str, String)]) -> String {
+    format!("{}{}", page_base(), fragment(pairs))
+}
+
+/// The `localStorage` key of the origin this deployment (this page's
+/// folder) last loaded a bundle from.
+fn last_origin_key() -> String {
+    let path = window()
+        .location()
+        .pathname()
+        .unwrap_or_else(|_| "/".into());
+    format!(
+        "engagement-report last bundle origin {}",
+        share_link::kept_dir_name(&path)
+    )
+}
+
+/// The origin this deployment last loaded a bundle from (only the origin is
+/// remembered: no path, no query).
+pub fn last_bundle_origin() -> Option<String> {
+    let storage = window().local_storage().ok()??;
+    storage.get_item(&last_origin_key()).ok()?
+}
+
+/// Remembers the origin of a bundle's URL as the one last loaded from.
+pub fn remember_bundle_origin(url: &str) {
+    if let (Some(origin), Ok(Some(storage))) =
+        (share_link::url_origin(url), window().local_storage())
+    {
+        let _ = storage.set_item(&last_origin_key(), &origin);
+    }
+}
+
+/// Seconds since the epoch.
+pub fn now_secs() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
 }
 
 /// The page's origin, e.g. `http://127.0.0.1:8080`.

@@ -7,7 +7,8 @@ use wasm_bindgen::JsCast;
 
 use crate::explain::explain_http_failure;
 use crate::protocol::{ExportOptions, ExportWhat, OutFormat};
-use engagement_engine::presigned::redact_url;
+use crate::share_link::share_note;
+use engagement_engine::presigned::{redact_secrets, redact_url};
 
 use super::browser;
 use super::state::AppState;
@@ -70,15 +71,9 @@ pub fn ExportPanel() -> impl IntoView {
                 " "
                 <button type="button" id="copy-json" on:click=move |_| copy()>"Copy JSON"</button>
                 " "
-                <button type="button" id="copy-link" on:click=move |_| {
-                    let url = browser::page_url();
-                    leptos::task::spawn_local(async move {
-                        match browser::copy_text(&url).await {
-                            Ok(()) => status.set("copied the link to this report".into()),
-                            Err(e) => status.set(e),
-                        }
-                    });
-                }>"Copy link to this report"</button>
+                <button type="button" id="copy-link" on:click=move |_| copy_link(state, status)>
+                    "Copy link to this report"
+                </button>
             </p>
             <ReadableFiles save=save/>
             <ul class="files">
@@ -98,10 +93,36 @@ pub fn ExportPanel() -> impl IntoView {
                         .collect_view()
                 }}
             </ul>
-            <p class="status" id="export-status" aria-live="polite">{move || status.get()}</p>
+            <p class="status" id="export-status" aria-live="polite">{move || redact_secrets(&status.get())}</p>
             <Upload/>
         </section>
     }
+}
+
+/// "Copy link": a share link gives its receiver the bundle's URL (a
+/// presigned URL is a password to the data) for as long as it is valid,
+/// and the page says so; a demo's link makes the demo again; dropped files
+/// cannot travel in a link, so nothing is copied and the page says why.
+fn copy_link(state: AppState, status: RwSignal<String>) {
+    let (bundle, demo) = (state.bundle_url.get_untracked(), state.demo.get_untracked());
+    let note = match (&bundle, demo) {
+        (Some(url), _) => share_note(url, browser::now_secs()),
+        (None, Some(_)) => "copied a link to this report: it makes the same demo data again".into(),
+        (None, None) => {
+            status.set(
+                "No link was copied: this report comes from files loaded on this computer, and a link cannot carry them (it would open an empty page). Share the zip (Download) instead, or load the bundle from a presigned URL and copy the link then."
+                    .into(),
+            );
+            return;
+        }
+    };
+    let url = untrack(|| browser::share_url(&state.link_pairs(true)));
+    leptos::task::spawn_local(async move {
+        match browser::copy_text(&url).await {
+            Ok(()) => status.set(note),
+            Err(e) => status.set(e),
+        }
+    });
 }
 
 /// The readable report and the workbook (SPEC §9, §9a): their buttons, and
@@ -187,7 +208,7 @@ fn Upload() -> impl IntoView {
             <progress max=move || progress.get().map(|p| p.1).unwrap_or(1.0)
                 value=move || progress.get().map(|p| p.0).unwrap_or(0.0)></progress>
         </Show>
-        <p class="status" id="upload-status" role="status">{move || status.get()}</p>
+        <p class="status" id="upload-status" role="status">{move || redact_secrets(&status.get())}</p>
     }
 }
 

@@ -14,10 +14,11 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::protocol::{DemoSize, Source};
+use crate::share_link::{consent_reason, url_origin};
 use crate::stored_files::{self, loaded_name, Manifest};
 use engagement_engine::presigned::redact_url;
 
-use super::browser::query_param;
+use super::browser::{last_bundle_origin, link_param};
 use super::sizes::human_bytes;
 use super::state::AppState;
 
@@ -33,15 +34,20 @@ pub struct KeepState {
     pub restored: RwSignal<bool>,
     /// The last problem with keeping or forgetting.
     pub problem: RwSignal<Option<String>>,
+    /// A share link waiting for the user's consent before it is fetched:
+    /// (its URL, why it is asked).
+    pub pending: RwSignal<Option<(String, String)>>,
     /// `AppState::load_started` of the last load that loaded: when it is
     /// not the last load requested, that one failed or was cancelled, and
     /// its files are not what the report shows.
     loaded_at: RwSignal<f64>,
 }
 
-/// Starts the page's first load: a share link (`?bundle=`) or a demo
-/// (`?demo=`) as always, except that kept data is restored instead of a
+/// Starts the page's first load: a share link (`#bundle=`) or a demo
+/// (`#demo=`) as always, except that kept data is restored instead of a
 /// share link to the same download, and when the address names no bundle.
+/// A share link to another host than the one last loaded from, or one that
+/// would replace kept data, waits for the user's consent (SPEC §10).
 /// Demo data is never kept (it is generated again from the link).
 pub fn start(state: AppState) {
     let keep = KeepState {
@@ -49,11 +55,12 @@ pub fn start(state: AppState) {
         checked: RwSignal::new(false),
         restored: RwSignal::new(false),
         problem: RwSignal::new(None),
+        pending: RwSignal::new(None),
         loaded_at: RwSignal::new(-1.0),
     };
     provide_context(keep);
-    let bundle = query_param("bundle");
-    let demo = query_param("demo").and_then(|d| DemoSize::parse(&d));
+    let bundle = link_param("bundle");
+    let demo = link_param("demo").and_then(|d| DemoSize::parse(&d));
     spawn_local(async move {
         // A browser without the private file system simply has nothing
         // kept; it is said when the user ticks the box.
@@ -66,18 +73,13 @@ pub fn start(state: AppState) {
             (None, Some(_)) => demo.is_none(),
         };
         if restore {
-            match stored_files::open().await {
-                Ok(Some((m, files))) => {
-                    keep.restored.set(true);
-                    state.load_stored(files, m.skip_bad_rows);
-                }
-                Ok(None) => {}
-                Err(e) => state.error.set(Some(format!(
-                    "{e}; load the files again, or press Forget to delete what is kept"
-                ))),
-            }
+            restore_kept(state, keep).await;
         } else if let Some(url) = bundle {
-            state.load(Source::Url(url), Array::new());
+            let kept_from = manifest.as_ref().map(|m| m.from_url.as_deref());
+            match consent_reason(&url, last_bundle_origin().as_deref(), kept_from) {
+                Some(reason) => keep.pending.set(Some((url, reason))),
+                None => state.load(Source::Url(url), Array::new()),
+            }
         } else if let Some(size) = demo {
             state.load(Source::Demo(size), Array::new());
         }
@@ -92,6 +94,58 @@ pub fn start(state: AppState) {
             }
         }
     });
+}
+
+/// Loads the kept data (a reload's report).
+async fn restore_kept(state: AppState, keep: KeepState) {
+    match stored_files::open().await {
+        Ok(Some((m, files))) => {
+            keep.restored.set(true);
+            state.load_stored(files, m.skip_bad_rows);
+        }
+        Ok(None) => {}
+        Err(e) => state.error.set(Some(format!(
+            "{e}; load the files again, or press Forget to delete what is kept"
+        ))),
+    }
+}
+
+/// The question a share link waits on (see [`start`]): "Load it" fetches
+/// the link; "Don't load" drops it from the address and shows what is kept,
+/// as a reload would.
+#[component]
+fn LinkConsent() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let keep = expect_context::<KeepState>();
+    let accept = move |_| {
+        if let Some((url, _)) = keep.pending.get_untracked() {
+            keep.pending.set(None);
+            state.load(Source::Url(url), Array::new());
+        }
+    };
+    let decline = move |_| {
+        keep.pending.set(None);
+        state.linked_bundle.set(None);
+        if keep.stored.with_untracked(|s| s.is_some()) {
+            spawn_local(restore_kept(state, keep));
+        }
+    };
+    move || {
+        keep.pending.get().map(|(url, reason)| {
+            let host = url_origin(&url).unwrap_or_else(|| redact_url(&url));
+            view! {
+                <div class="consent" id="link-consent" role="alertdialog" aria-labelledby="consent-text">
+                    <p id="consent-text">
+                        "This link asks the page to download a bundle from " <strong>{host}</strong> ". "
+                        {reason} " Load it only if you trust who sent the link."
+                    </p>
+                    <button type="button" id="consent-load" on:click=accept>"Load it"</button>
+                    " "
+                    <button type="button" id="consent-cancel" on:click=decline>"Don't load"</button>
+                </div>
+            }
+        })
+    }
 }
 
 /// Brings what is kept in line with the checkbox once a load has ended.
@@ -232,6 +286,7 @@ pub fn KeepPanel() -> impl IntoView {
     }
     };
     view! {
+        <LinkConsent/>
         <div class="keep" id="keep" data-ready=move || keep.checked.get().then_some("true")>
             <label>
                 <input type="checkbox" id="keep-data"

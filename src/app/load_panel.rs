@@ -89,7 +89,10 @@ pub fn LoadPanel() -> impl IntoView {
                 load_url();
             }>
                 <label for="url-input">"Or fetch an http(s) URL (a presigned GET of a zip or dump): "</label>
+                // A presigned URL is a password: the browser's autofill
+                // must not keep it (SPEC §10).
                 <input id="url-input" type="url" placeholder="https://…"
+                    autocomplete="off" spellcheck="false" autocapitalize="off"
                     prop:value=move || url.get()
                     on:input=move |ev| url.set(event_target_value(&ev))/>
                 <button id="url-load" type="submit">"Load"</button>

@@ -32,6 +32,7 @@ pub mod tabs;
 
 use leptos::prelude::*;
 
+use engagement_engine::presigned::redact_secrets;
 use state::AppState;
 
 /// Shows a panic's message in the page instead of leaving it blank.
@@ -61,35 +62,12 @@ pub fn start() {
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
-    // Opening a shared link (or `?demo=small`) loads without further
+    // Opening a shared link (or `#demo=small`) loads without further
     // clicks; data kept on this computer is restored (keep.rs decides).
     keep::start(state);
-    // The address always holds what is needed to reopen this report.
-    Effect::new(move |_| {
-        let mut pairs = Vec::new();
-        if let Some(url) = state.bundle_url.get() {
-            pairs.push(("bundle", url));
-        } else if let Some(d) = state.demo.get() {
-            pairs.push(("demo", d.as_str().to_string()));
-        }
-        if state.report.with(|r| r.is_some()) {
-            pairs.push(("start", state.start.get()));
-            pairs.push(("end", state.end.get()));
-        }
-        pairs.push(("tz", state.tz.get()));
-        if state.format.get() == crate::protocol::OutFormat::Csv {
-            pairs.push(("format", "csv".into()));
-        }
-        let segment = state.segment.get();
-        if segment.exclude_staff {
-            pairs.push(("staff", "exclude".into()));
-        }
-        if let Some(id) = segment.church_id {
-            pairs.push(("church", id.to_string()));
-        }
-        pairs.push(("section", state.section.get()));
-        browser::set_query(&pairs);
-    });
+    // The address always holds what is needed to reopen this report, in
+    // its fragment (never sent to the host; SPEC §10).
+    Effect::new(move |_| browser::set_link(&state.link_pairs(false)));
     view! {
         <header class="top">
             <h1>"Engagement Report Builder"</h1>
@@ -118,7 +96,9 @@ fn ErrorBanner() -> impl IntoView {
         <Show when=move || state.error.with(|e| e.is_some())>
             <div class="error" role="alert" id="error">
                 <strong>"Problem: "</strong>
-                <span id="error-text">{move || state.error.get().unwrap_or_default()}</span>
+                // The last guard: no message shows a signature, token or
+                // credential, whatever produced it.
+                <span id="error-text">{move || redact_secrets(&state.error.get().unwrap_or_default())}</span>
                 <Show when=move || state.expired_link.get()>
                     <p>"Paste a fresh presigned URL in the URL field above and press Load."</p>
                 </Show>

@@ -84,6 +84,11 @@ pub struct AppState {
     pub section: RwSignal<String>,
     /// The bundle's URL when it came from one.
     pub bundle_url: RwSignal<Option<String>>,
+    /// The bundle the address named when the page opened (a share link):
+    /// the address keeps naming it while it is the one shown, and never
+    /// takes a URL typed into the Load field (the browser's history would
+    /// keep that presigned URL).
+    pub linked_bundle: RwSignal<Option<String>>,
     /// The demo size when the bundle is demo data.
     pub demo: RwSignal<Option<DemoSize>>,
     /// The user whose timeline and fasts are shown.
@@ -115,24 +120,23 @@ impl AppState {
             loaded: RwSignal::new(None),
             report: RwSignal::new(None),
             pages: RwSignal::new(HashMap::new()),
-            start: RwSignal::new(browser::query_param("start").unwrap_or_default()),
-            end: RwSignal::new(browser::query_param("end").unwrap_or_default()),
-            tz: RwSignal::new(
-                browser::query_param("tz").unwrap_or_else(browser::browser_time_zone),
-            ),
-            format: RwSignal::new(match browser::query_param("format").as_deref() {
+            start: RwSignal::new(browser::link_param("start").unwrap_or_default()),
+            end: RwSignal::new(browser::link_param("end").unwrap_or_default()),
+            tz: RwSignal::new(browser::link_param("tz").unwrap_or_else(browser::browser_time_zone)),
+            format: RwSignal::new(match browser::link_param("format").as_deref() {
                 Some("csv") => OutFormat::Csv,
                 _ => OutFormat::Json,
             }),
             export_options: RwSignal::new(ExportOptions::default()),
             segment: RwSignal::new(Segment {
-                exclude_staff: browser::query_param("staff").as_deref() == Some("exclude"),
-                church_id: browser::query_param("church").and_then(|c| c.parse().ok()),
+                exclude_staff: browser::link_param("staff").as_deref() == Some("exclude"),
+                church_id: browser::link_param("church").and_then(|c| c.parse().ok()),
             }),
             section: RwSignal::new(
-                browser::query_param("section").unwrap_or_else(|| "overview".into()),
+                browser::link_param("section").unwrap_or_else(|| "overview".into()),
             ),
             bundle_url: RwSignal::new(None),
+            linked_bundle: RwSignal::new(browser::link_param("bundle")),
             demo: RwSignal::new(None),
             selected_user: RwSignal::new(None),
             selected_name: RwSignal::new(None),
@@ -326,6 +330,37 @@ impl AppState {
         self.send_with_files(&req, files);
     }
 
+    /// The page's state as link pairs (tracked): what the address holds,
+    /// and with `share` what "Copy link" gives, the bundle's URL included
+    /// (the address names it only when the page was opened with it).
+    pub fn link_pairs(&self, share: bool) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        let bundle = self.bundle_url.get();
+        let in_address = bundle.is_some() && bundle == self.linked_bundle.get();
+        if let Some(url) = bundle.filter(|_| share || in_address) {
+            pairs.push(("bundle", url));
+        } else if let Some(d) = self.demo.get() {
+            pairs.push(("demo", d.as_str().to_string()));
+        }
+        if self.report.with(|r| r.is_some()) {
+            pairs.push(("start", self.start.get()));
+            pairs.push(("end", self.end.get()));
+        }
+        pairs.push(("tz", self.tz.get()));
+        if self.format.get() == OutFormat::Csv {
+            pairs.push(("format", "csv".into()));
+        }
+        let segment = self.segment.get();
+        if segment.exclude_staff {
+            pairs.push(("staff", "exclude".into()));
+        }
+        if let Some(id) = segment.church_id {
+            pairs.push(("church", id.to_string()));
+        }
+        pairs.push(("section", self.section.get()));
+        pairs
+    }
+
     /// Recomputes the report for the chosen period.
     pub fn recompute(&self) {
         self.compute(self.period_choice());
@@ -388,6 +423,9 @@ impl AppState {
             }
             Reply::Progress(p) => self.progress.set(Some(p)),
             Reply::Loaded(summary) => {
+                if let Some(url) = self.bundle_url.get_untracked() {
+                    browser::remember_bundle_origin(&url);
+                }
                 self.loaded.set(Some(summary));
                 self.show_next_report.set(true);
                 self.selected_user.set(None);

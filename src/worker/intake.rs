@@ -343,7 +343,13 @@ async fn fetch_url(
     }
     t.progress.file = shown.clone();
     t.report(None, true);
-    let resp = JsFuture::from(scope().fetch_with_str(url)).await.map_err(|_| {
+    // SPEC §10: the bundle never goes into the browser's HTTP disk cache
+    // (members' data, kept only when the user asks, in the kept folder),
+    // and the request says nothing of the page that asked.
+    let init = web_sys::RequestInit::new();
+    init.set_cache(web_sys::RequestCache::NoStore);
+    init.set_referrer_policy(web_sys::ReferrerPolicy::NoReferrer);
+    let resp = JsFuture::from(scope().fetch_with_str_and_init(url, &init)).await.map_err(|_| {
         Failure::Message(
             format!(
                 "could not fetch {shown}: the network failed, or the server's CORS rule does not allow GET from this page's origin"

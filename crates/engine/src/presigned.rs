@@ -35,8 +35,11 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
-/// `text` with every long query value of `url` replaced by `…`: a server's
-/// message may echo parts of the request, signature included.
+/// `text` with every long query value of `url` replaced by `…`, as written
+/// in the URL and percent-decoded (`a%2Fb` is also removed as `a/b`: S3
+/// echoes the decoded credential in its messages), then with
+/// [`redact_secrets`] applied: a server's message may echo parts of the
+/// request, signature included.
 pub fn scrub(text: &str, url: &str) -> String {
     let mut out = text.to_string();
     if let Some((_, query)) = url.split_once('?') {
@@ -47,11 +50,125 @@ pub fn scrub(text: &str, url: &str) -> String {
                 // blank out ordinary words.
                 if value.len() >= 8 {
                     out = out.replace(value, "…");
+                    let decoded = percent_decode(value);
+                    if decoded.len() >= 8 {
+                        out = out.replace(&decoded, "…");
+                    }
                 }
             }
         }
     }
+    redact_secrets(&out)
+}
+
+/// The names after which a signature, credential or token follows, in a
+/// URL's query (`X-Amz-Signature=…`), a header (`x-amz-security-token: …`)
+/// or an `Authorization` value (`Credential=…, Signature=…`). Compared
+/// ASCII case-insensitively; `Signature` also covers `X-Amz-Signature`.
+const SECRET_NAMES: &[&str] = &[
+    "Signature",
+    "Credential",
+    "Security-Token",
+    "SecurityToken",
+    "AWSAccessKeyId",
+    "Authorization",
+    "Token",
+];
+
+/// `text` with the value after every [`SECRET_NAMES`] name replaced by
+/// `…`, whether the text is raw or percent-encoded (`X-Amz-Signature%3D…`):
+/// the last guard of every message that may hold a URL or a request, so no
+/// message shows a signature, security token or credential.
+///
+/// ```
+/// use engagement_engine::presigned::redact_secrets;
+/// assert_eq!(
+///     redact_secrets("GET /k?X-Amz-Credential=AK%2F2025&X-Amz-Signature=ab12 failed"),
+///     "GET /k?X-Amz-Credential=…&X-Amz-Signature=… failed"
+/// );
+/// assert_eq!(redact_secrets("x-amz-security-token: FQo/Gb+= end"), "x-amz-security-token: … end");
+/// ```
+pub fn redact_secrets(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < text.len() {
+        if !text.is_char_boundary(i) {
+            i += 1;
+            continue;
+        }
+        let name = SECRET_NAMES
+            .iter()
+            .find(|n| lower[i..].starts_with(&n.to_ascii_lowercase()));
+        let Some(name) = name else {
+            i += 1;
+            continue;
+        };
+        let mut j = i + name.len();
+        // The separator: `=`, `%3D` (percent-encoded), `:` with spaces.
+        let sep = if bytes.get(j) == Some(&b'=') {
+            1
+        } else if lower[j..].starts_with("%3d") {
+            3
+        } else if bytes.get(j) == Some(&b':') {
+            1 + text[j + 1..].len() - text[j + 1..].trim_start_matches(' ').len()
+        } else {
+            0
+        };
+        if sep == 0 {
+            i = j;
+            continue;
+        }
+        j += sep;
+        // The value runs to a delimiter of URLs, headers and prose; `%26`
+        // is a percent-encoded `&`.
+        let end = text[j..]
+            .char_indices()
+            .find(|&(k, c)| {
+                c.is_whitespace()
+                    || matches!(
+                        c,
+                        '&' | '"' | '\'' | '<' | '>' | ',' | ';' | ')' | ']' | '#'
+                    )
+                    || lower[j + k..].starts_with("%26")
+            })
+            .map_or(text.len(), |(k, _)| j + k);
+        if end > j {
+            out.push_str(&text[copied..j]);
+            out.push('…');
+            copied = end;
+        }
+        i = end.max(j);
+    }
+    out.push_str(&text[copied..]);
     out
+}
+
+/// `%XX` escapes (and `+`, a query's space) decoded; invalid escapes and
+/// non-UTF-8 results are kept as written.
+fn percent_decode(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match b[i] {
+            b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b'+' => out.push(b' '),
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
 /// The file name a URL points to: the last segment of its path, never its
@@ -204,6 +321,62 @@ mod tests {
             scrub("Request abcdef0123456789 expired after 60", url),
             "Request … expired after 60"
         );
+    }
+
+    #[test]
+    fn scrub_removes_percent_decoded_values_too() {
+        let url = "https://h/k.zip?X-Amz-Credential=AKIDEXAMPLE%2F20250630%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Security-Token=FQoGZX%2Bv%2Fsecret%3D%3D&X-Amz-Signature=5ec7e75ec7e7";
+        let body = "The request signature we calculated does not match. \
+            Credential AKIDEXAMPLE/20250630/us-east-1/s3/aws4_request token FQoGZX+v/secret== \
+            raw AKIDEXAMPLE%2F20250630%2Fus-east-1%2Fs3%2Faws4_request sig 5ec7e75ec7e7";
+        let out = scrub(body, url);
+        for secret in [
+            "AKIDEXAMPLE",
+            "FQoGZX",
+            "secret==",
+            "5ec7e75ec7e7",
+            "aws4_request",
+        ] {
+            assert!(!out.contains(secret), "{secret} in {out}");
+        }
+        assert!(out.starts_with("The request signature we calculated does not match."));
+    }
+
+    #[test]
+    fn secrets_are_redacted_raw_encoded_and_in_headers() {
+        let cases = [
+            (
+                "https://h/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=5ec7e7aa&X-Amz-Expires=60",
+                "https://h/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=…&X-Amz-Expires=60",
+            ),
+            // A whole presigned URL percent-encoded (a share link's value).
+            (
+                "bundle=https%3A%2F%2Fh%2Fk%3FX-Amz-Signature%3D5ec7e7aa%26X-Amz-Credential%3DAK%252F1%26X-Amz-Expires%3D60",
+                "bundle=https%3A%2F%2Fh%2Fk%3FX-Amz-Signature%3D…%26X-Amz-Credential%3D…%26X-Amz-Expires%3D60",
+            ),
+            // Canonical request lines and an Authorization header.
+            (
+                "host:h\nx-amz-security-token:FQo+Gb/x==\nx",
+                "host:h\nx-amz-security-token:…\nx",
+            ),
+            (
+                "Authorization: AWS4-HMAC-SHA256 Credential=AK/2025/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=5ec7e7aa",
+                "Authorization: … Credential=…, SignedHeaders=host, Signature=…",
+            ),
+            // Legacy (SigV2) query and ordinary prose stay readable.
+            (
+                "k?AWSAccessKeyId=AKID&Signature=abc%2Bdef&Expires=1",
+                "k?AWSAccessKeyId=…&Signature=…&Expires=1",
+            ),
+            (
+                "the signature does not match; token expired",
+                "the signature does not match; token expired",
+            ),
+            ("Signatur ungültig — Signature=ab ü", "Signatur ungültig — Signature=… ü"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(redact_secrets(text), want, "{text}");
+        }
     }
 
     #[test]
