@@ -290,6 +290,7 @@ fn export_bytes(
             period,
             segment: info,
             warnings: &loaded.warnings,
+            pseudonyms: None,
         };
         match what {
             ExportWhat::Consolidated => Ok((

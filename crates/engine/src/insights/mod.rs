@@ -40,6 +40,9 @@ pub use period_comparison::{
     metric_label, MetricComparison, PeriodComparison, PeriodDates, METRICS, METRIC_LABELS,
 };
 pub use retention_matrix::{RetentionCohortRow, WeekRetention, WEEKS};
+pub(crate) use summary::pseudonymized as pseudonymized_summary;
+#[cfg(test)]
+pub(crate) use summary::PSEUDONYMS_LINE;
 pub use summary::MAX_SUMMARY_BYTES;
 pub use user_engagement::{EngagementStatus, UserEngagementRow, AT_RISK_DAYS};
 

@@ -7,7 +7,8 @@ use crate::insights::METRIC_LABELS;
 use crate::load::Warning;
 use crate::period::Period;
 use crate::report::Report;
-use crate::table::Table;
+use crate::pseudonym::Pseudonyms;
+use crate::table::{self, Table};
 
 /// One headline figure, with the previous period's value when known.
 #[derive(Clone, Debug, PartialEq)]
@@ -77,6 +78,9 @@ pub struct ReadableInput<'a> {
     pub warnings: &'a [Warning],
     /// Extra sections after the data sets (insights).
     pub sections: Vec<Section<'a>>,
+    /// With pseudonyms (SPEC §12), the data sets' people are replaced and
+    /// the report says so; section tables come already replaced.
+    pub pseudonyms: Option<&'a Pseudonyms>,
 }
 
 impl<'a> ReadableInput<'a> {
@@ -91,7 +95,14 @@ impl<'a> ReadableInput<'a> {
             brief: None,
             warnings,
             sections: Vec::new(),
+            pseudonyms: None,
         }
+    }
+
+    /// The data sets as tables ([`table::data_sets`]), every person
+    /// replaced when pseudonymised.
+    pub fn data_sets(&self) -> Vec<Table<'a>> {
+        table::data_sets_with(self.report, self.pseudonyms)
     }
 }
 
