@@ -78,6 +78,12 @@ pub struct ExportOptions {
     pub html: bool,
     /// `report.xlsx`.
     pub xlsx: bool,
+    /// With a key, names and e-mails are replaced with pseudonyms in every
+    /// file, the zip and the consolidated JSON (SPEC §12; the CLI's
+    /// `--pseudonymize --pseudonym-key`). The tables on screen keep the
+    /// real names.
+    #[serde(default)]
+    pub pseudonym_key: Option<[u8; 32]>,
 }
 
 impl Default for ExportOptions {
@@ -90,6 +96,7 @@ impl Default for ExportOptions {
             csv_bom: true,
             html: true,
             xlsx: true,
+            pseudonym_key: None,
         }
     }
 }
@@ -114,6 +121,9 @@ pub enum ExportWhat {
     File(String),
     /// The consolidated JSON object.
     Consolidated,
+    /// `pseudonyms.csv`, the key back to people of a pseudonymised export
+    /// (never in the zip).
+    Pseudonyms,
 }
 
 /// Output format of the data-set files.

@@ -18,6 +18,7 @@ use crate::protocol::{
 };
 
 use super::browser;
+use engagement_engine::pseudonym::Key;
 
 /// An exported file from the worker.
 pub struct Exported {
@@ -43,6 +44,9 @@ struct Inner {
     queue: Vec<(String, Array)>,
     next_id: u64,
     exports: HashMap<u64, ExportCallback>,
+    /// This load's random pseudonym key (SPEC §12), made when the load
+    /// starts; never stored.
+    load_key: Option<[u8; 32]>,
     /// Kept alive while the worker lives.
     _handlers: Vec<Closure<dyn FnMut(JsValue)>>,
 }
@@ -78,6 +82,14 @@ pub struct AppState {
     /// What the zip holds besides the data sets (its `format` is ignored:
     /// [`AppState::format`] is the one the page shows).
     pub export_options: RwSignal<ExportOptions>,
+    /// "Replace names and e-mails with pseudonyms" (SPEC §12): the
+    /// downloads, the zip, the upload and "Copy JSON" name nobody; the
+    /// tables on screen keep the real names.
+    pub pseudonymize: RwSignal<bool>,
+    /// A pseudonym key the user pasted (64 hex digits), so that two
+    /// reports share pseudonyms; empty = this load's random key. Only in
+    /// memory: never stored.
+    pub pseudonym_key: RwSignal<String>,
     /// The users the report is about (exclude staff, one church).
     pub segment: RwSignal<Segment>,
     /// The open section.
@@ -120,6 +132,8 @@ impl AppState {
                 _ => OutFormat::Json,
             }),
             export_options: RwSignal::new(ExportOptions::default()),
+            pseudonymize: RwSignal::new(false),
+            pseudonym_key: RwSignal::new(String::new()),
             segment: RwSignal::new(Segment {
                 exclude_staff: browser::query_param("staff").as_deref() == Some("exclude"),
                 church_id: browser::query_param("church").and_then(|c| c.parse().ok()),
@@ -137,6 +151,7 @@ impl AppState {
                 worker: None,
                 last_load: None,
                 from_storage: false,
+                load_key: None,
                 ready: false,
                 queue: Vec::new(),
                 next_id: 1,
@@ -292,6 +307,10 @@ impl AppState {
             ..Progress::default()
         }));
         self.load_started.set(browser::now_ms());
+        // A new random pseudonym key for each load (SPEC §12), in memory
+        // only: two loads' pseudonyms cannot be linked.
+        let key = Key::random().ok().map(|k| k.to_bytes());
+        self.worker.update_value(|i| i.load_key = key);
         match &source {
             Source::Url(u) => {
                 self.bundle_url.set(Some(u.clone()));
@@ -344,8 +363,37 @@ impl AppState {
         });
     }
 
+    /// The pseudonym key of the exports, when "Replace names and e-mails
+    /// with pseudonyms" is ticked: the pasted one, else this load's random
+    /// one. A pasted key that is not 64 hex digits is an error that does
+    /// not quote it.
+    pub fn export_pseudonym_key(&self) -> Result<Option<[u8; 32]>, String> {
+        if !self.pseudonymize.get_untracked() {
+            return Ok(None);
+        }
+        let pasted = self.pseudonym_key.get_untracked();
+        if !pasted.trim().is_empty() {
+            return Key::from_hex(&pasted)
+                .map(|k| Some(k.to_bytes()))
+                .map_err(|e| e.to_string());
+        }
+        let mut key = None;
+        self.worker.update_value(|i| {
+            if i.load_key.is_none() {
+                i.load_key = Key::random().ok().map(|k| k.to_bytes());
+            }
+            key = i.load_key;
+        });
+        key.map(Some)
+            .ok_or_else(|| "this browser cannot make a random pseudonym key; paste one".into())
+    }
+
     /// Asks the worker for an output file.
     pub fn export(&self, what: ExportWhat, then: impl FnOnce(Result<Exported, String>) + 'static) {
+        let pseudonym_key = match self.export_pseudonym_key() {
+            Ok(key) => key,
+            Err(e) => return then(Err(e)),
+        };
         let id = self.next_id();
         self.worker.update_value(|i| {
             i.exports.insert(id, Box::new(then));
@@ -355,6 +403,7 @@ impl AppState {
             what,
             options: ExportOptions {
                 format: self.format.get_untracked(),
+                pseudonym_key,
                 ..self.export_options.get_untracked()
             },
         });

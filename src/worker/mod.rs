@@ -13,6 +13,8 @@ use engagement_engine::export;
 use engagement_engine::insights::{self, Insights};
 use engagement_engine::load::Loaded;
 use engagement_engine::metrics;
+use engagement_engine::model::Dataset;
+use engagement_engine::pseudonym::{self, Key, Pseudonyms};
 use engagement_engine::output::{self, ReportParts};
 use engagement_engine::period::Period;
 use engagement_engine::report::Report;
@@ -219,7 +221,7 @@ fn compute(state: &Shared, choice: &PeriodChoice, segment: Segment) {
     };
     drop(previous);
     let cache = Some(&mut s.participation);
-    let computed = with_report(loaded, &period, segment, cache, |report, insights, info| {
+    let computed = with_report(loaded, &period, segment, cache, |report, insights, info, _| {
         let mut store = TableStore::from_report_reusing(report, kept);
         store.add_insights(insights);
         let mut summary = summarize(report, &period, &store);
@@ -256,7 +258,7 @@ fn with_report<T>(
     period: &Period,
     segment: Segment,
     cache: Option<&mut Option<(Segment, metrics::Participation)>>,
-    f: impl FnOnce(&Report<'_>, &Insights<'_>, &SegmentInfo) -> T,
+    f: impl FnOnce(&Report<'_>, &Insights<'_>, &SegmentInfo, &Dataset) -> T,
 ) -> Result<T, String> {
     let segmented = segment.apply(&loaded.dataset).map_err(|e| e.to_string())?;
     let data = &*segmented.dataset;
@@ -271,7 +273,7 @@ fn with_report<T>(
     let mut report = metrics::compute_with(data, period, participation);
     report.range.segment = segmented.info.range_segment();
     let insights = insights::compute(data, period, &report, &segmented.info, &loaded.warnings);
-    Ok(f(&report, &insights, &segmented.info))
+    Ok(f(&report, &insights, &segmented.info, data))
 }
 
 fn export_bytes(
@@ -283,22 +285,54 @@ fn export_bytes(
     let (Some(loaded), Some(period)) = (s.loaded.as_ref(), s.period.as_ref()) else {
         return Err("compute a report first".into());
     };
-    with_report(loaded, period, s.segment, None, |report, insights, info| {
+    with_report(loaded, period, s.segment, None, |report, insights, info, data| {
+        // SPEC §12: the pseudonymisation step, after every figure.
+        let pseudonyms = match options.pseudonym_key {
+            Some(key) => Some(
+                Pseudonyms::new(&Key::from_bytes(key), data).map_err(|e| e.to_string())?,
+            ),
+            None => None,
+        };
+        if *what == ExportWhat::Pseudonyms {
+            let Some(p) = &pseudonyms else {
+                return Err("tick \u{201c}Replace names and e-mails with pseudonyms\u{201d} first".into());
+            };
+            let mut bytes = Vec::new();
+            if options.csv_bom {
+                bytes.extend_from_slice(export::UTF8_BOM);
+            }
+            bytes.extend_from_slice(&p.csv());
+            return Ok((pseudonym::FILE_NAME.into(), "text/csv".into(), bytes));
+        }
+        let done = pseudonyms
+            .as_ref()
+            .map(|p| p.apply(report, Some(insights), &loaded.warnings));
+        let (report, insights, warnings) = match &done {
+            Some(d) => (&d.report, d.insights.as_ref().expect("given"), &d.warnings[..]),
+            None => (report, insights, &loaded.warnings[..]),
+        };
         let parts = ReportParts {
             report,
             insights: options.insights.then_some(insights),
             period,
             segment: info,
-            warnings: &loaded.warnings,
-            pseudonyms: None,
+            warnings,
+            pseudonyms: pseudonyms.as_ref(),
         };
         match what {
             ExportWhat::Consolidated => Ok((
                 format!("engagement_{}_to_{}.json", period.start(), period.end()),
                 "application/json".into(),
-                match parts.insights {
-                    Some(i) => export::consolidated_json_with_insights(report, i),
-                    None => export::consolidated_json(report),
+                {
+                    let mut bytes = Vec::new();
+                    export::write_consolidated_json(
+                        report,
+                        parts.insights,
+                        parts.pseudonyms,
+                        &mut bytes,
+                    )
+                    .map_err(|e| e.to_string())?;
+                    bytes
                 },
             )),
             ExportWhat::Zip => Ok((
@@ -327,6 +361,7 @@ fn export_bytes(
                     .map(|f| (f.name.clone(), mime_of(&f.name).to_string(), f.bytes))
                     .ok_or_else(|| format!("no output file named {name:?} in this format"))
             }
+            ExportWhat::Pseudonyms => unreachable!("answered above"),
         }
     })?
 }

@@ -106,6 +106,16 @@ impl Key {
         Ok(Key(bytes))
     }
 
+    /// The key's 32 bytes (to hand it to the page's worker).
+    pub fn to_bytes(&self) -> [u8; 32] {
+        self.0
+    }
+
+    /// A key of 32 bytes.
+    pub fn from_bytes(bytes: [u8; 32]) -> Key {
+        Key(bytes)
+    }
+
     /// The key as 64 lowercase hex digits (to show it, or keep it with the
     /// data).
     pub fn to_hex(&self) -> String {
