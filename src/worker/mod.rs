@@ -14,9 +14,9 @@ use engagement_engine::insights::{self, Insights};
 use engagement_engine::load::Loaded;
 use engagement_engine::metrics;
 use engagement_engine::model::Dataset;
-use engagement_engine::pseudonym::{self, Key, Pseudonyms};
 use engagement_engine::output::{self, ReportParts};
 use engagement_engine::period::Period;
+use engagement_engine::pseudonym::{self, Key, Pseudonyms};
 use engagement_engine::report::Report;
 use engagement_engine::segment::SegmentInfo;
 use engagement_engine::timestamp::Timestamp;
@@ -221,18 +221,24 @@ fn compute(state: &Shared, choice: &PeriodChoice, segment: Segment) {
     };
     drop(previous);
     let cache = Some(&mut s.participation);
-    let computed = with_report(loaded, &period, segment, cache, |report, insights, info, _| {
-        let mut store = TableStore::from_report_reusing(report, kept);
-        store.add_insights(insights);
-        let mut summary = summarize(report, &period, &store);
-        summary.insights = summarize_insights(insights);
-        summary.charts.extend(output::insight_charts(insights));
-        summary.segment = info
-            .range_segment()
-            .map(|_| info.describe(|name| format!("\u{201c}{name}\u{201d}")));
-        summary.segment_notice = info.notice();
-        (store, summary)
-    });
+    let computed = with_report(
+        loaded,
+        &period,
+        segment,
+        cache,
+        |report, insights, info, _| {
+            let mut store = TableStore::from_report_reusing(report, kept);
+            store.add_insights(insights);
+            let mut summary = summarize(report, &period, &store);
+            summary.insights = summarize_insights(insights);
+            summary.charts.extend(output::insight_charts(insights));
+            summary.segment = info
+                .range_segment()
+                .map(|_| info.describe(|name| format!("\u{201c}{name}\u{201d}")));
+            summary.segment_notice = info.notice();
+            (store, summary)
+        },
+    );
     let (store, mut summary) = match computed {
         Ok(c) => c,
         Err(message) => {
@@ -285,85 +291,98 @@ fn export_bytes(
     let (Some(loaded), Some(period)) = (s.loaded.as_ref(), s.period.as_ref()) else {
         return Err("compute a report first".into());
     };
-    with_report(loaded, period, s.segment, None, |report, insights, info, data| {
-        // SPEC §12: the pseudonymisation step, after every figure.
-        let pseudonyms = match options.pseudonym_key {
-            Some(key) => Some(
-                Pseudonyms::new(&Key::from_bytes(key), data).map_err(|e| e.to_string())?,
-            ),
-            None => None,
-        };
-        if *what == ExportWhat::Pseudonyms {
-            let Some(p) = &pseudonyms else {
-                return Err("tick \u{201c}Replace names and e-mails with pseudonyms\u{201d} first".into());
+    with_report(
+        loaded,
+        period,
+        s.segment,
+        None,
+        |report, insights, info, data| {
+            // SPEC §12: the pseudonymisation step, after every figure.
+            let pseudonyms = match options.pseudonym_key {
+                Some(key) => {
+                    Some(Pseudonyms::new(&Key::from_bytes(key), data).map_err(|e| e.to_string())?)
+                }
+                None => None,
             };
-            let mut bytes = Vec::new();
-            if options.csv_bom {
-                bytes.extend_from_slice(export::UTF8_BOM);
+            if *what == ExportWhat::Pseudonyms {
+                let Some(p) = &pseudonyms else {
+                    return Err(
+                        "tick \u{201c}Replace names and e-mails with pseudonyms\u{201d} first"
+                            .into(),
+                    );
+                };
+                let mut bytes = Vec::new();
+                if options.csv_bom {
+                    bytes.extend_from_slice(export::UTF8_BOM);
+                }
+                bytes.extend_from_slice(&p.csv());
+                return Ok((pseudonym::FILE_NAME.into(), "text/csv".into(), bytes));
             }
-            bytes.extend_from_slice(&p.csv());
-            return Ok((pseudonym::FILE_NAME.into(), "text/csv".into(), bytes));
-        }
-        let done = pseudonyms
-            .as_ref()
-            .map(|p| p.apply(report, Some(insights), &loaded.warnings));
-        let (report, insights, warnings) = match &done {
-            Some(d) => (&d.report, d.insights.as_ref().expect("given"), &d.warnings[..]),
-            None => (report, insights, &loaded.warnings[..]),
-        };
-        let parts = ReportParts {
-            report,
-            insights: options.insights.then_some(insights),
-            period,
-            segment: info,
-            warnings,
-            pseudonyms: pseudonyms.as_ref(),
-        };
-        match what {
-            ExportWhat::Consolidated => Ok((
-                format!("engagement_{}_to_{}.json", period.start(), period.end()),
-                "application/json".into(),
-                {
-                    let mut bytes = Vec::new();
-                    export::write_consolidated_json(
-                        report,
-                        parts.insights,
-                        parts.pseudonyms,
-                        &mut bytes,
-                    )
-                    .map_err(|e| e.to_string())?;
-                    bytes
-                },
-            )),
-            ExportWhat::Zip => Ok((
-                export::zip_name(period),
-                "application/zip".into(),
-                export::zip(
-                    &output::report_files(&parts, options.into()).map_err(|e| e.to_string())?,
+            let done = pseudonyms
+                .as_ref()
+                .map(|p| p.apply(report, Some(insights), &loaded.warnings));
+            let (report, insights, warnings) = match &done {
+                Some(d) => (
+                    &d.report,
+                    d.insights.as_ref().expect("given"),
+                    &d.warnings[..],
                 ),
-            )),
-            ExportWhat::File(name) => {
-                // Any one file can be saved, whatever goes into the zip.
-                let parts = ReportParts {
-                    insights: Some(insights),
-                    ..parts
-                };
-                let all = ExportOptions {
-                    insights: true,
-                    html: true,
-                    xlsx: true,
-                    ..options
-                };
-                output::report_files(&parts, all.into())
-                    .map_err(|e| e.to_string())?
-                    .into_iter()
-                    .find(|f| &f.name == name)
-                    .map(|f| (f.name.clone(), mime_of(&f.name).to_string(), f.bytes))
-                    .ok_or_else(|| format!("no output file named {name:?} in this format"))
+                None => (report, insights, &loaded.warnings[..]),
+            };
+            let parts = ReportParts {
+                report,
+                insights: options.insights.then_some(insights),
+                period,
+                segment: info,
+                warnings,
+                pseudonyms: pseudonyms.as_ref(),
+            };
+            match what {
+                ExportWhat::Consolidated => Ok((
+                    format!("engagement_{}_to_{}.json", period.start(), period.end()),
+                    "application/json".into(),
+                    {
+                        let mut bytes = Vec::new();
+                        export::write_consolidated_json(
+                            report,
+                            parts.insights,
+                            parts.pseudonyms,
+                            &mut bytes,
+                        )
+                        .map_err(|e| e.to_string())?;
+                        bytes
+                    },
+                )),
+                ExportWhat::Zip => Ok((
+                    export::zip_name(period),
+                    "application/zip".into(),
+                    export::zip(
+                        &output::report_files(&parts, options.into()).map_err(|e| e.to_string())?,
+                    ),
+                )),
+                ExportWhat::File(name) => {
+                    // Any one file can be saved, whatever goes into the zip.
+                    let parts = ReportParts {
+                        insights: Some(insights),
+                        ..parts
+                    };
+                    let all = ExportOptions {
+                        insights: true,
+                        html: true,
+                        xlsx: true,
+                        ..options
+                    };
+                    output::report_files(&parts, all.into())
+                        .map_err(|e| e.to_string())?
+                        .into_iter()
+                        .find(|f| &f.name == name)
+                        .map(|f| (f.name.clone(), mime_of(&f.name).to_string(), f.bytes))
+                        .ok_or_else(|| format!("no output file named {name:?} in this format"))
+                }
+                ExportWhat::Pseudonyms => unreachable!("answered above"),
             }
-            ExportWhat::Pseudonyms => unreachable!("answered above"),
-        }
-    })?
+        },
+    )?
 }
 
 /// The MIME type of an output file, by its extension.

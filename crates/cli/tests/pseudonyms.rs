@@ -29,17 +29,29 @@ const KEY: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abc
 /// (username, e-mail) of each user.
 const PEOPLE: [(&str, &str); 7] = [
     ("<b>Zebulon&Co</b>", "zebulon&co@secret-mail.example"),
-    ("O'Hara \"Quillfeather\"", "o'hara.quillfeather@secret-mail.example"),
+    (
+        "O'Hara \"Quillfeather\"",
+        "o'hara.quillfeather@secret-mail.example",
+    ),
     ("Ваня Петрович", "vanya.petrovich@secret-mail.example"),
     ("李雷雷", "lilei@secret-mail.example"),
     ("Յովհաննէս", "hovhannes@secret-mail.example"),
-    ("=HYPERLINK(\"http://evil.example\",\"Wolfram\")", "+wolfram@secret-mail.example"),
-    ("Marguerite\u{2028}\tTab", "marguerite\"x\"@secret-mail.example"),
+    (
+        "=HYPERLINK(\"http://evil.example\",\"Wolfram\")",
+        "+wolfram@secret-mail.example",
+    ),
+    (
+        "Marguerite\u{2028}\tTab",
+        "marguerite\"x\"@secret-mail.example",
+    ),
 ];
 
 /// (title, description) of feed items: prayer requests and markup.
 const FEED_TEXTS: [(&str, &str); 4] = [
-    ("Pray for Xanthippe's surgery", "<script>alert('Kallisto')</script> & more"),
+    (
+        "Pray for Xanthippe's surgery",
+        "<script>alert('Kallisto')</script> & more",
+    ),
     ("<i>Thaddeus</i> & \"friends\"", "Исповедь Тимофея"),
     ("-Ermintrude's diagnosis", "祈祷张伟"),
     ("@Bartholomew", "Ծնունդ Արամի"),
@@ -111,13 +123,13 @@ fn write_bundle(dir: &Path) {
         // Devotional views: user n views n times (a ranking with a tie
         // broken by id at the bottom), one join, one screen view.
         for v in 0..(id % 4 + 1) {
-            events.push_str(&format!(
-                "{},3,{id},,,{{}},{}\n",
-                id * 100 + v,
-                ts(12, v)
-            ));
+            events.push_str(&format!("{},3,{id},,,{{}},{}\n", id * 100 + v, ts(12, v)));
         }
-        events.push_str(&format!("{},1,{id},12,1,{{}},{}\n", id * 100 + 50, ts(3, i)));
+        events.push_str(&format!(
+            "{},1,{id},12,1,{{}},{}\n",
+            id * 100 + 50,
+            ts(3, i)
+        ));
         events.push_str(&format!(
             "{},2,{id},,,\"{{\"\"screen\"\": \"\"home\"\"}}\",{}\n",
             id * 100 + 60,
@@ -186,7 +198,12 @@ fn forms(text: &str) -> Vec<String> {
         text.replace('"', "\"\""),
         format!("'{text}"),
     ];
-    all.extend(WORDS.iter().filter(|w| text.contains(*w)).map(|w| w.to_string()));
+    all.extend(
+        WORDS
+            .iter()
+            .filter(|w| text.contains(*w))
+            .map(|w| w.to_string()),
+    );
     all.sort();
     all.dedup();
     all
@@ -263,10 +280,16 @@ fn no_name_email_or_feed_text_is_in_any_pseudonymized_output() {
     ok(&run(&args));
     let found = leaks(&folder_outputs(&plain)).join("\n");
     for word in WORDS {
-        for file in ["user_activity_timeline.json", "report.html", "report.xlsx!xl/"] {
+        for file in [
+            "user_activity_timeline.json",
+            "report.html",
+            "report.xlsx!xl/",
+        ] {
             // The timeline names users but holds no e-mail.
             let email_only = !PEOPLE.iter().any(|(n, _)| n.contains(word))
-                && !FEED_TEXTS.iter().any(|(t, d)| t.contains(word) || d.contains(word));
+                && !FEED_TEXTS
+                    .iter()
+                    .any(|(t, d)| t.contains(word) || d.contains(word));
             if file.starts_with("user_activity_timeline") && email_only {
                 continue;
             }
@@ -287,9 +310,8 @@ fn no_name_email_or_feed_text_is_in_any_pseudonymized_output() {
         bucket: "reports".to_owned(),
         endpoint: Some(server.endpoint()),
     };
-    let presign = |method, key: &str| {
-        s3::presign(&settings, method, key, Duration::from_secs(600)).unwrap()
-    };
+    let presign =
+        |method, key: &str| s3::presign(&settings, method, key, Duration::from_secs(600)).unwrap();
 
     let mut outputs = Vec::new();
     for format in ["json", "csv"] {
@@ -312,11 +334,16 @@ fn no_name_email_or_feed_text_is_in_any_pseudonymized_output() {
         outputs.push((format!("{format} stderr"), o.stderr.clone()));
         outputs.push((format!("{format} stdout"), o.stdout.clone()));
         assert!(
-            stderr.contains(&format!("pseudonyms: {}", out.join("pseudonyms.csv").display())),
+            stderr.contains(&format!(
+                "pseudonyms: {}",
+                out.join("pseudonyms.csv").display()
+            )),
             "{stderr}"
         );
         let files = folder_outputs(&out);
-        assert!(files.iter().any(|(p, _)| p == "report.xlsx!xl/worksheets/sheet1.xml"));
+        assert!(files
+            .iter()
+            .any(|(p, _)| p == "report.xlsx!xl/worksheets/sheet1.xml"));
         assert!(files.iter().any(|(p, _)| p.contains(".zip!summary.md")));
         assert!(
             !files.iter().any(|(p, _)| p.contains("pseudonyms")),
@@ -342,7 +369,10 @@ fn no_name_email_or_feed_text_is_in_any_pseudonymized_output() {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(out.join("pseudonyms.csv")).unwrap().permissions().mode();
+            let mode = std::fs::metadata(out.join("pseudonyms.csv"))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o077, 0, "pseudonyms.csv is private: {mode:o}");
         }
     }
@@ -356,9 +386,17 @@ fn no_name_email_or_feed_text_is_in_any_pseudonymized_output() {
 
     assert!(outputs.len() > 60, "{} outputs", outputs.len());
     let found = leaks(&outputs);
-    assert!(found.is_empty(), "personal data in the outputs:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "personal data in the outputs:\n{}",
+        found.join("\n")
+    );
     // The report still says who did what, by pseudonym.
-    let html = &outputs.iter().find(|(p, _)| p == "json/report.html").unwrap().1;
+    let html = &outputs
+        .iter()
+        .find(|(p, _)| p == "json/report.html")
+        .unwrap()
+        .1;
     let html = String::from_utf8_lossy(html);
     assert!(html.contains("names replaced with pseudonyms"));
     assert!(html.matches("P-").count() > 20);
@@ -390,10 +428,10 @@ fn key_map(path: &Path) -> HashMap<String, (i64, String, String)> {
 fn map_back(v: &mut Value, map: &HashMap<String, (i64, String, String)>) {
     match v {
         Value::Object(o) => {
-            let user = o
-                .get("user_id")
-                .and_then(Value::as_str)
-                .map(|p| map.get(p).unwrap_or_else(|| panic!("{p} not in pseudonyms.csv")));
+            let user = o.get("user_id").and_then(Value::as_str).map(|p| {
+                map.get(p)
+                    .unwrap_or_else(|| panic!("{p} not in pseudonyms.csv"))
+            });
             if let Some((id, name, email)) = user {
                 o.insert("user_id".into(), (*id).into());
                 if o.contains_key("username") {
@@ -432,7 +470,14 @@ fn every_figure_and_ranking_is_the_plain_runs_once_mapped_back() {
     for (start, end) in [("2025-01-01", "2025-01-31"), ("2024-10-01", "2025-02-28")] {
         let plain = dir.path().join(format!("plain-{start}"));
         let pseudo = dir.path().join(format!("pseudo-{start}"));
-        let common = [fixture.to_str().unwrap(), "--insights", "--start", start, "--end", end];
+        let common = [
+            fixture.to_str().unwrap(),
+            "--insights",
+            "--start",
+            start,
+            "--end",
+            end,
+        ];
         let mut args = common.to_vec();
         args.extend(["--output-dir", plain.to_str().unwrap()]);
         ok(&run(&args));
@@ -480,7 +525,10 @@ fn every_figure_and_ranking_is_the_plain_runs_once_mapped_back() {
             {
                 let rows = got.as_array_mut().unwrap();
                 assert!(rows.len() > 3, "{name}");
-                let ids: Vec<i64> = rows.iter().map(|r| r["user_id"].as_i64().unwrap()).collect();
+                let ids: Vec<i64> = rows
+                    .iter()
+                    .map(|r| r["user_id"].as_i64().unwrap())
+                    .collect();
                 assert!(!ids.is_sorted(), "{name} is not by pseudonym");
                 rows.sort_by_key(|r| r["user_id"].as_i64().unwrap());
             }
@@ -495,7 +543,12 @@ fn a_malformed_key_is_one_error_line_that_never_shows_it() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/tiny-fasts/csv");
     let secret = "5ecre7-not-hex-0123456789abcdef0123456789abcdef0123456789abcdef";
     let out = dir.path().join("out");
-    let base = [fixture.to_str().unwrap(), "--pseudonymize", "--output-dir", out.to_str().unwrap()];
+    let base = [
+        fixture.to_str().unwrap(),
+        "--pseudonymize",
+        "--output-dir",
+        out.to_str().unwrap(),
+    ];
     let mut with_option = base.to_vec();
     with_option.extend(["--pseudonym-key", secret]);
     let from_env = Command::new(BIN)
@@ -503,23 +556,42 @@ fn a_malformed_key_is_one_error_line_that_never_shows_it() {
         .env("ENGAGEMENT_PSEUDONYM_KEY", &secret[..40])
         .output()
         .unwrap();
-    for (o, from) in [(run(&with_option), "--pseudonym-key"), (from_env, "ENGAGEMENT_PSEUDONYM_KEY")] {
+    for (o, from) in [
+        (run(&with_option), "--pseudonym-key"),
+        (from_env, "ENGAGEMENT_PSEUDONYM_KEY"),
+    ] {
         let stderr = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{stderr}");
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
-        assert!(stderr.starts_with(&format!("error: {from}: the pseudonym key ")), "{stderr}");
+        assert!(
+            stderr.starts_with(&format!("error: {from}: the pseudonym key ")),
+            "{stderr}"
+        );
         assert!(stderr.contains("expected 64 hex digits"), "{stderr}");
-        assert!(!stderr.contains("5ecre7") && !stderr.contains("0123456789"), "{stderr}");
+        assert!(
+            !stderr.contains("5ecre7") && !stderr.contains("0123456789"),
+            "{stderr}"
+        );
         assert!(o.stdout.is_empty());
         assert!(!out.exists(), "no output on a bad key");
     }
     // A key without --pseudonymize is a usage error, not a silent no-op.
-    let o = run(&[fixture.to_str().unwrap(), "--pseudonym-key", KEY, "--stdout"]);
+    let o = run(&[
+        fixture.to_str().unwrap(),
+        "--pseudonym-key",
+        KEY,
+        "--stdout",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     // Without a key, each run makes its own: two runs, two pseudonyms.
     let one = |name: &str| {
         let out = dir.path().join(name);
-        ok(&run(&[fixture.to_str().unwrap(), "--pseudonymize", "--output-dir", out.to_str().unwrap()]));
+        ok(&run(&[
+            fixture.to_str().unwrap(),
+            "--pseudonymize",
+            "--output-dir",
+            out.to_str().unwrap(),
+        ]));
         std::fs::read_to_string(out.join("pseudonyms.csv")).unwrap()
     };
     let (a, b) = (one("a"), one("b"));

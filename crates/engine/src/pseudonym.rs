@@ -302,7 +302,8 @@ impl Pseudonyms {
         let insights = insights.map(|i| {
             let mut i = i.clone();
             i.user_engagement.sort_by_cached_key(|row| key(row.user_id));
-            i.summary_md = crate::insights::pseudonymized_summary(&i.summary_md, warnings, &redacted);
+            i.summary_md =
+                crate::insights::pseudonymized_summary(&i.summary_md, warnings, &redacted);
             i
         });
         Pseudonymized {
@@ -322,7 +323,10 @@ impl Pseudonyms {
         let (user_id, username, email) = (col("user_id"), col("username"), col("email"));
         let feed = table.name() == FEED_TABLE;
         let texts: Vec<usize> = if feed {
-            [col("title"), col("description")].into_iter().flatten().collect()
+            [col("title"), col("description")]
+                .into_iter()
+                .flatten()
+                .collect()
         } else {
             Vec::new()
         };
@@ -490,7 +494,8 @@ impl<'p, S: Serializer> Serializer for Mask<'p, S> {
         name: &'static str,
         v: &T,
     ) -> Result<S::Ok, S::Error> {
-        self.inner.serialize_newtype_struct(name, &Masked(v, self.p))
+        self.inner
+            .serialize_newtype_struct(name, &Masked(v, self.p))
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,
@@ -675,8 +680,8 @@ impl<C: ser::SerializeStruct> ser::SerializeStruct for Row<'_, C> {
             "email" => self.inner.serialize_field(key, &None::<&str>),
             "title" | "description" if feed => self.inner.serialize_field(key, &None::<&str>),
             "target_type" if feed => {
-                self.user_target = serde_json::to_value(v)
-                    .is_ok_and(|t| t.as_str() == Some(USER_MODEL));
+                self.user_target =
+                    serde_json::to_value(v).is_ok_and(|t| t.as_str() == Some(USER_MODEL));
                 self.inner.serialize_field(key, &Masked(v, p))
             }
             "target_id" if feed && self.user_target => match int_of(v) {

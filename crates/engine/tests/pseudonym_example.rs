@@ -81,7 +81,12 @@ fn utc_january_pseudonymized() {
 
     let mut out = Vec::new();
     diff("", &got, &want, &mut out);
-    assert!(out.is_empty(), "{} differences:\n{}", out.len(), out.join("\n"));
+    assert!(
+        out.is_empty(),
+        "{} differences:\n{}",
+        out.len(),
+        out.join("\n")
+    );
     assert_eq!(got["range"]["pseudonymized"], true);
     assert_eq!(got["user_activity"][0]["user_id"], "P-1028c7cf5e");
 

@@ -209,10 +209,9 @@ pub(crate) fn pseudonymized(md: &str, warnings: &[Warning], redacted: &[Warning]
     let mut in_warnings = false;
     for line in md.split_inclusive('\n') {
         if in_warnings {
-            let same = warnings
-                .iter()
-                .zip(redacted)
-                .find(|(w, _)| line == format!("- {}\n", one_line(&w.report_text(), MAX_WARNING_CHARS)));
+            let same = warnings.iter().zip(redacted).find(|(w, _)| {
+                line == format!("- {}\n", one_line(&w.report_text(), MAX_WARNING_CHARS))
+            });
             if let Some((_, r)) = same {
                 let _ = writeln!(out, "- {}", one_line(&r.report_text(), MAX_WARNING_CHARS));
                 continue;

@@ -37,7 +37,11 @@ fn pseudonyms_are_hmac_sha256_of_the_decimal_id() {
         (&"FF".repeat(32), 0, "P-0084fe9ddb"),
     ];
     for (hex, id, want) in cases {
-        assert_eq!(pseudonym(&Key::from_hex(hex).unwrap(), id), want, "{hex} {id}");
+        assert_eq!(
+            pseudonym(&Key::from_hex(hex).unwrap(), id),
+            want,
+            "{hex} {id}"
+        );
     }
     assert_eq!(Key::from_hex(&format!("  {K}\n")).unwrap().to_hex(), K);
 }
@@ -87,9 +91,33 @@ fn sample() -> crate::model::Dataset {
             Some("pray for Zebulon"),
             Some((4, 3)),
         )
-        .feed_item(2, 1, "milestone", "2025-01-06 00:00:00+00", Some("t1"), None, None)
-        .feed_item(3, 2, "milestone", "2025-01-07 00:00:00+00", None, Some("d2"), None)
-        .feed_item(4, 3, "milestone", "2025-01-08 00:00:00+00", Some("t3"), Some("d3"), None)
+        .feed_item(
+            2,
+            1,
+            "milestone",
+            "2025-01-06 00:00:00+00",
+            Some("t1"),
+            None,
+            None,
+        )
+        .feed_item(
+            3,
+            2,
+            "milestone",
+            "2025-01-07 00:00:00+00",
+            None,
+            Some("d2"),
+            None,
+        )
+        .feed_item(
+            4,
+            3,
+            "milestone",
+            "2025-01-08 00:00:00+00",
+            Some("t3"),
+            Some("d3"),
+            None,
+        )
         .event("devotional_viewed", Some(3), None, "2025-01-05 10:00:00+00")
         .event("devotional_viewed", Some(3), None, "2025-01-06 10:00:00+00")
         .event("devotional_viewed", Some(1), None, "2025-01-06 11:00:00+00")
@@ -102,8 +130,7 @@ fn json_replaces_every_person_and_orders_user_rows_by_pseudonym() {
     let p = Pseudonyms::new(&key(), &data).unwrap();
     let january = period("2025-01-01", "2025-01-31", "UTC");
     let report = crate::metrics::compute(&data, &january);
-    let insights =
-        crate::insights::compute(&data, &january, &report, &SegmentInfo::default(), &[]);
+    let insights = crate::insights::compute(&data, &january, &report, &SegmentInfo::default(), &[]);
     let done = p.apply(&report, Some(&insights), &[]);
     let mut bytes = Vec::new();
     export::write_consolidated_json(&done.report, done.insights.as_ref(), Some(&p), &mut bytes)
@@ -124,10 +151,7 @@ fn json_replaces_every_person_and_orders_user_rows_by_pseudonym() {
     }
     // The timeline: by pseudonym, then (within a user) newest first as before.
     let timeline = &v["user_activity_timeline"];
-    assert_eq!(
-        ids(timeline),
-        [json!(P2), json!(P1), json!(P1), json!(P3)]
-    );
+    assert_eq!(ids(timeline), [json!(P2), json!(P1), json!(P1), json!(P3)]);
     assert_eq!(timeline[1]["activity_type"], "milestone");
     assert_eq!(timeline[2]["target_type"], "user");
     assert_eq!(timeline[2]["target_id"], P3);
@@ -162,7 +186,16 @@ fn json_replaces_every_person_and_orders_user_rows_by_pseudonym() {
         assert_eq!(row["email"], Value::Null);
     }
     let text = String::from_utf8(bytes).unwrap();
-    for personal in ["=cmd", "ana <b>", "Zebulon", "example.org", "t1", "d2", "t3", "d3"] {
+    for personal in [
+        "=cmd",
+        "ana <b>",
+        "Zebulon",
+        "example.org",
+        "t1",
+        "d2",
+        "t3",
+        "d3",
+    ] {
         assert!(!text.contains(personal), "{personal} in the JSON");
     }
     assert!(v["insights"]["summary_md"]
@@ -281,28 +314,33 @@ fn warnings_keep_where_but_not_what_they_found() {
             first: None,
         },
     ];
-    let insights = crate::insights::compute(
-        &data,
-        &january,
-        &report,
-        &SegmentInfo::default(),
-        &warnings,
-    );
+    let insights =
+        crate::insights::compute(&data, &january, &report, &SegmentInfo::default(), &warnings);
     assert!(insights.summary_md.contains("jane.doe@mail.example"));
     let done = p.apply(&report, Some(&insights), &warnings);
     let md = &done.insights.as_ref().unwrap().summary_md;
     assert!(!md.contains("jane.doe"), "{md}");
     assert!(
-        md.contains("- auth_user.csv: 2 rows with an unreadable date_joined; left out (first at line 7)\n"),
+        md.contains(
+            "- auth_user.csv: 2 rows with an unreadable date_joined; left out (first at line 7)\n"
+        ),
         "{md}"
     );
-    assert!(md.contains("- hub_fast.csv: 1 fasts reference churches not in the bundle; shown without a church\n"));
-    assert_eq!(done.warnings[0].first, Some((Location::Line(7), String::new())));
+    assert!(md.contains(
+        "- hub_fast.csv: 1 fasts reference churches not in the bundle; shown without a church\n"
+    ));
+    assert_eq!(
+        done.warnings[0].first,
+        Some((Location::Line(7), String::new()))
+    );
     assert_eq!(done.warnings[1], warnings[1]);
     // Only the one line is added; the rest of the brief is as it was.
     let line = format!("{}\n", crate::insights::PSEUDONYMS_LINE);
     assert_eq!(
-        md.replace(&line, "").replace("(first at line 7)", "(first at line 7: found \"jane.doe@mail.example\")"),
+        md.replace(&line, "").replace(
+            "(first at line 7)",
+            "(first at line 7: found \"jane.doe@mail.example\")"
+        ),
         insights.summary_md
     );
 }

@@ -6,8 +6,8 @@ use super::charts::Chart;
 use crate::insights::METRIC_LABELS;
 use crate::load::Warning;
 use crate::period::Period;
-use crate::report::Report;
 use crate::pseudonym::Pseudonyms;
+use crate::report::Report;
 use crate::table::{self, Table};
 
 /// One headline figure, with the previous period's value when known.

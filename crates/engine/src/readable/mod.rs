@@ -14,4 +14,5 @@ mod tests;
 
 /// What `report.html` and `report.xlsx` say when names were replaced
 /// (SPEC §12).
-pub const PSEUDONYMS_NOTE: &str = "names replaced with pseudonyms (P- and 10 hex digits); e-mails and feed texts left out";
+pub const PSEUDONYMS_NOTE: &str =
+    "names replaced with pseudonyms (P- and 10 hex digits); e-mails and feed texts left out";
