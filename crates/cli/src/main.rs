@@ -124,7 +124,8 @@ struct ReportArgs {
     pseudonymize: bool,
     /// Key of the pseudonyms: 64 hex digits (e.g. `openssl rand -hex 32`), so
     /// that two reports give a user the same pseudonym [default:
-    /// $ENGAGEMENT_PSEUDONYM_KEY, else a new random key for each run].
+    /// $ENGAGEMENT_PSEUDONYM_KEY, else a new random key for each run]. On a
+    /// shared machine prefer the variable: others can see a command line.
     #[arg(long, value_name = "HEX", requires = "pseudonymize")]
     pseudonym_key: Option<String>,
     /// Upload the zip to S3 (with --upload-url, or credentials from AWS_* variables).

@@ -96,7 +96,7 @@ fn sample() -> crate::model::Dataset {
             1,
             "milestone",
             "2025-01-06 00:00:00+00",
-            Some("t1"),
+            Some("Titulusone"),
             None,
             None,
         )
@@ -106,7 +106,7 @@ fn sample() -> crate::model::Dataset {
             "milestone",
             "2025-01-07 00:00:00+00",
             None,
-            Some("d2"),
+            Some("Descriptiotwo"),
             None,
         )
         .feed_item(
@@ -114,8 +114,8 @@ fn sample() -> crate::model::Dataset {
             3,
             "milestone",
             "2025-01-08 00:00:00+00",
-            Some("t3"),
-            Some("d3"),
+            Some("Titulusthree"),
+            Some("Descriptiothree"),
             None,
         )
         .event("devotional_viewed", Some(3), None, "2025-01-05 10:00:00+00")
@@ -191,10 +191,8 @@ fn json_replaces_every_person_and_orders_user_rows_by_pseudonym() {
         "ana <b>",
         "Zebulon",
         "example.org",
-        "t1",
-        "d2",
-        "t3",
-        "d3",
+        "Titulus",
+        "Descriptio",
     ] {
         assert!(!text.contains(personal), "{personal} in the JSON");
     }
@@ -343,4 +341,63 @@ fn warnings_keep_where_but_not_what_they_found() {
         ),
         insights.summary_md
     );
+}
+
+#[test]
+fn report_html_and_xlsx_say_names_were_replaced_and_show_pseudonyms() {
+    let data = sample();
+    let p = Pseudonyms::new(&key(), &data).unwrap();
+    let january = period("2025-01-01", "2025-01-31", "UTC");
+    let report = crate::metrics::compute(&data, &january);
+    let insights = crate::insights::compute(&data, &january, &report, &SegmentInfo::default(), &[]);
+    let segment = SegmentInfo::default();
+    let files = |pseudonyms: Option<&Pseudonyms>, done: &Pseudonymized<'_>| {
+        let parts = ReportParts {
+            report: &done.report,
+            insights: done.insights.as_ref(),
+            period: &january,
+            segment: &segment,
+            warnings: &[],
+            pseudonyms,
+        };
+        let options = OutputOptions {
+            html: true,
+            xlsx: true,
+            ..Default::default()
+        };
+        let files = output::report_files(&parts, options).unwrap();
+        let html = String::from_utf8(files[files.len() - 2].bytes.clone()).unwrap();
+        let mut xml = String::new();
+        let xlsx = &files[files.len() - 1].bytes;
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+        for i in 0..archive.len() {
+            std::io::Read::read_to_string(&mut archive.by_index(i).unwrap(), &mut xml).unwrap();
+        }
+        (html, xml)
+    };
+    let plain = Pseudonymized {
+        report: report.clone(),
+        insights: Some(insights.clone()),
+        warnings: Vec::new(),
+    };
+    let (html, xml) = files(None, &plain);
+    assert!(!html.contains(crate::readable::PSEUDONYMS_NOTE));
+    assert!(html.contains("Zebulon") && xml.contains("Zebulon"));
+    let (html, xml) = files(Some(&p), &p.apply(&report, Some(&insights), &[]));
+    for (name, text) in [("report.html", &html), ("report.xlsx", &xml)] {
+        assert!(text.contains(crate::readable::PSEUDONYMS_NOTE), "{name}");
+        for personal in [
+            "Zebulon",
+            "=cmd",
+            "ana &lt;b&gt;",
+            "example.org",
+            "Titulus",
+            "Descriptio",
+        ] {
+            assert!(!text.contains(personal), "{personal} in {name}");
+        }
+        for pseudonym in [P1, P2, P3] {
+            assert!(text.contains(pseudonym), "{pseudonym} not in {name}");
+        }
+    }
 }
