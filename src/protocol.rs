@@ -195,6 +195,11 @@ pub enum Request {
         /// computer", SPEC §10); never for demo data.
         #[serde(default)]
         keep: bool,
+        /// This load's pseudonym key (64 hex digits), stored with the kept
+        /// data so that a restored report gives the same pseudonyms (SPEC
+        /// §12); `None` unless `keep`.
+        #[serde(default)]
+        pseudonym_key: Option<String>,
         /// The users the report is about.
         #[serde(default)]
         segment: Segment,
@@ -492,6 +497,7 @@ mod tests {
             source: Source::Demo(DemoSize::Small),
             skip_bad_rows: true,
             keep: true,
+            pseudonym_key: None,
             segment: Segment {
                 exclude_staff: true,
                 church_id: Some(2),

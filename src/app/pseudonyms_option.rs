@@ -49,7 +49,7 @@ pub fn PseudonymsOption(
                         on:input=move |ev| state.pseudonym_key.set(event_target_value(&ev))/>
                     " "
                     <span class="hint">
-                        "Paste the key of another report to give people the same pseudonyms in both. Without one, each load gets a new random key, so reports cannot be linked. The key stays in this page and is never stored."
+                        "Paste the key of another report to give people the same pseudonyms in both. Without one, each load gets a new random key, so reports cannot be linked. A pasted key is never stored; the random one is stored only with the data when you keep it on this computer, so that a reload gives the same pseudonyms."
                     </span>
                 </p>
             </Show>

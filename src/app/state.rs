@@ -45,7 +45,8 @@ struct Inner {
     next_id: u64,
     exports: HashMap<u64, ExportCallback>,
     /// This load's random pseudonym key (SPEC §12), made when the load
-    /// starts; never stored.
+    /// starts; stored only with kept data ("Keep this data on this
+    /// computer"), and restored with it.
     load_key: Option<[u8; 32]>,
     /// Kept alive while the worker lives.
     _handlers: Vec<Closure<dyn FnMut(JsValue)>>,
@@ -87,8 +88,9 @@ pub struct AppState {
     /// tables on screen keep the real names.
     pub pseudonymize: RwSignal<bool>,
     /// A pseudonym key the user pasted (64 hex digits), so that two
-    /// reports share pseudonyms; empty = this load's random key. Only in
-    /// memory: never stored.
+    /// reports share pseudonyms; empty = this load's random key (stored
+    /// with the data when the user keeps it). The pasted key is never
+    /// stored.
     pub pseudonym_key: RwSignal<String>,
     /// The users the report is about (exclude staff, one church).
     pub segment: RwSignal<Segment>,
@@ -267,9 +269,15 @@ impl AppState {
 
     /// Loads files read back from this computer's storage (never stored
     /// again), leaving malformed rows out when the stored load did.
-    pub fn load_stored(&self, files: Array, skip_bad_rows: bool) {
+    pub fn load_stored(&self, files: Array, skip_bad_rows: bool, pseudonym_key: Option<&str>) {
         self.worker.update_value(|i| i.from_storage = true);
         self.start_load(Source::Files, files, skip_bad_rows);
+        // The kept data's pseudonym key, so that the restored report gives
+        // the same pseudonyms as before (SPEC §12).
+        if let Some(key) = pseudonym_key.and_then(|k| Key::from_hex(k).ok()) {
+            self.worker
+                .update_value(|i| i.load_key = Some(key.to_bytes()));
+        }
     }
 
     /// The last load's source and files, and whether they came from this
@@ -307,8 +315,8 @@ impl AppState {
             ..Progress::default()
         }));
         self.load_started.set(browser::now_ms());
-        // A new random pseudonym key for each load (SPEC §12), in memory
-        // only: two loads' pseudonyms cannot be linked.
+        // A new random pseudonym key for each load (SPEC §12): two loads'
+        // pseudonyms cannot be linked. Stored only with kept data (below).
         let key = Key::random().ok().map(|k| k.to_bytes());
         self.worker.update_value(|i| i.load_key = key);
         match &source {
@@ -328,11 +336,18 @@ impl AppState {
         let mut from_storage = false;
         self.worker.update_value(|i| from_storage = i.from_storage);
         let keep = self.keep.get_untracked() && !from_storage && !matches!(source, Source::Demo(_));
+        // Stored with the kept data only (SPEC §12).
+        let mut pseudonym_key = None;
+        if keep {
+            self.worker
+                .update_value(|i| pseudonym_key = i.load_key.map(|k| Key::from_bytes(k).to_hex()));
+        }
         let req = Request::Load {
             source,
             period: self.period_choice(),
             skip_bad_rows,
             keep,
+            pseudonym_key,
             segment: self.segment.get_untracked(),
         };
         self.send_with_files(&req, files);
@@ -386,6 +401,14 @@ impl AppState {
         });
         key.map(Some)
             .ok_or_else(|| "this browser cannot make a random pseudonym key; paste one".into())
+    }
+
+    /// This load's random pseudonym key as hex, to store with kept data.
+    pub fn load_key_hex(&self) -> Option<String> {
+        let mut key = None;
+        self.worker
+            .update_value(|i| key = i.load_key.map(|k| Key::from_bytes(k).to_hex()));
+        key
     }
 
     /// Asks the worker for an output file.

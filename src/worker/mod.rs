@@ -110,6 +110,7 @@ fn handle(state: &Shared, req: Request, files: Array) {
             period,
             skip_bad_rows,
             keep,
+            pseudonym_key,
             segment,
         } => {
             let cancel = Rc::new(StdCell::new(false));
@@ -123,7 +124,8 @@ fn handle(state: &Shared, req: Request, files: Array) {
             let state = state.clone();
             spawn_local(async move {
                 let started = now_ms();
-                let result = load(&source, files, skip_bad_rows, keep, &cancel).await;
+                let result =
+                    load(&source, files, skip_bad_rows, keep, pseudonym_key, &cancel).await;
                 if state.borrow().generation != generation {
                     return;
                 }

@@ -2065,3 +2065,89 @@ fn pseudonymised_zip_json_and_key_file_with_a_pasted_key_are_the_clis() {
         serde_json::to_string(&real).unwrap()
     )));
 }
+
+/// Ticks "Replace names and e-mails with pseudonyms" and downloads the key
+/// to the pseudonyms (removing an earlier download of it first).
+fn download_pseudonyms(b: &Browser) -> Vec<u8> {
+    let _ = std::fs::remove_file(b.downloads.join("pseudonyms.csv"));
+    b.click("#tab-export");
+    b.wait(
+        "the export section",
+        "return !!document.getElementById('pseudonymize')",
+        20,
+    );
+    if b.js("return document.getElementById('pseudonymize').checked") != Value::Bool(true) {
+        b.click("#pseudonymize");
+    }
+    b.wait(
+        "the key download",
+        "return !!document.getElementById('download-pseudonyms')",
+        10,
+    );
+    b.click("#download-pseudonyms");
+    b.downloaded("pseudonyms.csv")
+}
+
+#[test]
+#[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
+fn the_random_pseudonym_key_is_kept_only_with_kept_data() {
+    // SPEC §12: a new random key for each load; stored with the data when
+    // the user keeps it, so a restored report gives the same pseudonyms.
+    let bundle = demo_dir("keep-pseudonyms", 150);
+    let files = csv_files(&bundle);
+    let b = Browser::start(tmp("downloads-keep-pseudonyms"));
+    load_and_keep(&b, &files);
+    let first = download_pseudonyms(&b);
+    // 150 users and the header, after the CSV byte-order mark.
+    assert_eq!(String::from_utf8_lossy(&first).lines().count(), 151);
+    let manifest = b.js_async(
+        "const done = arguments[arguments.length - 1];
+         (async () => {
+           const root = await navigator.storage.getDirectory();
+           const dir = await root.getDirectoryHandle('kept');
+           return await (await (await dir.getFileHandle('manifest.json')).getFile()).text();
+         })().then(done, (e) => done('error: ' + e));",
+    );
+    let manifest: Value = serde_json::from_str(manifest.as_str().unwrap()).unwrap();
+    let key = manifest["pseudonym_key"].as_str().unwrap().to_string();
+    assert_eq!(key.len(), 64);
+    // The kept key is the one the page used: the CLI gives the same file.
+    let out = tmp("cli-keep-pseudonyms");
+    let (start, end) = period(&b);
+    cli_in(
+        &bundle,
+        &[
+            "--start",
+            &start,
+            "--end",
+            &end,
+            "--timezone",
+            "UTC",
+            "--csv-bom",
+            "--pseudonymize",
+            "--pseudonym-key",
+            &key,
+            "--output-dir",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(first, std::fs::read(out.join("pseudonyms.csv")).unwrap());
+
+    // A reload restores the data and its key: the same pseudonyms.
+    let url = b.js("return location.href").as_str().unwrap().to_string();
+    b.goto("about:blank");
+    b.goto(&url);
+    wait_report(&b, 120);
+    assert!(b.text("#kept").contains("restored"));
+    assert_eq!(download_pseudonyms(&b), first, "the restored key differs");
+
+    // Loading the same files again (not from storage) makes a new key.
+    b.click("#keep-data");
+    b.set_files("#file-input", &files);
+    b.wait(
+        "the new load",
+        "return !!document.querySelector('#card-new-users') && !document.querySelector('#progress') && document.getElementById('kept').textContent.startsWith('Nothing is kept')",
+        120,
+    );
+    assert_ne!(download_pseudonyms(&b), first, "a new load keeps its key");
+}
