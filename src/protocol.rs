@@ -82,6 +82,12 @@ pub struct ExportOptions {
     /// default, since the report goes to readers outside the staff.
     #[serde(default)]
     pub html_people: bool,
+    /// With a key, names and e-mails are replaced with pseudonyms in every
+    /// file, the zip and the consolidated JSON (SPEC §12; the CLI's
+    /// `--pseudonymize --pseudonym-key`). The tables on screen keep the
+    /// real names.
+    #[serde(default)]
+    pub pseudonym_key: Option<[u8; 32]>,
 }
 
 impl Default for ExportOptions {
@@ -95,6 +101,7 @@ impl Default for ExportOptions {
             html: true,
             xlsx: true,
             html_people: false,
+            pseudonym_key: None,
         }
     }
 }
@@ -130,6 +137,9 @@ pub enum ExportWhat {
         /// An Excel workbook instead of CSV.
         spreadsheet: bool,
     },
+    /// `pseudonyms.csv`, the key back to people of a pseudonymised export
+    /// (never in the zip).
+    Pseudonyms,
 }
 
 /// Output format of the data-set files.
@@ -201,6 +211,11 @@ pub enum Request {
         /// computer", SPEC §10); never for demo data.
         #[serde(default)]
         keep: bool,
+        /// This load's pseudonym key (64 hex digits), stored with the kept
+        /// data so that a restored report gives the same pseudonyms (SPEC
+        /// §12); `None` unless `keep`.
+        #[serde(default)]
+        pseudonym_key: Option<String>,
         /// The users the report is about.
         #[serde(default)]
         segment: Segment,
@@ -507,6 +522,7 @@ mod tests {
             source: Source::Demo(DemoSize::Small),
             skip_bad_rows: true,
             keep: true,
+            pseudonym_key: None,
             segment: Segment {
                 exclude_staff: true,
                 church_id: Some(2),

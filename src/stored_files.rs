@@ -50,6 +50,10 @@ pub struct Manifest {
     /// the reload shows the same report.
     #[serde(default)]
     pub skip_bad_rows: bool,
+    /// The load's pseudonym key (64 hex digits, SPEC §12): kept with the
+    /// data it belongs to, forgotten with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pseudonym_key: Option<String>,
     /// When the set was written (ms since the epoch), so the page can tell
     /// whether its last load was stored.
     pub saved_ms: f64,
@@ -67,6 +71,7 @@ impl Manifest {
             version: VERSION,
             files,
             from_url,
+            pseudonym_key: None,
             skip_bad_rows,
             saved_ms,
         }
@@ -240,9 +245,10 @@ mod opfs {
         files: &[(String, Blob)],
         from_url: Option<String>,
         skip_bad_rows: bool,
+        pseudonym_key: Option<String>,
     ) -> Result<Manifest, String> {
         forget().await?;
-        let result = save_new(files, from_url, skip_bad_rows).await;
+        let result = save_new(files, from_url, skip_bad_rows, pseudonym_key).await;
         if result.is_err() {
             let _ = forget().await;
         }
@@ -253,6 +259,7 @@ mod opfs {
         files: &[(String, Blob)],
         from_url: Option<String>,
         skip_bad_rows: bool,
+        pseudonym_key: Option<String>,
     ) -> Result<Manifest, String> {
         let dir = kept_dir(true)
             .await?
@@ -271,7 +278,10 @@ mod opfs {
                 size: blob.size() as u64,
             });
         }
-        let manifest = Manifest::new(stored, from_url, skip_bad_rows, js_sys::Date::now());
+        let manifest = Manifest {
+            pseudonym_key,
+            ..Manifest::new(stored, from_url, skip_bad_rows, js_sys::Date::now())
+        };
         let text = Blob::new_with_str_sequence(&Array::of1(&manifest.to_json().into()))
             .map_err(|e| js_text(&e))?;
         write(&dir, MANIFEST, &text)

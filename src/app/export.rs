@@ -60,6 +60,7 @@ pub fn ExportPanel() -> impl IntoView {
         <section class="export" id="export">
             <h3>"Download"</h3>
             <super::insights_option::IncludeInsights/>
+            <super::pseudonyms_option::PseudonymsOption save=save/>
             <p>
                 <button type="button" id="download-zip" on:click=move |_| save(ExportWhat::Zip)>
                     "Download " {zip_name}

@@ -101,7 +101,7 @@ async fn restore_kept(state: AppState, keep: KeepState) {
     match stored_files::open().await {
         Ok(Some((m, files))) => {
             keep.restored.set(true);
-            state.load_stored(files, m.skip_bad_rows);
+            state.load_stored(files, m.skip_bad_rows, m.pseudonym_key.as_deref());
         }
         Ok(None) => {}
         Err(e) => state.error.set(Some(format!(
@@ -195,7 +195,7 @@ async fn keep_last_load(state: AppState, keep: KeepState, download_again: bool) 
             let skip = state
                 .loaded
                 .with_untracked(|l| l.as_ref().is_some_and(|l| l.rows_left_out > 0));
-            match stored_files::save(&named, None, skip).await {
+            match stored_files::save(&named, None, skip, state.load_key_hex()).await {
                 Ok(m) => {
                     keep.problem.set(None);
                     keep.stored.set(Some(m));

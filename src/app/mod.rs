@@ -21,6 +21,7 @@ pub mod nutshell;
 pub mod people_view;
 pub mod period;
 pub mod progress_panel;
+pub mod pseudonyms_option;
 pub mod report;
 pub mod retention_view;
 pub mod segment_controls;

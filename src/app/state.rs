@@ -18,6 +18,7 @@ use crate::protocol::{
 };
 
 use super::browser;
+use engagement_engine::pseudonym::Key;
 
 /// An exported file from the worker.
 pub struct Exported {
@@ -43,6 +44,10 @@ struct Inner {
     queue: Vec<(String, Array)>,
     next_id: u64,
     exports: HashMap<u64, ExportCallback>,
+    /// This load's random pseudonym key (SPEC §12), made when the load
+    /// starts; stored only with kept data ("Keep this data on this
+    /// computer"), and restored with it.
+    load_key: Option<[u8; 32]>,
     /// Kept alive while the worker lives.
     _handlers: Vec<Closure<dyn FnMut(JsValue)>>,
 }
@@ -78,6 +83,15 @@ pub struct AppState {
     /// What the zip holds besides the data sets (its `format` is ignored:
     /// [`AppState::format`] is the one the page shows).
     pub export_options: RwSignal<ExportOptions>,
+    /// "Replace names and e-mails with pseudonyms" (SPEC §12): the
+    /// downloads, the zip, the upload and "Copy JSON" name nobody; the
+    /// tables on screen keep the real names.
+    pub pseudonymize: RwSignal<bool>,
+    /// A pseudonym key the user pasted (64 hex digits), so that two
+    /// reports share pseudonyms; empty = this load's random key (stored
+    /// with the data when the user keeps it). The pasted key is never
+    /// stored.
+    pub pseudonym_key: RwSignal<String>,
     /// The users the report is about (exclude staff, one church).
     pub segment: RwSignal<Segment>,
     /// The open section.
@@ -128,6 +142,8 @@ impl AppState {
                 _ => OutFormat::Json,
             }),
             export_options: RwSignal::new(ExportOptions::default()),
+            pseudonymize: RwSignal::new(false),
+            pseudonym_key: RwSignal::new(String::new()),
             segment: RwSignal::new(Segment {
                 exclude_staff: browser::link_param("staff").as_deref() == Some("exclude"),
                 church_id: browser::link_param("church").and_then(|c| c.parse().ok()),
@@ -148,6 +164,7 @@ impl AppState {
                 worker: None,
                 last_load: None,
                 from_storage: false,
+                load_key: None,
                 ready: false,
                 queue: Vec::new(),
                 next_id: 1,
@@ -263,9 +280,15 @@ impl AppState {
 
     /// Loads files read back from this computer's storage (never stored
     /// again), leaving malformed rows out when the stored load did.
-    pub fn load_stored(&self, files: Array, skip_bad_rows: bool) {
+    pub fn load_stored(&self, files: Array, skip_bad_rows: bool, pseudonym_key: Option<&str>) {
         self.worker.update_value(|i| i.from_storage = true);
         self.start_load(Source::Files, files, skip_bad_rows);
+        // The kept data's pseudonym key, so that the restored report gives
+        // the same pseudonyms as before (SPEC §12).
+        if let Some(key) = pseudonym_key.and_then(|k| Key::from_hex(k).ok()) {
+            self.worker
+                .update_value(|i| i.load_key = Some(key.to_bytes()));
+        }
     }
 
     /// The last load's source and files, and whether they came from this
@@ -303,6 +326,10 @@ impl AppState {
             ..Progress::default()
         }));
         self.load_started.set(browser::now_ms());
+        // A new random pseudonym key for each load (SPEC §12): two loads'
+        // pseudonyms cannot be linked. Stored only with kept data (below).
+        let key = Key::random().ok().map(|k| k.to_bytes());
+        self.worker.update_value(|i| i.load_key = key);
         match &source {
             Source::Url(u) => {
                 self.bundle_url.set(Some(u.clone()));
@@ -320,11 +347,18 @@ impl AppState {
         let mut from_storage = false;
         self.worker.update_value(|i| from_storage = i.from_storage);
         let keep = self.keep.get_untracked() && !from_storage && !matches!(source, Source::Demo(_));
+        // Stored with the kept data only (SPEC §12).
+        let mut pseudonym_key = None;
+        if keep {
+            self.worker
+                .update_value(|i| pseudonym_key = i.load_key.map(|k| Key::from_bytes(k).to_hex()));
+        }
         let req = Request::Load {
             source,
             period: self.period_choice(),
             skip_bad_rows,
             keep,
+            pseudonym_key,
             segment: self.segment.get_untracked(),
         };
         self.send_with_files(&req, files);
@@ -386,8 +420,45 @@ impl AppState {
         });
     }
 
+    /// The pseudonym key of the exports, when "Replace names and e-mails
+    /// with pseudonyms" is ticked: the pasted one, else this load's random
+    /// one. A pasted key that is not 64 hex digits is an error that does
+    /// not quote it.
+    pub fn export_pseudonym_key(&self) -> Result<Option<[u8; 32]>, String> {
+        if !self.pseudonymize.get_untracked() {
+            return Ok(None);
+        }
+        let pasted = self.pseudonym_key.get_untracked();
+        if !pasted.trim().is_empty() {
+            return Key::from_hex(&pasted)
+                .map(|k| Some(k.to_bytes()))
+                .map_err(|e| e.to_string());
+        }
+        let mut key = None;
+        self.worker.update_value(|i| {
+            if i.load_key.is_none() {
+                i.load_key = Key::random().ok().map(|k| k.to_bytes());
+            }
+            key = i.load_key;
+        });
+        key.map(Some)
+            .ok_or_else(|| "this browser cannot make a random pseudonym key; paste one".into())
+    }
+
+    /// This load's random pseudonym key as hex, to store with kept data.
+    pub fn load_key_hex(&self) -> Option<String> {
+        let mut key = None;
+        self.worker
+            .update_value(|i| key = i.load_key.map(|k| Key::from_bytes(k).to_hex()));
+        key
+    }
+
     /// Asks the worker for an output file.
     pub fn export(&self, what: ExportWhat, then: impl FnOnce(Result<Exported, String>) + 'static) {
+        let pseudonym_key = match self.export_pseudonym_key() {
+            Ok(key) => key,
+            Err(e) => return then(Err(e)),
+        };
         let id = self.next_id();
         self.worker.update_value(|i| {
             i.exports.insert(id, Box::new(then));
@@ -397,6 +468,7 @@ impl AppState {
             what,
             options: ExportOptions {
                 format: self.format.get_untracked(),
+                pseudonym_key,
                 ..self.export_options.get_untracked()
             },
         });

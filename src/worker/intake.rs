@@ -167,6 +167,7 @@ pub(super) async fn load(
     files: Array,
     skip_bad_rows: bool,
     keep: bool,
+    pseudonym_key: Option<String>,
     cancel: &StdCell<bool>,
 ) -> Result<(Loaded, String), Failure> {
     let mut bundle = Bundle::new(Limits::default()).skip_bad_rows(skip_bad_rows);
@@ -234,7 +235,7 @@ pub(super) async fn load(
         t.progress.phase = "storing on this computer".into();
         t.progress.file = String::new();
         t.report(None, true);
-        if let Err(e) = stored_files::save(&files, from_url, skip_bad_rows).await {
+        if let Err(e) = stored_files::save(&files, from_url, skip_bad_rows, pseudonym_key).await {
             // The report does not need it: the page sees that this load was
             // not stored and says so; the cause goes to the console.
             web_sys::console::error_1(&format!("keeping the data failed: {e}").into());

@@ -13,8 +13,10 @@ use engagement_engine::export;
 use engagement_engine::insights::{self, Insights};
 use engagement_engine::load::Loaded;
 use engagement_engine::metrics;
+use engagement_engine::model::Dataset;
 use engagement_engine::output::{self, ReportParts};
 use engagement_engine::period::Period;
+use engagement_engine::pseudonym::{self, Key, Pseudonyms};
 use engagement_engine::report::Report;
 use engagement_engine::segment::SegmentInfo;
 use engagement_engine::timestamp::Timestamp;
@@ -109,6 +111,7 @@ fn handle(state: &Shared, req: Request, files: Array) {
             period,
             skip_bad_rows,
             keep,
+            pseudonym_key,
             segment,
         } => {
             let cancel = Rc::new(StdCell::new(false));
@@ -122,7 +125,8 @@ fn handle(state: &Shared, req: Request, files: Array) {
             let state = state.clone();
             spawn_local(async move {
                 let started = now_ms();
-                let result = load(&source, files, skip_bad_rows, keep, &cancel).await;
+                let result =
+                    load(&source, files, skip_bad_rows, keep, pseudonym_key, &cancel).await;
                 if state.borrow().generation != generation {
                     return;
                 }
@@ -237,18 +241,24 @@ fn compute(state: &Shared, choice: &PeriodChoice, segment: Segment) {
     };
     drop(previous);
     let cache = Some(&mut s.participation);
-    let computed = with_report(loaded, &period, segment, cache, |report, insights, info| {
-        let mut store = TableStore::from_report_reusing(report, kept);
-        store.add_insights(insights);
-        let mut summary = summarize(report, &period, &store);
-        summary.insights = summarize_insights(insights);
-        summary.charts.extend(output::insight_charts(insights));
-        summary.segment = info
-            .range_segment()
-            .map(|_| info.describe(|name| format!("\u{201c}{name}\u{201d}")));
-        summary.segment_notice = info.notice();
-        (store, summary)
-    });
+    let computed = with_report(
+        loaded,
+        &period,
+        segment,
+        cache,
+        |report, insights, info, _| {
+            let mut store = TableStore::from_report_reusing(report, kept);
+            store.add_insights(insights);
+            let mut summary = summarize(report, &period, &store);
+            summary.insights = summarize_insights(insights);
+            summary.charts.extend(output::insight_charts(insights));
+            summary.segment = info
+                .range_segment()
+                .map(|_| info.describe(|name| format!("\u{201c}{name}\u{201d}")));
+            summary.segment_notice = info.notice();
+            (store, summary)
+        },
+    );
     let (store, mut summary) = match computed {
         Ok(c) => c,
         Err(message) => {
@@ -274,7 +284,7 @@ fn with_report<T>(
     period: &Period,
     segment: Segment,
     cache: Option<&mut Option<(Segment, metrics::Participation)>>,
-    f: impl FnOnce(&Report<'_>, &Insights<'_>, &SegmentInfo) -> T,
+    f: impl FnOnce(&Report<'_>, &Insights<'_>, &SegmentInfo, &Dataset) -> T,
 ) -> Result<T, String> {
     let segmented = segment.apply(&loaded.dataset).map_err(|e| e.to_string())?;
     let data = &*segmented.dataset;
@@ -289,7 +299,7 @@ fn with_report<T>(
     let mut report = metrics::compute_with(data, period, participation);
     report.range.segment = segmented.info.range_segment();
     let insights = insights::compute(data, period, &report, &segmented.info, &loaded.warnings);
-    Ok(f(&report, &insights, &segmented.info))
+    Ok(f(&report, &insights, &segmented.info, data))
 }
 
 fn export_bytes(
@@ -301,53 +311,100 @@ fn export_bytes(
     let (Some(loaded), Some(period)) = (s.loaded.as_ref(), s.period.as_ref()) else {
         return Err("compute a report first".into());
     };
-    with_report(loaded, period, s.segment, None, |report, insights, info| {
-        let parts = ReportParts {
-            report,
-            insights: options.insights.then_some(insights),
-            period,
-            segment: info,
-            warnings: &loaded.warnings,
-        };
-        match what {
-            ExportWhat::Consolidated => Ok((
-                format!("engagement_{}_to_{}.json", period.start(), period.end()),
-                "application/json".into(),
-                match parts.insights {
-                    Some(i) => export::consolidated_json_with_insights(report, i),
-                    None => export::consolidated_json(report),
-                },
-            )),
-            ExportWhat::Zip => Ok((
-                export::zip_name(period),
-                "application/zip".into(),
-                export::zip(
-                    &output::report_files(&parts, options.into()).map_err(|e| e.to_string())?,
-                ),
-            )),
-            // Answered from the table store by `call_list_bytes`.
-            ExportWhat::CallList { .. } => Err("a call list is not a report file".into()),
-            ExportWhat::File(name) => {
-                // Any one file can be saved, whatever goes into the zip.
-                let parts = ReportParts {
-                    insights: Some(insights),
-                    ..parts
+    with_report(
+        loaded,
+        period,
+        s.segment,
+        None,
+        |report, insights, info, data| {
+            // SPEC §12: the pseudonymisation step, after every figure.
+            let pseudonyms = match options.pseudonym_key {
+                Some(key) => {
+                    Some(Pseudonyms::new(&Key::from_bytes(key), data).map_err(|e| e.to_string())?)
+                }
+                None => None,
+            };
+            if *what == ExportWhat::Pseudonyms {
+                let Some(p) = &pseudonyms else {
+                    return Err(
+                        "tick \u{201c}Replace names and e-mails with pseudonyms\u{201d} first"
+                            .into(),
+                    );
                 };
-                let all = ExportOptions {
-                    insights: true,
-                    html: true,
-                    xlsx: true,
-                    ..options
-                };
-                output::report_files(&parts, all.into())
-                    .map_err(|e| e.to_string())?
-                    .into_iter()
-                    .find(|f| &f.name == name)
-                    .map(|f| (f.name.clone(), mime_of(&f.name).to_string(), f.bytes))
-                    .ok_or_else(|| format!("no output file named {name:?} in this format"))
+                let mut bytes = Vec::new();
+                if options.csv_bom {
+                    bytes.extend_from_slice(export::UTF8_BOM);
+                }
+                bytes.extend_from_slice(&p.csv());
+                return Ok((pseudonym::FILE_NAME.into(), "text/csv".into(), bytes));
             }
-        }
-    })?
+            let done = pseudonyms
+                .as_ref()
+                .map(|p| p.apply(report, Some(insights), &loaded.warnings));
+            let (report, insights, warnings) = match &done {
+                Some(d) => (
+                    &d.report,
+                    d.insights.as_ref().expect("given"),
+                    &d.warnings[..],
+                ),
+                None => (report, insights, &loaded.warnings[..]),
+            };
+            let parts = ReportParts {
+                report,
+                insights: options.insights.then_some(insights),
+                period,
+                segment: info,
+                warnings,
+                pseudonyms: pseudonyms.as_ref(),
+            };
+            match what {
+                ExportWhat::Consolidated => Ok((
+                    format!("engagement_{}_to_{}.json", period.start(), period.end()),
+                    "application/json".into(),
+                    {
+                        let mut bytes = Vec::new();
+                        export::write_consolidated_json(
+                            report,
+                            parts.insights,
+                            parts.pseudonyms,
+                            &mut bytes,
+                        )
+                        .map_err(|e| e.to_string())?;
+                        bytes
+                    },
+                )),
+                ExportWhat::Zip => Ok((
+                    export::zip_name(period),
+                    "application/zip".into(),
+                    export::zip(
+                        &output::report_files(&parts, options.into()).map_err(|e| e.to_string())?,
+                    ),
+                )),
+                ExportWhat::File(name) => {
+                    // Any one file can be saved, whatever goes into the zip.
+                    let parts = ReportParts {
+                        insights: Some(insights),
+                        ..parts
+                    };
+                    let all = ExportOptions {
+                        insights: true,
+                        html: true,
+                        xlsx: true,
+                        ..options
+                    };
+                    output::report_files(&parts, all.into())
+                        .map_err(|e| e.to_string())?
+                        .into_iter()
+                        .find(|f| &f.name == name)
+                        .map(|f| (f.name.clone(), mime_of(&f.name).to_string(), f.bytes))
+                        .ok_or_else(|| format!("no output file named {name:?} in this format"))
+                }
+                ExportWhat::Pseudonyms => unreachable!("answered above"),
+                // Answered from the table store by `call_list_bytes`.
+                ExportWhat::CallList { .. } => Err("a call list is not a report file".into()),
+            }
+        },
+    )?
 }
 
 /// The People view's call list of the rows `query` matches.

@@ -2302,3 +2302,225 @@ fn a_cut_off_file_is_named_incomplete_and_the_first_screen_says_so() {
         format!("events_event.csv ends in the middle of {place}: the file is incomplete, and this report lacks the rest of it")
     );
 }
+
+#[test]
+#[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
+fn pseudonymised_zip_json_and_key_file_with_a_pasted_key_are_the_clis() {
+    // SPEC §12: the same key and options give the CLI's bytes.
+    const KEY: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    let bundle = demo_dir("pseudonyms", 300);
+    let b = Browser::start(tmp("downloads-pseudonyms"));
+    b.goto(&format!("{}/?demo=small&tz=UTC&section=export", page()));
+    wait_report(&b, 120);
+    let (start, end) = period(&b);
+    b.wait(
+        "the export section",
+        "return !!document.getElementById('pseudonymize')",
+        20,
+    );
+    assert!(b
+        .js("return document.getElementById('pseudonym-key')")
+        .is_null());
+    b.click("#pseudonymize");
+    b.wait(
+        "the key field",
+        "return !!document.getElementById('pseudonym-key')",
+        10,
+    );
+    assert!(b
+        .text("#pseudonym-note")
+        .contains("tables on this page still show real names"));
+
+    // A malformed key: an error that does not quote it, and no download.
+    b.type_into("#pseudonym-key", "5ecre7-not-a-key");
+    b.click("#download-zip");
+    let status = b.wait(
+        "the key error",
+        "const s = document.getElementById('export-status').textContent; return s.includes('pseudonym key') ? s : ''",
+        20,
+    );
+    let status = status.as_str().unwrap();
+    assert!(status.contains("expected 64 hex digits"), "{status}");
+    assert!(!status.contains("5ecre7"), "{status}");
+
+    b.type_into("#pseudonym-key", KEY);
+    // The page's default options: insights, report.html, report.xlsx and
+    // the CSV byte-order mark.
+    let out = tmp("cli-pseudonyms");
+    let out_arg = out.to_str().unwrap();
+    cli_in(
+        &bundle,
+        &[
+            "--start",
+            &start,
+            "--end",
+            &end,
+            "--timezone",
+            "UTC",
+            "--insights",
+            "--html",
+            "--xlsx",
+            "--csv-bom",
+            "--zip",
+            "--pseudonymize",
+            "--pseudonym-key",
+            KEY,
+            "--output-dir",
+            out_arg,
+        ],
+    );
+    let name = format!("engagement_{start}_to_{end}.zip");
+    b.click("#download-zip");
+    let zip = b.downloaded(&name);
+    assert!(
+        zip == std::fs::read(out.join(&name)).unwrap(),
+        "the pseudonymised zip differs from the CLI's"
+    );
+    b.click("#download-pseudonyms");
+    assert_eq!(
+        b.downloaded("pseudonyms.csv"),
+        std::fs::read(out.join("pseudonyms.csv")).unwrap(),
+        "pseudonyms.csv differs from the CLI's"
+    );
+    b.click("#download-json");
+    let json: Value =
+        serde_json::from_slice(&b.downloaded(&format!("engagement_{start}_to_{end}.json")))
+            .unwrap();
+    let cli = cli_insights(
+        &bundle,
+        &start,
+        &end,
+        &["--pseudonymize", "--pseudonym-key", KEY],
+    );
+    assert_eq!(json, cli);
+    assert_eq!(json["range"]["pseudonymized"], true);
+    assert!(json["user_activity"][0]["user_id"]
+        .as_str()
+        .unwrap()
+        .starts_with("P-"));
+
+    // The tables on screen keep the real names.
+    let first = cli_insights(&bundle, &start, &end, &[]);
+    let real = first["user_activity"][0]["username"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    b.click("#tab-user_activity");
+    b.wait(
+        "the real names in the table",
+        &format!(
+            "return [...document.querySelectorAll('#table-user_activity td')].some(td => td.textContent === {})",
+            serde_json::to_string(&real).unwrap()
+        ),
+        20,
+    );
+    let pseudonyms_shown = b.js(
+        "return [...document.querySelectorAll('#table-user_activity td')].filter(td => td.textContent.startsWith('P-')).length",
+    );
+    assert_eq!(pseudonyms_shown, 0, "pseudonyms on screen");
+
+    // Unticked, the zip is the plain one again.
+    open_section(&b, "export");
+    b.click("#pseudonymize");
+    std::fs::remove_file(b.downloads.join(&name)).unwrap();
+    b.click("#download-zip");
+    let plain = b.downloaded(&name);
+    assert!(plain != zip);
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(plain)).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("user_activity.json").unwrap(),
+        &mut text,
+    )
+    .unwrap();
+    assert!(text.contains(&format!(
+        "\"username\": {}",
+        serde_json::to_string(&real).unwrap()
+    )));
+}
+
+/// Ticks "Replace names and e-mails with pseudonyms" and downloads the key
+/// to the pseudonyms (removing an earlier download of it first).
+fn download_pseudonyms(b: &Browser) -> Vec<u8> {
+    let _ = std::fs::remove_file(b.downloads.join("pseudonyms.csv"));
+    b.click("#tab-export");
+    b.wait(
+        "the export section",
+        "return !!document.getElementById('pseudonymize')",
+        20,
+    );
+    if b.js("return document.getElementById('pseudonymize').checked") != Value::Bool(true) {
+        b.click("#pseudonymize");
+    }
+    b.wait(
+        "the key download",
+        "return !!document.getElementById('download-pseudonyms')",
+        10,
+    );
+    b.click("#download-pseudonyms");
+    b.downloaded("pseudonyms.csv")
+}
+
+#[test]
+#[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
+fn the_random_pseudonym_key_is_kept_only_with_kept_data() {
+    // SPEC §12: a new random key for each load; stored with the data when
+    // the user keeps it, so a restored report gives the same pseudonyms.
+    let bundle = demo_dir("keep-pseudonyms", 150);
+    let files = csv_files(&bundle);
+    let b = Browser::start(tmp("downloads-keep-pseudonyms"));
+    load_and_keep(&b, &files);
+    let first = download_pseudonyms(&b);
+    // 150 users and the header, after the CSV byte-order mark.
+    assert_eq!(String::from_utf8_lossy(&first).lines().count(), 151);
+    let manifest = b.js_async(
+        "const done = arguments[arguments.length - 1];
+         (async () => {
+           const root = await navigator.storage.getDirectory();
+           const dir = await root.getDirectoryHandle('kept');
+           return await (await (await dir.getFileHandle('manifest.json')).getFile()).text();
+         })().then(done, (e) => done('error: ' + e));",
+    );
+    let manifest: Value = serde_json::from_str(manifest.as_str().unwrap()).unwrap();
+    let key = manifest["pseudonym_key"].as_str().unwrap().to_string();
+    assert_eq!(key.len(), 64);
+    // The kept key is the one the page used: the CLI gives the same file.
+    let out = tmp("cli-keep-pseudonyms");
+    let (start, end) = period(&b);
+    cli_in(
+        &bundle,
+        &[
+            "--start",
+            &start,
+            "--end",
+            &end,
+            "--timezone",
+            "UTC",
+            "--csv-bom",
+            "--pseudonymize",
+            "--pseudonym-key",
+            &key,
+            "--output-dir",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(first, std::fs::read(out.join("pseudonyms.csv")).unwrap());
+
+    // A reload restores the data and its key: the same pseudonyms.
+    let url = b.js("return location.href").as_str().unwrap().to_string();
+    b.goto("about:blank");
+    b.goto(&url);
+    wait_report(&b, 120);
+    assert!(b.text("#kept").contains("restored"));
+    assert_eq!(download_pseudonyms(&b), first, "the restored key differs");
+
+    // Loading the same files again (not from storage) makes a new key.
+    b.click("#keep-data");
+    b.set_files("#file-input", &files);
+    b.wait(
+        "the new load",
+        "return !!document.querySelector('#card-new-users') && !document.querySelector('#progress') && document.getElementById('kept').textContent.startsWith('Nothing is kept')",
+        120,
+    );
+    assert_ne!(download_pseudonyms(&b), first, "a new load keeps its key");
+}

@@ -12,6 +12,7 @@ use engagement_engine::export::{self, Format};
 use engagement_engine::load::{Bundle, Limits, Loaded};
 use engagement_engine::output::{self, OutputOptions, ReportParts};
 use engagement_engine::period::{PeriodChoice, Preset};
+use engagement_engine::pseudonym::{self, Key, Pseudonyms};
 use engagement_engine::segment::Segment;
 use engagement_engine::timestamp::Timestamp;
 use engagement_engine::{demo, insights, metrics};
@@ -26,6 +27,7 @@ Examples:
   engagement-report exports.zip --timezone America/Los_Angeles --stdout > report.json
   PGPASSWORD=... engagement-report postgres://reporter@db.example.org/app --start 2025-06-01 --zip
   engagement-report exports.zip --insights --exclude-staff --church 2 --start 2025-01-01 --end 2025-01-31 --zip
+  engagement-report exports.zip --insights --html --zip --pseudonymize --pseudonym-key \"$(cat pseudonym.key)\"
   engagement-report 'https://bucket.s3.amazonaws.com/exports.zip?X-Amz-...' --zip --upload-s3 --upload-url '<presigned PUT URL>'
   engagement-report presign --method put --bucket reports --key engagement-reports/report.zip --expires 3600";
 
@@ -119,6 +121,22 @@ struct ReportArgs {
     /// Start every CSV file with a UTF-8 byte-order mark, so that Excel shows non-Latin names correctly.
     #[arg(long)]
     csv_bom: bool,
+    /// Replace names and e-mails with pseudonyms in every output (data sets,
+    /// insights, summary.md, report.html, report.xlsx, the zip, --stdout, the
+    /// upload): each user id and username becomes P- and 10 hex digits of
+    /// HMAC-SHA256(key, user id), e-mails and feed titles and descriptions
+    /// become null. Every figure and ranking stays the same. pseudonyms.csv,
+    /// the only file that links pseudonyms to people, is written into the
+    /// output folder (never into the zip, --stdout or an upload): keep it
+    /// private.
+    #[arg(long)]
+    pseudonymize: bool,
+    /// Key of the pseudonyms: 64 hex digits (e.g. `openssl rand -hex 32`), so
+    /// that two reports give a user the same pseudonym [default:
+    /// $ENGAGEMENT_PSEUDONYM_KEY, else a new random key for each run]. On a
+    /// shared machine prefer the variable: others can see a command line.
+    #[arg(long, value_name = "HEX", requires = "pseudonymize")]
+    pseudonym_key: Option<String>,
     /// Upload the zip to S3 (with --upload-url, or credentials from AWS_* variables).
     #[arg(long)]
     upload_s3: bool,
@@ -272,6 +290,11 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
     if args.upload_url.is_some() && !args.upload_s3 {
         return Err(input_error("--upload-url needs --upload-s3"));
     }
+    let pseudonym_key = if args.pseudonymize {
+        Some(pseudonym_key(args)?)
+    } else {
+        None
+    };
 
     let limits = Limits {
         max_field_bytes: args.max_field_bytes,
@@ -326,16 +349,29 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
     let insights = args
         .insights
         .then(|| insights::compute(&data, &period, &report, &segment, &warnings));
+    // SPEC §12: one step after every figure is computed.
+    let pseudonyms = match &pseudonym_key {
+        Some(key) => Some(Pseudonyms::new(key, &data).map_err(input_error)?),
+        None => None,
+    };
+    let pseudonymized = pseudonyms
+        .as_ref()
+        .map(|p| p.apply(&report, insights.as_ref(), &warnings));
+    let (report, insights, warnings) = match &pseudonymized {
+        Some(p) => (&p.report, p.insights.as_ref(), &p.warnings[..]),
+        None => (&report, insights.as_ref(), &warnings[..]),
+    };
     let format = match args.format {
         FormatArg::Json => Format::Json,
         FormatArg::Csv => Format::Csv,
     };
     let parts = ReportParts {
-        report: &report,
-        insights: insights.as_ref(),
+        report,
+        insights,
         period: &period,
         segment: &segment,
-        warnings: &warnings,
+        warnings,
+        pseudonyms: pseudonyms.as_ref(),
     };
     let options = OutputOptions {
         format,
@@ -348,7 +384,7 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
     if args.stdout {
         // Streamed: a large report's JSON is never held whole in memory.
         let out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
-        export::write_consolidated_json(&report, insights.as_ref(), out)
+        export::write_consolidated_json(report, insights, pseudonyms.as_ref(), out)
             .map_err(|e| upload_error(format!("cannot write to stdout: {e}")))?;
         if args.upload_s3 {
             let files = output::report_files(&parts, options).map_err(input_error)?;
@@ -389,6 +425,21 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
     };
     let writers = output::report_file_writers(&parts, options);
     let zip = write_all_or_nothing(&dir, writers, zip, private).map_err(input_error)?;
+    if let Some(p) = &pseudonyms {
+        // Beside the report, never in it: the only link back to people.
+        let path = dir.join(pseudonym::FILE_NAME);
+        let mut bytes = Vec::new();
+        if args.csv_bom {
+            bytes.extend_from_slice(export::UTF8_BOM);
+        }
+        bytes.extend_from_slice(&p.csv());
+        write_private(&path, &bytes)
+            .map_err(|e| input_error(format!("cannot write {}: {e}", path.display())))?;
+        eprintln!(
+            "pseudonyms: {} links each pseudonym to its user; keep it private",
+            path.display()
+        );
+    }
     println!("{}", dir.display());
 
     if args.upload_s3 {
@@ -400,6 +451,39 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
         upload(args, name, zip.as_deref().expect("built above"))?;
     }
     Ok(())
+}
+
+/// The pseudonym key: `--pseudonym-key`, else `ENGAGEMENT_PSEUDONYM_KEY`,
+/// else a new random one. A malformed key is an error that never quotes it.
+fn pseudonym_key(args: &ReportArgs) -> Result<Key, Failure> {
+    const VAR: &str = "ENGAGEMENT_PSEUDONYM_KEY";
+    let (hex, from) = match &args.pseudonym_key {
+        Some(hex) => (hex.clone(), "--pseudonym-key"),
+        None => match std::env::var(VAR) {
+            Ok(hex) => (hex, VAR),
+            Err(std::env::VarError::NotPresent) => return Key::random().map_err(input_error),
+            Err(std::env::VarError::NotUnicode(_)) => {
+                return Err(input_error(format!(
+                    "{VAR}: the pseudonym key is not text; expected 64 hex digits (32 bytes)"
+                )))
+            }
+        },
+    };
+    Key::from_hex(&hex).map_err(|e| input_error(format!("{from}: {e}")))
+}
+
+/// Writes `bytes` to `path` whole (under a temporary name first), readable
+/// by its owner only where the platform allows.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let temp = path.with_extension("csv.partial");
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&temp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    std::fs::rename(&temp, path)
 }
 
 /// The database URLs (`postgres://` inputs and `--database`) and the other

@@ -6,6 +6,7 @@
 
 use crate::insights::Insights;
 use crate::period::Period;
+use crate::pseudonym::{Masked, Pseudonyms};
 use crate::report::Report;
 use crate::table;
 
@@ -195,60 +196,85 @@ pub fn file_name(data_set: &str, format: Format) -> String {
 }
 
 /// Pretty JSON with 2-space indentation, as SPEC §5 asks, written to `out`
-/// as it is made.
-fn pretty_to<T: serde::Serialize>(value: &T, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value)?;
+/// as it is made; every person replaced when `pseudonyms` are given.
+fn pretty_to<T: serde::Serialize>(
+    value: &T,
+    pseudonyms: Option<&Pseudonyms>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match pseudonyms {
+        Some(p) => serde_json::to_writer_pretty(&mut *out, &Masked(value, p))?,
+        None => serde_json::to_writer_pretty(&mut *out, value)?,
+    }
     out.write_all(b"\n")
 }
 
 /// Writes data set `DATA_SETS[index]` of `report` in `format` to `out` as
 /// it is made: the bytes of its file in [`files`] (named by
-/// [`file_name`]), never the whole file in memory.
+/// [`file_name`]), never the whole file in memory. With `pseudonyms`,
+/// every person in it is replaced (SPEC §12; `report` then comes from
+/// [`Pseudonyms::apply`]).
 pub fn write_data_set(
     report: &Report<'_>,
     index: usize,
     format: Format,
+    pseudonyms: Option<&Pseudonyms>,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let r = report;
-    match (format, index) {
-        (_, 6) => pretty_to(&r.other_metrics, out),
-        (Format::Json, 0) => pretty_to(&r.new_users_over_time, out),
-        (Format::Json, 1) => pretty_to(&r.fasts, out),
-        (Format::Json, 2) => pretty_to(&r.user_activity, out),
-        (Format::Json, 3) => pretty_to(&r.user_activity_timeline, out),
-        (Format::Json, 4) => pretty_to(&r.user_fast_participation, out),
-        (Format::Json, 5) => pretty_to(&r.retention_cohorts, out),
-        (Format::Csv, 0) => csv::table_to(&table::new_users_over_time(r), out),
-        (Format::Csv, 1) => csv::table_to(&table::fasts(r), out),
-        (Format::Csv, 2) => csv::table_to(&table::user_activity(r), out),
-        (Format::Csv, 3) => csv::table_to(&table::user_activity_timeline(r), out),
-        (Format::Csv, 4) => csv::table_to(&table::user_fast_participation(r), out),
-        (Format::Csv, 5) => csv::table_to(&table::retention_cohorts(r), out),
+    if format == Format::Csv && index < 6 {
+        let tables = [
+            table::new_users_over_time,
+            table::fasts,
+            table::user_activity,
+            table::user_activity_timeline,
+            table::user_fast_participation,
+            table::retention_cohorts,
+        ];
+        return csv::table_to(&masked_table(tables[index](r), pseudonyms), out);
+    }
+    let p = pseudonyms;
+    match index {
+        0 => pretty_to(&r.new_users_over_time, p, out),
+        1 => pretty_to(&r.fasts, p, out),
+        2 => pretty_to(&r.user_activity, p, out),
+        3 => pretty_to(&r.user_activity_timeline, p, out),
+        4 => pretty_to(&r.user_fast_participation, p, out),
+        5 => pretty_to(&r.retention_cohorts, p, out),
+        6 => pretty_to(&r.other_metrics, p, out),
         _ => panic!("data set index {index} out of 0..{}", DATA_SETS.len()),
     }
 }
 
+/// `t`, with every person replaced when `pseudonyms` are given.
+fn masked_table<'a>(t: table::Table<'a>, pseudonyms: Option<&'a Pseudonyms>) -> table::Table<'a> {
+    match pseudonyms {
+        Some(p) => p.table(t),
+        None => t,
+    }
+}
+
 /// Writes insight data set `INSIGHT_DATA_SETS[index]` in `format` to `out`
-/// as it is made: the bytes of its file in [`insight_files`].
+/// as it is made: the bytes of its file in [`insight_files`]. With
+/// `pseudonyms`, every person in it is replaced (SPEC §12).
 pub fn write_insight_data_set(
     insights: &Insights<'_>,
     index: usize,
     format: Format,
+    pseudonyms: Option<&Pseudonyms>,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let i = insights;
+    let (i, p) = (insights, pseudonyms);
     match (format, index) {
-        (Format::Json, 0) => pretty_to(&i.retention_matrix, out),
-        (Format::Json, 1) => pretty_to(&i.activity_heatmap, out),
-        (Format::Json, 2) => pretty_to(&i.user_engagement, out),
-        (Format::Json, 3) => pretty_to(&i.fast_retention, out),
-        (Format::Json, 4) => pretty_to(&i.period_comparison, out),
-        (Format::Csv, 0) => csv::table_to(&table::retention_matrix(i), out),
-        (Format::Csv, 1) => csv::table_to(&table::activity_heatmap(i), out),
-        (Format::Csv, 2) => csv::table_to(&table::user_engagement(i), out),
-        (Format::Csv, 3) => csv::table_to(&table::fast_retention(i), out),
-        (Format::Csv, 4) => csv::table_to(&table::period_comparison(i), out),
+        (Format::Json, 0) => pretty_to(&i.retention_matrix, p, out),
+        (Format::Json, 1) => pretty_to(&i.activity_heatmap, p, out),
+        (Format::Json, 2) => pretty_to(&i.user_engagement, p, out),
+        (Format::Json, 3) => pretty_to(&i.fast_retention, p, out),
+        (Format::Json, 4) => pretty_to(&i.period_comparison, p, out),
+        (Format::Csv, _) if index < INSIGHT_DATA_SETS.len() => {
+            let t = table::insight_tables(i).swap_remove(index);
+            csv::table_to(&masked_table(t, p), out)
+        }
         _ => panic!(
             "insight data set index {index} out of 0..{}",
             INSIGHT_DATA_SETS.len()
@@ -272,7 +298,7 @@ pub fn files(report: &Report<'_>, format: Format) -> Vec<OutputFile> {
     (0..DATA_SETS.len())
         .map(|index| {
             let mut bytes = Vec::new();
-            write_data_set(report, index, format, &mut bytes)
+            write_data_set(report, index, format, None, &mut bytes)
                 .expect("writing to memory cannot fail");
             OutputFile {
                 name: file_name(DATA_SETS[index], format),
@@ -288,7 +314,7 @@ pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// The consolidated JSON object (`--stdout`, "copy JSON" in the page).
 pub fn consolidated_json(report: &Report<'_>) -> Vec<u8> {
     let mut out = Vec::new();
-    write_consolidated_json(report, None, &mut out).expect("writing to memory cannot fail");
+    write_consolidated_json(report, None, None, &mut out).expect("writing to memory cannot fail");
     out
 }
 
@@ -296,10 +322,13 @@ pub fn consolidated_json(report: &Report<'_>) -> Vec<u8> {
 /// while it is serialized, never holding the whole text: the CLI's
 /// `--stdout` of a large report would otherwise need it all in memory.
 /// The bytes are those of [`consolidated_json`] and
-/// [`consolidated_json_with_insights`].
+/// [`consolidated_json_with_insights`]. With `pseudonyms`, every person is
+/// replaced (SPEC §12; `report` and `insights` then come from
+/// [`Pseudonyms::apply`]).
 pub fn write_consolidated_json(
     report: &Report<'_>,
     insights: Option<&Insights<'_>>,
+    pseudonyms: Option<&Pseudonyms>,
     mut out: impl std::io::Write,
 ) -> std::io::Result<()> {
     #[derive(serde::Serialize)]
@@ -308,11 +337,15 @@ pub fn write_consolidated_json(
         report: &'r Report<'a>,
         insights: &'r Insights<'a>,
     }
-    match insights {
-        Some(insights) => {
+    match (insights, pseudonyms) {
+        (Some(insights), None) => {
             serde_json::to_writer_pretty(&mut out, &WithInsights { report, insights })
         }
-        None => serde_json::to_writer_pretty(&mut out, report),
+        (Some(insights), Some(p)) => {
+            serde_json::to_writer_pretty(&mut out, &Masked(&WithInsights { report, insights }, p))
+        }
+        (None, None) => serde_json::to_writer_pretty(&mut out, report),
+        (None, Some(p)) => serde_json::to_writer_pretty(&mut out, &Masked(report, p)),
     }
     .map_err(std::io::Error::from)?;
     out.write_all(b"\n")?;
@@ -326,7 +359,7 @@ pub fn insight_files(insights: &Insights<'_>, format: Format) -> Vec<OutputFile>
     let mut out: Vec<OutputFile> = (0..INSIGHT_DATA_SETS.len())
         .map(|index| {
             let mut bytes = Vec::new();
-            write_insight_data_set(insights, index, format, &mut bytes)
+            write_insight_data_set(insights, index, format, None, &mut bytes)
                 .expect("writing to memory cannot fail");
             OutputFile {
                 name: insight_file_name(index, format),
@@ -345,7 +378,7 @@ pub fn insight_files(insights: &Insights<'_>, format: Format) -> Vec<OutputFile>
 /// [`consolidated_json`] plus `"insights": {…, "summary_md": "…"}` last.
 pub fn consolidated_json_with_insights(report: &Report<'_>, insights: &Insights<'_>) -> Vec<u8> {
     let mut out = Vec::new();
-    write_consolidated_json(report, Some(insights), &mut out)
+    write_consolidated_json(report, Some(insights), None, &mut out)
         .expect("writing to memory cannot fail");
     out
 }
@@ -488,6 +521,16 @@ pub fn table_csv_for_people(table: &crate::table::Table<'_>) -> Vec<u8> {
     out
 }
 
+/// Writes a CSV file of `header` and `rows` to `out`, as the data sets'
+/// CSV files are written (formula guard, `\n` line ends).
+pub(crate) fn write_csv_rows<'r>(
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<table::Cell<'r>>>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    csv::write(header, rows, out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -619,6 +662,7 @@ mod tests {
             period: &january,
             segment: &segment,
             warnings: &[],
+            pseudonyms: None,
         };
         let options = |csv_bom| crate::output::OutputOptions {
             format: Format::Csv,

@@ -40,6 +40,7 @@ pub mod output;
 mod parallel;
 pub mod period;
 pub mod presigned;
+pub mod pseudonym;
 pub mod readable;
 pub mod report;
 pub mod segment;

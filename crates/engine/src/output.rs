@@ -11,6 +11,7 @@ use crate::export::{self, Format, OutputFile};
 use crate::insights::Insights;
 use crate::load::Warning;
 use crate::period::Period;
+use crate::pseudonym::Pseudonyms;
 use crate::readable::{self, charts, Headline, ReadableInput, Section, SectionTable};
 use crate::report::Report;
 use crate::segment::SegmentInfo;
@@ -44,6 +45,10 @@ pub struct ReportParts<'r, 'a> {
     pub segment: &'r SegmentInfo,
     /// The load's warnings, listed in `report.html`.
     pub warnings: &'r [Warning],
+    /// With pseudonyms (SPEC §12), every person in every file is replaced;
+    /// `report`, `insights` and `warnings` then come from
+    /// [`crate::pseudonym::Pseudonyms::apply`].
+    pub pseudonyms: Option<&'r Pseudonyms>,
 }
 
 /// What writes one file's bytes.
@@ -112,19 +117,20 @@ pub fn report_file_writers<'p>(
     let mut writers: Vec<FileWriter<'p>> = (0..export::DATA_SETS.len())
         .map(|index| {
             let name = export::file_name(export::DATA_SETS[index], format);
-            let report = parts.report;
+            let (report, pseudonyms) = (parts.report, parts.pseudonyms);
             FileWriter::new(name.clone(), move |out| {
                 bom(&name, out)?;
-                export::write_data_set(report, index, format, out)
+                export::write_data_set(report, index, format, pseudonyms, out)
             })
         })
         .collect();
     if let Some(insights) = parts.insights {
         for index in 0..export::INSIGHT_DATA_SETS.len() {
             let name = export::insight_file_name(index, format);
+            let pseudonyms = parts.pseudonyms;
             writers.push(FileWriter::new(name.clone(), move |out| {
                 bom(&name, out)?;
-                export::write_insight_data_set(insights, index, format, out)
+                export::write_insight_data_set(insights, index, format, pseudonyms, out)
             }));
         }
         writers.push(FileWriter::new(export::SUMMARY_FILE.into(), move |out| {
@@ -182,6 +188,7 @@ fn readable_parts<'p>(parts: &'p ReportParts<'p, 'p>) -> ReadableParts<'p> {
 fn readable_input<'r>(parts: &ReportParts<'r, '_>, segment: Option<&'r str>) -> ReadableInput<'r> {
     let mut input = ReadableInput::new(parts.report, parts.period, parts.warnings);
     input.segment = segment;
+    input.pseudonyms = parts.pseudonyms;
     let Some(insights) = parts.insights else {
         return input;
     };
@@ -209,7 +216,10 @@ fn readable_input<'r>(parts: &ReportParts<'r, '_>, segment: Option<&'r str>) -> 
             .into_iter()
             .map(|t| SectionTable {
                 preview: (t.name() == "user_engagement").then(|| best.clone()),
-                table: t,
+                table: match parts.pseudonyms {
+                    Some(p) => p.table(t),
+                    None => t,
+                },
             })
             .collect(),
     });

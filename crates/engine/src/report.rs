@@ -26,6 +26,10 @@ pub struct Range {
     /// [`crate::segment::SegmentInfo::range_segment`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segment: Option<crate::segment::Segment>,
+    /// `true` when names were replaced with pseudonyms (SPEC §12); left
+    /// out otherwise, so that output without them is as before.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub pseudonymized: bool,
 }
 
 /// Data set 1: new users on one day.
@@ -175,6 +179,15 @@ impl<'a> Timeline<'a> {
     pub fn iter(&self) -> impl ExactSizeIterator<Item = TimelineRow<'a>> + '_ {
         (0..self.items.len()).map(|i| self.get(i))
     }
+
+    /// The same rows stably sorted by `key` of each row's user id (the
+    /// pseudonyms' order, SPEC §12).
+    pub(crate) fn sorted_by_user<K: Ord>(&self, key: impl Fn(i64) -> K) -> Timeline<'a> {
+        let (data, feed) = (self.data, &self.data.feed);
+        let mut items = self.items.clone();
+        items.sort_by_cached_key(|&item| key(data.users[feed.user[item as usize] as usize].id));
+        Timeline { data, items }
+    }
 }
 
 impl Serialize for Timeline<'_> {
@@ -279,6 +292,18 @@ impl<'a> Participations<'a> {
     /// The rows, in order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = ParticipationRow<'a>> + '_ {
         (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// The same rows stably sorted by `key` of each row's user id (the
+    /// pseudonyms' order, SPEC §12).
+    pub(crate) fn sorted_by_user<K: Ord>(&self, key: impl Fn(i64) -> K) -> Participations<'a> {
+        let data = self.data;
+        let mut pairs: Vec<ParticipationPair> = self.pairs.to_vec();
+        pairs.sort_by_cached_key(|p| key(data.users[p.user as usize].id));
+        Participations {
+            data,
+            pairs: pairs.into(),
+        }
     }
 }
 

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use crate::export::columns;
 use crate::insights::{Insights, WEEKS};
 use crate::period::Date;
+use crate::pseudonym::{Masked, Pseudonyms};
 use crate::report::Report;
 use crate::timestamp::Timestamp;
 
@@ -285,9 +286,14 @@ pub fn retention_cohorts<'a>(r: &'a Report<'_>) -> Table<'a> {
 /// nested keys joined with `.`, list entries numbered from 1
 /// (`screen_views.top_screens.1.screen`).
 pub fn other_metrics<'a>(r: &Report<'_>) -> Table<'a> {
+    flattened_other_metrics(&r.other_metrics)
+}
+
+/// `other_metrics` (or what stands for it, e.g. pseudonymised) flattened.
+fn flattened_other_metrics<'a, T: serde::Serialize>(value: &T) -> Table<'a> {
     // Walked through its JSON text so that the rows follow the JSON's key
     // order (a `serde_json::Value` would sort the keys).
-    let json = serde_json::to_string(&r.other_metrics).expect("report values always serialize");
+    let json = serde_json::to_string(value).expect("report values always serialize");
     let mut rows = Vec::new();
     serde::de::DeserializeSeed::deserialize(
         Flatten {
@@ -549,6 +555,19 @@ pub fn data_sets<'a>(r: &'a Report<'_>) -> Vec<Table<'a>> {
         retention_cohorts(r),
         other_metrics(r),
     ]
+}
+
+/// The tables of [`data_sets`], with every person replaced when
+/// `pseudonyms` are given (SPEC §12): by column, and in `other_metrics`
+/// (flattened from its pseudonymised JSON) by field.
+pub fn data_sets_with<'a>(r: &'a Report<'_>, pseudonyms: Option<&'a Pseudonyms>) -> Vec<Table<'a>> {
+    let Some(p) = pseudonyms else {
+        return data_sets(r);
+    };
+    let mut tables: Vec<Table<'a>> = data_sets(r).into_iter().map(|t| p.table(t)).collect();
+    let last = tables.len() - 1;
+    tables[last] = flattened_other_metrics(&Masked(&r.other_metrics, p));
+    tables
 }
 
 #[cfg(test)]

@@ -235,6 +235,35 @@ fn lower(text: &str) -> String {
     out
 }
 
+/// The line that says names were replaced (SPEC §12), after the segment's.
+pub(crate) const PSEUDONYMS_LINE: &str = "- Names: every user is shown by a pseudonym (`P-` and 10 hex digits); usernames, e-mails and feed texts were replaced or left out.";
+
+/// `md`, a brief written by [`write`], as pseudonymised output shows it:
+/// with [`PSEUDONYMS_LINE`] after the segment's line, and each warning of
+/// `warnings` listed as its `redacted` counterpart (same order) instead.
+pub(crate) fn pseudonymized(md: &str, warnings: &[Warning], redacted: &[Warning]) -> String {
+    let mut out = String::with_capacity(md.len() + PSEUDONYMS_LINE.len() + 1);
+    let mut in_warnings = false;
+    for line in md.split_inclusive('\n') {
+        if in_warnings {
+            let same = warnings.iter().zip(redacted).find(|(w, _)| {
+                line == format!("- {}\n", one_line(&w.report_text(), MAX_WARNING_CHARS))
+            });
+            if let Some((_, r)) = same {
+                let _ = writeln!(out, "- {}", one_line(&r.report_text(), MAX_WARNING_CHARS));
+                continue;
+            }
+        }
+        out.push_str(line);
+        if line.starts_with("- Segment: ") {
+            out.push_str(PSEUDONYMS_LINE);
+            out.push('\n');
+        }
+        in_warnings |= line == "## Warnings\n";
+    }
+    out
+}
+
 /// `1 user`, `2 users`.
 fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

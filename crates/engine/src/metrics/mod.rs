@@ -170,6 +170,7 @@ pub fn compute_with<'a>(
             end: period.end().to_string(),
             timezone: period.tz().name().to_string(),
             segment: None,
+            pseudonymized: false,
         },
         new_users_over_time,
         fasts,

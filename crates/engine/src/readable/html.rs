@@ -9,7 +9,7 @@ use super::charts::{self, Chart};
 use super::input::{Headline, ReadableInput, Section, SectionTable};
 use super::markdown::{self, Element as MdElement, Node};
 use super::svg::{is_allowed_element, is_safe_attr, Element};
-use crate::table::{self, Cell, Table};
+use crate::table::{Cell, Table};
 
 /// Rows of each table shown in `report.html`.
 pub const PREVIEW_ROWS: usize = 20;
@@ -125,7 +125,7 @@ fn page(input: &ReadableInput<'_>) -> Markup {
     let p = input.period;
     let (start, end) = (p.start().to_string(), p.end().to_string());
     let tz = input.report.range.timezone.as_str();
-    let tables = table::data_sets(input.report);
+    let tables = input.data_sets();
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -145,6 +145,9 @@ fn page(input: &ReadableInput<'_>) -> Markup {
                         dt { "Period" } dd { (start) " to " (end) }
                         dt { "Time zone" } dd { (tz) }
                         dt { "Segment" } dd { (input.segment.unwrap_or("all users")) }
+                        @if input.pseudonyms.is_some() {
+                            dt { "Names" } dd { (super::PSEUDONYMS_NOTE) }
+                        }
                     }
                     @if input.people {
                         p.notice { (PEOPLE_NOTICE) ": this report lists members by name and e-mail." }

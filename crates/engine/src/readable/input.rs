@@ -6,8 +6,9 @@ use super::charts::Chart;
 use crate::insights::{METRICS, METRIC_LABELS};
 use crate::load::Warning;
 use crate::period::Period;
+use crate::pseudonym::Pseudonyms;
 use crate::report::Report;
-use crate::table::Table;
+use crate::table::{self, Table};
 
 /// One headline figure, with the previous period's value when known.
 #[derive(Clone, Debug, PartialEq)]
@@ -85,6 +86,9 @@ pub struct ReadableInput<'a> {
     /// first rows of the per-person data sets, under a notice. By default
     /// it names nobody and gives only their row and status counts.
     pub people: bool,
+    /// With pseudonyms (SPEC §12), the data sets' people are replaced and
+    /// the report says so; section tables come already replaced.
+    pub pseudonyms: Option<&'a Pseudonyms>,
 }
 
 impl<'a> ReadableInput<'a> {
@@ -100,7 +104,14 @@ impl<'a> ReadableInput<'a> {
             warnings,
             sections: Vec::new(),
             people: false,
+            pseudonyms: None,
         }
+    }
+
+    /// The data sets as tables ([`table::data_sets`]), every person
+    /// replaced when pseudonymised.
+    pub fn data_sets(&self) -> Vec<Table<'a>> {
+        table::data_sets_with(self.report, self.pseudonyms)
     }
 }
 

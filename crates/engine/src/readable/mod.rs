@@ -12,3 +12,8 @@ pub use input::{headline_from_report, Headline, ReadableInput, Section, SectionT
 
 #[cfg(test)]
 mod tests;
+
+/// What `report.html` and `report.xlsx` say when names were replaced
+/// (SPEC §12).
+pub const PSEUDONYMS_NOTE: &str =
+    "names replaced with pseudonyms (P- and 10 hex digits); e-mails and feed texts left out";

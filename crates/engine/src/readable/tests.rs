@@ -241,6 +241,7 @@ fn html_names_nobody_unless_asked() {
         period: &p,
         segment: &seg.info,
         warnings: &loaded.warnings,
+        pseudonyms: None,
     };
     let html_of = |people: bool| {
         let files = crate::output::report_files(

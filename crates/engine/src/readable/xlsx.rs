@@ -15,7 +15,7 @@ use quick_xml::Writer;
 
 use super::input::{Headline, ReadableInput};
 use crate::period::Date;
-use crate::table::{self, Cell, Table};
+use crate::table::{Cell, Table};
 use crate::timestamp::{days_from_civil, Timestamp, MICROS_PER_DAY};
 
 /// The file name.
@@ -79,7 +79,7 @@ enum SheetBody<'t, 'a> {
 
 /// `report.xlsx` for `input`. The same input gives the same bytes.
 pub fn report_xlsx(input: &ReadableInput<'_>) -> Result<Vec<u8>, XlsxError> {
-    let data = table::data_sets(input.report);
+    let data = input.data_sets();
     let extra: Vec<&Table<'_>> = input
         .sections
         .iter()
@@ -225,6 +225,11 @@ fn summary_rows(
         vec![bold("Period end"), (Cell::Date(input.period.end()), false)],
         vec![bold("Time zone"), text(&input.report.range.timezone)],
         vec![bold("Segment"), text(input.segment.unwrap_or("all users"))],
+    ];
+    if input.pseudonyms.is_some() {
+        rows.push(vec![bold("Names"), text(super::PSEUDONYMS_NOTE)]);
+    }
+    rows.extend([
         vec![],
         vec![
             bold("Figure"),
@@ -233,7 +238,7 @@ fn summary_rows(
             bold("Change"),
             bold("Change %"),
         ],
-    ];
+    ]);
     rows.extend(input.headline.iter().map(|h: &Headline| match &h.needs {
         // What the figure needs, never a zero (SPEC §2d).
         Some(needs) => vec![text(&h.label), text(needs)],
