@@ -143,24 +143,10 @@ mod tests {
 
     #[test]
     fn headings_status_words_and_local_dates() {
-        let columns: Vec<String> = [
-            "user_id",
-            "username",
-            "email",
-            "items",
-            "active_days",
-            "first_activity",
-            "last_activity",
-            "days_since_last",
-            "avg_gap_days",
-            "first_half_items",
-            "second_half_items",
-            "status",
-            "engagement_rank",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+        let columns: Vec<String> = engagement_engine::export::columns::USER_ENGAGEMENT
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let rows = vec![
             vec![
                 Cell::Int(7),

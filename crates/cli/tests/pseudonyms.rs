@@ -271,7 +271,7 @@ fn no_name_email_or_feed_text_is_in_any_pseudonymized_output() {
     write_bundle(&input);
     let input = input.to_str().unwrap();
     let period = ["--start", "2025-06-01", "--end", "2025-06-30", "--insights"];
-    let everything = ["--html", "--xlsx", "--zip"];
+    let everything = ["--html", "--html-people", "--xlsx", "--zip"];
 
     // Without the option, the search finds every word where it should be.
     let plain = dir.path().join("plain");

@@ -360,8 +360,11 @@ fn report_html_and_xlsx_say_names_were_replaced_and_show_pseudonyms() {
             warnings: &[],
             pseudonyms,
         };
+        // With the people listed (`--html-people`): by default report.html
+        // names nobody, pseudonyms or not (SPEC §9).
         let options = OutputOptions {
             html: true,
+            html_people: true,
             xlsx: true,
             ..Default::default()
         };
