@@ -9,7 +9,7 @@ use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -54,22 +54,45 @@ pub fn serve_dir_at(dir: PathBuf, prefix: &'static str) -> String {
     url
 }
 
+/// One request a [`Site`] answered: its request line (`GET /x?y HTTP/1.1`)
+/// and its `Referer` header (empty when it had none).
+#[derive(Clone, Debug)]
+pub struct Logged {
+    pub line: String,
+    pub referer: String,
+}
+
 /// A static server (as [`serve_dir_at`]) that can be stopped: the network
-/// going away, as far as the page can tell (connections are refused).
+/// going away, as far as the page can tell (connections are refused). It
+/// logs every request line and `Referer` ([`Site::requests`]), and answers
+/// any origin's `GET` (`Access-Control-Allow-Origin: *`), so it also stands
+/// in for a bucket that the page downloads from.
 pub struct Site {
     /// `http://127.0.0.1:<port>`.
     pub url: String,
     addr: std::net::SocketAddr,
     stopped: Arc<AtomicBool>,
+    log: Arc<Mutex<Vec<Logged>>>,
 }
 
 impl Site {
     pub fn start(dir: PathBuf, prefix: &'static str) -> Site {
-        assert!(prefix.starts_with('/') && prefix.ends_with('/'));
+        Site::start_with(dir, &[prefix], "")
+    }
+
+    /// Serves `dir` under each of `prefixes`; `headers` (`Name: value\r\n`
+    /// lines) are added to every answer.
+    pub fn start_with(dir: PathBuf, prefixes: &[&'static str], headers: &'static str) -> Site {
+        let prefixes: Vec<&'static str> = prefixes.to_vec();
+        assert!(prefixes
+            .iter()
+            .all(|p| p.starts_with('/') && p.ends_with('/')));
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let stopped = Arc::new(AtomicBool::new(false));
+        let log = Arc::new(Mutex::new(Vec::new()));
         let flag = stopped.clone();
+        let log_in = log.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 if flag.load(Ordering::SeqCst) {
@@ -77,8 +100,10 @@ impl Site {
                     break;
                 }
                 let dir = dir.clone();
+                let prefixes = prefixes.clone();
+                let log = log_in.clone();
                 std::thread::spawn(move || {
-                    let _ = answer(stream, &dir, prefix);
+                    let _ = answer(stream, &dir, &prefixes, headers, &log);
                 });
             }
         });
@@ -86,7 +111,13 @@ impl Site {
             url: format!("http://{addr}"),
             addr,
             stopped,
+            log,
         }
+    }
+
+    /// Every request answered so far, in order.
+    pub fn requests(&self) -> Vec<Logged> {
+        self.log.lock().unwrap().clone()
     }
 
     /// Stops answering: the port is closed once this returns.
@@ -110,20 +141,41 @@ impl Drop for Site {
     }
 }
 
-fn answer(mut stream: TcpStream, dir: &Path, prefix: &str) -> std::io::Result<()> {
+fn answer(
+    mut stream: TcpStream,
+    dir: &Path,
+    prefixes: &[&str],
+    headers: &str,
+    log: &Mutex<Vec<Logged>>,
+) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut line = String::new();
     reader.read_line(&mut line)?;
+    let mut referer = String::new();
     loop {
         let mut h = String::new();
         if reader.read_line(&mut h)? <= 2 {
             break;
         }
+        if let Some((name, value)) = h.split_once(':') {
+            if name.trim().eq_ignore_ascii_case("referer") {
+                referer = value.trim().to_string();
+            }
+        }
     }
+    if line.trim().is_empty() {
+        // A connection that only woke the accept loop (or a probe).
+        return Ok(());
+    }
+    log.lock().unwrap().push(Logged {
+        line: line.trim().to_string(),
+        referer,
+    });
     let path = line.split_whitespace().nth(1).unwrap_or("/");
     let path = path.split(['?', '#']).next().unwrap_or("/");
-    // Outside the prefix there is nothing (an empty name never reads a file).
-    let rel = match path.strip_prefix(prefix) {
+    // Outside the prefixes there is nothing (an empty name never reads a
+    // file).
+    let rel = match prefixes.iter().find_map(|p| path.strip_prefix(p)) {
         Some("") => "index.html",
         Some(rel) => rel,
         None => "",
@@ -145,7 +197,7 @@ fn answer(mut stream: TcpStream, dir: &Path, prefix: &str) -> std::io::Result<()
     };
     write!(
         stream,
-        "HTTP/1.1 {status}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {status}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nAccess-Control-Allow-Origin: *\r\n{headers}Connection: close\r\n\r\n",
         body.len()
     )?;
     stream.write_all(&body)
