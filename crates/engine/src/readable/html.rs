@@ -107,7 +107,7 @@ fn page(input: &ReadableInput<'_>) -> Markup {
                 section #data-sets {
                     h2 { "Data sets" }
                     p { "The first " (PREVIEW_ROWS) " rows of each data set, in its own order; the files hold every row." }
-                    @for t in &tables { (preview(t, None)) }
+                    @for t in &tables { (preview(t, None, &input.report.missing_tables)) }
                 }
                 section #warnings {
                     h2 { "Warnings" }
@@ -219,17 +219,17 @@ fn section(s: &Section<'_>, missing: &[crate::load::Table]) -> Markup {
             h2 { (s.title) }
             @if let Some(intro) = &s.intro { p { (intro) } }
             @for c in &s.charts { (figure(c, missing)) }
-            @for t in &s.tables { (section_table(t)) }
+            @for t in &s.tables { (section_table(t, missing)) }
         }
     }
 }
 
-fn section_table(t: &SectionTable<'_>) -> Markup {
-    preview(&t.table, t.preview.as_deref())
+fn section_table(t: &SectionTable<'_>, missing: &[crate::load::Table]) -> Markup {
+    preview(&t.table, t.preview.as_deref(), missing)
 }
 
 /// A table's first rows (or the rows `rows` lists), with its row count.
-fn preview(t: &Table<'_>, rows: Option<&[usize]>) -> Markup {
+fn preview(t: &Table<'_>, rows: Option<&[usize]>, missing: &[crate::load::Table]) -> Markup {
     let shown: Vec<usize> = match rows {
         Some(rows) => rows
             .iter()
@@ -243,6 +243,9 @@ fn preview(t: &Table<'_>, rows: Option<&[usize]>) -> Markup {
     html! {
         div.data-set {
             h3 { (t.name()) }
+            @if let Some(without) = crate::load::made_without(missing, t.name()) {
+                p.needs { "Made " (without.trim_start_matches("made ")) " (not in the bundle): what those files hold is missing here, not zero." }
+            }
             p.count {
                 @if shown.len() < t.len() {
                     (shown.len()) " of " (number(t.len() as f64)) " " (count) " shown."
