@@ -171,7 +171,7 @@ fn page(input: &ReadableInput<'_>) -> Markup {
                 section #data-sets {
                     h2 { "Data sets" }
                     p { "The first " (PREVIEW_ROWS) " rows of each data set, in its own order; the files hold every row." }
-                    @for t in &tables { (preview(t, None, input.people)) }
+                    @for t in &tables { (preview(t, None, input.people, &input.report.missing_tables)) }
                 }
                 section #warnings {
                     h2 { "Warnings" }
@@ -283,13 +283,13 @@ fn section(s: &Section<'_>, people: bool, missing: &[crate::load::Table]) -> Mar
             h2 { (s.title) }
             @if let Some(intro) = &s.intro { p { (intro) } }
             @for c in &s.charts { (figure(c, missing)) }
-            @for t in &s.tables { (section_table(t, people)) }
+            @for t in &s.tables { (section_table(t, people, missing)) }
         }
     }
 }
 
-fn section_table(t: &SectionTable<'_>, people: bool) -> Markup {
-    preview(&t.table, t.preview.as_deref(), people)
+fn section_table(t: &SectionTable<'_>, people: bool, missing: &[crate::load::Table]) -> Markup {
+    preview(&t.table, t.preview.as_deref(), people, missing)
 }
 
 /// A data set's name as a heading: `user_activity` → `User activity`.
@@ -331,8 +331,19 @@ fn status_counts(t: &Table<'_>) -> Option<String> {
 }
 
 /// A table's first rows (or the rows `rows` lists), with its row count;
-/// a per-person table without `people` gives only its counts.
-fn preview(t: &Table<'_>, rows: Option<&[usize]>, people: bool) -> Markup {
+/// a per-person table without `people` gives only its counts. A data set
+/// made without a table the bundle lacks says so first.
+fn preview(
+    t: &Table<'_>,
+    rows: Option<&[usize]>,
+    people: bool,
+    missing: &[crate::load::Table],
+) -> Markup {
+    let needs = html! {
+        @if let Some(without) = crate::load::made_without(missing, t.name()) {
+            p.needs { "Made " (without.trim_start_matches("made ")) " (not in the bundle): what those files hold is missing here, not zero." }
+        }
+    };
     let shown: Vec<usize> = match rows {
         Some(rows) => rows
             .iter()
@@ -347,6 +358,7 @@ fn preview(t: &Table<'_>, rows: Option<&[usize]>, people: bool) -> Markup {
         return html! {
             div.data-set {
                 h3 { (title(t.name())) " " span.name { "(" (t.name()) ")" } }
+                (needs)
                 p.count { (number(t.len() as f64)) " " (count) ", shown whole as " (shown_as) "." }
             }
         };
@@ -356,6 +368,7 @@ fn preview(t: &Table<'_>, rows: Option<&[usize]>, people: bool) -> Markup {
         return html! {
             div.data-set.people {
                 h3 { (title(t.name())) " " span.name { "(" (t.name()) ")" } }
+                (needs)
                 p.count {
                     (number(t.len() as f64)) " " (count)
                     @if let Some(statuses) = status_counts(t) { ": " (statuses) }
@@ -367,6 +380,7 @@ fn preview(t: &Table<'_>, rows: Option<&[usize]>, people: bool) -> Markup {
     html! {
         div.data-set {
             h3 { (title(t.name())) " " span.name { "(" (t.name()) ")" } }
+            (needs)
             @if personal { p.notice { (PEOPLE_NOTICE) } }
             p.count {
                 @if shown.len() < t.len() {
