@@ -396,12 +396,7 @@ fn brief_markdown(text: &str) -> Markup {
     PreEscaped(out)
 }
 
-/// The brief's Markdown as HTML, through [`markdown::parse`] (the one
-/// owner of the brief's safe elements, which the page uses too): only
-/// headings, paragraphs, lists, tables, code, emphasis; links, images and
-/// raw HTML come out as text, since the brief quotes names and values from
-/// the data. The brief's headings sit under the report's own section
-/// headings (`#` is `<h3>`).
+/// A whole Markdown text as `report.html` writes it (tests).
 #[cfg(test)]
 fn markdown(text: &str) -> Markup {
     let mut out = String::new();
@@ -409,7 +404,12 @@ fn markdown(text: &str) -> Markup {
     PreEscaped(out)
 }
 
-/// Writes the brief's nodes as escaped HTML.
+/// The brief's nodes, from [`markdown::parse`] (the one owner of the
+/// brief's safe elements, which the page uses too), as HTML: only
+/// headings, paragraphs, lists, tables, code, emphasis, every text
+/// escaped; links, images and raw HTML have become text there, since the
+/// brief quotes names and values from the data. The brief's headings sit
+/// under the report's own section headings (`#` is `<h3>`).
 fn render_markdown(nodes: &[Node], out: &mut String) {
     fn render(nodes: &[Node], out: &mut String) {
         for n in nodes {
