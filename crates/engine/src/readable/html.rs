@@ -312,6 +312,15 @@ fn status_counts(t: &Table<'_>) -> Option<String> {
 /// A table's first rows (or the rows `rows` lists), with its row count;
 /// a per-person table without `people` gives only its counts.
 fn preview(t: &Table<'_>, rows: Option<&[usize]>, people: bool) -> Markup {
+    // Lists of top users inside other_metrics (`….top_users.1.username`)
+    // name people too: left out without `people`.
+    let names_someone = |i: usize| {
+        !people
+            && t.name() == "other_metrics"
+            && t.row(i)
+                .first()
+                .is_some_and(|c| c.to_text().contains(".top_users."))
+    };
     let shown: Vec<usize> = match rows {
         Some(rows) => rows
             .iter()
@@ -319,7 +328,10 @@ fn preview(t: &Table<'_>, rows: Option<&[usize]>, people: bool) -> Markup {
             .filter(|&i| i < t.len())
             .take(PREVIEW_ROWS)
             .collect(),
-        None => (0..t.len().min(PREVIEW_ROWS)).collect(),
+        None => (0..t.len())
+            .filter(|&i| !names_someone(i))
+            .take(PREVIEW_ROWS)
+            .collect(),
     };
     let count = if t.len() == 1 { "row" } else { "rows" };
     if let Some((_, shown_as)) = SHOWN_WHOLE.iter().find(|(name, _)| *name == t.name()) {
