@@ -344,6 +344,15 @@ fn preview(
             p.needs { "Made " (without.trim_start_matches("made ")) " (not in the bundle): what those files hold is missing here, not zero." }
         }
     };
+    // Lists of top users inside other_metrics (`….top_users.1.username`)
+    // name people too: left out without `people`.
+    let names_someone = |i: usize| {
+        !people
+            && t.name() == "other_metrics"
+            && t.row(i)
+                .first()
+                .is_some_and(|c| c.to_text().contains(".top_users."))
+    };
     let shown: Vec<usize> = match rows {
         Some(rows) => rows
             .iter()
@@ -351,7 +360,10 @@ fn preview(
             .filter(|&i| i < t.len())
             .take(PREVIEW_ROWS)
             .collect(),
-        None => (0..t.len().min(PREVIEW_ROWS)).collect(),
+        None => (0..t.len())
+            .filter(|&i| !names_someone(i))
+            .take(PREVIEW_ROWS)
+            .collect(),
     };
     let count = if t.len() == 1 { "row" } else { "rows" };
     if let Some((_, shown_as)) = SHOWN_WHOLE.iter().find(|(name, _)| *name == t.name()) {
@@ -431,12 +443,7 @@ fn brief_markdown(text: &str) -> Markup {
     PreEscaped(out)
 }
 
-/// The brief's Markdown as HTML, through [`markdown::parse`] (the one
-/// owner of the brief's safe elements, which the page uses too): only
-/// headings, paragraphs, lists, tables, code, emphasis; links, images and
-/// raw HTML come out as text, since the brief quotes names and values from
-/// the data. The brief's headings sit under the report's own section
-/// headings (`#` is `<h3>`).
+/// A whole Markdown text as `report.html` writes it (tests).
 #[cfg(test)]
 fn markdown(text: &str) -> Markup {
     let mut out = String::new();
@@ -444,7 +451,12 @@ fn markdown(text: &str) -> Markup {
     PreEscaped(out)
 }
 
-/// Writes the brief's nodes as escaped HTML.
+/// The brief's nodes, from [`markdown::parse`] (the one owner of the
+/// brief's safe elements, which the page uses too), as HTML: only
+/// headings, paragraphs, lists, tables, code, emphasis, every text
+/// escaped; links, images and raw HTML have become text there, since the
+/// brief quotes names and values from the data. The brief's headings sit
+/// under the report's own section headings (`#` is `<h3>`).
 fn render_markdown(nodes: &[Node], out: &mut String) {
     fn render(nodes: &[Node], out: &mut String) {
         for n in nodes {

@@ -495,3 +495,27 @@ fn xlsx_puts_section_tables_after_the_data_sets() {
     let range = book.worksheet_range(&names[8]).unwrap();
     assert_eq!(range.get_value((2, 0)), Some(&Data::Float(10.0)));
 }
+
+/// The devotionals' list of top users in `other_metrics` names people:
+/// left out of the default `report.html`, there with names.
+#[test]
+fn html_leaves_top_users_out_unless_asked() {
+    let data = TestBundle::new()
+        .named_user(1, "Zedekiah Reader", "2025-01-02 10:00:00+00")
+        .event("devotional_viewed", Some(1), None, "2025-01-05 10:00:00+00")
+        .load();
+    let p = period("2025-01-01", "2025-01-31");
+    let report = crate::metrics::compute(&data, &p);
+    let mut input = ReadableInput::new(&report, &p, &[]);
+    let plain = String::from_utf8(report_html(&input)).unwrap();
+    input.people = true;
+    let named = String::from_utf8(report_html(&input)).unwrap();
+    let metrics = |html: &str| {
+        let at = html.find("(other_metrics)").unwrap();
+        html[at..at + html[at..].find("</table>").unwrap()].to_string()
+    };
+    assert!(metrics(&named).contains("top_users"), "{}", metrics(&named));
+    assert!(metrics(&named).contains("Zedekiah Reader"));
+    assert!(!metrics(&plain).contains("top_users"));
+    assert!(!plain.contains("Zedekiah"));
+}
