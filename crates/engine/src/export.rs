@@ -44,15 +44,24 @@ pub const DATA_SETS: [&str; 7] = [
 /// it on a thread of its own.
 pub const TIMELINE_INDEX: usize = 3;
 
-/// The insight data sets' base names (SPEC §7), in SPEC order: written
-/// after the seven with insights on.
-pub const INSIGHT_DATA_SETS: [&str; 5] = [
+/// The insight data sets' base names (SPEC §7, then §11), in SPEC order:
+/// written after the seven with insights on.
+pub const INSIGHT_DATA_SETS: [&str; 10] = [
     "retention_matrix",
     "activity_heatmap",
     "user_engagement",
     "fast_retention",
     "period_comparison",
+    "daily_activity",
+    "app_usage",
+    "fast_calendar",
+    "fast_daily",
+    "fast_editions",
 ];
+
+/// The insight data set that stays JSON in CSV mode (a nested object, like
+/// `other_metrics`).
+pub const JSON_ONLY_INSIGHT: &str = "app_usage";
 
 /// The brief of SPEC §7.6.
 pub const SUMMARY_FILE: &str = "summary.md";
@@ -182,6 +191,47 @@ pub mod columns {
     /// `period_comparison`: one row per metric.
     pub const PERIOD_COMPARISON: &[&str] =
         &["metric", "current", "previous", "change", "change_pct"];
+    /// `daily_activity` (SPEC §11.1).
+    pub const DAILY_ACTIVITY: &[&str] = &[
+        "date",
+        "new_users",
+        "active_users",
+        "feed_items",
+        "events",
+        "app_opens",
+        "sessions",
+        "screen_views",
+        "fast_joins",
+        "fast_leaves",
+        "net_fast_joins",
+    ];
+    /// `fast_calendar` (SPEC §11.3).
+    pub const FAST_CALENDAR: &[&str] = &[
+        "fast_id",
+        "fast_name",
+        "church_name",
+        "first_day",
+        "last_day",
+        "days",
+        "status",
+        "participants",
+        "joins_in_period",
+        "leaves_in_period",
+    ];
+    /// `fast_daily` (SPEC §11.4).
+    pub const FAST_DAILY: &[&str] = &["fast_id", "date", "day_of_fast", "joins", "leaves", "net"];
+    /// `fast_editions` (SPEC §11.5).
+    pub const FAST_EDITIONS: &[&str] = &[
+        "fast_id",
+        "previous_fast_id",
+        "relative_day",
+        "date",
+        "joins",
+        "cumulative_joins",
+        "previous_date",
+        "previous_joins",
+        "previous_cumulative_joins",
+    ];
 }
 
 /// The file name of a data set in a format: `<name>.json` or `<name>.csv`,
@@ -244,11 +294,20 @@ pub fn write_insight_data_set(
         (Format::Json, 2) => pretty_to(&i.user_engagement, out),
         (Format::Json, 3) => pretty_to(&i.fast_retention, out),
         (Format::Json, 4) => pretty_to(&i.period_comparison, out),
+        (Format::Json, 5) => pretty_to(&i.daily_activity, out),
+        (_, 6) => pretty_to(&i.app_usage, out),
+        (Format::Json, 7) => pretty_to(&i.fast_calendar, out),
+        (Format::Json, 8) => pretty_to(&i.fast_daily, out),
+        (Format::Json, 9) => pretty_to(&i.fast_editions, out),
         (Format::Csv, 0) => csv::table_to(&table::retention_matrix(i), out),
         (Format::Csv, 1) => csv::table_to(&table::activity_heatmap(i), out),
         (Format::Csv, 2) => csv::table_to(&table::user_engagement(i), out),
         (Format::Csv, 3) => csv::table_to(&table::fast_retention(i), out),
         (Format::Csv, 4) => csv::table_to(&table::period_comparison(i), out),
+        (Format::Csv, 5) => csv::table_to(&table::daily_activity(i), out),
+        (Format::Csv, 7) => csv::table_to(&table::fast_calendar(i), out),
+        (Format::Csv, 8) => csv::table_to(&table::fast_daily(i), out),
+        (Format::Csv, 9) => csv::table_to(&table::fast_editions(i), out),
         _ => panic!(
             "insight data set index {index} out of 0..{}",
             INSIGHT_DATA_SETS.len()
@@ -259,8 +318,8 @@ pub fn write_insight_data_set(
 /// The file name of insight data set `INSIGHT_DATA_SETS[index]`.
 pub fn insight_file_name(index: usize, format: Format) -> String {
     let ext = match format {
-        Format::Json => "json",
-        Format::Csv => "csv",
+        Format::Csv if INSIGHT_DATA_SETS[index] != JSON_ONLY_INSIGHT => "csv",
+        _ => "json",
     };
     format!("{}.{ext}", INSIGHT_DATA_SETS[index])
 }
@@ -690,6 +749,11 @@ mod tests {
                 "user_engagement.csv",
                 "fast_retention.csv",
                 "period_comparison.csv",
+                "daily_activity.csv",
+                "app_usage.json",
+                "fast_calendar.csv",
+                "fast_daily.csv",
+                "fast_editions.csv",
                 "summary.md"
             ]
         );
@@ -726,12 +790,22 @@ mod tests {
         );
         assert!(comparison.contains("\nfeed_items,3,0,3,\n"), "{comparison}");
         assert_eq!(comparison.lines().count(), 10);
-        assert_eq!(files[5].bytes, i.summary_md.as_bytes());
+        let daily = text(&files[5]);
+        assert_eq!(
+            daily.lines().next().unwrap(),
+            columns::DAILY_ACTIVITY.join(",")
+        );
+        assert_eq!(daily.lines().count(), 32);
+        // app_usage stays JSON in CSV mode, like other_metrics.
+        assert!(text(&files[6]).starts_with("{\n  \"app_opens\": 0,"));
+        assert_eq!(text(&files[7]), columns::FAST_CALENDAR.join(",") + "\n");
+        assert_eq!(files[10].bytes, i.summary_md.as_bytes());
         // JSON: the same names with .json, and summary.md.
         let json = insight_files(&i, Format::Json);
         assert_eq!(json[4].name, "period_comparison.json");
         assert!(text(&json[4]).starts_with("{\n  \"current\": {\n    \"start\": \"2025-01-01\""));
-        assert_eq!(json[5].name, SUMMARY_FILE);
+        assert_eq!(json[6].name, "app_usage.json");
+        assert_eq!(json[10].name, SUMMARY_FILE);
     }
 
     #[test]

@@ -36,6 +36,7 @@ pub(super) fn needed_columns(table: Table) -> &'static [&'static str] {
             "created_at",
         ],
         Table::ContentTypes => &["id", "app_label", "model"],
+        Table::Days => &["id", "date", "fast_id"],
     }
 }
 
@@ -397,6 +398,14 @@ impl CsvTableParser {
                 text(f, 1)?.unwrap_or_default().into(),
                 text(f, 2)?.unwrap_or_default().into(),
             )),
+            Table::Days => {
+                id(f, 0, "id")?;
+                let date = date(f, 1, "date")?;
+                // A day without a fast is a church day: not read (SPEC §2a).
+                if let Some(fast) = opt_int(f, 2, "fast_id")? {
+                    raw.days.push((fast, date));
+                }
+            }
             Table::Events => {
                 let row_id = id(f, 0, "id")?;
                 let event_type = id(f, 1, "event_type_id")?;
@@ -501,6 +510,25 @@ fn timestamp(f: &Fields<'_>, i: usize, column: &str) -> Result<i64, RowIssue> {
     Timestamp::parse(text)
         .map(|t| t.0)
         .map_err(|_| RowIssue::column(column, TIMESTAMP_FORMS, field))
+}
+
+/// A calendar date column, `YYYY-MM-DD` (SPEC §2a `hub_day.date`).
+fn date(f: &Fields<'_>, i: usize, column: &str) -> Result<crate::period::Date, RowIssue> {
+    let field = f[i]
+        .as_ref()
+        .filter(|f| !f.bytes.is_empty())
+        .ok_or_else(|| RowIssue::empty(column, "a date YYYY-MM-DD"))?;
+    parse_day(field.to_str().unwrap_or_default())
+        .ok_or_else(|| RowIssue::column(column, "a date YYYY-MM-DD", field))
+}
+
+/// A calendar date written `YYYY-MM-DD`, as `hub_day.date` is in CSV and
+/// in dumps.
+pub(crate) fn parse_day(text: &str) -> Option<crate::period::Date> {
+    let text = text.trim();
+    (text.len() == 10)
+        .then(|| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+        .flatten()
 }
 
 /// Parses a decimal integer without allocating.

@@ -147,6 +147,8 @@ pub struct RawTables {
     pub(crate) content_types: Vec<(i64, Box<str>, Box<str>)>,
     pub(crate) events: RawEvents,
     pub(crate) feed: RawFeed,
+    /// (fast id, date) of `hub_day` rows with a fast (SPEC §2a, optional).
+    pub(crate) days: Vec<(i64, crate::period::Date)>,
     /// Activity types.
     pub(crate) strings: Interner,
     /// Distinct event details; index 0 is the empty detail.
@@ -241,7 +243,7 @@ impl RawTables {
 
     /// Rows per table.
     pub(crate) fn counts(&self) -> TableCounts {
-        TableCounts(vec![
+        let mut counts = TableCounts(vec![
             (Table::Users, self.users.len() as u64),
             (Table::Churches, self.churches.len() as u64),
             (Table::Fasts, self.fasts.len() as u64),
@@ -251,7 +253,13 @@ impl RawTables {
             (Table::Events, self.events.id.len() as u64),
             (Table::Feed, self.feed.id.len() as u64),
             (Table::ContentTypes, self.content_types.len() as u64),
-        ])
+        ]);
+        // The optional table is listed only when the bundle has it, so
+        // that a bundle without it is described as before.
+        if !self.days.is_empty() || self.sources.iter().any(|(t, _)| *t == Table::Days) {
+            counts.0.push((Table::Days, self.days.len() as u64));
+        }
+        counts
     }
 
     /// Appends `other`, re-mapping its symbols and synthetic ids.
@@ -275,6 +283,7 @@ impl RawTables {
         self.profiles.extend(other.profiles);
         self.memberships.extend(other.memberships);
         self.profile_churches.extend(other.profile_churches);
+        self.days.extend(other.days);
         self.note_missing(other.optional_columns);
 
         // Synthetic ids of `other` are re-issued here so they stay unique.
@@ -395,5 +404,6 @@ impl RawTables {
             && self.content_types.is_empty()
             && self.events.id.is_empty()
             && self.feed.id.is_empty()
+            && self.days.is_empty()
     }
 }
