@@ -108,11 +108,16 @@ fn csv_files_hold_the_fasts_and_app_usage_data_sets() {
     assert_eq!(usage["session_seconds"]["p90"], 2700.0);
     let calendar = read("fast_calendar.csv");
     assert!(
-        calendar.contains("\n41,Nativity Fast (2025),St. Mary Church,2025-01-13,2025-02-21,40,current,2,5,1\n"),
+        calendar.contains(
+            "\n41,Nativity Fast (2025),St. Mary Church,2025-01-13,2025-02-21,40,current,2,5,1\n"
+        ),
         "{calendar}"
     );
     let daily_fast = read("fast_daily.csv");
-    assert!(daily_fast.contains("\n41,2025-01-02,-10,1,0,1\n"), "{daily_fast}");
+    assert!(
+        daily_fast.contains("\n41,2025-01-02,-10,1,0,1\n"),
+        "{daily_fast}"
+    );
     let editions = read("fast_editions.csv");
     assert!(
         editions.contains("\n41,42,0,2025-01-13,1,4,2024-01-15,1,4\n"),
