@@ -517,7 +517,7 @@ fn demo_data(args: &DemoArgs) -> Result<(), Failure> {
     if args.dump {
         write("dump.json", &|out| demo::write_dumpdata(&cfg, out))?;
     } else {
-        for name in demo::CSV_TABLES {
+        for name in demo::DEMO_FILES {
             write(name, &|out| demo::write_csv_table(&cfg, name, out))?;
         }
     }
