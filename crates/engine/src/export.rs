@@ -235,10 +235,11 @@ pub mod columns {
 }
 
 /// The file name of a data set in a format: `<name>.json` or `<name>.csv`,
-/// except `other_metrics`, a nested object, which is JSON in both formats.
+/// except `other_metrics` and `app_usage`, nested objects, which are JSON
+/// in both formats.
 pub fn file_name(data_set: &str, format: Format) -> String {
     let ext = match format {
-        Format::Csv if data_set != "other_metrics" => "csv",
+        Format::Csv if data_set != "other_metrics" && data_set != JSON_ONLY_INSIGHT => "csv",
         _ => "json",
     };
     format!("{data_set}.{ext}")
@@ -317,11 +318,7 @@ pub fn write_insight_data_set(
 
 /// The file name of insight data set `INSIGHT_DATA_SETS[index]`.
 pub fn insight_file_name(index: usize, format: Format) -> String {
-    let ext = match format {
-        Format::Csv if INSIGHT_DATA_SETS[index] != JSON_ONLY_INSIGHT => "csv",
-        _ => "json",
-    };
-    format!("{}.{ext}", INSIGHT_DATA_SETS[index])
+    file_name(INSIGHT_DATA_SETS[index], format)
 }
 
 /// The seven files of a report, in memory, made in turn. Front ends take
