@@ -269,12 +269,7 @@ mod tests {
         assert_eq!(nineveh.len(), 1);
         // A fast ending on the period's end: its rows stop at its last day.
         let got = insights(&data, "2025-02-01", "2025-02-21", "UTC");
-        let last = got
-            .fast_editions
-            .iter()
-            .filter(|r| r.fast_id == 41)
-            .last()
-            .unwrap();
+        let last = got.fast_editions.iter().rfind(|r| r.fast_id == 41).unwrap();
         assert_eq!(
             (last.relative_day, last.date.to_string()),
             (39, "2025-02-21".to_string())

@@ -260,7 +260,7 @@ fn rate(part: u64, whole: u64) -> f64 {
 #[cfg(test)]
 pub(crate) mod testing {
     use super::Insights;
-    use crate::model::{Dataset, EventKind};
+    use crate::model::Dataset;
     use crate::period::{parse_date, parse_time_zone, Period};
     use crate::segment::SegmentInfo;
 

@@ -177,7 +177,7 @@ fn app_data(ev: &mut Ev) {
 /// §11.5): four users in five joined it too, 52 weeks before each join,
 /// and left it once it was over, so that no membership says otherwise.
 fn last_years_edition(world: &World, st: &UserStory, base: &Ev, buf: &mut Vec<Ev>) {
-    if st.idx % 5 == 0 {
+    if st.idx.is_multiple_of(5) {
         return;
     }
     for l in st.links() {
