@@ -3,7 +3,6 @@
 use super::raw::{RawFast, RawTables, RawUser, UserRef};
 use super::{BadRows, Limits, LoadError, LoadErrorKind, Location, Table, Warnings};
 use crate::csv_split::{Field, Record, SplitError, Splitter};
-use crate::event_data::parse_event_data;
 use crate::model::NO_ID;
 use crate::timestamp::{shorten, Timestamp, TIMESTAMP_FORMS};
 
@@ -414,7 +413,7 @@ impl CsvTableParser {
                 let object_id = object_id(f, 4);
                 let ts = timestamp(f, 6, "timestamp")?;
                 let detail = match text(f, 5)? {
-                    Some(data) if data != "{}" => raw.detail(parse_event_data(data)),
+                    Some(data) if data != "{}" => raw.detail_of_text(data),
                     _ => 0,
                 };
                 let e = &mut raw.events;

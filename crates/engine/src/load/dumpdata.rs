@@ -12,7 +12,6 @@ use serde_json::value::RawValue;
 
 use super::raw::{RawFast, RawTables, RawUser, UserRef};
 use super::{BadRows, Limits, LoadError, LoadErrorKind, Location, Table, Warnings};
-use crate::event_data::parse_event_data;
 use crate::model::NO_ID;
 use crate::timestamp::{shorten, Timestamp, TIMESTAMP_FORMS};
 
@@ -989,7 +988,7 @@ impl DumpParser {
                 let content_type = content_type_column(raw, model, f.content_type)?;
                 let ts = parse_timestamp(model, "timestamp", &f.timestamp)?;
                 let detail = match f.data {
-                    Some(d) if d.get() != "{}" => raw.detail(parse_event_data(d.get())),
+                    Some(d) if d.get() != "{}" => raw.detail_of_text(d.get()),
                     _ => 0,
                 };
                 let e = &mut raw.events;

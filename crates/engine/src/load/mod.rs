@@ -1098,6 +1098,42 @@ mod tests {
     }
 
     #[test]
+    fn repeated_data_texts_are_parsed_once_into_one_detail() {
+        let mut bundle = Bundle::new(Limits::default());
+        bundle
+            .add_bytes("events_eventtype.csv", b"id,code\n1,app_open\n")
+            .unwrap();
+        let mut events =
+            String::from("id,event_type_id,user_id,content_type_id,object_id,data,timestamp\n");
+        for (i, data) in [
+            r#"{"platform": "ios"}"#,
+            r#"{"platform": "web"}"#,
+            r#"{"platform": "ios"}"#,
+            "{}",
+        ]
+        .iter()
+        .enumerate()
+        {
+            events += &format!(
+                "{},1,,,,\"{}\",2025-01-01 00:00:00+00\n",
+                i + 1,
+                data.replace('"', "\"\"")
+            );
+        }
+        bundle
+            .add_bytes("events_event.csv", events.as_bytes())
+            .unwrap();
+        let data = bundle.finish().unwrap().dataset;
+        let d = &data.events.detail;
+        assert_eq!((d[0] == d[2], d[0] != d[1], d[3]), (true, true, 0));
+        let platform = |i: usize| data.event_details[d[i] as usize].platform.as_deref();
+        assert_eq!(
+            (platform(0), platform(1), platform(2)),
+            (Some("ios"), Some("web"), Some("ios"))
+        );
+    }
+
+    #[test]
     fn fast_days_from_a_dump() {
         let dump = br#"[
             {"model": "hub.fast", "pk": 41, "fields": {"name": "Nativity", "church": 1, "year": 2025}},

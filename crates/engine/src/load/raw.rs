@@ -154,6 +154,10 @@ pub struct RawTables {
     /// Distinct event details; index 0 is the empty detail.
     pub(crate) details: Vec<EventDetail>,
     detail_index: HashMap<EventDetail, u32>,
+    /// The detail of each `data` text seen, up to [`MAX_CACHED_TEXTS`]:
+    /// exports repeat a few texts millions of times, and a look-up by text
+    /// costs less than parsing the JSON (and its allocations) again.
+    detail_by_text: HashMap<Box<str>, u32>,
     /// Files that contributed rows, per table, for warnings.
     pub(crate) sources: Vec<(Table, String)>,
     /// Next synthetic id for content types and event types given by
@@ -163,7 +167,24 @@ pub struct RawTables {
     synthetic_event_types: HashMap<Box<str>, i64>,
 }
 
+/// Most `data` texts whose detail [`RawTables::detail_of_text`] remembers:
+/// a bundle whose texts are all different parses each once anyway.
+const MAX_CACHED_TEXTS: usize = 1 << 16;
+
 impl RawTables {
+    /// The symbol of the detail of an event's `data` text (SPEC §2c, §11),
+    /// parsing the text only when it was not seen before.
+    pub(crate) fn detail_of_text(&mut self, text: &str) -> u32 {
+        if let Some(&i) = self.detail_by_text.get(text) {
+            return i;
+        }
+        let i = self.detail(crate::event_data::parse_event_data(text));
+        if self.detail_by_text.len() < MAX_CACHED_TEXTS {
+            self.detail_by_text.insert(text.into(), i);
+        }
+        i
+    }
+
     /// The symbol of an event detail, adding it when new.
     pub(crate) fn detail(&mut self, detail: EventDetail) -> u32 {
         if self.details.is_empty() {
