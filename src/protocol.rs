@@ -435,6 +435,28 @@ pub struct InsightsSummary {
     pub heatmap: Vec<HeatCell>,
     /// Users by status: (at risk, declining, engaged).
     pub statuses: (u64, u64, u64),
+    /// The app-usage figures of SPEC §11.2 that the page states in words.
+    pub app_usage: AppUsageFigures,
+}
+
+/// `app_usage`'s single figures (SPEC §11.2); its lists are charts.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AppUsageFigures {
+    /// `app_open` events.
+    pub app_opens: u64,
+    /// Their distinct users.
+    pub app_open_users: u64,
+    /// `session_start` events.
+    pub sessions: u64,
+    /// Their distinct users.
+    pub session_users: u64,
+    /// sessions / session users.
+    pub sessions_per_user: f64,
+    /// Session lengths counted.
+    pub session_count: u64,
+    /// Mean, median and nearest-rank 90th percentile in seconds; `None`
+    /// without lengths.
+    pub session_seconds: Option<(f64, f64, f64)>,
 }
 
 /// One page of a table.

@@ -9,7 +9,8 @@ use engagement_engine::report::Report;
 use engagement_engine::insights::{EngagementStatus, Insights};
 
 use crate::protocol::{
-    Comparison, HeatCell, InsightsSummary, LoadSummary, ReportSummary, TriangleCohort,
+    AppUsageFigures, Comparison, HeatCell, InsightsSummary, LoadSummary, ReportSummary,
+    TriangleCohort,
 };
 use crate::table_store::TableStore;
 
@@ -110,6 +111,19 @@ pub fn summarize_insights(insights: &Insights<'_>) -> InsightsSummary {
             declining,
             insights.user_engagement.len() as u64 - at_risk - declining,
         ),
+        app_usage: {
+            let u = &insights.app_usage;
+            let s = &u.session_seconds;
+            AppUsageFigures {
+                app_opens: u.app_opens,
+                app_open_users: u.app_open_users,
+                sessions: u.sessions,
+                session_users: u.session_users,
+                sessions_per_user: u.sessions_per_user,
+                session_count: s.count,
+                session_seconds: s.mean.zip(s.median).zip(s.p90).map(|((a, b), c)| (a, b, c)),
+            }
+        },
     }
 }
 

@@ -493,12 +493,18 @@ impl TableStore {
         Some(self.tables.remove(i))
     }
 
-    /// Adds the insights that are lists of rows (the People and Fasts
-    /// views): `user_engagement` and `fast_retention`.
+    /// Adds the insights that are lists of rows (the People, Fasts and
+    /// App usage views): `user_engagement`, `fast_retention`, and SPEC
+    /// §11's `daily_activity`, `fast_calendar`, `fast_daily` and
+    /// `fast_editions`.
     pub fn add_insights(&mut self, insights: &Insights<'_>) {
         for table in [
             engine_table::user_engagement(insights),
             engine_table::fast_retention(insights),
+            engine_table::daily_activity(insights),
+            engine_table::fast_calendar(insights),
+            engine_table::fast_daily(insights),
+            engine_table::fast_editions(insights),
         ] {
             self.tables.push(DataTable::from_engine(&table));
         }

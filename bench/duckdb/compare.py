@@ -21,12 +21,14 @@ MAX_SHOWN = 20
 TOLERANT_KEYS = {"retention_rate", "avg_activities_per_user", "avg_per_user",
                  "avg_days_between_uses", "avg_activities_users_with_fast",
                  "avg_activities_users_without_fast",
-                 "rate", "avg_gap_days", "median_days_to_leave", "change_pct"}
+                 "rate", "avg_gap_days", "median_days_to_leave", "change_pct",
+                 "sessions_per_user", "mean", "median"}
 TOLERANCE = 0.01 + 1e-9
 TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}(:?\d{2})?)?$")
 LISTS = ["new_users_over_time", "fasts", "user_activity", "user_activity_timeline",
          "user_fast_participation", "retention_cohorts"]
-INSIGHT_LISTS = ["retention_matrix", "activity_heatmap", "user_engagement", "fast_retention"]
+INSIGHT_LISTS = ["retention_matrix", "activity_heatmap", "user_engagement", "fast_retention",
+                 "daily_activity", "fast_calendar", "fast_daily", "fast_editions"]
 
 
 def instant(s):
@@ -123,7 +125,8 @@ def main():
         sys.exit(1)
     counts = ", ".join(f"{k}={len(a.get(k) or [])}" for k in LISTS)
     if isinstance(a.get("insights"), dict):
-        counts += ", " + ", ".join(f"{k}={len(a['insights'].get(k) or [])}" for k in INSIGHT_LISTS)
+        counts += ", " + ", ".join(f"{k}={len(a['insights'].get(k) or [])}" for k in INSIGHT_LISTS
+                                   if k in a["insights"])
     print(f"OK: reports match ({counts})")
 
 

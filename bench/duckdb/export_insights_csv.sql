@@ -36,3 +36,18 @@ TO '__OUT__/fast_retention.csv' (FORMAT CSV, HEADER);
 
 COPY (SELECT metric, current, previous, change, change_pct FROM period_comparison_metrics)
 TO '__OUT__/period_comparison.csv' (FORMAT CSV, HEADER);
+
+-- Fasts and app usage (SPEC 11; fasts.sql): app_usage stays JSON (written
+-- by the runner), the others are CSV.
+COPY (SELECT * FROM daily_activity)
+TO '__OUT__/daily_activity.csv' (FORMAT CSV, HEADER);
+
+COPY (SELECT * REPLACE (csv_text(fast_name) AS fast_name, csv_text(church_name) AS church_name)
+      FROM fast_calendar)
+TO '__OUT__/fast_calendar.csv' (FORMAT CSV, HEADER);
+
+COPY (SELECT * FROM fast_daily)
+TO '__OUT__/fast_daily.csv' (FORMAT CSV, HEADER);
+
+COPY (SELECT * FROM fast_editions)
+TO '__OUT__/fast_editions.csv' (FORMAT CSV, HEADER);

@@ -37,6 +37,8 @@ DATA_SETS = [
 ]
 # SPEC 7 insight data sets that are lists (period_comparison is one object).
 INSIGHT_LISTS = ["retention_matrix", "activity_heatmap", "user_engagement", "fast_retention"]
+# SPEC 11 data sets that are lists (app_usage is one object), after it.
+FASTS_LISTS = ["fast_calendar", "fast_daily", "fast_editions"]
 
 
 def sql_str(s):
@@ -142,7 +144,21 @@ def main():
     con.execute(read_sql("export_csv.sql").replace("__OUT__", out))
     if a.insights:
         con.execute(read_sql("insights.sql"))
+        # SPEC 2a: hub_day.csv is optional; without it no fast has days.
+        days = os.path.join(a.input, "hub_day.csv")
+        if os.path.isfile(days):
+            con.execute(f"CREATE OR REPLACE TABLE day_raw AS SELECT id, CAST(date AS DATE) AS date, fast_id "
+                        f"FROM read_csv({sql_str(os.path.abspath(days))}, header = true, delim = ',', quote = '\"', "
+                        f"escape = '\"', nullstr = '', allow_quoted_nulls = false, all_varchar = true, "
+                        f"types = {{'id': 'BIGINT', 'fast_id': 'BIGINT'}})")
+        else:
+            con.execute("CREATE OR REPLACE TABLE day_raw (id BIGINT, date DATE, fast_id BIGINT)")
+        con.execute(read_sql("fasts.sql"))
         con.execute(read_sql("export_insights_csv.sql").replace("__OUT__", out))
+        usage = json.loads(con.execute("SELECT app_usage FROM app_usage").fetchone()[0])
+        with open(os.path.join(out, "app_usage.json"), "w", encoding="utf-8") as f:
+            json.dump(usage, f, indent=2, ensure_ascii=False)
+            f.write("\n")
     if a.exclude_staff:
         n = con.execute("SELECT count(*) FROM segment_staff_user").fetchone()[0]
         print(f"run_duckdb: notice: {n} staff users excluded", file=sys.stderr)
@@ -185,7 +201,15 @@ def write_consolidated(con, path, rng, other, insights):
                     copy_json_array(con, tmp, name, f)
                     f.write(",")
                 comparison = con.execute("SELECT period_comparison FROM period_comparison").fetchone()[0]
-                f.write('\n"period_comparison": ' + comparison + "}")
+                f.write('\n"period_comparison": ' + comparison + ",")
+                f.write('\n"daily_activity": ')
+                copy_json_array(con, tmp, "daily_activity", f)
+                usage = con.execute("SELECT app_usage FROM app_usage").fetchone()[0]
+                f.write(',\n"app_usage": ' + usage)
+                for name in FASTS_LISTS:
+                    f.write(f',\n"{name}": ')
+                    copy_json_array(con, tmp, name, f)
+                f.write("}")
             f.write("}\n")
 
 

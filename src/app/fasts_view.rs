@@ -4,7 +4,59 @@
 use leptos::prelude::*;
 
 use super::dataset_download::DownloadDataSet;
+use super::report::chart_of;
+use super::state::AppState;
+use super::svg_chart::SvgChart;
 use super::table::DataTable;
+
+/// The fasts' calendar (SPEC §11.3, upcoming and current first), their
+/// daily joins and leaves with net growth, each current fast against last
+/// year's edition, and the joins and leaves of each fast by day.
+#[component]
+pub fn FastCalendarView() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let chart = move |key: &'static str| {
+        state
+            .report
+            .with(|r| r.as_ref().and_then(|r| chart_of(r, key)))
+            .map(|chart| view! { <SvgChart chart=chart/> })
+    };
+    // One "this year against last year" chart per current fast with a
+    // previous edition (the engine names them fast_editions_<id>).
+    let editions = move || {
+        state.report.with(|r| {
+            r.as_ref().map(|r| {
+                r.charts
+                    .iter()
+                    .filter(|c| c.key.starts_with("fast_editions_"))
+                    .cloned()
+                    .map(|chart| view! { <SvgChart chart=chart/> })
+                    .collect_view()
+            })
+        })
+    };
+    view! {
+        <div class="insight" id="fast-calendar-view">
+            <h3>"Fast calendar"</h3>
+            <p class="intro">
+                "Each fast with calendar days, relative to the period's last day: "
+                <code>"upcoming"</code> " (not begun), " <code>"current"</code> " or "
+                <code>"past"</code> "; upcoming and current fasts first."
+            </p>
+            <DataTable view="fast_calendar".to_string() table="fast_calendar".to_string()
+                sort_by=("first_day".to_string(), true)/>
+            <DownloadDataSet name="fast_calendar"/>
+            <div class="charts">
+                {move || chart("fast_joins_and_leaves")}
+                {editions}
+            </div>
+            <h3>"Joins and leaves of each fast by day"</h3>
+            <DataTable view="fast_daily".to_string() table="fast_daily".to_string()/>
+            <DownloadDataSet name="fast_daily"/>
+            <DownloadDataSet name="fast_editions"/>
+        </div>
+    }
+}
 
 /// `fast_retention` in the table view, with what its columns mean.
 #[component]

@@ -6,6 +6,7 @@
 //! markup.
 
 pub mod activity_view;
+pub mod app_usage_view;
 pub mod browser;
 pub mod comparison;
 pub mod dataset_download;

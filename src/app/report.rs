@@ -7,9 +7,10 @@ use crate::protocol::ReportSummary;
 use engagement_engine::readable::charts::Chart;
 
 use super::activity_view::ActivityView;
+use super::app_usage_view::AppUsageView;
 use super::comparison::change_view;
 use super::export::ExportPanel;
-use super::fasts_view::FastRetentionView;
+use super::fasts_view::{FastCalendarView, FastRetentionView};
 use super::nutshell::Nutshell;
 use super::people_view::PeopleView;
 use super::retention_view::RetentionView;
@@ -21,7 +22,7 @@ use super::table::DataTable;
 use super::tabs::on_tab_key;
 
 /// The sections of the report, as (id, title).
-pub const SECTIONS: [(&str, &str); 12] = [
+pub const SECTIONS: [(&str, &str); 13] = [
     ("overview", "Overview"),
     ("new_users_over_time", "New users"),
     ("fasts", "Fasts"),
@@ -31,6 +32,7 @@ pub const SECTIONS: [(&str, &str); 12] = [
     ("retention_cohorts", "Retention"),
     ("retention_matrix", "Weekly retention"),
     ("activity_heatmap", "When active"),
+    ("app_usage", "App usage"),
     ("people", "People"),
     ("other_metrics", "Other metrics"),
     ("export", "Export & upload"),
@@ -154,6 +156,7 @@ pub fn ReportView() -> impl IntoView {
         Ok(match section.as_str() {
             "overview" => view! {
                 <div class="charts">
+                    {chart("daily_activity")}
                     {chart("new_users_per_day")} {chart("screen_views_per_day")} {chart("events_by_type")}
                     {chart("top_fasts_by_joins")} {chart("top_screens")} {chart("retention_by_cohort")}
                 </div>
@@ -166,12 +169,14 @@ pub fn ReportView() -> impl IntoView {
             .into_any(),
             "fasts" => view! {
                 <DataTable view="fasts".to_string() table="fasts".to_string()/>
+                <FastCalendarView/>
                 <FastRetentionView/>
                 {chart("top_fasts_by_joins")}
             }
             .into_any(),
             "retention_matrix" => view! { <RetentionView/> }.into_any(),
             "activity_heatmap" => view! { <ActivityView/> }.into_any(),
+            "app_usage" => view! { <AppUsageView/> }.into_any(),
             "people" => view! {
                 <PeopleView on_user=open_user/>
                 <UserPanel user=user_signal/>

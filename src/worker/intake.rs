@@ -182,7 +182,7 @@ pub(super) async fn load(
         Source::Demo(size) => {
             t.progress.phase = "generating".into();
             let cfg = DemoConfig::new(size.users());
-            for name in demo::CSV_TABLES {
+            for name in demo::DEMO_FILES {
                 t.progress.file = name.to_string();
                 t.report(None, true);
                 yield_now().await;

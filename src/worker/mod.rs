@@ -252,6 +252,14 @@ fn compute(state: &Shared, choice: &PeriodChoice, segment: Segment) {
             let mut summary = summarize(report, &period, &store);
             summary.insights = summarize_insights(insights);
             summary.charts.extend(output::insight_charts(insights));
+            // SPEC §11's charts, as in report.html, and the versions for the
+            // App usage view.
+            summary.charts.extend(output::fasts_app_charts(insights));
+            summary
+                .charts
+                .push(engagement_engine::readable::charts::app_versions(
+                    &insights.app_usage,
+                ));
             summary.segment = info
                 .range_segment()
                 .map(|_| info.describe(|name| format!("\u{201c}{name}\u{201d}")));

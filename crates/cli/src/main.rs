@@ -88,7 +88,9 @@ struct ReportArgs {
     #[arg(long, value_enum, default_value_t = FormatArg::Json)]
     format: FormatArg,
     /// Also write the insights: retention_matrix, activity_heatmap,
-    /// user_engagement, fast_retention, period_comparison (.json, or .csv with
+    /// user_engagement, fast_retention, period_comparison, and the fasts and
+    /// app usage of SPEC §11: daily_activity, app_usage (always .json),
+    /// fast_calendar, fast_daily, fast_editions (.json, or .csv with
     /// --format csv) and summary.md; in the zip and under "insights" in --stdout.
     #[arg(long)]
     insights: bool,
@@ -654,7 +656,7 @@ fn demo_data(args: &DemoArgs) -> Result<(), Failure> {
     if args.dump {
         write("dump.json", &|out| demo::write_dumpdata(&cfg, out))?;
     } else {
-        for name in demo::CSV_TABLES {
+        for name in demo::DEMO_FILES {
             write(name, &|out| demo::write_csv_table(&cfg, name, out))?;
         }
     }

@@ -63,7 +63,9 @@ fn demo(dir: &Path, users: &str) -> (PathBuf, PathBuf) {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(dump.join("dump.json").is_file());
-    assert_eq!(std::fs::read_dir(&csv).unwrap().count(), 9);
+    // The nine tables and the optional calendar, hub_day.csv.
+    assert_eq!(std::fs::read_dir(&csv).unwrap().count(), 10);
+    assert!(csv.join("hub_day.csv").is_file());
     (csv, dump)
 }
 

@@ -251,8 +251,10 @@ fn one_church_with_insights_in_the_zip() {
         "{summary}"
     );
     let entries = zip_entries(&out.join("engagement_2024-12-22_to_2025-01-20.zip"));
-    assert_eq!(entries.len(), 13);
+    // The seven data sets, ten insight data sets and summary.md.
+    assert_eq!(entries.len(), 18);
     assert!(entries.iter().any(|(n, _)| n == "fast_retention.json"));
+    assert!(entries.iter().any(|(n, _)| n == "fast_editions.json"));
 }
 
 #[test]
@@ -331,6 +333,10 @@ fn help_documents_the_new_options() {
         help.contains("--insights --exclude-staff --church 2"),
         "an example"
     );
+    // --insights names every file it writes, those of SPEC §11 too.
+    for name in INSIGHT_DATA_SETS {
+        assert!(help.contains(name), "--help does not name {name}");
+    }
 }
 
 /// `--preset last-month` reports the whole calendar month before today's

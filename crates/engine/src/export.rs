@@ -45,15 +45,24 @@ pub const DATA_SETS: [&str; 7] = [
 /// it on a thread of its own.
 pub const TIMELINE_INDEX: usize = 3;
 
-/// The insight data sets' base names (SPEC §7), in SPEC order: written
-/// after the seven with insights on.
-pub const INSIGHT_DATA_SETS: [&str; 5] = [
+/// The insight data sets' base names (SPEC §7, then §11), in SPEC order:
+/// written after the seven with insights on.
+pub const INSIGHT_DATA_SETS: [&str; 10] = [
     "retention_matrix",
     "activity_heatmap",
     "user_engagement",
     "fast_retention",
     "period_comparison",
+    "daily_activity",
+    "app_usage",
+    "fast_calendar",
+    "fast_daily",
+    "fast_editions",
 ];
+
+/// The insight data set that stays JSON in CSV mode (a nested object, like
+/// `other_metrics`).
+pub const JSON_ONLY_INSIGHT: &str = "app_usage";
 
 /// The brief of SPEC §7.6.
 pub const SUMMARY_FILE: &str = "summary.md";
@@ -183,13 +192,55 @@ pub mod columns {
     /// `period_comparison`: one row per metric.
     pub const PERIOD_COMPARISON: &[&str] =
         &["metric", "current", "previous", "change", "change_pct"];
+    /// `daily_activity` (SPEC §11.1).
+    pub const DAILY_ACTIVITY: &[&str] = &[
+        "date",
+        "new_users",
+        "active_users",
+        "feed_items",
+        "events",
+        "app_opens",
+        "sessions",
+        "screen_views",
+        "fast_joins",
+        "fast_leaves",
+        "net_fast_joins",
+    ];
+    /// `fast_calendar` (SPEC §11.3).
+    pub const FAST_CALENDAR: &[&str] = &[
+        "fast_id",
+        "fast_name",
+        "church_name",
+        "first_day",
+        "last_day",
+        "days",
+        "status",
+        "participants",
+        "joins_in_period",
+        "leaves_in_period",
+    ];
+    /// `fast_daily` (SPEC §11.4).
+    pub const FAST_DAILY: &[&str] = &["fast_id", "date", "day_of_fast", "joins", "leaves", "net"];
+    /// `fast_editions` (SPEC §11.5).
+    pub const FAST_EDITIONS: &[&str] = &[
+        "fast_id",
+        "previous_fast_id",
+        "relative_day",
+        "date",
+        "joins",
+        "cumulative_joins",
+        "previous_date",
+        "previous_joins",
+        "previous_cumulative_joins",
+    ];
 }
 
 /// The file name of a data set in a format: `<name>.json` or `<name>.csv`,
-/// except `other_metrics`, a nested object, which is JSON in both formats.
+/// except `other_metrics` and `app_usage`, nested objects, which are JSON
+/// in both formats.
 pub fn file_name(data_set: &str, format: Format) -> String {
     let ext = match format {
-        Format::Csv if data_set != "other_metrics" => "csv",
+        Format::Csv if data_set != "other_metrics" && data_set != JSON_ONLY_INSIGHT => "csv",
         _ => "json",
     };
     format!("{data_set}.{ext}")
@@ -271,9 +322,15 @@ pub fn write_insight_data_set(
         (Format::Json, 2) => pretty_to(&i.user_engagement, p, out),
         (Format::Json, 3) => pretty_to(&i.fast_retention, p, out),
         (Format::Json, 4) => pretty_to(&i.period_comparison, p, out),
+        (Format::Json, 5) => pretty_to(&i.daily_activity, p, out),
+        // A nested object: JSON in CSV mode too, like other_metrics.
+        (_, 6) => pretty_to(&i.app_usage, p, out),
+        (Format::Json, 7) => pretty_to(&i.fast_calendar, p, out),
+        (Format::Json, 8) => pretty_to(&i.fast_daily, p, out),
+        (Format::Json, 9) => pretty_to(&i.fast_editions, p, out),
         (Format::Csv, _) if index < INSIGHT_DATA_SETS.len() => {
-            let t = table::insight_tables(i).swap_remove(index);
-            csv::table_to(&masked_table(t, p), out)
+            let t = table::insight_tables_with(i, p).swap_remove(index);
+            csv::table_to(&t, out)
         }
         _ => panic!(
             "insight data set index {index} out of 0..{}",
@@ -284,11 +341,7 @@ pub fn write_insight_data_set(
 
 /// The file name of insight data set `INSIGHT_DATA_SETS[index]`.
 pub fn insight_file_name(index: usize, format: Format) -> String {
-    let ext = match format {
-        Format::Json => "json",
-        Format::Csv => "csv",
-    };
-    format!("{}.{ext}", INSIGHT_DATA_SETS[index])
+    file_name(INSIGHT_DATA_SETS[index], format)
 }
 
 /// The seven files of a report, in memory, made in turn. Front ends take
@@ -743,6 +796,11 @@ mod tests {
                 "user_engagement.csv",
                 "fast_retention.csv",
                 "period_comparison.csv",
+                "daily_activity.csv",
+                "app_usage.json",
+                "fast_calendar.csv",
+                "fast_daily.csv",
+                "fast_editions.csv",
                 "summary.md"
             ]
         );
@@ -779,12 +837,22 @@ mod tests {
         );
         assert!(comparison.contains("\nfeed_items,3,0,3,\n"), "{comparison}");
         assert_eq!(comparison.lines().count(), 10);
-        assert_eq!(files[5].bytes, i.summary_md.as_bytes());
+        let daily = text(&files[5]);
+        assert_eq!(
+            daily.lines().next().unwrap(),
+            columns::DAILY_ACTIVITY.join(",")
+        );
+        assert_eq!(daily.lines().count(), 32);
+        // app_usage stays JSON in CSV mode, like other_metrics.
+        assert!(text(&files[6]).starts_with("{\n  \"app_opens\": 0,"));
+        assert_eq!(text(&files[7]), columns::FAST_CALENDAR.join(",") + "\n");
+        assert_eq!(files[10].bytes, i.summary_md.as_bytes());
         // JSON: the same names with .json, and summary.md.
         let json = insight_files(&i, Format::Json);
         assert_eq!(json[4].name, "period_comparison.json");
         assert!(text(&json[4]).starts_with("{\n  \"current\": {\n    \"start\": \"2025-01-01\""));
-        assert_eq!(json[5].name, SUMMARY_FILE);
+        assert_eq!(json[6].name, "app_usage.json");
+        assert_eq!(json[10].name, SUMMARY_FILE);
     }
 
     #[test]

@@ -251,6 +251,35 @@ pub struct Fast {
     pub church_name: Option<Box<str>>,
     /// The church's id as given (known or not), or `None`.
     pub church_id: Option<i64>,
+    /// The name alone, as exported (SPEC §11.5 matches editions by it).
+    pub name: Box<str>,
+    /// `year`, when the fast has one.
+    pub year: Option<i64>,
+    /// Its calendar days from `hub_day` (SPEC §11), when the bundle lists
+    /// any.
+    pub days: Option<FastDays>,
+}
+
+/// The calendar days of a fast (`hub_day` rows with its id), summed up:
+/// all that SPEC §11 reads of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FastDays {
+    /// The earliest date.
+    pub first: crate::period::Date,
+    /// The latest date.
+    pub last: crate::period::Date,
+    /// Distinct dates.
+    pub count: u32,
+}
+
+impl Fast {
+    /// The fast's year for matching editions (SPEC §11.5): its `year`, or
+    /// when that is empty the year of its first day; `None` without either.
+    pub fn edition_year(&self) -> Option<i64> {
+        use chrono::Datelike;
+        self.year
+            .or_else(|| self.days.map(|d| i64::from(d.first.year())))
+    }
 }
 
 /// What the report needs from an event's `data` JSON.
@@ -262,7 +291,21 @@ pub struct EventDetail {
     pub video_id: VideoId,
     /// `data.title`, for `tutorial_video_viewed` events.
     pub video_title: Option<Box<str>>,
+    /// `data.platform` of `app_open` events (SPEC §11): `None` when it is
+    /// missing, null, empty or not a string, which counts as `"unknown"`.
+    pub platform: Option<Box<str>>,
+    /// `data.app_version` of `app_open` events, like `platform`.
+    pub app_version: Option<Box<str>>,
+    /// `data.source` of `screen_view` events, like `platform`.
+    pub source: Option<Box<str>>,
+    /// `data.duration_seconds` of `session_end` events when it is a JSON
+    /// number ≥ 0 (text such as `"30"` and `true` are not counted).
+    pub duration_seconds: Option<JsonNumber>,
 }
+
+/// What a label of `data` counts as when it is not a non-empty string
+/// (SPEC §11).
+pub const UNKNOWN_LABEL: &str = "unknown";
 
 /// A tutorial video id as found in `data.video_id`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
@@ -281,7 +324,9 @@ pub enum VideoId {
 pub struct JsonNumber(pub Box<str>);
 
 impl JsonNumber {
-    fn value(&self) -> f64 {
+    /// The number's value (NaN for text that is not a number, which the
+    /// loader never keeps).
+    pub fn value(&self) -> f64 {
         self.0.parse().unwrap_or(f64::NAN)
     }
 }

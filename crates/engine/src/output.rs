@@ -203,6 +203,15 @@ fn readable_input<'r>(parts: &ReportParts<'r, '_>, segment: Option<&'r str>) -> 
         charts: insight_charts(insights),
         tables: Vec::new(),
     });
+    input.sections.push(Section {
+        title: "Fasts and app usage".into(),
+        intro: Some(
+            "Activity and fast joins and leaves on each day, when and on what the app is opened, and each current fast against its previous year's edition."
+                .into(),
+        ),
+        charts: fasts_app_charts(insights),
+        tables: Vec::new(),
+    });
     // The user list shows its 20 most engaged users, the others their
     // first rows (SPEC §9).
     let mut best: Vec<usize> = (0..insights.user_engagement.len()).collect();
@@ -212,14 +221,11 @@ fn readable_input<'r>(parts: &ReportParts<'r, '_>, segment: Option<&'r str>) -> 
         title: "Insight data sets".into(),
         intro: None,
         charts: Vec::new(),
-        tables: table::insight_tables(insights)
+        tables: table::insight_tables_with(insights, parts.pseudonyms)
             .into_iter()
-            .map(|t| SectionTable {
-                preview: (t.name() == "user_engagement").then(|| best.clone()),
-                table: match parts.pseudonyms {
-                    Some(p) => p.table(t),
-                    None => t,
-                },
+            .map(|table| SectionTable {
+                preview: (table.name() == "user_engagement").then(|| best.clone()),
+                table,
             })
             .collect(),
     });
@@ -246,6 +252,39 @@ pub fn insight_charts(insights: &Insights<'_>) -> Vec<charts::Chart> {
         charts::retention_triangle(&rows),
         charts::activity_heatmap(&counts, "events and feed items"),
     ]
+}
+
+/// The charts of SPEC §11: daily activity, daily joins and leaves with net
+/// growth, app opens by hour, platforms, and one "this year against last
+/// year" chart per current fast with a previous edition.
+pub fn fasts_app_charts(insights: &Insights<'_>) -> Vec<charts::Chart> {
+    let days: Vec<_> = insights
+        .daily_activity
+        .iter()
+        .map(|d| (d.date, d.fast_joins, d.fast_leaves))
+        .collect();
+    let mut out = vec![
+        charts::daily_activity(&insights.daily_activity),
+        charts::joins_and_leaves(
+            "fast_joins_and_leaves",
+            "Fast joins and leaves per day",
+            &days,
+        ),
+        charts::opens_by_hour(&insights.app_usage),
+        charts::platforms(&insights.app_usage),
+    ];
+    for run in insights
+        .fast_editions
+        .chunk_by(|a, b| a.fast_id == b.fast_id)
+    {
+        let current = insights.fast_calendar.iter().find(|f| {
+            f.fast_id == run[0].fast_id && f.status == crate::insights::FastStatus::Current
+        });
+        if let Some(fast) = current {
+            out.push(charts::fast_edition(fast.fast_name, run));
+        }
+    }
+    out
 }
 
 /// The headline figures with the previous period's values and the change,

@@ -286,11 +286,12 @@ pub fn retention_cohorts<'a>(r: &'a Report<'_>) -> Table<'a> {
 /// nested keys joined with `.`, list entries numbered from 1
 /// (`screen_views.top_screens.1.screen`).
 pub fn other_metrics<'a>(r: &Report<'_>) -> Table<'a> {
-    flattened_other_metrics(&r.other_metrics)
+    flattened("other_metrics", &r.other_metrics)
 }
 
-/// `other_metrics` (or what stands for it, e.g. pseudonymised) flattened.
-fn flattened_other_metrics<'a, T: serde::Serialize>(value: &T) -> Table<'a> {
+/// A nested object flattened into `metric, value` rows (see
+/// [`other_metrics`]).
+fn flattened<'a, T: serde::Serialize>(name: &'static str, value: &T) -> Table<'a> {
     // Walked through its JSON text so that the rows follow the JSON's key
     // order (a `serde_json::Value` would sort the keys).
     let json = serde_json::to_string(value).expect("report values always serialize");
@@ -303,15 +304,10 @@ fn flattened_other_metrics<'a, T: serde::Serialize>(value: &T) -> Table<'a> {
         &mut serde_json::Deserializer::from_str(&json),
     )
     .expect("the JSON just written reads back");
-    Table::new(
-        "other_metrics",
-        owned(&["metric", "value"]),
-        rows.len(),
-        move |i| {
-            let (metric, value): &(String, Cell<'static>) = &rows[i];
-            vec![Cell::Plain(metric.clone()), value.clone()]
-        },
-    )
+    Table::new(name, owned(&["metric", "value"]), rows.len(), move |i| {
+        let (metric, value): &(String, Cell<'static>) = &rows[i];
+        vec![Cell::Plain(metric.clone()), value.clone()]
+    })
 }
 
 /// Pushes one `(path, value)` row per JSON leaf, in document order.
@@ -532,7 +528,110 @@ pub fn period_comparison<'a>(i: &'a Insights<'_>) -> Table<'a> {
     )
 }
 
-/// The five insight data sets as tables, in SPEC §7 order.
+/// SPEC §11.1: one row per day.
+pub fn daily_activity<'a>(i: &'a Insights<'_>) -> Table<'a> {
+    let rows = &i.daily_activity;
+    Table::new(
+        "daily_activity",
+        owned(columns::DAILY_ACTIVITY),
+        rows.len(),
+        move |k| {
+            let d = &rows[k];
+            let n = |v: u64| Cell::Int(v as i64);
+            vec![
+                Cell::Date(d.date),
+                n(d.new_users),
+                n(d.active_users),
+                n(d.feed_items),
+                n(d.events),
+                n(d.app_opens),
+                n(d.sessions),
+                n(d.screen_views),
+                n(d.fast_joins),
+                n(d.fast_leaves),
+                Cell::Int(d.net_fast_joins),
+            ]
+        },
+    )
+}
+
+/// SPEC §11.2 flattened into `metric, value` rows, like `other_metrics`.
+pub fn app_usage<'a>(i: &Insights<'_>) -> Table<'a> {
+    flattened("app_usage", &i.app_usage)
+}
+
+/// SPEC §11.3: one row per fast with calendar days.
+pub fn fast_calendar<'a>(i: &'a Insights<'_>) -> Table<'a> {
+    let rows = &i.fast_calendar;
+    Table::new(
+        "fast_calendar",
+        owned(columns::FAST_CALENDAR),
+        rows.len(),
+        move |k| {
+            let f = &rows[k];
+            vec![
+                Cell::Int(f.fast_id),
+                Cell::Text(f.fast_name),
+                opt_text(f.church_name),
+                Cell::Date(f.first_day),
+                Cell::Date(f.last_day),
+                Cell::Int(i64::from(f.days)),
+                Cell::Plain(f.status.as_str().into()),
+                Cell::Int(f.participants as i64),
+                Cell::Int(f.joins_in_period as i64),
+                Cell::Int(f.leaves_in_period as i64),
+            ]
+        },
+    )
+}
+
+/// SPEC §11.4: one row per fast and date with joins or leaves.
+pub fn fast_daily<'a>(i: &'a Insights<'_>) -> Table<'a> {
+    let rows = &i.fast_daily;
+    Table::new(
+        "fast_daily",
+        owned(columns::FAST_DAILY),
+        rows.len(),
+        move |k| {
+            let f = &rows[k];
+            vec![
+                Cell::Int(f.fast_id),
+                Cell::Date(f.date),
+                f.day_of_fast.map_or(Cell::Null, Cell::Int),
+                Cell::Int(f.joins as i64),
+                Cell::Int(f.leaves as i64),
+                Cell::Int(f.net),
+            ]
+        },
+    )
+}
+
+/// SPEC §11.5: one row per fast with an edition and relative day.
+pub fn fast_editions<'a>(i: &'a Insights<'_>) -> Table<'a> {
+    let rows = &i.fast_editions;
+    Table::new(
+        "fast_editions",
+        owned(columns::FAST_EDITIONS),
+        rows.len(),
+        move |k| {
+            let f = &rows[k];
+            vec![
+                Cell::Int(f.fast_id),
+                Cell::Int(f.previous_fast_id),
+                Cell::Int(f.relative_day),
+                Cell::Date(f.date),
+                Cell::Int(f.joins as i64),
+                Cell::Int(f.cumulative_joins as i64),
+                Cell::Date(f.previous_date),
+                Cell::Int(f.previous_joins as i64),
+                Cell::Int(f.previous_cumulative_joins as i64),
+            ]
+        },
+    )
+}
+
+/// The insight data sets as tables, in SPEC §7 then §11 order
+/// (`app_usage` flattened).
 pub fn insight_tables<'a>(i: &'a Insights<'_>) -> Vec<Table<'a>> {
     vec![
         retention_matrix(i),
@@ -540,6 +639,11 @@ pub fn insight_tables<'a>(i: &'a Insights<'_>) -> Vec<Table<'a>> {
         user_engagement(i),
         fast_retention(i),
         period_comparison(i),
+        daily_activity(i),
+        app_usage(i),
+        fast_calendar(i),
+        fast_daily(i),
+        fast_editions(i),
     ]
 }
 
@@ -566,8 +670,27 @@ pub fn data_sets_with<'a>(r: &'a Report<'_>, pseudonyms: Option<&'a Pseudonyms>)
     };
     let mut tables: Vec<Table<'a>> = data_sets(r).into_iter().map(|t| p.table(t)).collect();
     let last = tables.len() - 1;
-    tables[last] = flattened_other_metrics(&Masked(&r.other_metrics, p));
+    tables[last] = flattened("other_metrics", &Masked(&r.other_metrics, p));
     tables
+}
+
+/// The tables of [`insight_tables`], with every person replaced when
+/// `pseudonyms` are given (SPEC §12): by column, and in `app_usage`
+/// (flattened from its pseudonymised JSON) by field.
+pub fn insight_tables_with<'a>(
+    i: &'a Insights<'_>,
+    pseudonyms: Option<&'a Pseudonyms>,
+) -> Vec<Table<'a>> {
+    let Some(p) = pseudonyms else {
+        return insight_tables(i);
+    };
+    insight_tables(i)
+        .into_iter()
+        .map(|t| match t.name() {
+            "app_usage" => flattened("app_usage", &Masked(&i.app_usage, p)),
+            _ => p.table(t),
+        })
+        .collect()
 }
 
 #[cfg(test)]

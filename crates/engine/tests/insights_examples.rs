@@ -25,9 +25,34 @@ fn load() -> Loaded {
     common::load_folder(&fixture("csv"))
 }
 
-/// Runs one example and checks it against its expected file.
+/// The insight data sets of SPEC §11, which `tiny-insights` predates (its
+/// expected files have none; `tiny-fasts` checks them).
+const FASTS_AND_APP_USAGE: [&str; 5] = [
+    "daily_activity",
+    "app_usage",
+    "fast_calendar",
+    "fast_daily",
+    "fast_editions",
+];
+
+/// Runs one example of `tiny-insights` and checks it against its expected
+/// file.
 fn check(expected_file: &str, start: &str, end: &str, tz: &str, segment: Segment) {
-    let loaded = load();
+    check_example("tiny-insights", expected_file, start, end, tz, segment);
+}
+
+/// Runs one example of a worked example folder and checks it against its
+/// expected file.
+fn check_example(
+    example: &str,
+    expected_file: &str,
+    start: &str,
+    end: &str,
+    tz: &str,
+    segment: Segment,
+) {
+    let fixture = |path: &str| common::fixture(example).join(path);
+    let loaded = common::load_folder(&fixture("csv"));
     let period =
         Period::from_options(Some(start), Some(end), Some(tz), Default::default()).unwrap();
     let segmented = segment.apply(&loaded.dataset).unwrap();
@@ -54,7 +79,17 @@ fn check(expected_file: &str, start: &str, end: &str, tz: &str, segment: Segment
         serde_json::from_slice(&std::fs::read(fixture(expected_file)).unwrap()).unwrap();
     let want_map = want.as_object_mut().unwrap();
     let facts = want_map.remove("summary_facts").unwrap();
-    let staff = want_map.remove("staff_users_excluded").unwrap();
+    // tiny-fasts leaves out the count when nobody is excluded.
+    let staff = want_map
+        .remove("staff_users_excluded")
+        .unwrap_or(Value::from(0));
+    let fasts_facts = want_map.remove("fasts_app_facts");
+    if fasts_facts.is_none() {
+        let got_insights = got["insights"].as_object_mut().unwrap();
+        for name in FASTS_AND_APP_USAGE {
+            got_insights.remove(name);
+        }
+    }
 
     let mut out = Vec::new();
     diff("", &got, &want, &mut out);
@@ -77,6 +112,64 @@ fn check(expected_file: &str, start: &str, end: &str, tz: &str, segment: Segment
         );
     }
     check_summary(expected_file, &insights, &facts);
+    if let Some(facts) = fasts_facts {
+        check_fasts_summary(expected_file, &insights, &facts);
+    }
+}
+
+/// `summary.md` states what SPEC §11 adds (`fasts_app_facts`), and the
+/// facts are the data sets'.
+fn check_fasts_summary(file: &str, insights: &Insights<'_>, facts: &Value) {
+    let md = &insights.summary_md;
+    let has = |text: String| assert!(md.contains(&text), "{file}: no {text:?} in\n{md}");
+    let u = &insights.app_usage;
+    for (key, current, label) in [
+        ("app_opens", u.app_opens, "App opens"),
+        ("sessions", u.sessions, "Sessions"),
+    ] {
+        assert_eq!(
+            facts[key]["current"].as_u64(),
+            Some(current),
+            "{file}: {key}"
+        );
+        has(format!(
+            "- {label}: {current} (previous period: {})",
+            facts[key]["previous"]
+        ));
+    }
+    match facts["median_session_seconds"].as_f64() {
+        Some(m) => {
+            assert_eq!(u.session_seconds.median, Some(m), "{file}: median");
+            has(format!("- Median session length: {m} seconds"));
+        }
+        None => has("- Median session length: no session lengths".into()),
+    }
+    let plural =
+        |n: &Value, one: &str| format!("{n} {one}{}", if n.as_u64() == Some(1) { "" } else { "s" });
+    match facts["top_platform"].as_object() {
+        Some(p) => has(format!(
+            "- Top platform: `{}` ({} by {})",
+            p["platform"].as_str().unwrap(),
+            plural(&p["opens"], "open"),
+            plural(&p["users"], "user")
+        )),
+        None => has("- Top platform: no app opens".into()),
+    }
+    let editions = facts["current_fast_editions"].as_array().unwrap();
+    if editions.is_empty() {
+        has("no current fast has a previous edition".into());
+    }
+    for f in editions {
+        has(format!(
+            "`{}` (fast {}): {} by day {} against {} for the previous edition (fast {})",
+            f["fast_name"].as_str().unwrap(),
+            f["fast_id"],
+            plural(&f["cumulative_joins"], "sign-up"),
+            f["relative_day"],
+            f["previous_cumulative_joins"],
+            f["previous_fast_id"],
+        ));
+    }
 }
 
 /// `summary.md` states each figure of `summary_facts`, and the facts are
@@ -168,12 +261,17 @@ fn check_summary(file: &str, insights: &Insights<'_>, facts: &Value) {
     has(format!("{} declining", count("declining")));
     match facts["best_week1_cohort"].as_object() {
         None => has("no cohort has a complete week 1 yet".into()),
-        Some(c) => has(format!(
-            "cohort {} (joined the week of {}, {} user",
-            c["cohort_week"].as_str().unwrap(),
-            c["cohort_start_date"].as_str().unwrap(),
-            c["users"]
-        ) + &format!("): {}% active in week 1", num(&c["rate"]))),
+        Some(c) => {
+            // "1 user" or "4 users".
+            let users = c["users"].as_u64().unwrap();
+            has(format!(
+                "cohort {} (joined the week of {}, {users} user{}): {}% active in week 1",
+                c["cohort_week"].as_str().unwrap(),
+                c["cohort_start_date"].as_str().unwrap(),
+                if users == 1 { "" } else { "s" },
+                num(&c["rate"])
+            ))
+        }
     }
     match facts["best_fast_retention"].as_array() {
         None => has("no fast has at least 10 members ever".into()),
@@ -196,6 +294,30 @@ fn utc_without_segment() {
         "2024-12-22",
         "2025-01-20",
         "UTC",
+        Segment::default(),
+    );
+}
+
+#[test]
+fn fasts_and_app_usage_utc() {
+    check_example(
+        "tiny-fasts",
+        "expected_UTC_2025-01-01_2025-01-31.json",
+        "2025-01-01",
+        "2025-01-31",
+        "UTC",
+        Segment::default(),
+    );
+}
+
+#[test]
+fn fasts_and_app_usage_los_angeles_across_dst() {
+    check_example(
+        "tiny-fasts",
+        "expected_America-Los_Angeles_2024-10-20_2024-11-16.json",
+        "2024-10-20",
+        "2024-11-16",
+        "America/Los_Angeles",
         Segment::default(),
     );
 }

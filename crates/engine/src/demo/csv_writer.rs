@@ -13,7 +13,7 @@ use super::scenario::vocabulary::{
 };
 use super::scenario::World;
 use super::sink::{csv_encode, Sink};
-use super::{DemoConfig, CSV_TABLES, GHOST_PROFILE_ID, GHOST_USER_ID, MISSING_FAST_ID};
+use super::{DemoConfig, DEMO_FILES, GHOST_PROFILE_ID, GHOST_USER_ID, MISSING_FAST_ID};
 
 /// Writes one CSV table (PostgreSQL `\copy ... CSV HEADER` format) to `out`.
 pub fn write_csv_table(cfg: &DemoConfig, file_name: &str, out: &mut dyn Write) -> io::Result<()> {
@@ -59,7 +59,7 @@ pub fn write_csv_table(cfg: &DemoConfig, file_name: &str, out: &mut dyn Write) -
         }
         "hub_fast.csv" => {
             w.s("id,name,description,year,church_id,culmination_feast\n");
-            for f in &world.fasts {
+            for f in world.fasts.iter().chain(&world.editions) {
                 w.u(f.id as u64);
                 w.s(",");
                 w.csv_text(f.name);
@@ -214,6 +214,43 @@ pub fn write_csv_table(cfg: &DemoConfig, file_name: &str, out: &mut dyn Write) -
                 w.eol()
             })?;
         }
+        "hub_day.csv" => {
+            // Each fast's calendar days; a church's Sundays of the last
+            // month are church days (no fast), which readers ignore.
+            w.s("id,date,church_id,fast_id\n");
+            let mut id = 1u64;
+            for f in world.fasts.iter().chain(&world.editions) {
+                for d in 0..f.day_count() {
+                    w.u(id);
+                    w.s(",");
+                    let (y, m, dd) = crate::timestamp::civil_from_days(f.begin_day + d);
+                    s.clear();
+                    let _ =
+                        std::fmt::Write::write_fmt(&mut s, format_args!("{y:04}-{m:02}-{dd:02},,"));
+                    w.s(&s);
+                    w.u(f.id as u64);
+                    w.eol()?;
+                    id += 1;
+                }
+            }
+            for c in &world.churches {
+                for day in (world.last_day - 27..=world.last_day)
+                    .filter(|&d| super::scenario::weekday(d) == 6)
+                {
+                    w.u(id);
+                    w.s(",");
+                    let (y, m, dd) = crate::timestamp::civil_from_days(day);
+                    s.clear();
+                    let _ =
+                        std::fmt::Write::write_fmt(&mut s, format_args!("{y:04}-{m:02}-{dd:02},"));
+                    w.s(&s);
+                    w.u(c.id as u64);
+                    w.s(",");
+                    w.eol()?;
+                    id += 1;
+                }
+            }
+        }
         "django_content_type.csv" => {
             w.s("id,app_label,model\n");
             for (id, app, model) in CONTENT_TYPES {
@@ -228,16 +265,17 @@ pub fn write_csv_table(cfg: &DemoConfig, file_name: &str, out: &mut dyn Write) -
         other => {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
-                format!("unknown demo table {other:?}; expected one of {CSV_TABLES:?}"),
+                format!("unknown demo table {other:?}; expected one of {DEMO_FILES:?}"),
             ))
         }
     }
     w.finish()
 }
 
-/// Convenience: all nine CSV tables in memory, (file name, bytes).
+/// Convenience: every CSV file of the demo in memory, (file name, bytes):
+/// the nine tables and the calendar ([`DEMO_FILES`]).
 pub fn csv_tables(cfg: &DemoConfig) -> Vec<(String, Vec<u8>)> {
-    CSV_TABLES
+    DEMO_FILES
         .iter()
         .map(|name| {
             let mut v = Vec::new();

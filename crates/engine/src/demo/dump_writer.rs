@@ -110,7 +110,7 @@ fn write_dump(cfg: &DemoConfig, out: &mut dyn Write, natural: bool) -> io::Resul
         w.json_text(&c.name);
         w.end_obj()?;
     }
-    for f in &world.fasts {
+    for f in world.fasts.iter().chain(&world.editions) {
         w.obj("hub.fast", f.id as u64);
         w.s("\"name\": ");
         w.json_text(f.name);
@@ -128,6 +128,35 @@ fn write_dump(cfg: &DemoConfig, out: &mut dyn Write, natural: bool) -> io::Resul
         }
         w.s(", \"image\": \"\"");
         w.end_obj()?;
+    }
+    // The fasts' calendar days (`hub.day`), as the CSV writer lists them.
+    let mut day_id = 1u64;
+    for f in world.fasts.iter().chain(&world.editions) {
+        for d in 0..f.day_count() {
+            w.obj("hub.day", day_id);
+            let (y, m, dd) = crate::timestamp::civil_from_days(f.begin_day + d);
+            w.s(&format!(
+                "\"date\": \"{y:04}-{m:02}-{dd:02}\", \"church\": null, \"fast\": "
+            ));
+            w.u(f.id as u64);
+            w.end_obj()?;
+            day_id += 1;
+        }
+    }
+    for c in &world.churches {
+        for day in
+            (world.last_day - 27..=world.last_day).filter(|&d| super::scenario::weekday(d) == 6)
+        {
+            w.obj("hub.day", day_id);
+            let (y, m, dd) = crate::timestamp::civil_from_days(day);
+            w.s(&format!(
+                "\"date\": \"{y:04}-{m:02}-{dd:02}\", \"church\": "
+            ));
+            w.u(c.id as u64);
+            w.s(", \"fast\": null");
+            w.end_obj()?;
+            day_id += 1;
+        }
     }
     struct P<'a> {
         id: u32,

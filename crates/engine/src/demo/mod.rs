@@ -64,6 +64,24 @@ pub const CSV_TABLES: [&str; 9] = [
     "django_content_type.csv",
 ];
 
+/// The optional table of SPEC §2a that the demo also writes: the fasts'
+/// calendar days, read by SPEC §11.
+pub const CALENDAR_TABLE: &str = "hub_day.csv";
+
+/// Every CSV file of a demo bundle: [`CSV_TABLES`], then [`CALENDAR_TABLE`].
+pub const DEMO_FILES: [&str; 10] = [
+    CSV_TABLES[0],
+    CSV_TABLES[1],
+    CSV_TABLES[2],
+    CSV_TABLES[3],
+    CSV_TABLES[4],
+    CSV_TABLES[5],
+    CSV_TABLES[6],
+    CSV_TABLES[7],
+    CSV_TABLES[8],
+    CALENDAR_TABLE,
+];
+
 /// A user id that does not exist but is referenced by a profile, events and feed items.
 pub const GHOST_USER_ID: u32 = 999;
 /// Username used for [`GHOST_USER_ID`] in `--natural-foreign` dumps.

@@ -127,12 +127,13 @@ fn deterministic_and_seed_sensitive() {
     let mut other = small();
     other.seed = 7;
     let c = csv_tables(&other);
-    assert_eq!(a.len(), 9);
-    for k in [0, 3, 6, 7] {
+    assert_eq!(a.len(), 10);
+    for k in [0, 3, 6, 7, 9] {
         assert_ne!(a[k].1, c[k].1, "{}", a[k].0);
     }
     let names: Vec<&str> = a.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, CSV_TABLES);
+    assert_eq!(names, DEMO_FILES);
+    assert_eq!(names[..9], CSV_TABLES);
 }
 
 #[test]
@@ -217,6 +218,7 @@ fn json_matches_csv_counts() {
             ("events.event", "events_event.csv"),
             ("events.useractivityfeed", "events_useractivityfeed.csv"),
             ("contenttypes.contenttype", "django_content_type.csv"),
+            ("hub.day", "hub_day.csv"),
         ];
         for (model, file) in pairs {
             assert_eq!(m[model], t[file].rows.len(), "{model}");
@@ -437,6 +439,51 @@ fn realism_features_present() {
     assert!(d.contains("\"title\": null"));
     assert!(d.contains("\"description\": null"));
     assert!(d.contains("Line one\\r\\nline two"));
+}
+
+#[test]
+fn fasts_have_calendars_editions_and_app_events_their_data() {
+    let cfg = DemoConfig::new(3000);
+    let all = csv_tables(&cfg);
+    let mut bundle = crate::load::Bundle::new(crate::load::Limits::default());
+    for (name, bytes) in &all {
+        bundle.add_bytes(name, bytes).unwrap();
+    }
+    let loaded = bundle.finish().unwrap();
+    let data = &loaded.dataset;
+    // Every fast has calendar days; each church's first fast has last
+    // year's edition (same name and church, a year before).
+    assert!(data.fasts.iter().all(|f| f.days.is_some()));
+    let editions = crate::insights::previous_editions(data);
+    let with_edition = editions.iter().filter(|e| e.is_some()).count();
+    assert_eq!(with_edition, (cfg.users / 2000 + 3) as usize);
+    // Over the whole data, with the engine's own §11 data sets.
+    let period = crate::period::Period::from_options(
+        Some("2024-01-01"),
+        Some("2025-06-30"),
+        None,
+        Default::default(),
+    )
+    .unwrap();
+    let report = crate::metrics::compute(data, &period);
+    let i = crate::insights::compute(data, &period, &report, &Default::default(), &[]);
+    let u = &i.app_usage;
+    let platforms: Vec<&str> = u.platforms.iter().map(|p| p.platform).collect();
+    assert_eq!(platforms[..2], ["ios", "android"]);
+    assert!(platforms.contains(&"web") && platforms.contains(&"unknown"));
+    assert!(u.app_versions.len() >= 4);
+    let s = &u.session_seconds;
+    assert!(s.count > 1000 && s.median.unwrap() > 0.0 && s.p90.unwrap() >= s.median.unwrap());
+    assert!(u.screen_view_sources["app_ui"] > u.screen_view_sources["api"]);
+    assert!(u.screen_view_sources["unknown"] > 0);
+    assert!(u.opens_by_hour.iter().all(|h| h.opens > 0));
+    // Last year's editions have sign-ups to compare with.
+    assert!(!i.fast_editions.is_empty());
+    assert!(i
+        .fast_editions
+        .iter()
+        .any(|r| r.previous_cumulative_joins > 0));
+    assert!(i.fast_calendar.iter().any(|f| f.status.as_str() == "past"));
 }
 
 #[test]

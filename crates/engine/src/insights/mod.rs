@@ -25,6 +25,11 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod app_usage;
+mod daily_activity;
+mod fast_calendar;
+mod fast_daily;
+mod fast_editions;
 mod fast_retention;
 mod heatmap;
 mod period_comparison;
@@ -34,6 +39,13 @@ mod user_engagement;
 
 use serde::Serialize;
 
+pub use app_usage::{
+    AppUsage, HourOpens, PlatformRow, SessionSeconds, SessionUser, VersionRow, TOP_SESSION_USERS,
+};
+pub use daily_activity::DailyActivityRow;
+pub use fast_calendar::{FastCalendarRow, FastStatus};
+pub use fast_daily::FastDailyRow;
+pub use fast_editions::{previous_editions, FastEditionRow, LEAD_DAYS};
 pub use fast_retention::FastRetentionRow;
 pub use heatmap::HeatmapCell;
 pub use period_comparison::{
@@ -48,7 +60,7 @@ pub use user_engagement::{EngagementStatus, UserEngagementRow, AT_RISK_DAYS};
 
 use crate::load::Warning;
 use crate::metrics::average;
-use crate::model::Dataset;
+use crate::model::{Dataset, EventKind};
 use crate::parallel::both;
 use crate::period::Period;
 use crate::report::Report;
@@ -71,6 +83,20 @@ pub struct Insights<'a> {
     pub fast_retention: Vec<FastRetentionRow<'a>>,
     /// Insight 5.
     pub period_comparison: PeriodComparison,
+    /// SPEC §11.1: every day of the period.
+    pub daily_activity: Vec<DailyActivityRow>,
+    /// SPEC §11.2.
+    pub app_usage: AppUsage<'a>,
+    /// SPEC §11.3, by first day then fast id.
+    pub fast_calendar: Vec<FastCalendarRow<'a>>,
+    /// SPEC §11.4, by fast id then date.
+    pub fast_daily: Vec<FastDailyRow>,
+    /// SPEC §11.5, by fast id then relative day.
+    pub fast_editions: Vec<FastEditionRow>,
+    /// `app_open` and `session_start` events of the previous period (SPEC
+    /// §7.5's), for `summary.md`; not a data set.
+    #[serde(skip)]
+    pub previous_opens_and_sessions: (u64, u64),
     /// Insight 6: `summary.md`, under [`MAX_SUMMARY_BYTES`].
     pub summary_md: String,
 }
@@ -85,31 +111,56 @@ pub fn compute<'a>(
     segment: &SegmentInfo,
     warnings: &[Warning],
 ) -> Insights<'a> {
-    // Natively, the two passes over every event go to a second thread.
+    let codes = app_codes(data);
+    let codes = &codes[..];
+    // Natively, the passes over every event are shared by two threads.
     let (
-        (activity_heatmap, period_comparison),
-        (retention_matrix, user_engagement, fast_retention),
+        ((activity_heatmap, period_comparison), (app_usage, fast_daily)),
+        ((retention_matrix, user_engagement, fast_retention), (daily_activity, fast_editions)),
     ) = both(
         || {
             (
-                heatmap::compute(data, period),
-                period_comparison::compute(data, period, report),
+                (
+                    heatmap::compute(data, period),
+                    period_comparison::compute(data, period, report),
+                ),
+                (
+                    app_usage::compute(data, period, codes),
+                    fast_daily::compute(data, period, codes),
+                ),
             )
         },
         || {
             (
-                retention_matrix::compute(data, period),
-                user_engagement::compute(data, period),
-                fast_retention::compute(data, &report.user_fast_participation),
+                (
+                    retention_matrix::compute(data, period),
+                    user_engagement::compute(data, period),
+                    fast_retention::compute(data, &report.user_fast_participation),
+                ),
+                (
+                    daily_activity::compute(data, period, codes),
+                    fast_editions::compute(data, period, codes),
+                ),
             )
         },
     );
+    let previous = &period_comparison.previous;
+    let previous_opens_and_sessions = match Period::new(previous.start, previous.end, period.tz()) {
+        Ok(p) => app_usage::opens_and_sessions(data, &p, codes),
+        Err(_) => (0, 0),
+    };
     let mut insights = Insights {
         retention_matrix,
         activity_heatmap,
         user_engagement,
         fast_retention,
         period_comparison,
+        daily_activity,
+        app_usage,
+        fast_calendar: fast_calendar::compute(data, period, report),
+        fast_daily,
+        fast_editions,
+        previous_opens_and_sessions,
         summary_md: String::new(),
     };
     insights.summary_md = summary::write(
@@ -171,6 +222,44 @@ impl Insights<'_> {
                     .then(b.fast_id.cmp(&a.fast_id))
             })
     }
+}
+
+/// What SPEC §11 reads of an event code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AppCode {
+    /// `user_joined_fast`
+    Joined,
+    /// `user_left_fast`
+    Left,
+    /// `app_open`
+    AppOpen,
+    /// `session_start`
+    SessionStart,
+    /// `session_end`
+    SessionEnd,
+    /// `screen_view`
+    ScreenView,
+    /// Any other code.
+    Other,
+}
+
+/// The [`AppCode`] of each of the data's event codes, by code index: one
+/// look-up per event instead of a string match.
+fn app_codes(data: &Dataset) -> Vec<AppCode> {
+    data.event_codes
+        .iter()
+        .map(|c| match EventKind::of_code(c) {
+            EventKind::JoinedFast => AppCode::Joined,
+            EventKind::LeftFast => AppCode::Left,
+            EventKind::ScreenView => AppCode::ScreenView,
+            _ => match &**c {
+                "app_open" => AppCode::AppOpen,
+                "session_start" => AppCode::SessionStart,
+                "session_end" => AppCode::SessionEnd,
+                _ => AppCode::Other,
+            },
+        })
+        .collect()
 }
 
 /// 100 × part / whole, 2 decimals; 0 over nothing.

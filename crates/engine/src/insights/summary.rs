@@ -13,6 +13,91 @@ use crate::segment::SegmentInfo;
 /// The brief stays under this many bytes (SPEC §7.6: under 8 KB).
 pub const MAX_SUMMARY_BYTES: usize = 8192;
 
+/// How many current fasts against their previous edition the brief names.
+const MAX_EDITIONS: usize = 5;
+
+/// What SPEC §11 adds: app opens and sessions against the previous period,
+/// the median session length, the top platform, and each current fast's
+/// sign-ups against its previous edition's at the same point.
+fn app_and_fasts(md: &mut String, insights: &Insights<'_>) {
+    let u = &insights.app_usage;
+    let (previous_opens, previous_sessions) = insights.previous_opens_and_sessions;
+    md.push_str("\n## App usage and fasts\n\n");
+    let _ = writeln!(
+        md,
+        "- App opens: {} (previous period: {previous_opens}).",
+        u.app_opens
+    );
+    let _ = writeln!(
+        md,
+        "- Sessions: {} (previous period: {previous_sessions}).",
+        u.sessions
+    );
+    match u.session_seconds.median {
+        Some(m) => {
+            let _ = writeln!(
+                md,
+                "- Median session length: {m} seconds (over {}).",
+                plural(u.session_seconds.count, "session length", "session lengths")
+            );
+        }
+        None => md.push_str("- Median session length: no session lengths in the period.\n"),
+    }
+    match u.platforms.first() {
+        Some(p) => {
+            let _ = writeln!(
+                md,
+                "- Top platform: {} ({} by {}).",
+                code(p.platform),
+                plural(p.opens, "open", "opens"),
+                plural(p.users, "user", "users")
+            );
+        }
+        None => md.push_str("- Top platform: no app opens in the period.\n"),
+    }
+    let current: Vec<&super::FastCalendarRow<'_>> = insights
+        .fast_calendar
+        .iter()
+        .filter(|f| f.status == super::FastStatus::Current)
+        .collect();
+    let mut lines = Vec::new();
+    for run in insights
+        .fast_editions
+        .chunk_by(|a, b| a.fast_id == b.fast_id)
+    {
+        let last = run.last().expect("a run has rows");
+        let Some(fast) = current.iter().find(|f| f.fast_id == last.fast_id) else {
+            continue;
+        };
+        lines.push(format!(
+            "- {} (fast {}): {} by day {} against {} for the previous edition (fast {}) at the same point (day {} of `fast_editions`, {} against {}).",
+            code(fast.fast_name),
+            fast.fast_id,
+            plural(last.cumulative_joins, "sign-up", "sign-ups"),
+            last.relative_day,
+            last.previous_cumulative_joins,
+            last.previous_fast_id,
+            last.relative_day,
+            last.date,
+            last.previous_date
+        ));
+    }
+    if lines.is_empty() {
+        md.push_str("- Current fasts against last year: no current fast has a previous edition.\n");
+    }
+    let more = lines.len().saturating_sub(MAX_EDITIONS);
+    for line in lines.into_iter().take(MAX_EDITIONS) {
+        md.push_str(&line);
+        md.push('\n');
+    }
+    if more > 0 {
+        let _ = writeln!(
+            md,
+            "- … and {more} more current fasts with a previous edition (see `fast_editions`)."
+        );
+    }
+}
+
 /// How many screens and fasts the brief names.
 const TOP: usize = 3;
 
@@ -203,6 +288,8 @@ pub(super) fn write(
             }
         }
     }
+
+    app_and_fasts(&mut md, insights);
 
     md.push_str("\n## Warnings\n\n");
     if warnings.is_empty() {

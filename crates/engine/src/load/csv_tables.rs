@@ -3,7 +3,6 @@
 use super::raw::{RawFast, RawTables, RawUser, UserRef};
 use super::{BadRows, Limits, LoadError, LoadErrorKind, Location, Table, Warnings};
 use crate::csv_split::{Field, Record, SplitError, Splitter};
-use crate::event_data::parse_event_data;
 use crate::model::NO_ID;
 use crate::timestamp::{shorten, Timestamp, TIMESTAMP_FORMS};
 
@@ -36,6 +35,7 @@ pub(super) fn needed_columns(table: Table) -> &'static [&'static str] {
             "created_at",
         ],
         Table::ContentTypes => &["id", "app_label", "model"],
+        Table::Days => &["id", "date", "fast_id"],
     }
 }
 
@@ -423,6 +423,14 @@ impl CsvTableParser {
                 text(f, 1)?.unwrap_or_default().into(),
                 text(f, 2)?.unwrap_or_default().into(),
             )),
+            Table::Days => {
+                id(f, 0, "id")?;
+                let date = date(f, 1, "date")?;
+                // A day without a fast is a church day: not read (SPEC §2a).
+                if let Some(fast) = opt_int(f, 2, "fast_id")? {
+                    raw.days.push((fast, date));
+                }
+            }
             Table::Events => {
                 let row_id = id(f, 0, "id")?;
                 let event_type = id(f, 1, "event_type_id")?;
@@ -431,7 +439,7 @@ impl CsvTableParser {
                 let object_id = object_id(f, 4);
                 let ts = timestamp(f, 6, "timestamp")?;
                 let detail = match text(f, 5)? {
-                    Some(data) if data != "{}" => raw.detail(parse_event_data(data)),
+                    Some(data) if data != "{}" => raw.detail_of_text(data),
                     _ => 0,
                 };
                 let e = &mut raw.events;
@@ -527,6 +535,25 @@ fn timestamp(f: &Fields<'_>, i: usize, column: &str) -> Result<i64, RowIssue> {
     Timestamp::parse(text)
         .map(|t| t.0)
         .map_err(|_| RowIssue::column(column, TIMESTAMP_FORMS, field))
+}
+
+/// A calendar date column, `YYYY-MM-DD` (SPEC §2a `hub_day.date`).
+fn date(f: &Fields<'_>, i: usize, column: &str) -> Result<crate::period::Date, RowIssue> {
+    let field = f[i]
+        .as_ref()
+        .filter(|f| !f.bytes.is_empty())
+        .ok_or_else(|| RowIssue::empty(column, "a date YYYY-MM-DD"))?;
+    parse_day(field.to_str().unwrap_or_default())
+        .ok_or_else(|| RowIssue::column(column, "a date YYYY-MM-DD", field))
+}
+
+/// A calendar date written `YYYY-MM-DD`, as `hub_day.date` is in CSV and
+/// in dumps.
+pub(crate) fn parse_day(text: &str) -> Option<crate::period::Date> {
+    let text = text.trim();
+    (text.len() == 10)
+        .then(|| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+        .flatten()
 }
 
 /// Parses a decimal integer without allocating.

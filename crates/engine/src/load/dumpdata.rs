@@ -12,7 +12,6 @@ use serde_json::value::RawValue;
 
 use super::raw::{RawFast, RawTables, RawUser, UserRef};
 use super::{BadRows, Limits, LoadError, LoadErrorKind, Location, Table, Warnings};
-use crate::event_data::parse_event_data;
 use crate::model::NO_ID;
 use crate::timestamp::{shorten, Timestamp, TIMESTAMP_FORMS};
 
@@ -162,8 +161,19 @@ struct FeedFields<'a> {
     created_at: Cow<'a, str>,
 }
 
+/// `hub.day` (SPEC §2b): a calendar day of a fast, or of a church when
+/// `fast` is null.
+#[derive(Deserialize)]
+struct DayFields<'a> {
+    #[serde(borrow)]
+    date: Cow<'a, str>,
+    #[serde(borrow, default)]
+    fast: Option<&'a RawValue>,
+}
+
 /// A known model's fields, typed.
 enum Fields<'a> {
+    Days(DayFields<'a>),
     Users(UserFields<'a>),
     Churches(NameFields<'a>),
     Fasts(FastFields<'a>),
@@ -309,6 +319,7 @@ impl<'de> serde::de::DeserializeSeed<'de> for FieldsSeed {
             Some(Table::ContentTypes) => Fields::ContentTypes(Deserialize::deserialize(d)?),
             Some(Table::Events) => Fields::Events(Deserialize::deserialize(d)?),
             Some(Table::Feed) => Fields::Feed(Deserialize::deserialize(d)?),
+            Some(Table::Days) => Fields::Days(Deserialize::deserialize(d)?),
             Some(Table::Memberships) | None => {
                 serde::de::IgnoredAny::deserialize(d)?;
                 Fields::Skipped
@@ -979,7 +990,7 @@ impl DumpParser {
                 let content_type = content_type_column(raw, model, f.content_type)?;
                 let ts = parse_timestamp(model, "timestamp", &f.timestamp)?;
                 let detail = match f.data {
-                    Some(d) if d.get() != "{}" => raw.detail(parse_event_data(d.get())),
+                    Some(d) if d.get() != "{}" => raw.detail_of_text(d.get()),
                     _ => 0,
                 };
                 let e = &mut raw.events;
@@ -1011,6 +1022,19 @@ impl DumpParser {
                 feed.timestamp.push(ts);
                 feed.title.push(f.title.as_deref());
                 feed.description.push(f.description.as_deref());
+            }
+            Fields::Days(f) => {
+                let date = super::csv_tables::parse_day(&f.date)
+                    .ok_or_else(|| ObjectIssue::new(model, "date", &f.date, "a date YYYY-MM-DD"))?;
+                // A day without a fast is a church day: not read (SPEC §2a).
+                match reference(f.fast).map_err(|e| field_issue(model, "fast", e))? {
+                    Reference::Pk(fast) => raw.days.push((fast, date)),
+                    Reference::Null => {}
+                    Reference::Natural(_) => {
+                        let found = f.fast.map_or(String::new(), |v| v.get().to_string());
+                        return Err(ObjectIssue::new(model, "fast", &found, "a fast's pk"));
+                    }
+                }
             }
             Fields::Skipped => {}
         }
@@ -1083,6 +1107,7 @@ fn table_of(model: &str) -> Option<Table> {
         "events.event" => Table::Events,
         "events.useractivityfeed" => Table::Feed,
         "contenttypes.contenttype" => Table::ContentTypes,
+        "hub.day" => Table::Days,
         _ => return None,
     })
 }
@@ -1107,6 +1132,7 @@ fn parse_fields<'a>(
         Table::ContentTypes => Fields::ContentTypes(de(model, fields)?),
         Table::Events => Fields::Events(de(model, fields)?),
         Table::Feed => Fields::Feed(de(model, fields)?),
+        Table::Days => Fields::Days(de(model, fields)?),
         Table::Memberships => Fields::Skipped,
     })
 }

@@ -566,6 +566,11 @@ pub enum Table {
     Feed,
     /// `django_content_type.csv`
     ContentTypes,
+    /// `hub_day.csv` (optional, SPEC §2a): the fasts' calendar days. Not
+    /// one of the nine tables of [`Table::ALL`]: a bundle without it is
+    /// complete, and only the fast calendar and editions of SPEC §11 read
+    /// it. [`Table::OPTIONAL`] lists it.
+    Days,
 }
 
 impl Table {
@@ -584,7 +589,8 @@ impl Table {
         (needed, optional)
     }
 
-    /// Every table, in SPEC order.
+    /// The nine tables of SPEC §2a that a bundle is made of, in SPEC order
+    /// (the optional [`Table::OPTIONAL`] ones are not among them).
     pub const ALL: [Table; 9] = [
         Table::Users,
         Table::Churches,
@@ -596,6 +602,21 @@ impl Table {
         Table::Feed,
         Table::ContentTypes,
     ];
+
+    /// Tables a bundle may hold but never needs (SPEC §2a "optional"):
+    /// recognised and read when present, never reported missing.
+    pub const OPTIONAL: [Table; 1] = [Table::Days];
+
+    /// Whether a bundle may go without this table without anything missing.
+    pub fn is_optional(self) -> bool {
+        Table::OPTIONAL.contains(&self)
+    }
+
+    /// Every table the loader recognises: [`Table::ALL`], then
+    /// [`Table::OPTIONAL`].
+    pub fn recognised() -> impl Iterator<Item = Table> {
+        Table::ALL.into_iter().chain(Table::OPTIONAL)
+    }
 
     /// The CSV file name of the table.
     pub fn file_name(self) -> &'static str {
@@ -609,6 +630,7 @@ impl Table {
             Table::Events => "events_event.csv",
             Table::Feed => "events_useractivityfeed.csv",
             Table::ContentTypes => "django_content_type.csv",
+            Table::Days => "hub_day.csv",
         }
     }
 
@@ -635,13 +657,24 @@ impl Table {
                 "user_engagement",
                 "fast_retention",
                 "period_comparison",
+                "daily_activity",
+                "app_usage",
             ],
-            Table::Churches => &["fasts", "user_fast_participation", "fast_retention"],
+            Table::Churches => &[
+                "fasts",
+                "user_fast_participation",
+                "fast_retention",
+                "fast_calendar",
+                "fast_editions",
+            ],
             Table::Fasts => &[
                 "fasts",
                 "user_fast_participation",
                 "other_metrics",
                 "fast_retention",
+                "fast_calendar",
+                "fast_daily",
+                "fast_editions",
             ],
             Table::Profiles | Table::Memberships => &[
                 "fasts",
@@ -656,6 +689,11 @@ impl Table {
                 "activity_heatmap",
                 "fast_retention",
                 "period_comparison",
+                "daily_activity",
+                "app_usage",
+                "fast_calendar",
+                "fast_daily",
+                "fast_editions",
             ],
             Table::Feed => &[
                 "user_activity",
@@ -666,6 +704,7 @@ impl Table {
                 "activity_heatmap",
                 "user_engagement",
                 "period_comparison",
+                "daily_activity",
             ],
             Table::ContentTypes => &[
                 "fasts",
@@ -673,7 +712,12 @@ impl Table {
                 "user_fast_participation",
                 "other_metrics",
                 "fast_retention",
+                "fast_calendar",
+                "fast_daily",
+                "fast_editions",
             ],
+            // Optional (SPEC §11): never missing, so never named as needed.
+            Table::Days => &["fast_calendar", "fast_daily", "fast_editions"],
         }
     }
 
@@ -722,6 +766,7 @@ impl Table {
                 "activity_heatmap",
             ],
             Table::ContentTypes => &["top_fasts_by_joins", "fast_retention"],
+            Table::Days => &[],
         }
     }
 
@@ -737,6 +782,7 @@ impl Table {
             Table::Events => "events",
             Table::Feed => "activity feed items",
             Table::ContentTypes => "content types",
+            Table::Days => "fast calendar days",
         }
     }
 }
@@ -823,7 +869,7 @@ pub fn needs_sniffing(name: &str) -> bool {
 pub fn file_kind(path: &str) -> FileKind {
     let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
     let lower = name.to_ascii_lowercase();
-    if let Some(table) = Table::ALL.into_iter().find(|t| t.file_name() == lower) {
+    if let Some(table) = Table::recognised().find(|t| t.file_name() == lower) {
         return FileKind::Csv(table);
     }
     if lower.ends_with(".json") {
@@ -1373,6 +1419,131 @@ mod tests {
         assert_eq!(file_kind("bundle.zip"), FileKind::Zip);
         assert_eq!(file_kind("notes.txt"), FileKind::Unknown);
         assert_eq!(file_kind("other_table.csv"), FileKind::Unknown);
+        assert_eq!(file_kind("hub_day.csv"), FileKind::Csv(Table::Days));
+        // The optional table is recognised but is not one of the nine.
+        assert!(!Table::ALL.contains(&Table::Days));
+        assert!(Table::Days.is_optional() && !Table::Users.is_optional());
+        assert_eq!(Table::recognised().count(), 10);
+    }
+
+    /// The fasts of the calendar tests: 41 and 42.
+    const DAY_FASTS: &str = "id,name,church_id,year\n41,Nativity,1,2025\n42,Nineveh,1,\n";
+
+    #[test]
+    fn fast_days_from_csv_sum_up_per_fast_ignoring_church_days() {
+        let mut bundle = Bundle::new(Limits::default());
+        bundle
+            .add_bytes("hub_fast.csv", DAY_FASTS.as_bytes())
+            .unwrap();
+        bundle
+            .add_bytes(
+                "hub_day.csv",
+                b"id,date,church_id,fast_id\n1,2025-01-14,,41\n2,2025-01-13,,41\n3,2025-01-14,,41\n4,2025-01-20,1,\n5,2025-02-10,,42\n6,2025-03-01,,99\n",
+            )
+            .unwrap();
+        let loaded = bundle.finish().unwrap();
+        let fasts = &loaded.dataset.fasts;
+        let d = fasts[0].days.unwrap();
+        assert_eq!(
+            (d.first.to_string(), d.last.to_string(), d.count),
+            ("2025-01-13".into(), "2025-01-14".into(), 2)
+        );
+        assert_eq!(fasts[1].days.unwrap().count, 1);
+        // 42 has no year: its first day's.
+        assert_eq!(
+            (fasts[0].edition_year(), fasts[1].edition_year()),
+            (Some(2025), Some(2025))
+        );
+        assert_eq!(loaded.counts.0.last(), Some(&(Table::Days, 5)));
+        let w: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            w.last().unwrap(),
+            "hub_day.csv: 1 days reference fasts not in the bundle; left out"
+        );
+    }
+
+    #[test]
+    fn a_bundle_without_days_counts_nine_tables_and_a_bad_date_is_malformed() {
+        let mut bundle = Bundle::new(Limits::default());
+        bundle
+            .add_bytes("hub_fast.csv", DAY_FASTS.as_bytes())
+            .unwrap();
+        let loaded = bundle.finish().unwrap();
+        assert_eq!(loaded.counts.0.len(), 9);
+        assert!(loaded.dataset.fasts.iter().all(|f| f.days.is_none()));
+
+        let mut bundle = Bundle::new(Limits::default());
+        bundle
+            .add_bytes("hub_day.csv", b"id,date,fast_id\n1,13/01/2025,41\n")
+            .unwrap();
+        let err = bundle.finish().unwrap_err();
+        assert_eq!(err.location, Some(Location::Line(2)));
+        assert!(
+            err.to_string()
+                .contains("column `date`: found \"13/01/2025\", expected a date YYYY-MM-DD"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn repeated_data_texts_are_parsed_once_into_one_detail() {
+        let mut bundle = Bundle::new(Limits::default());
+        bundle
+            .add_bytes("events_eventtype.csv", b"id,code\n1,app_open\n")
+            .unwrap();
+        let mut events =
+            String::from("id,event_type_id,user_id,content_type_id,object_id,data,timestamp\n");
+        for (i, data) in [
+            r#"{"platform": "ios"}"#,
+            r#"{"platform": "web"}"#,
+            r#"{"platform": "ios"}"#,
+            "{}",
+        ]
+        .iter()
+        .enumerate()
+        {
+            events += &format!(
+                "{},1,,,,\"{}\",2025-01-01 00:00:00+00\n",
+                i + 1,
+                data.replace('"', "\"\"")
+            );
+        }
+        bundle
+            .add_bytes("events_event.csv", events.as_bytes())
+            .unwrap();
+        let data = bundle.finish().unwrap().dataset;
+        let d = &data.events.detail;
+        assert_eq!((d[0] == d[2], d[0] != d[1], d[3]), (true, true, 0));
+        let platform = |i: usize| data.event_details[d[i] as usize].platform.as_deref();
+        assert_eq!(
+            (platform(0), platform(1), platform(2)),
+            (Some("ios"), Some("web"), Some("ios"))
+        );
+    }
+
+    #[test]
+    fn fast_days_from_a_dump() {
+        let dump = br#"[
+            {"model": "hub.fast", "pk": 41, "fields": {"name": "Nativity", "church": 1, "year": 2025}},
+            {"model": "hub.day", "pk": 1, "fields": {"date": "2025-01-13", "fast": 41, "church": null}},
+            {"model": "hub.day", "pk": 2, "fields": {"date": "2025-01-15", "fast": 41}},
+            {"model": "hub.day", "pk": 3, "fields": {"date": "2025-01-14", "fast": null, "church": 1}}
+        ]"#;
+        let mut bundle = Bundle::new(Limits::default());
+        bundle.add_bytes("dump.json", dump).unwrap();
+        let loaded = bundle.finish().unwrap();
+        let d = loaded.dataset.fasts[0].days.unwrap();
+        assert_eq!(
+            (d.first.to_string(), d.last.to_string(), d.count),
+            ("2025-01-13".into(), "2025-01-15".into(), 2)
+        );
+
+        let bad = br#"[{"model": "hub.day", "pk": 1, "fields": {"date": "soon", "fast": 41}}]"#;
+        let mut bundle = Bundle::new(Limits::default());
+        bundle.add_bytes("dump.json", bad).unwrap();
+        let err = bundle.finish().unwrap_err();
+        assert_eq!(err.location, Some(Location::Object(0)));
+        assert!(err.to_string().contains("`date`"), "{err}");
     }
 
     #[test]

@@ -147,11 +147,17 @@ pub struct RawTables {
     pub(crate) content_types: Vec<(i64, Box<str>, Box<str>)>,
     pub(crate) events: RawEvents,
     pub(crate) feed: RawFeed,
+    /// (fast id, date) of `hub_day` rows with a fast (SPEC §2a, optional).
+    pub(crate) days: Vec<(i64, crate::period::Date)>,
     /// Activity types.
     pub(crate) strings: Interner,
     /// Distinct event details; index 0 is the empty detail.
     pub(crate) details: Vec<EventDetail>,
     detail_index: HashMap<EventDetail, u32>,
+    /// The detail of each `data` text seen, up to [`MAX_CACHED_TEXTS`]:
+    /// exports repeat a few texts millions of times, and a look-up by text
+    /// costs less than parsing the JSON (and its allocations) again.
+    detail_by_text: HashMap<Box<str>, u32>,
     /// Files that contributed rows, per table, for warnings.
     pub(crate) sources: Vec<(Table, String)>,
     /// Next synthetic id for content types and event types given by
@@ -161,7 +167,24 @@ pub struct RawTables {
     synthetic_event_types: HashMap<Box<str>, i64>,
 }
 
+/// Most `data` texts whose detail [`RawTables::detail_of_text`] remembers:
+/// a bundle whose texts are all different parses each once anyway.
+const MAX_CACHED_TEXTS: usize = 1 << 16;
+
 impl RawTables {
+    /// The symbol of the detail of an event's `data` text (SPEC §2c, §11),
+    /// parsing the text only when it was not seen before.
+    pub(crate) fn detail_of_text(&mut self, text: &str) -> u32 {
+        if let Some(&i) = self.detail_by_text.get(text) {
+            return i;
+        }
+        let i = self.detail(crate::event_data::parse_event_data(text));
+        if self.detail_by_text.len() < MAX_CACHED_TEXTS {
+            self.detail_by_text.insert(text.into(), i);
+        }
+        i
+    }
+
     /// The symbol of an event detail, adding it when new.
     pub(crate) fn detail(&mut self, detail: EventDetail) -> u32 {
         if self.details.is_empty() {
@@ -241,7 +264,7 @@ impl RawTables {
 
     /// Rows per table.
     pub(crate) fn counts(&self) -> TableCounts {
-        TableCounts(vec![
+        let mut counts = TableCounts(vec![
             (Table::Users, self.users.len() as u64),
             (Table::Churches, self.churches.len() as u64),
             (Table::Fasts, self.fasts.len() as u64),
@@ -251,7 +274,13 @@ impl RawTables {
             (Table::Events, self.events.id.len() as u64),
             (Table::Feed, self.feed.id.len() as u64),
             (Table::ContentTypes, self.content_types.len() as u64),
-        ])
+        ]);
+        // The optional table is listed only when the bundle has it, so
+        // that a bundle without it is described as before.
+        if !self.days.is_empty() || self.sources.iter().any(|(t, _)| *t == Table::Days) {
+            counts.0.push((Table::Days, self.days.len() as u64));
+        }
+        counts
     }
 
     /// Appends `other`, re-mapping its symbols and synthetic ids.
@@ -275,6 +304,7 @@ impl RawTables {
         self.profiles.extend(other.profiles);
         self.memberships.extend(other.memberships);
         self.profile_churches.extend(other.profile_churches);
+        self.days.extend(other.days);
         self.note_missing(other.optional_columns);
 
         // Synthetic ids of `other` are re-issued here so they stay unique.
@@ -395,5 +425,6 @@ impl RawTables {
             && self.content_types.is_empty()
             && self.events.id.is_empty()
             && self.feed.id.is_empty()
+            && self.days.is_empty()
     }
 }

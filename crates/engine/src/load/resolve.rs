@@ -7,7 +7,9 @@ use std::collections::{HashMap, HashSet};
 use super::raw::{RawEvents, RawFeed, RawTables, UserRef};
 use super::{LoadError, Table, Warnings};
 use crate::id_column::IdColumn;
-use crate::model::{Church, Dataset, EventKind, Events, Fast, Feed, Interner, User, NONE, NO_ID};
+use crate::model::{
+    Church, Dataset, EventKind, Events, Fast, FastDays, Feed, Interner, User, NONE, NO_ID,
+};
 use crate::parallel;
 use crate::timestamp::Timestamp;
 
@@ -85,6 +87,52 @@ fn unique_order(ids: &IdColumn) -> Option<Vec<u32>> {
     Some(order)
 }
 
+/// Sums up each fast's calendar days (SPEC §11): first, last and distinct
+/// dates. Days of fasts not in the bundle are left out with a counted
+/// warning (a dangling reference, SPEC §2d).
+fn fast_days(
+    fasts: &mut [Fast],
+    fast_index: &IdIndex,
+    mut days: Vec<(i64, crate::period::Date)>,
+    warnings: &mut Warnings,
+    file: &str,
+) {
+    if days.is_empty() {
+        return;
+    }
+    days.sort_unstable();
+    days.dedup();
+    let mut unknown = 0u64;
+    for &(fast, date) in &days {
+        let Some(i) = fast_index.get(fast) else {
+            unknown += 1;
+            continue;
+        };
+        let f = &mut fasts[i as usize];
+        match &mut f.days {
+            // Sorted by (fast, date): each new date of a fast is later.
+            Some(d) => {
+                d.last = date;
+                d.count += 1;
+            }
+            None => {
+                f.days = Some(FastDays {
+                    first: date,
+                    last: date,
+                    count: 1,
+                })
+            }
+        }
+    }
+    warnings.add_many(
+        file,
+        unknown,
+        "days reference fasts not in the bundle",
+        "left out",
+        None,
+    );
+}
+
 pub(super) fn resolve(mut raw: RawTables, warnings: &mut Warnings) -> Result<Dataset, LoadError> {
     let sources: Vec<(Table, String)> = Table::ALL.iter().map(|&t| (t, raw.source_of(t))).collect();
     let src = |t: Table| {
@@ -137,7 +185,7 @@ pub(super) fn resolve(mut raw: RawTables, warnings: &mut Warnings) -> Result<Dat
     let churches: HashMap<i64, &str> = raw.churches.iter().map(|(id, n)| (*id, &**n)).collect();
     dedupe_by_id(&mut raw.fasts, |f| f.id, &fasts_src, warnings);
     let mut unknown_church = 0;
-    let fasts: Vec<Fast> = raw
+    let mut fasts: Vec<Fast> = raw
         .fasts
         .iter()
         .map(|f| {
@@ -156,6 +204,9 @@ pub(super) fn resolve(mut raw: RawTables, warnings: &mut Warnings) -> Result<Dat
                 display_name,
                 church_name,
                 church_id: f.church_id,
+                name: f.name.clone(),
+                year: f.year,
+                days: None,
             }
         })
         .collect();
@@ -167,6 +218,13 @@ pub(super) fn resolve(mut raw: RawTables, warnings: &mut Warnings) -> Result<Dat
         None,
     );
     let fast_index = IdIndex::new(fasts.iter().map(|f| f.id));
+    fast_days(
+        &mut fasts,
+        &fast_index,
+        std::mem::take(&mut raw.days),
+        warnings,
+        &raw.source_of(Table::Days),
+    );
 
     // Profiles and memberships.
     dedupe_by_id(&mut raw.profiles, |p| p.0, &profiles_src, warnings);

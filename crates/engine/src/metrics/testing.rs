@@ -8,7 +8,7 @@ use crate::period::{parse_date, parse_time_zone, Period};
 use crate::report::Report;
 
 /// Event type codes and their ids in test bundles.
-const CODES: [&str; 8] = [
+const CODES: [&str; 10] = [
     "user_joined_fast",
     "user_left_fast",
     "screen_view",
@@ -17,6 +17,8 @@ const CODES: [&str; 8] = [
     "tutorial_video_viewed",
     "app_open",
     "fast_beginning",
+    "session_start",
+    "session_end",
 ];
 /// Content type id of (hub, fast).
 const FAST_CT: i64 = 12;
@@ -38,6 +40,8 @@ pub struct TestBundle {
     memberships: String,
     events: String,
     feed: String,
+    /// `hub_day` rows; the file is written only when there are some.
+    days: String,
     next_event: i64,
     next_profile: i64,
 }
@@ -140,6 +144,27 @@ impl TestBundle {
         self
     }
 
+    /// A calendar day of a fast (`hub_day`).
+    pub fn day(mut self, fast: i64, date: &str) -> Self {
+        let id = self.days.lines().count() + 1;
+        self.days += &format!("{id},{date},,{fast}\n");
+        self
+    }
+
+    /// Every calendar day of a fast from `first` to `last`.
+    pub fn days(mut self, fast: i64, first: &str, last: &str) -> Self {
+        let (first, last) = (
+            parse_date("first", first).unwrap(),
+            parse_date("last", last).unwrap(),
+        );
+        let mut d = first;
+        while d <= last {
+            self = self.day(fast, &d.to_string());
+            d = d.succ_opt().unwrap();
+        }
+        self
+    }
+
     /// A feed item without a target.
     pub fn feed(self, id: i64, user: i64, activity: &str, ts: &str) -> Self {
         self.feed_item(id, user, activity, ts, Some("t"), Some("d"), None)
@@ -209,7 +234,7 @@ impl TestBundle {
             .enumerate()
             .map(|(i, c)| format!("{},{c}\n", i + 1))
             .collect();
-        vec![
+        let mut files: Vec<(String, String)> = vec![
             ("auth_user.csv".into(), format!("{user_header}\n{users}")),
             ("hub_church.csv".into(), format!("id,name\n{}", self.churches)),
             ("hub_fast.csv".into(), format!("id,name,church_id,year\n{}", self.fasts)),
@@ -231,7 +256,18 @@ impl TestBundle {
                 "django_content_type.csv".into(),
                 format!("id,app_label,model\n4,auth,user\n{FAST_CT},hub,fast\n{DEVOTIONAL_CT},hub,devotional\n"),
             ),
-        ]
+        ];
+        if !self.days.is_empty() {
+            // Church days (no fast) are ignored by the loader.
+            files.push((
+                "hub_day.csv".into(),
+                format!(
+                    "id,date,church_id,fast_id\n{}999999,2025-01-01,1,\n",
+                    self.days
+                ),
+            ));
+        }
+        files
     }
 
     /// Loads the tables through the real loader.

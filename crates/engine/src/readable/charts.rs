@@ -709,6 +709,405 @@ fn grid(g: Grid<'_>, cells: &[GridCell]) -> Chart {
     }
 }
 
+// ---------------------------------------------------------------------------
+// Fasts and app usage (SPEC §11).
+
+/// Second series colour: dark orange, darker than [`BAR`] in grey.
+pub const SECOND: &str = "#d95f02";
+/// Third series colour: dark grey, dashed.
+pub const THIRD: &str = "#555555";
+
+/// One line of a line chart: its name, colour, dash pattern and one value
+/// per x position.
+pub struct Series<'a> {
+    /// Shown in the legend and in each point's title.
+    pub name: &'a str,
+    /// Stroke colour.
+    pub colour: &'a str,
+    /// `stroke-dasharray`, or `None` for a solid line (lines stay apart in
+    /// grey print).
+    pub dash: Option<&'a str>,
+    /// One value per x label.
+    pub values: Vec<u64>,
+}
+
+/// Lines over the same x labels (dates, relative days), each point a
+/// focusable datum with its exact value, and a legend.
+pub fn line_chart(
+    key: &str,
+    title: &str,
+    alt: String,
+    labels: &[String],
+    series: &[Series<'_>],
+) -> Chart {
+    const LEFT: f64 = 44.0;
+    const RIGHT: f64 = 8.0;
+    const TOP: f64 = 26.0;
+    const PLOT_H: f64 = 200.0;
+    let plot_w = WIDTH - LEFT - RIGHT;
+    let height = TOP + PLOT_H + 30.0;
+    let axis = count_axis(
+        series
+            .iter()
+            .flat_map(|s| s.values.iter().copied())
+            .max()
+            .unwrap_or(0),
+    );
+    let y_of = |v: f64| TOP + PLOT_H - (v / axis.max).clamp(0.0, 1.0) * PLOT_H;
+    let n = labels.len().max(1);
+    let slot = plot_w / n as f64;
+    let x_of = |i: usize| LEFT + (i as f64 + 0.5) * slot;
+    let mut svg = root(title, height);
+    let mut tick = 0.0;
+    while tick <= axis.max + 1e-9 {
+        let y = y_of(tick);
+        svg = svg
+            .child(line(LEFT, y, WIDTH - RIGHT, y, GRID))
+            .child(text(LEFT - 6.0, y + 4.0, "end", format!("{tick}")).attr("fill", MUTED));
+        tick += axis.step;
+    }
+    // Legend above the plot.
+    let mut x = LEFT;
+    for s in series {
+        let mut mark = line(x, 12.0, x + 18.0, 12.0, s.colour).attr("stroke-width", "2.5");
+        if let Some(d) = s.dash {
+            mark = mark.attr("stroke-dasharray", d);
+        }
+        svg = svg.child(mark).child(text(x + 22.0, 16.0, "start", s.name));
+        x += 30.0 + s.name.chars().count() as f64 * 7.5;
+    }
+    for s in series {
+        let points: Vec<String> = s
+            .values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| format!("{},{}", coord(x_of(i)), coord(y_of(v as f64))))
+            .collect();
+        let mut path = Element::new("polyline")
+            .attr("points", points.join(" "))
+            .attr("fill", "none")
+            .attr("stroke", s.colour)
+            .attr("stroke-width", "2");
+        if let Some(d) = s.dash {
+            path = path.attr("stroke-dasharray", d);
+        }
+        svg = svg.child(path);
+    }
+    // One datum per x position holding every series' value there.
+    let mut data = Element::new("g");
+    for (i, label) in labels.iter().enumerate() {
+        let values: Vec<String> = series
+            .iter()
+            .map(|s| format!("{}: {}", s.name, s.values.get(i).copied().unwrap_or(0)))
+            .collect();
+        let mut shapes = vec![hit(LEFT + i as f64 * slot, TOP, slot, PLOT_H)];
+        for s in series {
+            let v = s.values.get(i).copied().unwrap_or(0) as f64;
+            shapes.push(
+                Element::new("circle")
+                    .num("cx", x_of(i))
+                    .num("cy", y_of(v))
+                    .num("r", if labels.len() > 60 { 1.2 } else { 2.5 })
+                    .attr("fill", s.colour),
+            );
+        }
+        data = data.child(datum(
+            label,
+            &values.join("; "),
+            format!("{label} — {}", values.join(", ")),
+            shapes,
+        ));
+    }
+    svg = svg
+        .child(data)
+        .child(line(LEFT, TOP + PLOT_H, WIDTH - RIGHT, TOP + PLOT_H, MUTED));
+    // X labels: first, last and a few between.
+    let every = (labels.len() as f64 / (plot_w / 84.0)).ceil().max(1.0) as usize;
+    let mut placed: Vec<Element> = Vec::new();
+    let mut next_left = f64::INFINITY;
+    for i in (0..labels.len())
+        .rev()
+        .filter(|i| i % every == 0 || *i + 1 == labels.len())
+    {
+        let (at, anchor, left, right) = axis_label_place(x_of(i), &labels[i]);
+        if right + 4.0 <= next_left {
+            placed
+                .push(text(at, TOP + PLOT_H + 16.0, anchor, labels[i].clone()).attr("fill", MUTED));
+            next_left = left;
+        }
+    }
+    svg = svg.child(Element::new("g").children(placed.into_iter().rev()));
+    if labels.is_empty() {
+        svg = svg.child(text(
+            LEFT + plot_w / 2.0,
+            TOP + PLOT_H / 2.0,
+            "middle",
+            "None in the period.",
+        ));
+    }
+    Chart {
+        key: key.to_string(),
+        title: title.to_string(),
+        alt,
+        svg,
+    }
+}
+
+/// Events, feed items and active users on every day of the period
+/// (`daily_activity`).
+pub fn daily_activity(rows: &[crate::insights::DailyActivityRow]) -> Chart {
+    let labels: Vec<String> = rows.iter().map(|r| r.date.to_string()).collect();
+    let total = |f: fn(&crate::insights::DailyActivityRow) -> u64| rows.iter().map(f).sum::<u64>();
+    let alt = match (rows.first(), rows.last()) {
+        (Some(a), Some(b)) => format!(
+            "Events, feed items and active users per day from {} to {}: {} events and {} feed items in all.",
+            a.date,
+            b.date,
+            total(|r| r.events),
+            total(|r| r.feed_items)
+        ),
+        _ => "Daily activity: no days.".to_string(),
+    };
+    line_chart(
+        "daily_activity",
+        "Daily activity",
+        alt,
+        &labels,
+        &[
+            Series {
+                name: "events",
+                colour: BAR,
+                dash: None,
+                values: rows.iter().map(|r| r.events).collect(),
+            },
+            Series {
+                name: "feed items",
+                colour: SECOND,
+                dash: Some("6 3"),
+                values: rows.iter().map(|r| r.feed_items).collect(),
+            },
+            Series {
+                name: "active users",
+                colour: THIRD,
+                dash: Some("2 2"),
+                values: rows.iter().map(|r| r.active_users).collect(),
+            },
+        ],
+    )
+}
+
+/// Fast joins (up) and leaves (down) per day with the net growth as a
+/// line (`daily_activity`, or one fast's `fast_daily` made into days).
+pub fn joins_and_leaves(key: &str, title: &str, days: &[(Date, u64, u64)]) -> Chart {
+    const LEFT: f64 = 44.0;
+    const RIGHT: f64 = 8.0;
+    const TOP: f64 = 26.0;
+    const PLOT_H: f64 = 200.0;
+    let plot_w = WIDTH - LEFT - RIGHT;
+    let height = TOP + PLOT_H + 30.0;
+    let up = days.iter().map(|d| d.1).max().unwrap_or(0).max(1);
+    let down = days.iter().map(|d| d.2).max().unwrap_or(0).max(1);
+    let axis = count_axis(up.max(down));
+    // Zero in the middle: joins above, leaves below.
+    let zero = TOP + PLOT_H / 2.0;
+    let y_of = |v: f64| zero - (v / axis.max).clamp(-1.0, 1.0) * PLOT_H / 2.0;
+    let mut svg = root(title, height);
+    let mut tick = 0.0;
+    while tick <= axis.max + 1e-9 {
+        for (v, t) in [(tick, format!("{tick}")), (-tick, format!("-{tick}"))] {
+            if v == 0.0 && t.starts_with('-') {
+                continue;
+            }
+            let y = y_of(v);
+            svg = svg
+                .child(line(LEFT, y, WIDTH - RIGHT, y, GRID))
+                .child(text(LEFT - 6.0, y + 4.0, "end", t).attr("fill", MUTED));
+        }
+        tick += axis.step;
+    }
+    let mut x = LEFT;
+    for (name, colour) in [("joins", BAR), ("leaves", SECOND), ("net growth", INK)] {
+        svg =
+            svg.child(rect(x, 6.0, 14.0, 10.0, colour))
+                .child(text(x + 18.0, 16.0, "start", name));
+        x += 26.0 + name.len() as f64 * 7.5;
+    }
+    let slot = plot_w / days.len().max(1) as f64;
+    let bar_w = (slot * 0.8).max(0.5);
+    let mut data = Element::new("g");
+    let mut net_points = Vec::new();
+    for (i, &(date, joins, leaves)) in days.iter().enumerate() {
+        let x = LEFT + i as f64 * slot;
+        let net = joins as i64 - leaves as i64;
+        let (yj, yl) = (y_of(joins as f64), y_of(-(leaves as f64)));
+        net_points.push(format!(
+            "{},{}",
+            coord(x + slot / 2.0),
+            coord(y_of(net as f64))
+        ));
+        let label = date.to_string();
+        data = data.child(datum(
+            &label,
+            &format!("joins {joins}, leaves {leaves}, net {net}"),
+            format!("{label} — joins: {joins}, leaves: {leaves}, net growth: {net}"),
+            vec![
+                hit(x, TOP, slot, PLOT_H),
+                rect(x + (slot - bar_w) / 2.0, yj, bar_w, zero - yj, BAR),
+                rect(x + (slot - bar_w) / 2.0, zero, bar_w, yl - zero, SECOND),
+            ],
+        ));
+    }
+    svg = svg
+        .child(data)
+        .child(line(LEFT, zero, WIDTH - RIGHT, zero, MUTED));
+    if !days.is_empty() {
+        svg = svg.child(
+            Element::new("polyline")
+                .attr("points", net_points.join(" "))
+                .attr("fill", "none")
+                .attr("stroke", INK)
+                .attr("stroke-width", "1.5"),
+        );
+    }
+    let every = (days.len() as f64 / (plot_w / 84.0)).ceil().max(1.0) as usize;
+    let mut placed = Vec::new();
+    let mut next_left = f64::INFINITY;
+    for i in (0..days.len()).rev().filter(|i| i % every == 0) {
+        let label = days[i].0.to_string();
+        let (at, anchor, left, right) = axis_label_place(LEFT + (i as f64 + 0.5) * slot, &label);
+        if right + 4.0 <= next_left {
+            placed.push(text(at, TOP + PLOT_H + 16.0, anchor, label).attr("fill", MUTED));
+            next_left = left;
+        }
+    }
+    svg = svg.child(Element::new("g").children(placed.into_iter().rev()));
+    let (joins, leaves): (u64, u64) = days.iter().fold((0, 0), |(j, l), d| (j + d.1, l + d.2));
+    let alt = match (days.first(), days.last()) {
+        (Some(a), Some(b)) => format!(
+            "Fast joins and leaves per day from {} to {}: {joins} joins, {leaves} leaves, net growth {}.",
+            a.0,
+            b.0,
+            joins as i64 - leaves as i64
+        ),
+        _ => format!("{title}: none in the period."),
+    };
+    Chart {
+        key: key.to_string(),
+        title: title.to_string(),
+        alt,
+        svg,
+    }
+}
+
+/// App opens in each local hour of the day (`app_usage.opens_by_hour`).
+pub fn opens_by_hour(usage: &crate::insights::AppUsage<'_>) -> Chart {
+    let columns: Vec<Column> = usage
+        .opens_by_hour
+        .iter()
+        .map(|h| Column {
+            label: format!("{:02}", h.hour),
+            value: h.opens as f64,
+            value_text: h.opens.to_string(),
+            title: format!(
+                "{:02}:00-{:02}:00 — app opens: {}",
+                h.hour,
+                h.hour + 1,
+                h.opens
+            ),
+        })
+        .collect();
+    let busiest = usage
+        .opens_by_hour
+        .iter()
+        .fold(None::<&crate::insights::HourOpens>, |b, h| match b {
+            Some(b) if b.opens >= h.opens => Some(b),
+            _ => Some(h),
+        });
+    let alt = match busiest {
+        Some(b) if usage.app_opens > 0 => format!(
+            "App opens by local hour: {} in all, most at {:02}:00-{:02}:00 with {}.",
+            usage.app_opens,
+            b.hour,
+            b.hour + 1,
+            b.opens
+        ),
+        _ => "App opens by local hour: none in the period.".to_string(),
+    };
+    let axis = count_axis(
+        usage
+            .opens_by_hour
+            .iter()
+            .map(|h| h.opens)
+            .max()
+            .unwrap_or(0),
+    );
+    column_chart("opens_by_hour", "App opens by hour", alt, &columns, axis)
+}
+
+/// App opens by platform (`app_usage.platforms`).
+pub fn platforms(usage: &crate::insights::AppUsage<'_>) -> Chart {
+    let items: Vec<(String, u64)> = usage
+        .platforms
+        .iter()
+        .map(|p| (p.platform.to_string(), p.opens))
+        .collect();
+    ranking("platforms", "App opens by platform", "opens", &items)
+}
+
+/// App opens by app version (`app_usage.app_versions`).
+pub fn app_versions(usage: &crate::insights::AppUsage<'_>) -> Chart {
+    let items: Vec<(String, u64)> = usage
+        .app_versions
+        .iter()
+        .map(|p| (p.app_version.to_string(), p.opens))
+        .collect();
+    ranking("app_versions", "App opens by version", "opens", &items)
+}
+
+/// A fast's sign-ups so far against its previous edition's at the same
+/// relative day (its rows of `fast_editions`, in order).
+pub fn fast_edition(name: &str, rows: &[crate::insights::FastEditionRow]) -> Chart {
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|r| format!("day {}", r.relative_day))
+        .collect();
+    let (key, alt) = match rows.last() {
+        Some(last) => (
+            format!("fast_editions_{}", last.fast_id),
+            format!(
+                "{name}: {} sign-ups by day {} ({}) against {} for the previous edition (fast {}) at the same point ({}).",
+                last.cumulative_joins,
+                last.relative_day,
+                last.date,
+                last.previous_cumulative_joins,
+                last.previous_fast_id,
+                last.previous_date
+            ),
+        ),
+        None => ("fast_editions".to_string(), format!("{name}: no days.")),
+    };
+    line_chart(
+        &key,
+        &format!("{name}: this year against last year"),
+        alt,
+        &labels,
+        &[
+            Series {
+                name: "this year",
+                colour: BAR,
+                dash: None,
+                values: rows.iter().map(|r| r.cumulative_joins).collect(),
+            },
+            Series {
+                name: "last year",
+                colour: SECOND,
+                dash: Some("6 3"),
+                values: rows.iter().map(|r| r.previous_cumulative_joins).collect(),
+            },
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -345,19 +345,21 @@ fn preview(
         }
     };
     // Lists of top users inside other_metrics (`….top_users.1.username`)
-    // name people too: left out without `people`.
+    // and app_usage (`top_session_users.1.username`) name people too: left
+    // out without `people`.
     let names_someone = |i: usize| {
         !people
-            && t.name() == "other_metrics"
-            && t.row(i)
-                .first()
-                .is_some_and(|c| c.to_text().contains(".top_users."))
+            && matches!(t.name(), "other_metrics" | "app_usage")
+            && t.row(i).first().is_some_and(|c| {
+                let key = c.to_text();
+                key.contains("top_users.") || key.contains("top_session_users.")
+            })
     };
     let shown: Vec<usize> = match rows {
         Some(rows) => rows
             .iter()
             .copied()
-            .filter(|&i| i < t.len())
+            .filter(|&i| i < t.len() && !names_someone(i))
             .take(PREVIEW_ROWS)
             .collect(),
         None => (0..t.len())

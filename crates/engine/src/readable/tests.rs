@@ -519,3 +519,109 @@ fn html_leaves_top_users_out_unless_asked() {
     assert!(!metrics(&plain).contains("top_users"));
     assert!(!plain.contains("Zedekiah"));
 }
+
+/// The tiny-fasts worked example (SPEC §11), loaded from its folder.
+fn tiny_fasts() -> crate::load::Loaded {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/tiny-fasts/csv");
+    let mut bundle = Bundle::new(Limits::default());
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    for path in paths {
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        bundle
+            .add_bytes(&name, &std::fs::read(&path).unwrap())
+            .unwrap();
+    }
+    bundle.finish().unwrap()
+}
+
+#[test]
+fn html_draws_the_fasts_and_app_usage_charts_and_xlsx_has_their_sheets() {
+    use crate::output::{report_files, OutputOptions, ReportParts};
+    let loaded = tiny_fasts();
+    let p = period("2025-01-01", "2025-01-31");
+    let report = crate::metrics::compute(&loaded.dataset, &p);
+    let segment = crate::segment::SegmentInfo::default();
+    let insights =
+        crate::insights::compute(&loaded.dataset, &p, &report, &segment, &loaded.warnings);
+    let parts = ReportParts {
+        report: &report,
+        insights: Some(&insights),
+        period: &p,
+        segment: &segment,
+        warnings: &loaded.warnings,
+        pseudonyms: None,
+    };
+    let options = OutputOptions {
+        html: true,
+        xlsx: true,
+        ..Default::default()
+    };
+    let files = report_files(&parts, options).unwrap();
+    let html = String::from_utf8(
+        files
+            .iter()
+            .find(|f| f.name == "report.html")
+            .unwrap()
+            .bytes
+            .clone(),
+    )
+    .unwrap();
+    for title in [
+        "Fasts and app usage",
+        "Daily activity",
+        "Fast joins and leaves per day",
+        "App opens by hour",
+        "App opens by platform",
+        // Nativity 2025 is current and has its 2024 edition; Nineveh is upcoming.
+        "Nativity Fast (2025): this year against last year",
+    ] {
+        assert!(html.contains(title), "no {title:?}");
+    }
+    assert!(!html.contains("Fast of Nineveh: this year"));
+    // By default it names nobody: app_usage's top session users are left
+    // out (SPEC §9), while the rest of app_usage is there.
+    assert!(html.contains("session_seconds.median"));
+    assert!(!html.contains("top_session_users."));
+    // Exact values on hover: the datum titles.
+    assert!(html.contains("<title>2025-01-02 — joins: 1, leaves: 0, net growth: 1</title>"));
+    assert!(html.contains("<title>08:00-09:00 — app opens: 5</title>"));
+    assert!(html.contains("<title>ios — opens: 5</title>"));
+    assert!(
+        html.contains("<title>day 18 — this year: 6, last year: 7</title>"),
+        "editions chart"
+    );
+
+    let xlsx = &files
+        .iter()
+        .find(|f| f.name == "report.xlsx")
+        .unwrap()
+        .bytes;
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(xlsx.clone())).unwrap();
+    let names = book.sheet_names();
+    for sheet in [
+        "daily_activity",
+        "app_usage",
+        "fast_calendar",
+        "fast_daily",
+        "fast_editions",
+    ] {
+        assert!(
+            names.iter().any(|n| n == sheet),
+            "no sheet {sheet}: {names:?}"
+        );
+    }
+    let editions = book.worksheet_range("fast_editions").unwrap();
+    // Header, 47 rows of Nativity, 19 of Nineveh.
+    assert_eq!(editions.height(), 1 + 47 + 19);
+    let usage = book.worksheet_range("app_usage").unwrap();
+    let row = usage
+        .rows()
+        .find(|r| r[0] == Data::String("session_seconds.p90".into()))
+        .expect("a p90 row");
+    assert_eq!(row[1], Data::Float(2700.0));
+}

@@ -6,7 +6,7 @@ use std::io;
 
 use super::users::{user_story, UserStory};
 use super::vocabulary::*;
-use super::{weekday, World, DAY_MS, HOUR_MS};
+use super::{weekday, World, DAY_MS, EDITION_GAP_DAYS, HOUR_MS};
 use crate::demo::random::Rng;
 use crate::demo::{FIRST_EVENT_ID, GHOST_USERNAME, GHOST_USER_ID, MISSING_FAST_ID};
 
@@ -103,6 +103,7 @@ fn gen_events(world: &World, st: &UserStory, buf: &mut Vec<Ev>) {
             }
             _ => {}
         }
+        app_data(&mut ev);
         if matches!(
             kind,
             E_SCREEN | E_APP_OPEN | E_SESSION_START | E_SESSION_END
@@ -115,7 +116,105 @@ fn gen_events(world: &World, st: &UserStory, buf: &mut Vec<Ev>) {
         }
         buf.push(ev);
     }
+    last_years_edition(world, st, &base, buf);
     buf.sort_by_key(|e| e.ts);
+}
+
+/// A number from an event's time, user and kind, to pick its `data` without
+/// a draw: the demo's other figures stay as they were before app data.
+fn mix(ev: &Ev) -> u64 {
+    let x = (ev.ts as u64) ^ (u64::from(ev.user) << 40) ^ (u64::from(ev.kind) << 56);
+    let x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    let x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// The `data` keys of SPEC §11: platform and version of app opens, the
+/// length of sessions, the source of screen views (most of them).
+fn app_data(ev: &mut Ev) {
+    let h = mix(ev);
+    match ev.kind {
+        E_APP_OPEN => {
+            // ios 50 %, android 38 %, web 8 %, unknown 4 %; newer versions
+            // more common.
+            let p = h % 100;
+            let v = [0u16, 1, 1, 2, 2, 2][((h >> 8) % 6) as usize];
+            ev.data = match p {
+                0..=49 => D_APP0 + v,
+                50..=87 => D_APP0 + 3 + v,
+                88..=95 => D_APP0 + 6 + v,
+                96..=97 => D_APP0 + 9 + (h >> 16) as u16 % 3,
+                _ => D_EMPTY,
+            };
+        }
+        E_SESSION_END => {
+            let k = (h % 1000) as u16;
+            ev.data = match k {
+                0..=4 => D_SECONDS0 + SESSION_SECONDS.len() as u16 + 1, // "30": not counted
+                5..=14 => D_SECONDS0 + SESSION_SECONDS.len() as u16,    // 187.5
+                15..=29 => D_EMPTY,
+                // Short sessions more often: the square of a uniform.
+                _ => {
+                    let u = ((h >> 12) % 1000) as usize;
+                    D_SECONDS0 + (u * u * SESSION_SECONDS.len() / 1_000_000) as u16
+                }
+            };
+        }
+        E_SCREEN if (D_SCREEN0..D_SCREEN0 + SCREENS.len() as u16).contains(&ev.data) => {
+            // 10 % without a source, 20 % from the API, the rest the app.
+            let screen = ev.data - D_SCREEN0;
+            match h % 10 {
+                0 => {}
+                1 | 2 => ev.data = D_SOURCED0 + 2 * screen + 1,
+                _ => ev.data = D_SOURCED0 + 2 * screen,
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Sign-ups for last year's edition of a fast the user touched (SPEC
+/// §11.5): four users in five joined it too, 52 weeks before each join,
+/// and left it once it was over, so that no membership says otherwise.
+fn last_years_edition(world: &World, st: &UserStory, base: &Ev, buf: &mut Vec<Ev>) {
+    if st.idx.is_multiple_of(5) {
+        return;
+    }
+    for l in st.links() {
+        let Some(f) = world.fasts.iter().position(|f| f.id == l.fast_id) else {
+            continue;
+        };
+        let Some(e) = world.edition_of[f] else {
+            continue;
+        };
+        let edition = &world.editions[e];
+        let mut last = i64::MIN;
+        for k in (0..l.n_ts).step_by(2) {
+            let ts = l.ts[k] - EDITION_GAP_DAYS * DAY_MS;
+            // Every instant of the demo is inside its days.
+            if ts < world.first_day * DAY_MS {
+                continue;
+            }
+            last = last.max(ts);
+            buf.push(Ev {
+                ts,
+                kind: E_JOIN,
+                ct: CT_FAST,
+                obj: edition.id,
+                ..*base
+            });
+        }
+        if last > i64::MIN {
+            let over = (edition.begin_day + edition.day_count()) * DAY_MS + 10 * HOUR_MS;
+            buf.push(Ev {
+                ts: over.max(last + HOUR_MS),
+                kind: E_LEAVE,
+                ct: CT_FAST,
+                obj: edition.id,
+                ..*base
+            });
+        }
+    }
 }
 
 /// Events not owned by a regular user: system events (NULL user) and the
@@ -133,7 +232,11 @@ fn epilogue_events(world: &World) -> Vec<Ev> {
         ua: 4,
         ip: 0,
     };
-    for f in &world.fasts {
+    let first_ms = world.first_day * DAY_MS;
+    for f in world.fasts.iter().chain(&world.editions) {
+        if f.begin_day * DAY_MS < first_ms {
+            continue;
+        }
         v.push(Ev {
             ts: f.begin_day * DAY_MS + 18 * HOUR_MS,
             obj: f.id,

@@ -70,9 +70,23 @@ pub struct Fast {
     pub year: Option<i32>,
     /// Its description, or NULL.
     pub desc: Option<&'static str>,
-    /// UTC day number of its `fast_beginning` event.
+    /// UTC day number of its `fast_beginning` event, and its first
+    /// calendar day (`hub_day`).
     pub begin_day: i64,
 }
+
+impl Fast {
+    /// How many calendar days (`hub_day` rows) the fast has: 7 to 48, from
+    /// its id alone (no draw, so adding the calendar changed no other
+    /// figure of the demo).
+    pub fn day_count(&self) -> i64 {
+        7 + i64::from(self.id * 37 % 42)
+    }
+}
+
+/// How far back a fast's previous edition runs: 52 weeks, so that both
+/// start on the same weekday.
+pub const EDITION_GAP_DAYS: i64 = 364;
 
 /// What depends only on the config: the calendar, churches and fasts.
 pub struct World {
@@ -92,6 +106,13 @@ pub struct World {
     pub churches: Vec<Church>,
     /// Fasts, ascending by id; the last one is the orphan fast.
     pub fasts: Vec<Fast>,
+    /// Last year's editions (SPEC §11.5) of each church's first fast: the
+    /// same name and church, the year before, 52 weeks earlier; ids after
+    /// every fast of [`World::fasts`].
+    pub editions: Vec<Fast>,
+    /// For each fast of [`World::fasts`], its index in
+    /// [`World::editions`] when it has a previous edition.
+    pub edition_of: Vec<Option<usize>>,
 }
 
 impl World {
@@ -165,6 +186,25 @@ impl World {
             Some(ORPHAN_FAST_NAME),
             0,
         ));
+        // Previous editions, made without a draw so that the rest of the
+        // world (and every figure from it) stays as it was.
+        let mut edition_of = vec![None; fasts.len()];
+        let mut editions = Vec::new();
+        for c in &churches {
+            let f = &fasts[c.first_fast];
+            let j = fast_no;
+            fast_no += 1;
+            let first_year = utc_date(f.begin_day).year();
+            edition_of[c.first_fast] = Some(editions.len());
+            editions.push(Fast {
+                id: 10 + 3 * j + (j % 2),
+                name: f.name,
+                church_id: f.church_id,
+                year: Some(f.year.unwrap_or(first_year) - 1),
+                desc: f.desc,
+                begin_day: f.begin_day - EDITION_GAP_DAYS,
+            });
+        }
         World {
             users: cfg.users,
             seed: cfg.seed,
@@ -174,6 +214,8 @@ impl World {
             day_cum,
             churches,
             fasts,
+            editions,
+            edition_of,
         }
     }
 
@@ -306,6 +348,15 @@ mod tests {
         assert_eq!(orphan.church_id, MISSING_CHURCH_ID);
         for f in &w.fasts {
             assert!((w.first_day..=w.last_day).contains(&f.begin_day));
+        }
+        // Each church's first fast has last year's edition, after every fast.
+        assert_eq!(w.editions.len(), w.churches.len());
+        for (c, e) in w.churches.iter().zip(&w.editions) {
+            let f = &w.fasts[c.first_fast];
+            assert_eq!((e.name, e.church_id), (f.name, f.church_id));
+            assert_eq!(e.begin_day, f.begin_day - EDITION_GAP_DAYS);
+            assert!(e.id > w.fasts.last().unwrap().id);
+            assert!((7..=48).contains(&e.day_count()));
         }
         let mut r = Rng::new(1, 2, 3);
         let (lo, hi) = (w.first_day * DAY_MS, w.end_ms);

@@ -92,6 +92,34 @@ pub const D_VIDEO_TEXT: u16 = 3;
 pub const D_SCREEN0: u16 = 4;
 pub const D_VIDEO0: u16 = D_SCREEN0 + SCREENS.len() as u16; // video 1 at D_VIDEO0
 
+/// (platform, its app versions) of `app_open` events' `data` (SPEC §11).
+pub const PLATFORMS: [(&str, [&str; 3]); 3] = [
+    ("ios", ["1.4.2", "1.5.0", "1.5.1"]),
+    ("android", ["1.4.2", "1.5.0", "1.5.1"]),
+    ("web", ["1.5.0", "1.5.1", "2.0.0-beta"]),
+];
+/// `app_open` data that counts as an unknown platform or version.
+pub const ODD_APP_DATA: [&str; 3] = [
+    "{\"platform\": \"\", \"app_version\": \"1.5.0\"}",
+    "{\"platform\": null, \"app_version\": null}",
+    "{\"platform\": 3, \"app_version\": 150}",
+];
+/// Session lengths (seconds) of `session_end` events' `data`.
+pub const SESSION_SECONDS: [u32; 16] = [
+    12, 25, 40, 60, 75, 90, 120, 150, 180, 240, 300, 420, 600, 900, 1500, 2700,
+];
+/// Where `screen_view` events come from (`data.source`).
+pub const SOURCES: [&str; 2] = ["app_ui", "api"];
+// More `data` layouts, after the videos (see `data_texts`).
+/// The first `{"platform", "app_version"}`: 3 × 3 of them, then
+/// [`ODD_APP_DATA`].
+pub const D_APP0: u16 = D_VIDEO0 + VIDEOS as u16;
+/// The first `{"duration_seconds": N}` of [`SESSION_SECONDS`], then a float
+/// and a text that is not counted.
+pub const D_SECONDS0: u16 = D_APP0 + 9 + ODD_APP_DATA.len() as u16;
+/// The first `{"screen", "source"}`: each screen with each of [`SOURCES`].
+pub const D_SOURCED0: u16 = D_SECONDS0 + SESSION_SECONDS.len() as u16 + 2;
+
 /// User agents of events.
 pub const USER_AGENTS: [&str; 5] = [
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15",
@@ -223,6 +251,24 @@ pub fn data_texts() -> Vec<String> {
     }
     for v in 1..=VIDEOS {
         data.push(format!("{{\"video_id\": {v}, \"title\": \"Video {v}\"}}"));
+    }
+    for (platform, versions) in PLATFORMS {
+        for v in versions {
+            data.push(format!(
+                "{{\"platform\": \"{platform}\", \"app_version\": \"{v}\"}}"
+            ));
+        }
+    }
+    data.extend(ODD_APP_DATA.iter().map(|d| d.to_string()));
+    for s in SESSION_SECONDS {
+        data.push(format!("{{\"duration_seconds\": {s}}}"));
+    }
+    data.push("{\"duration_seconds\": 187.5}".to_string());
+    data.push("{\"duration_seconds\": \"30\"}".to_string());
+    for s in SCREENS {
+        for source in SOURCES {
+            data.push(format!("{{\"screen\": \"{s}\", \"source\": \"{source}\"}}"));
+        }
     }
     data
 }
