@@ -1676,7 +1676,7 @@ mod tests {
         assert_eq!(text.len(), 7, "{text:#?}");
         assert_eq!(
             text[4],
-            "events_event.csv: not in the bundle; fasts, user_fast_participation, other_metrics, activity_heatmap, fast_retention and period_comparison are made without it"
+            "events_event.csv: not in the bundle; fasts, user_fast_participation, other_metrics, activity_heatmap, fast_retention, period_comparison, daily_activity, app_usage, fast_calendar, fast_daily and fast_editions are made without it"
         );
         assert!(text[0].starts_with("hub_church.csv: not in the bundle"));
         let m = loaded.missing_tables();
