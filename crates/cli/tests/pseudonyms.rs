@@ -19,6 +19,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Duration;
 
+use engagement_engine::export;
 use engagement_report::s3::{self, Method, S3Settings};
 use serde_json::Value;
 use support::TestServer;
@@ -498,7 +499,12 @@ fn every_figure_and_ranking_is_the_plain_runs_once_mapped_back() {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         files.sort();
-        assert_eq!(files.len(), 13, "{files:?}");
+        // The seven data sets, the ten insight data sets and summary.md.
+        assert_eq!(
+            files.len(),
+            export::DATA_SETS.len() + export::INSIGHT_DATA_SETS.len() + 1,
+            "{files:?}"
+        );
         for name in &files {
             let read = |d: &Path| std::fs::read_to_string(d.join(name)).unwrap();
             if name == "summary.md" {

@@ -1700,20 +1700,11 @@ mod tests {
             Some("needs events_eventtype.csv, events_event.csv and django_content_type.csv")
         );
         // Every name a table feeds is a data set or insight of the report.
-        let names = [
-            "new_users_over_time",
-            "fasts",
-            "user_activity",
-            "user_activity_timeline",
-            "user_fast_participation",
-            "retention_cohorts",
-            "other_metrics",
-            "retention_matrix",
-            "activity_heatmap",
-            "user_engagement",
-            "fast_retention",
-            "period_comparison",
-        ];
+        let names: Vec<&str> = crate::export::DATA_SETS
+            .iter()
+            .chain(crate::export::INSIGHT_DATA_SETS.iter())
+            .copied()
+            .collect();
         for t in Table::ALL {
             for f in t.feeds() {
                 assert!(names.contains(f), "{t:?} feeds {f}");
