@@ -21,6 +21,7 @@ pub mod load_summary;
 pub mod nutshell;
 pub mod people_view;
 pub mod period;
+pub mod print_report;
 pub mod progress_panel;
 pub mod pseudonyms_option;
 pub mod report;

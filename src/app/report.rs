@@ -13,6 +13,7 @@ use super::export::ExportPanel;
 use super::fasts_view::{FastCalendarView, FastRetentionView};
 use super::nutshell::Nutshell;
 use super::people_view::PeopleView;
+use super::print_report::PrintForCouncil;
 use super::retention_view::RetentionView;
 use super::segment_controls::SegmentLine;
 use super::sizes::human_memory;
@@ -233,6 +234,7 @@ pub fn ReportView() -> impl IntoView {
                         "3. Report from {} to {} ({})", r.range.0, r.range.1, r.range.2)))}
                 </h2>
                 <SegmentLine/>
+                <PrintForCouncil/>
                 <p class="timing" id="timing">
                     {move || state.report.with(|r| r.as_ref().map(|r| format!(
                         "computed in {:.0} ms · engine memory {}", r.millis, human_memory(r.memory_bytes))))}

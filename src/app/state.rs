@@ -455,6 +455,18 @@ impl AppState {
 
     /// Asks the worker for an output file.
     pub fn export(&self, what: ExportWhat, then: impl FnOnce(Result<Exported, String>) + 'static) {
+        self.export_adjusted(what, |_| {}, then);
+    }
+
+    /// Asks the worker for an output file made with the chosen options as
+    /// `adjust` changes them (e.g. the council's report.html, which never
+    /// lists people whatever the box says).
+    pub fn export_adjusted(
+        &self,
+        what: ExportWhat,
+        adjust: impl FnOnce(&mut ExportOptions),
+        then: impl FnOnce(Result<Exported, String>) + 'static,
+    ) {
         let pseudonym_key = match self.export_pseudonym_key() {
             Ok(key) => key,
             Err(e) => return then(Err(e)),
@@ -463,15 +475,13 @@ impl AppState {
         self.worker.update_value(|i| {
             i.exports.insert(id, Box::new(then));
         });
-        self.send(&Request::Export {
-            id,
-            what,
-            options: ExportOptions {
-                format: self.format.get_untracked(),
-                pseudonym_key,
-                ..self.export_options.get_untracked()
-            },
-        });
+        let mut options = ExportOptions {
+            format: self.format.get_untracked(),
+            pseudonym_key,
+            ..self.export_options.get_untracked()
+        };
+        adjust(&mut options);
+        self.send(&Request::Export { id, what, options });
     }
 
     fn on_message(&self, data: JsValue) {

@@ -3049,3 +3049,56 @@ fn the_random_pseudonym_key_is_kept_only_with_kept_data() {
     );
     assert_ne!(download_pseudonyms(&b), first, "a new load keeps its key");
 }
+
+/// "Print for council" opens the readable report in a new tab, naming
+/// nobody even when "Include names (for staff only)" is ticked, with the
+/// report's own CSP (SPEC §9; issue 20).
+#[test]
+#[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
+fn print_for_council_opens_the_report_without_names() {
+    let b = Browser::start(tmp("downloads-print-council"));
+    b.goto(&format!(
+        "{}/?demo=small&tz=UTC&start=2025-06-01&end=2025-06-30&section=export",
+        page()
+    ));
+    wait_report(&b, 120);
+    // Names are asked for the Export tab's report.html...
+    b.wait(
+        "the names box",
+        "return !!document.getElementById('opt-people')",
+        20,
+    );
+    b.click("#opt-people");
+    assert_eq!(
+        b.js("return document.getElementById('opt-people').checked"),
+        serde_json::json!(true)
+    );
+    let before = b.window_handles();
+    b.click("#print-council");
+    b.wait(
+        "the report's tab",
+        "return document.getElementById('print-council-status').textContent.includes('new tab')",
+        60,
+    );
+    let after = b.window_handles();
+    assert_eq!(after.len(), before.len() + 1, "{after:?}");
+    let tab = after.iter().find(|h| !before.contains(h)).unwrap();
+    b.switch_to_window(tab);
+    let text = b.wait(
+        "the report",
+        "return document.body && document.body.innerText.includes('2025-06-30') ? document.body.innerText : ''",
+        30,
+    );
+    let text = text.as_str().unwrap().to_lowercase();
+    // ...but the council's copy names nobody.
+    assert!(
+        !text.contains("@example.org") && !text.contains("contains personal data"),
+        "the printed report names nobody"
+    );
+    assert!(text.contains("headline figures"), "{text}");
+    assert_eq!(
+        b.js("return !!document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]')"),
+        serde_json::json!(true)
+    );
+    b.switch_to_window(&before[0]);
+}

@@ -441,6 +441,19 @@ impl Browser {
         )
     }
 
+    /// The handles of the session's windows and tabs.
+    pub fn window_handles(&self) -> Vec<String> {
+        let v = self.call("GET", "/window/handles", Value::Null);
+        v.as_array()
+            .map(|a| a.iter().filter_map(|h| h.as_str().map(str::to_string)).collect())
+            .unwrap_or_default()
+    }
+
+    /// Makes the window or tab `handle` the one the next commands act on.
+    pub fn switch_to_window(&self, handle: &str) {
+        self.call("POST", "/window", json!({"handle": handle}));
+    }
+
     /// Runs a Chrome DevTools Protocol command through chromedriver.
     pub fn cdp(&self, cmd: &str, params: Value) -> Value {
         self.call(
