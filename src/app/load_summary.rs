@@ -51,7 +51,7 @@ pub fn LoadSummaryView() -> impl IntoView {
                             )}
                         </p>
                     })}
-                    <div class="scroll"><table class="counts" id="table-checklist">
+                    <div class="scroll" tabindex="0" role="region" aria-label="The nine tables"><table class="counts" id="table-checklist">
                         <thead><tr>
                             <th scope="col">"table"</th><th scope="col">"file"</th>
                             <th scope="col">"found"</th><th scope="col">"rows"</th>

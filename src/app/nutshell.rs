@@ -19,15 +19,17 @@ fn render(node: &Node) -> AnyView {
     let k = kids.iter().map(render).collect_view();
     let align = |right: bool| if right { "num" } else { "" };
     match el {
-        Element::Heading(4) => view! { <h4>{k}</h4> }.into_any(),
-        Element::Heading(5) => view! { <h5>{k}</h5> }.into_any(),
-        Element::Heading(_) => view! { <h6>{k}</h6> }.into_any(),
+        // Under the panel's h3: the brief's title (level 4) is left out,
+        // its sections (level 5) are h4 and their parts h5, so no heading
+        // level is skipped.
+        Element::Heading(4) | Element::Heading(5) => view! { <h4>{k}</h4> }.into_any(),
+        Element::Heading(_) => view! { <h5>{k}</h5> }.into_any(),
         Element::Paragraph => view! { <p>{k}</p> }.into_any(),
         Element::List => view! { <ul>{k}</ul> }.into_any(),
         Element::OrderedList => view! { <ol>{k}</ol> }.into_any(),
         Element::Item => view! { <li>{k}</li> }.into_any(),
         Element::Table => {
-            view! { <div class="scroll"><table class="brief-table">{k}</table></div> }.into_any()
+            view! { <div class="scroll" tabindex="0"><table class="brief-table">{k}</table></div> }.into_any()
         }
         Element::TableHead => view! { <thead>{k}</thead> }.into_any(),
         Element::TableBody => view! { <tbody>{k}</tbody> }.into_any(),

@@ -196,7 +196,7 @@ pub fn ReportView() -> impl IntoView {
             "other_metrics" => view! {
                 <div class="charts">{chart("events_by_type")} {chart("top_screens")} {chart("screen_views_per_day")}</div>
                 <h3>"other_metrics"</h3>
-                <pre class="json" id="other-metrics">
+                <pre class="json" id="other-metrics" tabindex="0" aria-label="other_metrics as JSON">
                     {move || state.report.with(|r| r.as_ref().map(|r| r.other_metrics_json.clone()))}
                 </pre>
             }

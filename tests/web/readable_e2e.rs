@@ -117,13 +117,15 @@ fn chart_tooltips_and_downloads_give_the_clis_values() {
         "return document.querySelectorAll('#section figure.chart svg g.datum').length > 0",
         20,
     );
-    // Six charts on the overview, each an SVG with a text alternative.
+    // Seven charts on the overview (the daily activity of SPEC §11 first),
+    // each an SVG with a text alternative.
     let keys = b.js(
         "return [...document.querySelectorAll('#section figure.chart')].map(f => f.dataset.chart)",
     );
     assert_eq!(
         keys,
         json!([
+            "daily_activity",
             "new_users_per_day",
             "screen_views_per_day",
             "events_by_type",
@@ -415,8 +417,8 @@ fn readable_report_equals_the_clis_opens_offline_and_prints() {
     assert!(sections >= 6, "{facts}");
     assert_eq!(
         facts[3],
-        json!(8),
-        "the six charts of the page and the two of the insights"
+        json!(12),
+        "the six charts of the data sets, the two of the insights and the four of SPEC §11 (the small demo has no current fast with an edition in June)"
     );
     assert!(facts[4].as_u64().unwrap() > 0, "each datum has its title");
     let errors = b.console_errors();
