@@ -29,7 +29,8 @@ fn render(node: &Node) -> AnyView {
         Element::OrderedList => view! { <ol>{k}</ol> }.into_any(),
         Element::Item => view! { <li>{k}</li> }.into_any(),
         Element::Table => {
-            view! { <div class="scroll" tabindex="0"><table class="brief-table">{k}</table></div> }.into_any()
+            view! { <div class="scroll" tabindex="0"><table class="brief-table">{k}</table></div> }
+                .into_any()
         }
         Element::TableHead => view! { <thead>{k}</thead> }.into_any(),
         Element::TableBody => view! { <tbody>{k}</tbody> }.into_any(),

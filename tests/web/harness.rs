@@ -445,7 +445,11 @@ impl Browser {
     pub fn window_handles(&self) -> Vec<String> {
         let v = self.call("GET", "/window/handles", Value::Null);
         v.as_array()
-            .map(|a| a.iter().filter_map(|h| h.as_str().map(str::to_string)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|h| h.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
