@@ -32,7 +32,10 @@ pub const PERSON_DATA_SETS: [&str; 4] = [
 /// Data sets that `report.html` shows whole in another form, and where:
 /// their first rows would only repeat it (the headline figures) or cut it
 /// off (a weekday's first hours), so they get their row count instead.
-const SHOWN_WHOLE: [(&str, &str); 3] = [
+///
+/// SPEC §11's day-by-day data sets are drawn (§11: "drawn in report.html"):
+/// their charts stand for them, so that the printed report stays short.
+const SHOWN_WHOLE: [(&str, &str); 7] = [
     (
         "period_comparison",
         "the headline figures at the top of this report",
@@ -44,6 +47,19 @@ const SHOWN_WHOLE: [(&str, &str); 3] = [
     (
         "activity_heatmap",
         "the grid \u{201c}Activity by weekday and hour\u{201d}",
+    ),
+    ("daily_activity", "the chart \u{201c}Daily activity\u{201d}"),
+    (
+        "app_usage",
+        "the charts of app opens and the brief's app usage figures",
+    ),
+    (
+        "fast_daily",
+        "the chart \u{201c}Fast joins and leaves per day\u{201d} (all fasts together; the file has each fast's days)",
+    ),
+    (
+        "fast_editions",
+        "the \u{201c}this year against last year\u{201d} charts of the current fasts",
     ),
 ];
 
