@@ -32,6 +32,10 @@ const GRID: &str = "#d9d9d9";
 /// Weekday names of the activity heatmap, ISO order (SPEC §7.2).
 pub const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
+/// The keys of the charts drawn as colour-scaled grids (the retention
+/// triangle and the activity heatmap): wide, so never put side by side.
+pub const GRID_KEYS: [&str; 2] = ["retention_triangle", "activity_heatmap"];
+
 /// A drawn chart.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Chart {
@@ -43,6 +47,13 @@ pub struct Chart {
     pub alt: String,
     /// The `<svg>` element.
     pub svg: Element,
+}
+
+impl Chart {
+    /// Whether the chart is a colour-scaled grid ([`GRID_KEYS`]).
+    pub fn is_grid(&self) -> bool {
+        GRID_KEYS.contains(&self.key.as_str())
+    }
 }
 
 /// One week of a cohort in the retention triangle: the insight's own row.
@@ -223,7 +234,7 @@ pub fn retention_triangle(rows: &[TriangleRow<'_>]) -> Chart {
     };
     grid(
         Grid {
-            key: "retention_triangle",
+            key: GRID_KEYS[0],
             title,
             alt,
             row_labels: rows
@@ -274,7 +285,7 @@ pub fn activity_heatmap(counts: &[[u64; 24]; 7], unit: &str) -> Chart {
     };
     grid(
         Grid {
-            key: "activity_heatmap",
+            key: GRID_KEYS[1],
             title,
             alt,
             row_labels: WEEKDAYS.iter().map(|d| d.to_string()).collect(),

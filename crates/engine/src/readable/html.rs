@@ -110,6 +110,10 @@ footer { color: #666; font-size: .8rem; margin-top: 2rem; }
   #summary, #warnings, #data-sets, section.tables { break-before: auto; }
   /* Three charts to a page: a chart is read at a glance, not measured. */
   figure svg { width: auto; max-width: 100%; height: 6.4cm; }
+  /* Plots (not the wide grids) two to a row: six to a page. */
+  .two-up { display: grid; grid-template-columns: 1fr 1fr; column-gap: .6cm; align-items: start; }
+  .two-up > :not(figure) { grid-column: 1 / -1; }
+  .two-up figure svg { width: 100%; height: auto; }
   figure { margin-bottom: .6rem; }
   .alt { font-size: 8pt; }
   .scroll { overflow: visible; }
@@ -179,7 +183,7 @@ fn page(input: &ReadableInput<'_>) -> Markup {
                         (brief_markdown(brief))
                     }
                 }
-                section #charts {
+                section #charts.two-up {
                     h2 { "Charts" }
                     @for c in charts::report_charts(input.report, p) { (figure(&c, &input.report.missing_tables)) }
                 }
@@ -295,7 +299,7 @@ fn figure(c: &Chart, missing: &[crate::load::Table]) -> Markup {
 
 fn section(s: &Section<'_>, people: bool, missing: &[crate::load::Table]) -> Markup {
     html! {
-        section.tables[s.charts.is_empty()] {
+        section.tables[s.charts.is_empty()].two-up[!s.charts.is_empty() && !s.charts.iter().any(Chart::is_grid)] {
             h2 { (s.title) }
             @if let Some(intro) = &s.intro { p { (intro) } }
             @for c in &s.charts { (figure(c, missing)) }
