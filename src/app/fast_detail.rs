@@ -152,7 +152,9 @@ pub fn FastPanel(
                 r.as_ref()
                     .and_then(|r| chart_of(r, &format!("fast_editions_{fast}")))
             })
-            .map(|chart| {
+            .map(|mut chart| {
+                // Its own element ids: the calendar view shows it too.
+                chart.key = format!("fast_panel_editions_{fast}");
                 view! {
                     <h4>"This year against last year"</h4>
                     <div class="charts"><SvgChart chart=chart/></div>
