@@ -13,7 +13,10 @@ use super::table::DataTable;
 /// daily joins and leaves with net growth, each current fast against last
 /// year's edition, and the joins and leaves of each fast by day.
 #[component]
-pub fn FastCalendarView() -> impl IntoView {
+pub fn FastCalendarView(
+    /// Opens a fast's own view with its `fast_id`.
+    on_fast: Callback<i64>,
+) -> impl IntoView {
     let state = expect_context::<AppState>();
     let chart = move |key: &'static str| {
         state
@@ -43,7 +46,7 @@ pub fn FastCalendarView() -> impl IntoView {
                 <code>"upcoming"</code> " (not begun), " <code>"current"</code> " or "
                 <code>"past"</code> "; upcoming and current fasts first."
             </p>
-            <DataTable view="fast_calendar".to_string() table="fast_calendar".to_string()
+            <DataTable view="fast_calendar".to_string() table="fast_calendar".to_string() on_fast=on_fast
                 sort_by=("first_day".to_string(), true)/>
             <DownloadDataSet name="fast_calendar"/>
             <div class="charts">
@@ -60,7 +63,10 @@ pub fn FastCalendarView() -> impl IntoView {
 
 /// `fast_retention` in the table view, with what its columns mean.
 #[component]
-pub fn FastRetentionView() -> impl IntoView {
+pub fn FastRetentionView(
+    /// Opens a fast's own view with its `fast_id`.
+    on_fast: Callback<i64>,
+) -> impl IntoView {
     view! {
         <div class="insight" id="fast-retention-view">
             <h3>"How long members stay in each fast"</h3>
@@ -71,7 +77,7 @@ pub fn FastRetentionView() -> impl IntoView {
                 <code>"median_days_to_leave"</code> " is how long those who left typically stayed (empty when nobody left), and "
                 <code>"members_in_other_fasts"</code> " also took part in another fast."
             </p>
-            <DataTable view="fast_retention".to_string() table="fast_retention".to_string()
+            <DataTable view="fast_retention".to_string() table="fast_retention".to_string() on_fast=on_fast
                 sort_by=("fast_id".to_string(), false)/>
             <DownloadDataSet name="fast_retention"/>
         </div>

@@ -12,6 +12,7 @@ pub mod comparison;
 pub mod dataset_download;
 pub mod dropped_files;
 pub mod export;
+pub mod fast_detail;
 pub mod fasts_view;
 pub mod insight_chart;
 pub mod insights_option;

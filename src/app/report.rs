@@ -10,6 +10,7 @@ use super::activity_view::ActivityView;
 use super::app_usage_view::AppUsageView;
 use super::comparison::change_view;
 use super::export::ExportPanel;
+use super::fast_detail::{open_fast, FastPanel};
 use super::fasts_view::{FastCalendarView, FastRetentionView};
 use super::nutshell::Nutshell;
 use super::people_view::PeopleView;
@@ -151,6 +152,7 @@ pub fn ReportView() -> impl IntoView {
             }
         });
     });
+    let on_fast = Callback::new(move |id: i64| open_fast(state, id));
     let user_signal = Signal::derive(move || state.selected_user.get());
     let section_body = move || -> Result<AnyView, SectionError> {
         let section = state.section.get();
@@ -169,9 +171,10 @@ pub fn ReportView() -> impl IntoView {
             }
             .into_any(),
             "fasts" => view! {
-                <DataTable view="fasts".to_string() table="fasts".to_string()/>
-                <FastCalendarView/>
-                <FastRetentionView/>
+                <DataTable view="fasts".to_string() table="fasts".to_string() on_fast=on_fast/>
+                {move || state.selected_fast.get().map(|fast| view! { <FastPanel fast=fast/> })}
+                <FastCalendarView on_fast=on_fast/>
+                <FastRetentionView on_fast=on_fast/>
                 {chart("top_fasts_by_joins")}
             }
             .into_any(),

@@ -110,6 +110,8 @@ pub struct AppState {
     /// The username of the row that opened [`AppState::selected_user`], when
     /// it had one.
     pub selected_name: RwSignal<Option<String>>,
+    /// The fast whose own view is shown under Fasts.
+    pub selected_fast: RwSignal<Option<i64>>,
     /// A load just finished: its report, when it comes, is scrolled to.
     pub show_next_report: RwSignal<bool>,
     /// When the last load was requested (ms since the epoch).
@@ -156,6 +158,7 @@ impl AppState {
             demo: RwSignal::new(None),
             selected_user: RwSignal::new(None),
             selected_name: RwSignal::new(None),
+            selected_fast: RwSignal::new(None),
             show_next_report: RwSignal::new(false),
             load_started: RwSignal::new(0.0),
             keep: RwSignal::new(false),
@@ -511,6 +514,7 @@ impl AppState {
                 self.loaded.set(Some(summary));
                 self.show_next_report.set(true);
                 self.selected_user.set(None);
+                self.selected_fast.set(None);
             }
             Reply::LoadFailed {
                 message,

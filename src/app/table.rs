@@ -29,6 +29,10 @@ pub fn DataTable(
     /// Called with a row's `user_id` when the row is opened.
     #[prop(optional, into)]
     on_user: Option<Callback<i64>>,
+    /// Called with a row's `fast_id` when the row is opened (rows with a
+    /// user open the user when `on_user` is given).
+    #[prop(optional, into)]
+    on_fast: Option<Callback<i64>>,
     /// Only the rows whose cell in this column (by name) is this text,
     /// e.g. `("status", "at_risk")`; `None` shows every row.
     #[prop(default = None)]
@@ -152,6 +156,7 @@ pub fn DataTable(
     let body = move || {
         let user_col = columns.with(|c| c.iter().position(|n| n == "user_id"));
         let name_col = columns.with(|c| c.iter().position(|n| n == "username"));
+        let fast_col = columns.with(|c| c.iter().position(|n| n == "fast_id"));
         reply
             .get()
             .map(|r| r.rows)
@@ -159,6 +164,10 @@ pub fn DataTable(
             .into_iter()
             .map(|row| {
                 let uid = user_col.and_then(|c| match row.get(c) {
+                    Some(Cell::Int(id)) => Some(*id),
+                    _ => None,
+                });
+                let fast = fast_col.and_then(|c| match row.get(c) {
                     Some(Cell::Int(id)) => Some(*id),
                     _ => None,
                 });
@@ -178,8 +187,22 @@ pub fn DataTable(
                         view! { <td class=class>{c.display()}</td> }
                     })
                     .collect_view();
-                match (on_user, uid) {
-                    (Some(cb), Some(id)) => {
+                match (on_user, uid, on_fast, fast) {
+                    (None, _, Some(cb), Some(id)) | (_, None, Some(cb), Some(id)) => {
+                        view! {
+                        <tr class="clickable" tabindex="0" data-fast=id
+                            title="Show this fast's own view"
+                            on:click=move |_| cb.run(id)
+                            on:keydown=move |ev: web_sys::KeyboardEvent| {
+                                if ev.key() == "Enter" || ev.key() == " " {
+                                    ev.prevent_default();
+                                    cb.run(id);
+                                }
+                            }>{cells}</tr>
+                        }
+                    }
+                    .into_any(),
+                    (Some(cb), Some(id), _, _) => {
                         // The person's name titles their details.
                         let open = move || {
                             state.selected_name.set(name.clone());

@@ -2677,6 +2677,18 @@ fn every_report_view_passes_axe_at_desktop_and_phone_width() {
             for v in axe_violations(&b) {
                 failures.push(format!("{width}px {tab}: {v}"));
             }
+            // A fast's own view, opened from the fasts table.
+            if tab == "tab-fasts" {
+                b.click("#table-fasts tr[data-fast]");
+                b.wait(
+                    "a fast's view",
+                    "const t = document.getElementById('fast-panel-period'); return !!t && t.textContent.includes('participants now')",
+                    20,
+                );
+                for v in axe_violations(&b) {
+                    failures.push(format!("{width}px {tab}, a fast's view: {v}"));
+                }
+            }
         }
     }
     assert!(failures.is_empty(), "axe-core:\n{}", failures.join("\n"));
@@ -3396,4 +3408,146 @@ fn fasts_and_app_usage_views_show_the_clis_data_sets() {
     }
     b.js("document.getElementById('fast-calendar-view').scrollIntoView()");
     b.screenshot(&root().join("target/web-e2e-fasts.png"));
+}
+
+#[test]
+#[ignore = "needs the built page and Chromium: run scripts/web-test.sh"]
+fn a_fast_clicked_in_the_calendar_opens_its_own_view_with_the_clis_figures() {
+    let bundle = demo_dir("demo-fast-panel", 300);
+    // The period ends inside the demo's fast 26: current, with joins and
+    // leaves by day and a previous year's edition.
+    let (start, end) = ("2025-04-01", "2025-05-15");
+    let fast = 26i64;
+    let cli = cli_insights(&bundle, start, end, &[]);
+    let ins = &cli["insights"];
+    let cal = one_row(&ins["fast_calendar"], fast);
+    let ret = one_row(&ins["fast_retention"], fast);
+    assert_eq!(cal["status"], "current");
+    let b = Browser::start(tmp("downloads-fast-panel"));
+    b.goto(&format!(
+        "{}/?demo=small&tz=UTC&start={start}&end={end}",
+        page()
+    ));
+    wait_report(&b, 120);
+    open_view(&b, "fasts", "#table-fast_calendar tbody tr[data-fast]");
+    assert!(
+        b.text("#fast-panel").is_empty(),
+        "no fast's view before a click"
+    );
+    b.click(&format!("#table-fast_calendar tr[data-fast=\"{fast}\"]"));
+    b.wait(
+        "the fast's view",
+        "const t = document.getElementById('fast-panel-calendar'); return !!t && t.textContent.startsWith('From')",
+        20,
+    );
+    let s = |v: &Value| shown_cell(v);
+    // Its name and church title it, and its title has the keyboard's focus.
+    b.wait(
+        "the fast's title",
+        &format!(
+            "const t = document.getElementById('fast-panel-title'); return !!t && t.textContent === {} && document.activeElement === t",
+            serde_json::to_string(&format!("{} — {}", s(&cal["fast_name"]), s(&cal["church_name"]))).unwrap()
+        ),
+        20,
+    );
+    assert_eq!(
+        b.text("#fast-panel-calendar"),
+        format!(
+            "From {} to {}: {} days; current at the period's end.",
+            s(&cal["first_day"]),
+            s(&cal["last_day"]),
+            s(&cal["days"])
+        )
+    );
+    b.wait(
+        "the fast's participants",
+        "const t = document.getElementById('fast-panel-period'); return !!t && t.textContent.includes('participants now')",
+        20,
+    );
+    assert_eq!(
+        b.text("#fast-panel-period"),
+        format!(
+            "{} participants now; in the period {} joined and {} left.",
+            s(&cal["participants"]),
+            s(&cal["joins_in_period"]),
+            s(&cal["leaves_in_period"])
+        )
+    );
+    let median = match &ret["median_days_to_leave"] {
+        Value::Null => "Nobody has left it.".to_string(),
+        m => format!("Those who left stayed {} days (median).", s(m)),
+    };
+    assert!(ret["members_ever"].as_u64().unwrap() > 0);
+    assert_eq!(
+        b.text("#fast-panel-retention"),
+        format!(
+            "Over the whole history {} members joined it: {} are still in it and {} left, a retention rate of {}%. {median}",
+            s(&ret["members_ever"]),
+            s(&ret["active_members"]),
+            s(&ret["left_members"]),
+            s(&ret["retention_rate"])
+        )
+    );
+    // Its joins and leaves by day: the CLI's fast_daily rows of this fast.
+    let (head, shown) = all_table_rows(&b, "fast-panel-daily");
+    let want: Vec<Vec<String>> = cli_rows(&ins["fast_daily"], &head)
+        .into_iter()
+        .filter(|r| r[0] == fast.to_string())
+        .collect();
+    assert_eq!(head[0], "fast_id");
+    assert!(!want.is_empty(), "the demo's fast has joins or leaves");
+    assert_eq!(shown, want);
+    // Who takes part: its user_fast_participation rows.
+    let part = cli["user_fast_participation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["fast_id"] == fast)
+        .count() as u64;
+    assert!(part > 0);
+    assert_eq!(table_rows(&b, "fast-panel-participants"), part);
+    // Its edition chart: this year against last year.
+    assert!(ins["fast_editions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["fast_id"] == fast));
+    b.wait(
+        "the fast's editions chart",
+        &format!(
+            "return !!document.querySelector('#fast-panel #chart-fast_panel_editions_{fast} svg g.datum')"
+        ),
+        20,
+    );
+    // Another fast by keyboard, from the retention table: Enter opens it.
+    let other = b
+        .js(&format!(
+            "return Number([...document.querySelectorAll('#table-fast_retention tr[data-fast]')].map(r => r.dataset.fast).find(f => f !== '{fast}'))"
+        ))
+        .as_i64()
+        .unwrap();
+    let other_row = one_row(&ins["fast_retention"], other);
+    b.js(&format!(
+        "document.querySelector('#table-fast_retention tr[data-fast=\"{other}\"]').focus()"
+    ));
+    b.press(ENTER);
+    b.wait(
+        "the other fast's view",
+        &format!(
+            "const t = document.getElementById('fast-panel-title'); return !!t && t.textContent.startsWith({})",
+            serde_json::to_string(&s(&other_row["fast_name"])).unwrap()
+        ),
+        20,
+    );
+    b.screenshot(&root().join("target/web-e2e-fast-panel.png"));
+}
+
+/// The row of `rows` whose `fast_id` is `fast`.
+fn one_row(rows: &Value, fast: i64) -> Value {
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["fast_id"] == fast)
+        .unwrap()
+        .clone()
 }
