@@ -132,7 +132,7 @@ fn convert(cell: &Cell, from: From, period: &Period) -> OutCell<'static> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use engagement_engine::period::{parse_date, parse_time_zone};
