@@ -273,7 +273,7 @@ pub fn ReportView() -> impl IntoView {
                             .with(|l| l.as_ref().and_then(|l| crate::summary::made_without(l, &section)))
                             .map(|without| view! {
                                 <p class="notice needs" id="section-needs" role="status">
-                                    {format!("This part of the report is {without} (not in the bundle): what those files hold is missing here, not zero.")}
+                                    {format!("This part of the report is {without} (not in the export files): what those files hold is missing here, not zero.")}
                                 </p>
                             })
                     }}
