@@ -145,7 +145,16 @@ fn check_cards(b: &Browser, cli: &Value) {
             text.starts_with(&format!("{:.2}%", c["retention_rate"].as_f64().unwrap())),
             "{text} vs {c}"
         );
-        assert!(text.contains(c["cohort_week"].as_str().unwrap()));
+        // The week as people say it, its ISO label in the tooltip.
+        let start = c["cohort_start_date"].as_str().unwrap();
+        let day = chrono::NaiveDate::parse_from_str(start, "%Y-%m-%d").unwrap();
+        let said = format!("week of {}", day.format("%-d %B %Y"));
+        assert!(text.contains(&said), "{text} vs {said}");
+        let title = b.js("return document.querySelector('#card-retention .value').title");
+        assert_eq!(
+            title.as_str().unwrap(),
+            format!("Cohort {}", c["cohort_week"].as_str().unwrap())
+        );
     }
 }
 
@@ -1138,7 +1147,7 @@ fn insight_views_show_the_clis_insights() {
     // Weekly retention: every cohort and week as the CLI's retention_matrix.
     open_view(&b, "retention_matrix", "#triangle");
     let grid = b.js(
-        "return [...document.querySelectorAll('#triangle tbody tr')].map(r => [r.dataset.cohort, r.querySelector('td.users').textContent, [...r.querySelectorAll('td.cell')].map(c => c.classList.contains('none') ? null : [+c.dataset.week, +c.dataset.active, c.dataset.rate, c.dataset.complete === 'true', c.title])])",
+        "return [...document.querySelectorAll('#triangle tbody tr')].map(r => [r.dataset.cohort, r.querySelector('td.users').textContent, [...r.querySelectorAll('td.cell')].map(c => c.classList.contains('none') ? null : [+c.dataset.week, +c.dataset.active, c.dataset.rate, c.dataset.complete === 'true', c.title]), r.querySelector('th').textContent, r.querySelector('th').title])",
     );
     let matrix = ins["retention_matrix"].as_array().unwrap();
     let grid = grid.as_array().unwrap();
@@ -1146,6 +1155,18 @@ fn insight_views_show_the_clis_insights() {
     assert!(matrix.len() >= 10, "a quarter has a dozen cohorts");
     for (row, c) in grid.iter().zip(matrix) {
         assert_eq!(row[0], c["cohort_week"]);
+        // The week as people say it; the ISO label in the tooltip.
+        let monday =
+            chrono::NaiveDate::parse_from_str(c["cohort_start_date"].as_str().unwrap(), "%Y-%m-%d")
+                .unwrap();
+        assert_eq!(
+            row[3].as_str().unwrap(),
+            format!("week of {}", monday.format("%-d %B %Y"))
+        );
+        assert_eq!(
+            row[4].as_str().unwrap(),
+            format!("Cohort {}", c["cohort_week"].as_str().unwrap())
+        );
         assert_eq!(row[1].as_str().unwrap(), c["users"].to_string());
         let cells = row[2].as_array().unwrap();
         assert_eq!(cells.len(), 13);
