@@ -1109,20 +1109,33 @@ fn insight_views_show_the_clis_insights() {
     // no Markdown syntax left; Copy gives the CLI's summary_md.
     let md = ins["summary_md"].as_str().unwrap();
     let rows = b.js(
-        "return [...document.querySelectorAll('#nutshell-text table tbody tr')].map(r => [...r.cells].map(c => c.textContent))",
+        "return [...document.querySelectorAll('#nutshell-text table tbody tr')].map(r => [...r.cells].map(c => [c.textContent, c.querySelector('span.field')?.title ?? '']))",
     );
-    let want: Vec<Vec<String>> = md
+    // Every cell as summary.md has it, but a label's field name in
+    // parentheses ("New users (`new_users`)") is a tooltip, not text.
+    let want: Vec<Vec<(String, String)>> = md
         .lines()
         .filter(|l| l.starts_with("| ") && !l.starts_with("| Metric") && !l.starts_with("| ---"))
         .map(|l| {
             l.trim_matches('|')
                 .split(" | ")
-                .map(|c| c.trim().replace('`', ""))
+                .map(|c| {
+                    let c = c.trim();
+                    match c.strip_suffix("`)").and_then(|c| c.split_once(" (`")) {
+                        Some((label, field)) => {
+                            (label.to_string(), format!("In the data files: {field}"))
+                        }
+                        None => (c.replace('`', ""), String::new()),
+                    }
+                })
                 .collect()
         })
         .collect();
     assert_eq!(want.len(), 9);
+    assert!(want.iter().all(|r| !r[0].1.is_empty()), "{want:?}");
     assert_eq!(rows, serde_json::json!(want));
+    let text = b.text("#nutshell-text table");
+    assert!(!text.contains("(new_users)"), "{text}");
     let text = b.text("#nutshell-text");
     assert!(!text.contains("| ---") && !text.contains("## "), "{text}");
     assert!(
