@@ -319,13 +319,61 @@ fn a_bundle_on_disk_loads_through_the_file_input() {
     let bundle = demo_dir("files", 150);
     let b = Browser::start(tmp("downloads-files"));
     open_blank(&b, "file-input");
-    b.set_files("#file-input", &csv_files(&bundle));
+    let files = csv_files(&bundle);
+    b.set_files("#file-input", &files);
     wait_report(&b, 120);
     let (start, end) = period(&b);
     check_cards(&b, &cli_report(&bundle, &start, &end));
     assert_eq!(
         b.text("#load-summary tr[data-table='auth_user.csv'] td.num"),
         "150"
+    );
+    // Said in staff's words: what was loaded, and each table's CSV file.
+    assert_eq!(b.text("#found-title"), "What the export files hold");
+    let said = b.text("#load-summary p");
+    assert!(
+        said.starts_with(&format!("Loaded {} files in ", files.len())),
+        "{said}"
+    );
+    assert_eq!(
+        b.js("return document.querySelectorAll('#table-checklist thead th').length"),
+        5
+    );
+    // A dump is named as one, and its tables by their meaning only (no
+    // CSV names it never had).
+    b.set_files(
+        "#file-input",
+        &[root().join("tests/fixtures/tiny/dump.json")],
+    );
+    b.wait(
+        "the dump loaded",
+        "const p = document.querySelector('#load-summary p'); return p && p.textContent.startsWith('Loaded dump.json')",
+        60,
+    );
+    let said = b.text("#load-summary p");
+    assert!(
+        said.starts_with("Loaded dump.json (a Django dumpdata file) in "),
+        "{said}"
+    );
+    let heads = b.js(
+        "return [...document.querySelectorAll('#table-checklist thead th')].map(h => h.textContent)",
+    );
+    assert_eq!(
+        heads,
+        serde_json::json!(["table", "found", "rows", "feeds"])
+    );
+    let checklist = b.text("#table-checklist");
+    assert!(!checklist.contains(".csv"), "{checklist}");
+    assert_eq!(
+        b.text("#load-summary tr[data-table='auth_user.csv'] td.num"),
+        "40"
+    );
+    b.set_files("#file-input", &files);
+    wait_report(&b, 120);
+    b.wait(
+        "the CSVs again",
+        "const c = document.querySelector(\"#load-summary tr[data-table='auth_user.csv'] td.num\"); return c && c.textContent === '150'",
+        60,
     );
     // A user's row opens that user's timeline and fasts.
     open_section(&b, "user_activity");
@@ -393,6 +441,11 @@ fn upload_to_a_presigned_put_and_load_from_a_presigned_get() {
         20,
     );
     only_the_data_sets(&b);
+    let label = b.text("label[for=upload-url]");
+    assert_eq!(
+        label.trim(),
+        "Upload link (from your administrator, or the CLI's `engagement-report presign`)"
+    );
     let put = s3.presign("put", "reports/report.zip");
     b.type_into("#upload-url", &put);
     b.click("#upload");
