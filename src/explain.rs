@@ -53,7 +53,7 @@ pub fn explain_http_failure(
             (Some("AccessDenied"), _) | (_, 403) => "access was denied; the presigned URL is wrong, for another method, or has expired — mint a fresh one",
             (Some("NoSuchKey"), _) | (_, 404) => "there is no such object; check the bucket and key",
             (Some("NoSuchBucket"), _) => "there is no such bucket",
-            _ => "the server refused the request",
+            _ => "the server refused the request; check that the link has not expired and is for this file, and ask whoever made the link for a fresh one",
         },
     };
     let detail = match (code, message) {
@@ -110,6 +110,17 @@ mod tests {
         assert!(!msg.contains("abcdef0123456789"), "{msg}");
         assert!(!msg.contains("X-Amz"), "{msg}");
         assert!(msg.contains("expired"));
+    }
+
+    #[test]
+    fn an_unexplained_refusal_says_what_to_check_and_who_can_help() {
+        let url = "https://b.s3.amazonaws.com/k.zip?X-Amz-Signature=abcdef0123456789";
+        let (msg, expired) = explain_http_failure(501, "", url, "Upload to", 0);
+        assert!(!expired);
+        assert_eq!(
+            msg,
+            "Upload to https://b.s3.amazonaws.com/k.zip failed with HTTP 501: the server refused the request; check that the link has not expired and is for this file, and ask whoever made the link for a fresh one"
+        );
     }
 
     #[test]

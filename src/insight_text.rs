@@ -272,6 +272,22 @@ pub fn busiest_day_and_hour(cells: &[HeatCell]) -> Option<String> {
     ))
 }
 
+/// A date as people write it: "2025-06-23" is "23 June 2025" (anything
+/// else is given back as it is).
+pub fn long_date(iso: &str) -> String {
+    chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+        .map(|d| d.format("%-d %B %Y").to_string())
+        .unwrap_or_else(|_| iso.to_string())
+}
+
+/// An ISO week as people say it: "2025-W26" is "week of 23 June 2025" (its
+/// Monday); anything else is given back as it is.
+pub fn week_of(iso_week: &str) -> String {
+    chrono::NaiveDate::parse_from_str(&format!("{iso_week}-1"), "%G-W%V-%u")
+        .map(|d| format!("week of {}", d.format("%-d %B %Y")))
+        .unwrap_or_else(|_| iso_week.to_string())
+}
+
 /// What a cell of the retention triangle says on hover and focus: the
 /// exact rate and the counts, and whether the week is over.
 pub fn triangle_title(
@@ -298,6 +314,15 @@ pub fn triangle_title(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn weeks_and_dates_read_as_people_say_them() {
+        assert_eq!(super::long_date("2025-06-23"), "23 June 2025");
+        assert_eq!(super::long_date("soon"), "soon");
+        assert_eq!(super::week_of("2025-W26"), "week of 23 June 2025");
+        assert_eq!(super::week_of("2025-W01"), "week of 30 December 2024");
+        assert_eq!(super::week_of("W26"), "W26");
+    }
+
     use super::*;
 
     #[test]

@@ -326,6 +326,10 @@ pub struct LoadSummary {
     /// for the report's first screen.
     #[serde(default)]
     pub incomplete: Vec<String>,
+    /// Whether the data came from a `dumpdata` file: its tables have no
+    /// CSV file names, so the checklist shows them by their meaning only.
+    #[serde(default)]
+    pub from_dump: bool,
     /// Milliseconds from the request to the loaded data.
     pub millis: f64,
     /// The worker's WebAssembly memory in bytes once loaded.

@@ -1,7 +1,7 @@
 //! The page's figures of a load and of a report: table counts, the data's
 //! extent, warnings, summary cards and charts. No browser API here.
 
-use engagement_engine::load::{Loaded, Table};
+use engagement_engine::load::{file_kind, FileKind, Loaded, Table};
 use engagement_engine::period::{date_in, Period};
 use engagement_engine::readable::charts::report_charts;
 use engagement_engine::report::Report;
@@ -149,6 +149,24 @@ pub fn made_without(load: &LoadSummary, name: &str) -> Option<String> {
     engagement_engine::load::made_without(&missing_tables(load), name)
 }
 
+/// What was loaded, for "Loaded …" on the page: one file by its name and
+/// kind ("dump.json (a Django dumpdata file)"), several by their number.
+pub fn loaded_files_text(names: &[String]) -> String {
+    match names {
+        [name] => match file_kind(name) {
+            FileKind::Dump => format!("{name} (a Django dumpdata file)"),
+            FileKind::Zip => format!("{name} (a zip of export files)"),
+            _ => name.clone(),
+        },
+        _ => format!("{} files", names.len()),
+    }
+}
+
+/// Whether any of `names` is a `dumpdata` file.
+pub fn any_dump(names: &[String]) -> bool {
+    names.iter().any(|n| file_kind(n) == FileKind::Dump)
+}
+
 /// What loading found, with the data's first and last day in `zone`.
 pub fn load_summary(loaded: &Loaded, source: &str, zone: chrono_tz::Tz) -> LoadSummary {
     let d = &loaded.dataset;
@@ -187,7 +205,25 @@ pub fn load_summary(loaded: &Loaded, source: &str, zone: chrono_tz::Tz) -> LoadS
             .map(|t| t.file_name().to_string())
             .collect(),
         incomplete: loaded.incomplete_files(),
+        from_dump: false,
         millis: 0.0,
         memory_bytes: 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loaded_files_are_named_by_what_they_are() {
+        let one = |n: &str| loaded_files_text(&[n.to_string()]);
+        assert_eq!(one("dump.json"), "dump.json (a Django dumpdata file)");
+        assert_eq!(one("export.zip"), "export.zip (a zip of export files)");
+        assert_eq!(one("auth_user.csv"), "auth_user.csv");
+        let nine: Vec<String> = Table::ALL.iter().map(|t| t.file_name().into()).collect();
+        assert_eq!(loaded_files_text(&nine), "9 files");
+        assert!(any_dump(&["a.csv".into(), "dump.json".into()]));
+        assert!(!any_dump(&nine));
     }
 }

@@ -111,7 +111,7 @@ fn copy_link(state: AppState, status: RwSignal<String>) {
         (None, Some(_)) => "copied a link to this report: it makes the same demo data again".into(),
         (None, None) => {
             status.set(
-                "No link was copied: this report comes from files loaded on this computer, and a link cannot carry them (it would open an empty page). Share the zip (Download) instead, or load the bundle from a presigned URL and copy the link then."
+                "No link was copied: this report comes from files loaded on this computer, and a link cannot carry them (it would open an empty page). Share the zip (Download) instead, or load the export from a link (from your administrator) and copy the link then."
                     .into(),
             );
             return;
@@ -187,7 +187,7 @@ fn Upload() -> impl IntoView {
     let upload = move || {
         let target = url.get_untracked().trim().to_string();
         if !(target.starts_with("https://") || target.starts_with("http://")) {
-            status.set("paste a presigned PUT URL that starts with https://".into());
+            status.set("paste an upload link that starts with https:// (from your administrator, or the CLI's `engagement-report presign`)".into());
             return;
         }
         status.set("preparing the zip…".into());
@@ -199,7 +199,7 @@ fn Upload() -> impl IntoView {
     view! {
         <h3>"Upload the zip to S3"</h3>
         <form class="upload" on:submit=move |ev: web_sys::SubmitEvent| { ev.prevent_default(); upload(); }>
-            <label for="upload-url">"Presigned PUT URL "</label>
+            <label for="upload-url">"Upload link (from your administrator, or the CLI's `engagement-report presign`) "</label>
             <input id="upload-url" type="url" autocomplete="off" placeholder="https://bucket.s3…/key.zip?X-Amz-…"
                 prop:value=move || url.get()
                 on:input=move |ev| url.set(event_target_value(&ev))/>

@@ -23,7 +23,7 @@ pub fn IncludeInsights() -> impl IntoView {
                 " Include insights in the zip"
             </label>
             <span class="hint">
-                "Weekly retention, activity by hour, each person's engagement, fast retention, the comparison with the previous period and summary.md (the command line's --insights)."
+                "Weekly retention, activity by hour, each person's engagement, fast retention, the comparison with the previous period and summary.md."
             </span>
         </fieldset>
     }

@@ -136,7 +136,7 @@ fn LinkConsent() -> impl IntoView {
             view! {
                 <div class="consent" id="link-consent" role="alertdialog" aria-labelledby="consent-text">
                     <p id="consent-text">
-                        "This link asks the page to download a bundle from " <strong>{host}</strong> ". "
+                        "This link asks the page to download export files from " <strong>{host}</strong> ". "
                         {reason} " Load it only if you trust who sent the link."
                     </p>
                     <button type="button" id="consent-load" on:click=accept>"Load it"</button>

@@ -88,7 +88,7 @@ pub fn LoadPanel() -> impl IntoView {
                 ev.prevent_default();
                 load_url();
             }>
-                <label for="url-input">"Or fetch an http(s) URL (a presigned GET of a zip or dump): "</label>
+                <label for="url-input">"Or paste a link to the export (from your administrator), a zip or a dump: "</label>
                 // A presigned URL is a password: the browser's autofill
                 // must not keep it (SPEC §10).
                 <input id="url-input" type="url" placeholder="https://…"

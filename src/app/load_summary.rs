@@ -16,11 +16,11 @@ pub fn LoadSummaryView() -> impl IntoView {
                 .extent
                 .clone()
                 .map(|(a, b)| format!("Data from {a} to {b}."))
-                .unwrap_or_else(|| "The bundle holds no dated rows.".into());
+                .unwrap_or_else(|| "The export files hold no dated rows.".into());
             let nwarn = s.warnings.len();
             view! {
                 <section class="summary" id="load-summary" aria-labelledby="found-title">
-                    <h2 id="found-title">"What the bundle holds"</h2>
+                    <h2 id="found-title">"What the export files hold"</h2>
                     <p>
                         "Loaded " {s.source.clone()} " in "
                         {format!("{:.0}", s.millis)} " ms. " {extent}
@@ -53,7 +53,8 @@ pub fn LoadSummaryView() -> impl IntoView {
                     })}
                     <div class="scroll" tabindex="0" role="region" aria-label="The nine tables"><table class="counts" id="table-checklist">
                         <thead><tr>
-                            <th scope="col">"table"</th><th scope="col">"file"</th>
+                            <th scope="col">"table"</th>
+                            {(!s.from_dump).then(|| view! { <th scope="col">"file"</th> })}
                             <th scope="col">"found"</th><th scope="col">"rows"</th>
                             <th scope="col">"feeds"</th>
                         </tr></thead>
@@ -62,6 +63,7 @@ pub fn LoadSummaryView() -> impl IntoView {
                                 .iter()
                                 .map(|(label, file, n)| {
                                     let found = !s.missing.contains(file);
+                                    let from_dump = s.from_dump;
                                     // The one catalogue of what each table feeds.
                                     let feeds = Table::ALL
                                         .into_iter()
@@ -71,7 +73,7 @@ pub fn LoadSummaryView() -> impl IntoView {
                                     view! {
                                         <tr data-table=file.clone() data-found=found.to_string()>
                                             <td>{label.clone()}</td>
-                                            <td>{file.clone()}</td>
+                                            {(!from_dump).then(|| view! { <td>{file.clone()}</td> })}
                                             <td class="found">{if found { "✓ found" } else { "✗ missing" }}</td>
                                             <td class="num">{if found { n.to_string() } else { "—".to_string() }}</td>
                                             <td class="feeds">{feeds}</td>

@@ -104,7 +104,7 @@ fn ErrorBanner() -> impl IntoView {
                 // credential, whatever produced it.
                 <span id="error-text">{move || redact_secrets(&state.error.get().unwrap_or_default())}</span>
                 <Show when=move || state.expired_link.get()>
-                    <p>"Paste a fresh presigned URL in the URL field above and press Load."</p>
+                    <p>"Paste a fresh link to the export (ask your administrator for one) in the link field above and press Load."</p>
                 </Show>
                 {move || state.bad_rows.get().map(|n| view! {
                     <p>

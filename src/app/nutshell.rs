@@ -10,12 +10,36 @@ use crate::protocol::ExportWhat;
 use super::browser;
 use super::state::AppState;
 
+/// A table cell that reads "New users (`new_users`)": its label and the
+/// field name, which staff need not read (summary.md keeps it for AI
+/// assistants; the page gives it as a tooltip).
+fn labelled_field(kids: &[Node]) -> Option<(&str, &str)> {
+    let [Node::Text(label), Node::Element(Element::Code, code), Node::Text(close)] = kids else {
+        return None;
+    };
+    let [Node::Text(field)] = code.as_slice() else {
+        return None;
+    };
+    let is_field = !field.is_empty()
+        && field
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    let label = label.strip_suffix(" (")?;
+    (is_field && close == ")").then_some((label, field.as_str()))
+}
+
 /// One node of the brief as page elements; data text stays text nodes.
 fn render(node: &Node) -> AnyView {
     let (el, kids) = match node {
         Node::Text(t) => return t.clone().into_any(),
         Node::Element(el, kids) => (*el, kids),
     };
+    if let (Element::Cell(r), Some((label, field))) = (el, labelled_field(kids)) {
+        let title = format!("In the data files: {field}");
+        let class = if r { "num" } else { "" };
+        return view! { <td class=class><span class="field" title=title>{label.to_string()}</span></td> }
+            .into_any();
+    }
     let k = kids.iter().map(render).collect_view();
     let align = |right: bool| if right { "num" } else { "" };
     match el {

@@ -71,13 +71,18 @@ pub fn Cards(
             .loaded
             .with_untracked(|l| l.as_ref().and_then(|l| crate::summary::needs(l, name)))
     };
-    let cohort = match &report.newest_full_cohort {
-        Some((week, rate, active, total)) => {
-            format!("{rate:.2}% ({active} of {total}, {week})")
-        }
-        None => "no full cohort".into(),
+    // The week as people say it; the ISO label stays in the tooltip.
+    let (cohort, cohort_title) = match &report.newest_full_cohort {
+        Some((week, rate, active, total)) => (
+            format!(
+                "{rate:.2}% ({active} of {total}, {})",
+                crate::insight_text::week_of(week)
+            ),
+            Some(format!("Cohort {week}")),
+        ),
+        None => ("no full cohort".into(), None),
     };
-    let card = |id: &'static str, label: &'static str, value: String| {
+    let card = |id: &'static str, label: &'static str, value: String, title: Option<String>| {
         let metric = match id {
             "retention" => "retention_cohorts".to_string(),
             _ => id.replace('-', "_"),
@@ -96,7 +101,7 @@ pub fn Cards(
         view! {
             <div class="card" id=format!("card-{id}")>
                 <div class="label">{label}</div>
-                <div class="value">{value}</div>
+                <div class="value" title=title>{value}</div>
                 {change}
             </div>
         }
@@ -104,11 +109,11 @@ pub fn Cards(
     };
     view! {
         <div class="cards">
-            {card("new-users", "New users", report.new_users.to_string())}
-            {card("active-users", "Active users", report.active_users.to_string())}
-            {card("events", "Events", report.events.to_string())}
-            {card("screen-views", "Screen views", report.screen_views.to_string())}
-            {card("retention", "Retention of the newest full cohort", cohort)}
+            {card("new-users", "New users", report.new_users.to_string(), None)}
+            {card("active-users", "Active users", report.active_users.to_string(), None)}
+            {card("events", "Events", report.events.to_string(), None)}
+            {card("screen-views", "Screen views", report.screen_views.to_string(), None)}
+            {card("retention", "Retention of the newest full cohort", cohort, cohort_title)}
         </div>
     }
 }
@@ -276,7 +281,7 @@ pub fn ReportView() -> impl IntoView {
                             .with(|l| l.as_ref().and_then(|l| crate::summary::made_without(l, &section)))
                             .map(|without| view! {
                                 <p class="notice needs" id="section-needs" role="status">
-                                    {format!("This part of the report is {without} (not in the bundle): what those files hold is missing here, not zero.")}
+                                    {format!("This part of the report is {without} (not in the export files): what those files hold is missing here, not zero.")}
                                 </p>
                             })
                     }}

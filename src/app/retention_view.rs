@@ -49,9 +49,8 @@ fn cohort_row(c: &TriangleCohort, as_users: bool, max: f64) -> impl IntoView {
         .collect_view();
     view! {
         <tr data-cohort=c.cohort_week.clone()>
-            <th scope="row">
-                {format!("week of {}", c.cohort_start_date)}
-                <span class="sub">{format!(" ({})", c.cohort_week)}</span>
+            <th scope="row" title=format!("Cohort {}", c.cohort_week)>
+                {format!("week of {}", insight_text::long_date(&c.cohort_start_date))}
             </th>
             <td class="num users">{c.users}</td>
             {cells}

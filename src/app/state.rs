@@ -199,7 +199,7 @@ impl AppState {
                 .map(|e| e.message())
                 .unwrap_or_default();
             self.engine_stopped(format!(
-                "the engine stopped unexpectedly ({detail}); load the bundle again"
+                "the engine stopped unexpectedly ({detail}); load the export files again"
             ));
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

@@ -43,7 +43,7 @@ fn cards_show_the_figures() {
         "Active users7",
         "Events345",
         "Screen views67",
-        "42.50% (17 of 40, 2025-W26)",
+        "42.50% (17 of 40, week of 23 June 2025)",
     ] {
         assert!(text.contains(expect), "{expect} in {text}");
     }

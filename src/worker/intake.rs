@@ -20,6 +20,7 @@ use super::{now_ms, post, scope};
 use crate::explain::{expired_link_message, explain_http_failure};
 use crate::protocol::{Progress, Reply, Source};
 use crate::stored_files::{self, loaded_name};
+use crate::summary::{any_dump, loaded_files_text};
 use engagement_engine::presigned::{redact_url, url_file_name};
 
 /// Bytes read from a file per step; progress is reported after each (at
@@ -169,7 +170,7 @@ pub(super) async fn load(
     keep: bool,
     pseudonym_key: Option<String>,
     cancel: &StdCell<bool>,
-) -> Result<(Loaded, String), Failure> {
+) -> Result<(Loaded, String, bool), Failure> {
     let mut bundle = Bundle::new(Limits::default()).skip_bad_rows(skip_bad_rows);
     let mut t = Tracker {
         progress: Progress::default(),
@@ -178,7 +179,8 @@ pub(super) async fn load(
         last_post: 0.0,
     };
     let mut kept: Option<ToKeep> = None;
-    let label = match source {
+    // What was loaded, for "Loaded …", and whether it was a dump.
+    let (label, from_dump) = match source {
         Source::Demo(size) => {
             t.progress.phase = "generating".into();
             let cfg = DemoConfig::new(size.users());
@@ -192,7 +194,10 @@ pub(super) async fn load(
                     .map_err(|e| Failure::Message(format!("demo data: {e}"), false))?;
                 t.push_all(&mut bundle, name, &bytes).await?;
             }
-            format!("demo data ({}, {} users)", size.as_str(), size.users())
+            (
+                format!("demo data ({}, {} users)", size.as_str(), size.users()),
+                false,
+            )
         }
         Source::Files => {
             t.progress.phase = "reading".into();
@@ -212,7 +217,8 @@ pub(super) async fn load(
                     from_url: None,
                 });
             }
-            format!("{} file(s)", files.len())
+            let names: Vec<String> = files.iter().map(loaded_name).collect();
+            (loaded_files_text(&names), any_dump(&names))
         }
         Source::Url(url) => {
             t.progress.phase = "fetching".into();
@@ -223,7 +229,7 @@ pub(super) async fn load(
                     from_url: Some(redact_url(url)),
                 });
             }
-            redact_url(url)
+            (redact_url(url), any_dump(&[url_file_name(url)]))
         }
     };
     t.check()?;
@@ -241,7 +247,7 @@ pub(super) async fn load(
             web_sys::console::error_1(&format!("keeping the data failed: {e}").into());
         }
     }
-    Ok((loaded, label))
+    Ok((loaded, label, from_dump))
 }
 
 async fn read_slice(f: &web_sys::Blob, start: f64, end: f64) -> Result<Vec<u8>, Failure> {

@@ -131,7 +131,7 @@ fn handle(state: &Shared, req: Request, files: Array) {
                     return;
                 }
                 match result {
-                    Ok((loaded, label)) => {
+                    Ok((loaded, label, from_dump)) => {
                         // The period's zone is checked before the summary
                         // shows dates in it: an unknown zone is an error.
                         let zone = match period.resolve(now(), loaded.dataset.time_extent()) {
@@ -146,6 +146,7 @@ fn handle(state: &Shared, req: Request, files: Array) {
                             }
                         };
                         let mut summary = load_summary(&loaded, &label, zone);
+                        summary.from_dump = from_dump;
                         summary.millis = now_ms() - started;
                         summary.memory_bytes = memory_bytes();
                         {

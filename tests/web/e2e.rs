@@ -145,7 +145,16 @@ fn check_cards(b: &Browser, cli: &Value) {
             text.starts_with(&format!("{:.2}%", c["retention_rate"].as_f64().unwrap())),
             "{text} vs {c}"
         );
-        assert!(text.contains(c["cohort_week"].as_str().unwrap()));
+        // The week as people say it, its ISO label in the tooltip.
+        let start = c["cohort_start_date"].as_str().unwrap();
+        let day = chrono::NaiveDate::parse_from_str(start, "%Y-%m-%d").unwrap();
+        let said = format!("week of {}", day.format("%-d %B %Y"));
+        assert!(text.contains(&said), "{text} vs {said}");
+        let title = b.js("return document.querySelector('#card-retention .value').title");
+        assert_eq!(
+            title.as_str().unwrap(),
+            format!("Cohort {}", c["cohort_week"].as_str().unwrap())
+        );
     }
 }
 
@@ -310,13 +319,61 @@ fn a_bundle_on_disk_loads_through_the_file_input() {
     let bundle = demo_dir("files", 150);
     let b = Browser::start(tmp("downloads-files"));
     open_blank(&b, "file-input");
-    b.set_files("#file-input", &csv_files(&bundle));
+    let files = csv_files(&bundle);
+    b.set_files("#file-input", &files);
     wait_report(&b, 120);
     let (start, end) = period(&b);
     check_cards(&b, &cli_report(&bundle, &start, &end));
     assert_eq!(
         b.text("#load-summary tr[data-table='auth_user.csv'] td.num"),
         "150"
+    );
+    // Said in staff's words: what was loaded, and each table's CSV file.
+    assert_eq!(b.text("#found-title"), "What the export files hold");
+    let said = b.text("#load-summary p");
+    assert!(
+        said.starts_with(&format!("Loaded {} files in ", files.len())),
+        "{said}"
+    );
+    assert_eq!(
+        b.js("return document.querySelectorAll('#table-checklist thead th').length"),
+        5
+    );
+    // A dump is named as one, and its tables by their meaning only (no
+    // CSV names it never had).
+    b.set_files(
+        "#file-input",
+        &[root().join("tests/fixtures/tiny/dump.json")],
+    );
+    b.wait(
+        "the dump loaded",
+        "const p = document.querySelector('#load-summary p'); return p && p.textContent.startsWith('Loaded dump.json')",
+        60,
+    );
+    let said = b.text("#load-summary p");
+    assert!(
+        said.starts_with("Loaded dump.json (a Django dumpdata file) in "),
+        "{said}"
+    );
+    let heads = b.js(
+        "return [...document.querySelectorAll('#table-checklist thead th')].map(h => h.textContent)",
+    );
+    assert_eq!(
+        heads,
+        serde_json::json!(["table", "found", "rows", "feeds"])
+    );
+    let checklist = b.text("#table-checklist");
+    assert!(!checklist.contains(".csv"), "{checklist}");
+    assert_eq!(
+        b.text("#load-summary tr[data-table='auth_user.csv'] td.num"),
+        "40"
+    );
+    b.set_files("#file-input", &files);
+    wait_report(&b, 120);
+    b.wait(
+        "the CSVs again",
+        "const c = document.querySelector(\"#load-summary tr[data-table='auth_user.csv'] td.num\"); return c && c.textContent === '150'",
+        60,
     );
     // A user's row opens that user's timeline and fasts.
     open_section(&b, "user_activity");
@@ -384,6 +441,11 @@ fn upload_to_a_presigned_put_and_load_from_a_presigned_get() {
         20,
     );
     only_the_data_sets(&b);
+    let label = b.text("label[for=upload-url]");
+    assert_eq!(
+        label.trim(),
+        "Upload link (from your administrator, or the CLI's `engagement-report presign`)"
+    );
     let put = s3.presign("put", "reports/report.zip");
     b.type_into("#upload-url", &put);
     b.click("#upload");
@@ -1100,20 +1162,33 @@ fn insight_views_show_the_clis_insights() {
     // no Markdown syntax left; Copy gives the CLI's summary_md.
     let md = ins["summary_md"].as_str().unwrap();
     let rows = b.js(
-        "return [...document.querySelectorAll('#nutshell-text table tbody tr')].map(r => [...r.cells].map(c => c.textContent))",
+        "return [...document.querySelectorAll('#nutshell-text table tbody tr')].map(r => [...r.cells].map(c => [c.textContent, c.querySelector('span.field')?.title ?? '']))",
     );
-    let want: Vec<Vec<String>> = md
+    // Every cell as summary.md has it, but a label's field name in
+    // parentheses ("New users (`new_users`)") is a tooltip, not text.
+    let want: Vec<Vec<(String, String)>> = md
         .lines()
         .filter(|l| l.starts_with("| ") && !l.starts_with("| Metric") && !l.starts_with("| ---"))
         .map(|l| {
             l.trim_matches('|')
                 .split(" | ")
-                .map(|c| c.trim().replace('`', ""))
+                .map(|c| {
+                    let c = c.trim();
+                    match c.strip_suffix("`)").and_then(|c| c.split_once(" (`")) {
+                        Some((label, field)) => {
+                            (label.to_string(), format!("In the data files: {field}"))
+                        }
+                        None => (c.replace('`', ""), String::new()),
+                    }
+                })
                 .collect()
         })
         .collect();
     assert_eq!(want.len(), 9);
+    assert!(want.iter().all(|r| !r[0].1.is_empty()), "{want:?}");
     assert_eq!(rows, serde_json::json!(want));
+    let text = b.text("#nutshell-text table");
+    assert!(!text.contains("(new_users)"), "{text}");
     let text = b.text("#nutshell-text");
     assert!(!text.contains("| ---") && !text.contains("## "), "{text}");
     assert!(
@@ -1138,7 +1213,7 @@ fn insight_views_show_the_clis_insights() {
     // Weekly retention: every cohort and week as the CLI's retention_matrix.
     open_view(&b, "retention_matrix", "#triangle");
     let grid = b.js(
-        "return [...document.querySelectorAll('#triangle tbody tr')].map(r => [r.dataset.cohort, r.querySelector('td.users').textContent, [...r.querySelectorAll('td.cell')].map(c => c.classList.contains('none') ? null : [+c.dataset.week, +c.dataset.active, c.dataset.rate, c.dataset.complete === 'true', c.title])])",
+        "return [...document.querySelectorAll('#triangle tbody tr')].map(r => [r.dataset.cohort, r.querySelector('td.users').textContent, [...r.querySelectorAll('td.cell')].map(c => c.classList.contains('none') ? null : [+c.dataset.week, +c.dataset.active, c.dataset.rate, c.dataset.complete === 'true', c.title]), r.querySelector('th').textContent, r.querySelector('th').title])",
     );
     let matrix = ins["retention_matrix"].as_array().unwrap();
     let grid = grid.as_array().unwrap();
@@ -1146,6 +1221,18 @@ fn insight_views_show_the_clis_insights() {
     assert!(matrix.len() >= 10, "a quarter has a dozen cohorts");
     for (row, c) in grid.iter().zip(matrix) {
         assert_eq!(row[0], c["cohort_week"]);
+        // The week as people say it; the ISO label in the tooltip.
+        let monday =
+            chrono::NaiveDate::parse_from_str(c["cohort_start_date"].as_str().unwrap(), "%Y-%m-%d")
+                .unwrap();
+        assert_eq!(
+            row[3].as_str().unwrap(),
+            format!("week of {}", monday.format("%-d %B %Y"))
+        );
+        assert_eq!(
+            row[4].as_str().unwrap(),
+            format!("Cohort {}", c["cohort_week"].as_str().unwrap())
+        );
         assert_eq!(row[1].as_str().unwrap(), c["users"].to_string());
         let cells = row[2].as_array().unwrap();
         assert_eq!(cells.len(), 13);

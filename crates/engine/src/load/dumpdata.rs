@@ -641,7 +641,7 @@ impl DumpParser {
                     &self.file,
                     None,
                     format!(
-                        "the file does not start like JSON (found {}); expected a `manage.py dumpdata` array `[{{\"model\": ..., \"fields\": ...}}, ...]`",
+                        "the file starts with text that is not JSON (found {}), for example messages that manage.py printed before the data; export it cleanly with `python manage.py dumpdata -o FILE.json`, which writes only the `manage.py dumpdata` array `[{{\"model\": ..., \"fields\": ...}}, ...]`",
                         show_byte(b)
                     ),
                 ))
