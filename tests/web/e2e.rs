@@ -2886,7 +2886,7 @@ fn a_partial_bundle_lists_the_nine_tables_and_says_what_each_card_needs() {
     let notice = b.text("#section-needs");
     assert!(
         notice.starts_with(
-            "This part of the report is made without events_useractivityfeed.csv (not in the bundle)"
+            "This part of the report is made without events_useractivityfeed.csv (not in the export files)"
         ),
         "{notice}"
     );
