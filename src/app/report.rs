@@ -64,10 +64,12 @@ pub fn Cards(
     /// The computed report's figures.
     report: ReportSummary,
 ) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    // What each card needs among missing tables: said instead of a zero.
+    // The page's state when there is one (the cards also stand alone, as in
+    // the component tests): what each card needs among missing tables is
+    // said instead of a zero.
+    let state = use_context::<AppState>();
     let needs = move |name: &str| {
-        state
+        state?
             .loaded
             .with_untracked(|l| l.as_ref().and_then(|l| crate::summary::needs(l, name)))
     };
