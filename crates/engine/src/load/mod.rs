@@ -230,6 +230,12 @@ pub fn grouped(n: u64) -> String {
     out
 }
 
+/// `1 other row of the bundle cannot be read either`, or `3 other rows …`.
+fn others_unreadable(n: u64, one: &str, many: &str) -> String {
+    let noun = if n == 1 { one } else { many };
+    format!("{n} other {noun} of the bundle cannot be read either")
+}
+
 /// Where a cut-off file ends, as its messages say it: `line 7,093`, or
 /// `object 41` of a dump's array.
 fn cut_off_place(at: Location) -> String {
@@ -350,8 +356,7 @@ impl BadRows {
             let (one, many) = nouns(first.first);
             let others = match total - 1 {
                 0 => String::new(),
-                1 => format!("; 1 other {one} of the bundle cannot be read either"),
-                n => format!("; {n} other {many} of the bundle cannot be read either"),
+                n => format!("; {}", others_unreadable(n, one, many)),
             };
             let these = if total == 1 {
                 format!("the {one} cut off")
@@ -389,8 +394,7 @@ impl BadRows {
         // bundle rarely mixes CSV tables and dumps.
         let others = match total - first.count {
             0 => String::new(),
-            1 => format!(", and 1 other {one} of the bundle cannot be read either"),
-            n => format!(", and {n} other {many} of the bundle cannot be read either"),
+            n => format!(", and {}", others_unreadable(n, one, many)),
         };
         let these = if total == 1 {
             format!("this {one}")
