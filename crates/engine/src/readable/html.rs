@@ -365,15 +365,14 @@ fn preview(
         }
     };
     // Lists of top users inside other_metrics (`….top_users.1.username`)
-    // and app_usage (`top_session_users.1.username`) name people too: left
-    // out without `people`.
+    // name people too: left out without `people`. (app_usage, whose
+    // top_session_users do too, is given only by its charts: SHOWN_WHOLE.)
     let names_someone = |i: usize| {
         !people
-            && matches!(t.name(), "other_metrics" | "app_usage")
-            && t.row(i).first().is_some_and(|c| {
-                let key = c.to_text();
-                key.contains("top_users.") || key.contains("top_session_users.")
-            })
+            && t.name() == "other_metrics"
+            && t.row(i)
+                .first()
+                .is_some_and(|c| c.to_text().contains(".top_users."))
     };
     let shown: Vec<usize> = match rows {
         Some(rows) => rows
