@@ -350,8 +350,9 @@ pub struct ReportSummary {
     pub events: u64,
     /// Screen views in the period.
     pub screen_views: u64,
-    /// Newest full cohort: (week, retention rate, active, total).
-    pub newest_full_cohort: Option<(String, f64, u64, u64)>,
+    /// The newest weekly cohort that joined before the period began:
+    /// (week, retention rate, active, total).
+    pub earlier_cohort: Option<(String, f64, u64, u64)>,
     /// `other_metrics` as its JSON text (pretty).
     pub other_metrics_json: String,
     /// Per data set: (name, columns, rows).

@@ -99,7 +99,7 @@ pub fn consent_reason(
     if let Some(last) = last_origin {
         if last != host {
             reasons.push(format!(
-                "It points at {host}, not at {last}, where this page last loaded a bundle from."
+                "It points at {host}, not at {last}, where this page last loaded export files from."
             ));
         }
     }
@@ -122,10 +122,10 @@ pub fn share_note(bundle: &str, now: i64) -> String {
             human_duration(end - now)
         ),
         Some(_) => "no more: its presigned URL has expired".to_string(),
-        None => "for as long as the bundle's URL is valid".to_string(),
+        None => "for as long as the link to the export files is valid".to_string(),
     };
     format!(
-        "copied a link to this report: whoever opens it downloads the bundle from {host} and sees the members' data, {validity}. Send it only to people who may see that data."
+        "copied a link to this report: whoever opens it downloads the export files from {host} and sees the members' data, {validity}. Send it only to people who may see that data."
     )
 }
 
@@ -224,7 +224,7 @@ mod tests {
         assert!(note.contains("has expired"), "{note}");
         let note = share_note("https://h.example/k.zip", 0);
         assert!(
-            note.contains("as long as the bundle's URL is valid"),
+            note.contains("as long as the link to the export files is valid"),
             "{note}"
         );
     }

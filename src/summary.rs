@@ -18,10 +18,17 @@ use crate::table_store::TableStore;
 /// worker adds the insights' charts).
 pub fn summarize(report: &Report<'_>, period: &Period, tables: &TableStore) -> ReportSummary {
     let om = &report.other_metrics;
-    let newest_full = report
+    // The newest cohort that had joined before the period began: its members'
+    // activity in the period is retention. A cohort that joins inside the
+    // period is "active" by joining (its first feed item), so it reads
+    // 100 % on nearly every bundle and says nothing.
+    let start = engagement_engine::period::parse_date("start", &report.range.start).ok();
+    let earlier_cohort = report
         .retention_cohorts
         .iter()
-        .find(|c| c.cohort_age_weeks >= 1)
+        .find(|c| {
+            start.is_some_and(|s| s.signed_duration_since(c.cohort_start_date).num_days() >= 7)
+        })
         .map(|c| {
             (
                 c.cohort_week.clone(),
@@ -40,7 +47,7 @@ pub fn summarize(report: &Report<'_>, period: &Period, tables: &TableStore) -> R
         active_users: om.active_users,
         events: om.events_by_type.values().sum(),
         screen_views: om.screen_views.total,
-        newest_full_cohort: newest_full,
+        earlier_cohort,
         other_metrics_json: serde_json::to_string_pretty(om).unwrap_or_default(),
         tables: tables
             .tables()
@@ -225,5 +232,53 @@ mod tests {
         assert_eq!(loaded_files_text(&nine), "9 files");
         assert!(any_dump(&["a.csv".into(), "dump.json".into()]));
         assert!(!any_dump(&nine));
+    }
+
+    /// The retention card's cohort is the newest one whose whole week lies
+    /// before the period: cohorts that join inside the period count as
+    /// active by joining.
+    #[test]
+    fn the_retention_card_takes_the_newest_cohort_from_before_the_period() {
+        use engagement_engine::demo::{csv_tables, DemoConfig};
+        use engagement_engine::load::{Bundle, Limits};
+        let mut b = Bundle::new(Limits::default());
+        for (name, bytes) in csv_tables(&DemoConfig::new(200)) {
+            b.add_bytes(&name, &bytes).unwrap();
+        }
+        let loaded = b.finish().unwrap();
+        // 2025-06-04 is a Wednesday: the week of Monday 2025-06-02 is the
+        // period's own, that of 2025-05-26 ends on the day before it.
+        let period = Period::from_options(
+            Some("2025-06-04"),
+            Some("2025-06-30"),
+            None,
+            Default::default(),
+        )
+        .unwrap();
+        let report = engagement_engine::metrics::compute(&loaded.dataset, &period);
+        let store = TableStore::from_report(&report);
+        let summary = summarize(&report, &period, &store);
+        let (week, rate, active, total) = summary.earlier_cohort.clone().unwrap();
+        assert_eq!(week, "2025-W22");
+        let row = report
+            .retention_cohorts
+            .iter()
+            .find(|c| c.cohort_week == week)
+            .unwrap();
+        assert_eq!(
+            (rate, active, total),
+            (row.retention_rate, row.active_users, row.total_users)
+        );
+        // A period before every cohort has none.
+        let early = Period::from_options(
+            Some("2020-01-01"),
+            Some("2020-01-31"),
+            None,
+            Default::default(),
+        )
+        .unwrap();
+        let report = engagement_engine::metrics::compute(&loaded.dataset, &early);
+        let store = TableStore::from_report(&report);
+        assert_eq!(summarize(&report, &early, &store).earlier_cohort, None);
     }
 }

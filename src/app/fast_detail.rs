@@ -17,9 +17,10 @@ use super::state::AppState;
 use super::svg_chart::SvgChart;
 use super::table::DataTable;
 
-/// Opens `fast`'s view and brings its title into view with the keyboard's
-/// focus.
+/// Opens `fast`'s view (under Fasts, whichever view it was chosen from)
+/// and brings its title into view with the keyboard's focus.
 pub fn open_fast(state: AppState, fast: i64) {
+    state.section.set("fasts".to_string());
     state.selected_fast.set(Some(fast));
     request_animation_frame(|| {
         if let Some(title) = document().get_element_by_id("fast-panel-title") {

@@ -35,6 +35,7 @@ pub mod table;
 pub mod tabs;
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use engagement_engine::presigned::redact_secrets;
 use state::AppState;
@@ -73,6 +74,7 @@ pub fn App() -> impl IntoView {
     // its fragment (never sent to the host; SPEC §10).
     Effect::new(move |_| browser::set_link(&state.link_pairs(false)));
     view! {
+        <SkipLink/>
         <header class="top">
             <h1>"Engagement Report Builder"</h1>
             <p class="tagline">
@@ -89,6 +91,30 @@ pub fn App() -> impl IntoView {
             <report::ReportView/>
         </main>
         <footer>"engine " {engagement_engine::VERSION}</footer>
+    }
+}
+
+/// The first stop of the keyboard once a report is shown: "Skip to the
+/// report" (visible when focused) moves the focus to the report's title,
+/// past the loading and period controls. It moves the focus itself rather
+/// than following `#report`, because the address's fragment holds the
+/// report's share state.
+#[component]
+fn SkipLink() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let go = move |ev: web_sys::MouseEvent| {
+        ev.prevent_default();
+        let title = document().get_element_by_id("report-title");
+        if let Some(title) = title.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = title.set_attribute("tabindex", "-1");
+            title.scroll_into_view();
+            let _ = title.focus();
+        }
+    };
+    move || {
+        state.report.with(Option::is_some).then(|| {
+            view! { <a class="skip-link" href="#report" id="skip-to-report" on:click=go>"Skip to the report"</a> }
+        })
     }
 }
 

@@ -74,7 +74,7 @@ pub fn Cards(
             .with_untracked(|l| l.as_ref().and_then(|l| crate::summary::needs(l, name)))
     };
     // The week as people say it; the ISO label stays in the tooltip.
-    let (cohort, cohort_title) = match &report.newest_full_cohort {
+    let (cohort, cohort_title) = match &report.earlier_cohort {
         Some((week, rate, active, total)) => (
             format!(
                 "{rate:.2}% ({active} of {total}, {})",
@@ -82,7 +82,7 @@ pub fn Cards(
             ),
             Some(format!("Cohort {week}")),
         ),
-        None => ("no full cohort".into(), None),
+        None => ("no cohort joined before the period".into(), None),
     };
     let card = |id: &'static str, label: &'static str, value: String, title: Option<String>| {
         let metric = match id {
@@ -115,7 +115,7 @@ pub fn Cards(
             {card("active-users", "Active users", report.active_users.to_string(), None)}
             {card("events", "Events", report.events.to_string(), None)}
             {card("screen-views", "Screen views", report.screen_views.to_string(), None)}
-            {card("retention", "Retention of the newest full cohort", cohort, cohort_title)}
+            {card("retention", "Still active: the last cohort before the period", cohort, cohort_title)}
         </div>
     }
 }

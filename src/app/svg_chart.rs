@@ -22,6 +22,8 @@ use wasm_bindgen_futures::JsFuture;
 use crate::chart_files::{self, DataRow};
 
 use super::browser;
+use super::fast_detail::open_fast;
+use super::state::AppState;
 
 /// The chart's tree as DOM nodes in the SVG namespace. Elements that the
 /// allow-list refuses are left out with their children, and so are
@@ -74,6 +76,21 @@ fn build(
     Ok(Some(el))
 }
 
+/// Opens the fast that datum `g` stands for (`data-fast`), if it stands for
+/// one and the page has its state; says whether it did.
+fn open_fast_of(state: Option<AppState>, g: &web_sys::Element) -> bool {
+    let fast = g
+        .get_attribute("data-fast")
+        .and_then(|id| id.parse::<i64>().ok());
+    match (fast, state) {
+        (Some(fast), Some(state)) => {
+            open_fast(state, fast);
+            true
+        }
+        _ => false,
+    }
+}
+
 /// The datum (`g.datum`) that an event happened in, if any.
 fn datum_of(target: Option<web_sys::EventTarget>) -> Option<web_sys::Element> {
     target?
@@ -88,7 +105,11 @@ fn datum_of(target: Option<web_sys::EventTarget>) -> Option<web_sys::Element> {
 /// the caption if need be) and kept inside the figure: below the shape
 /// only when even the figure has no room above it.
 fn show_tip(plot: &web_sys::HtmlElement, tip: &web_sys::HtmlElement, g: &web_sys::Element) {
-    tip.set_text_content(g.get_attribute("aria-label").as_deref());
+    let mut text = g.get_attribute("aria-label").unwrap_or_default();
+    if g.has_attribute("data-fast") {
+        text.push_str(" · select to open this fast");
+    }
+    tip.set_text_content(Some(&text));
     for attr in ["data-label", "data-value"] {
         let _ = tip.set_attribute(attr, &g.get_attribute(attr).unwrap_or_default());
     }
@@ -223,6 +244,23 @@ pub fn SvgChart(
 ) -> impl IntoView {
     let key = chart.key.clone();
     let title = chart.title.clone();
+    // A fast's "this year against last year" chart opens that fast, unless
+    // it is the fast already open.
+    let state = use_context::<AppState>();
+    let edition_of = key
+        .strip_prefix("fast_editions_")
+        .and_then(|id| id.parse::<i64>().ok());
+    let open_button = move || {
+        let (state, fast) = (state?, edition_of?);
+        (state.selected_fast.get() != Some(fast)).then(|| {
+            view! {
+                <button type="button" class="open-fast" on:click=move |_| open_fast(state, fast)>
+                    "Open this fast"
+                </button>
+                " "
+            }
+        })
+    };
     let alt = chart.alt.clone();
     let desc_id = format!("chart-{key}-desc");
     let rows: Vec<DataRow> = chart_files::data_rows(&chart.svg);
@@ -279,6 +317,13 @@ pub fn SvgChart(
         }
     };
     let on_blur = move |_: web_sys::FocusEvent| hide();
+    // A bar that stands for a fast (`data-fast`, e.g. "Top fasts by joins")
+    // opens that fast's view.
+    let on_click = move |ev: web_sys::MouseEvent| {
+        if let Some(g) = datum_of(ev.target()) {
+            open_fast_of(state, &g);
+        }
+    };
     let on_key = move |ev: web_sys::KeyboardEvent| {
         let (Some(g), Some(h)) = (datum_of(ev.target()), host.get_untracked()) else {
             return;
@@ -286,6 +331,12 @@ pub fn SvgChart(
         let step = match ev.key().as_str() {
             "Escape" => {
                 hide();
+                return;
+            }
+            "Enter" | " " => {
+                if open_fast_of(state, &g) {
+                    ev.prevent_default();
+                }
                 return;
             }
             "ArrowRight" | "ArrowDown" => 1,
@@ -330,12 +381,13 @@ pub fn SvgChart(
             <figcaption>{title.clone()}</figcaption>
             <div class="chart-plot" node_ref=plot
                 on:mouseover=on_over on:mouseleave=on_leave
-                on:focusin=on_focus on:focusout=on_blur on:keydown=on_key>
+                on:focusin=on_focus on:focusout=on_blur on:keydown=on_key on:click=on_click>
                 <div class="chart-svg" node_ref=host></div>
                 <div class="chart-tip" role="tooltip" id=format!("chart-{key}-tip") node_ref=tip hidden></div>
             </div>
             <p class="alt" id=desc_id>{alt}</p>
             <p class="chart-tools">
+                {open_button}
                 "Download "
                 <button type="button" class="chart-download" data-format="svg"
                     aria-label=format!("Download “{title}” as SVG") on:click=save_svg>"SVG"</button>

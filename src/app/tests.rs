@@ -27,7 +27,7 @@ fn summary() -> ReportSummary {
         active_users: 7,
         events: 345,
         screen_views: 67,
-        newest_full_cohort: Some(("2025-W26".into(), 42.5, 17, 40)),
+        earlier_cohort: Some(("2025-W26".into(), 42.5, 17, 40)),
         ..ReportSummary::default()
     }
 }

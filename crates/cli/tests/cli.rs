@@ -758,7 +758,7 @@ fn missing_tables_are_warned_about_and_their_figures_say_what_they_need() {
     );
     assert!(html.contains("<figcaption>Top screens</figcaption><p class=\"needs\">needs events_eventtype.csv and events_event.csv</p>"));
     assert!(html.contains("<figcaption>Retention by week since joining</figcaption><p class=\"needs\">needs events_useractivityfeed.csv</p>"));
-    assert!(html.contains("<h3>User activity <span class=\"name\">(user_activity)</span></h3><p class=\"needs\">Made without events_useractivityfeed.csv (not in the bundle): what those files hold is missing here, not zero.</p>"));
+    assert!(html.contains("<h3>User activity <span class=\"name\">(user_activity)</span></h3><p class=\"needs\">Made without events_useractivityfeed.csv (not among the export files): what those files hold is missing here, not zero.</p>"));
     assert!(html.contains("<h3>New users over time <span class=\"name\">(new_users_over_time)</span></h3><p class=\"count\">"));
     // The chart of a table that is there is drawn.
     assert!(html.contains("<figure class=\"chart\"><figcaption>New users per day</figcaption><svg"));

@@ -361,7 +361,7 @@ fn preview(
 ) -> Markup {
     let needs = html! {
         @if let Some(without) = crate::load::made_without(missing, t.name()) {
-            p.needs { "Made " (without.trim_start_matches("made ")) " (not in the bundle): what those files hold is missing here, not zero." }
+            p.needs { "Made " (without.trim_start_matches("made ")) " (not among the export files): what those files hold is missing here, not zero." }
         }
     };
     // Lists of top users inside other_metrics (`….top_users.1.username`)
