@@ -3,7 +3,7 @@
 //! `report.html`, `report.xlsx` and the CSV byte-order mark against the
 //! CLI's, and `report.html` opened from disk and printed to PDF.
 //!
-//! Like `e2e.rs` they need the built page, the release CLI, chromedriver and
+//! Like `e2e/` they need the built page, the release CLI, chromedriver and
 //! poppler's `pdfinfo`/`pdftoppm`, so they are ignored by a plain `cargo
 //! test`; `scripts/web-test.sh` builds everything and runs them with
 //! `--ignored --test-threads=1`.
