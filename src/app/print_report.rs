@@ -67,7 +67,7 @@ pub fn PrintForCouncil() -> impl IntoView {
         <p class="print-council">
             <button type="button" id="print-council" on:click=print
                 title="report.html without names, in a new tab, ready to print">
-                "🖨 Print for council"
+                "Print for council"
             </button>
             " "
             <span class="status" id="print-council-status" aria-live="polite">{move || status.get()}</span>

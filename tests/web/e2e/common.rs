@@ -124,12 +124,23 @@ pub(crate) fn check_cards(b: &Browser, cli: &Value) {
         card(b, "screen-views"),
         om["screen_views"]["total"].to_string()
     );
-    let newest_full = cli["retention_cohorts"]
+    // The retention card: the newest cohort whose whole week lies before
+    // the period (one that joins inside it is active by joining).
+    let start = cli["range"]["start"].as_str().unwrap();
+    let start = chrono::NaiveDate::parse_from_str(start, "%Y-%m-%d").unwrap();
+    let earlier = cli["retention_cohorts"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|c| c["cohort_age_weeks"].as_i64().unwrap() >= 1);
-    if let Some(c) = newest_full {
+        .find(|c| {
+            let monday = c["cohort_start_date"].as_str().unwrap();
+            let monday = chrono::NaiveDate::parse_from_str(monday, "%Y-%m-%d").unwrap();
+            (start - monday).num_days() >= 7
+        });
+    if earlier.is_none() {
+        assert_eq!(card(b, "retention"), "no cohort joined before the period");
+    }
+    if let Some(c) = earlier {
         let text = card(b, "retention");
         assert!(
             text.starts_with(&format!("{:.2}%", c["retention_rate"].as_f64().unwrap())),
