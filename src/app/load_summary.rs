@@ -72,8 +72,8 @@ pub fn LoadSummaryView() -> impl IntoView {
                                         .unwrap_or_default();
                                     view! {
                                         <tr data-table=file.clone() data-found=found.to_string()>
-                                            <td>{label.clone()}</td>
-                                            {(!from_dump).then(|| view! { <td>{file.clone()}</td> })}
+                                            <td class="table-label">{label.clone()}</td>
+                                            {(!from_dump).then(|| view! { <td class="file">{file.clone()}</td> })}
                                             <td class="found">{if found { "✓ found" } else { "✗ missing" }}</td>
                                             <td class="num">{if found { n.to_string() } else { "—".to_string() }}</td>
                                             <td class="feeds">{feeds}</td>
