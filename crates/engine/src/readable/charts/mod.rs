@@ -4,12 +4,11 @@
 //! Each bar, column and grid cell is a `<g class="datum" tabindex="0">`
 //! with `data-label`, `data-value` and a `<title>` holding its exact label
 //! and value. Colours stay distinct when printed in grey.
-
 //!
-//! The module is laid out by job: `shapes` draws the
-//! primitives, `layouts` arranges them into the kinds of chart (columns,
-//! ranked bars, grids, lines), and `catalogue` names each chart of the
-//! report and fills a layout from its data.
+//! Laid out by job: `shapes` draws the primitives, `layouts` arranges them
+//! into the kinds of chart (columns, ranked bars, grids, lines), and
+//! `catalogue` names each chart of the report and fills a layout from its
+//! data.
 
 use serde::{Deserialize, Serialize};
 
