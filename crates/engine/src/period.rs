@@ -350,8 +350,8 @@ impl LocalHours<'_> {
     pub const CELLS: usize = 7 * 24;
 
     /// The weekday × hour cell of an instant inside the period:
-    /// (ISO weekday − 1) × 24 + local hour, so 0 is Monday 00:00–01:00 and
-    /// 167 is Sunday 23:00–24:00. `None` outside the period.
+    /// (ISO weekday − 1) × 24 + local hour, so 0 is Monday 00:00-01:00 and
+    /// 167 is Sunday 23:00-24:00. `None` outside the period.
     #[inline]
     pub fn cell(&self, ts: Timestamp) -> Option<usize> {
         let first = self.period.first_instant().0;
@@ -442,19 +442,6 @@ fn local_hour_in(tz: Tz, micros: i64) -> u8 {
     let offset = tz.offset_from_utc_datetime(&utc).fix();
     let local = utc + Duration::seconds(i64::from(offset.local_minus_utc()));
     local.hour() as u8
-}
-
-/// The ISO weekday (1 = Monday … 7 = Sunday) and its short English name.
-pub fn weekday_name(iso_weekday: u8) -> &'static str {
-    match iso_weekday {
-        1 => "Mon",
-        2 => "Tue",
-        3 => "Wed",
-        4 => "Thu",
-        5 => "Fri",
-        6 => "Sat",
-        _ => "Sun",
-    }
 }
 
 /// A quick choice of period that the engine turns into dates.

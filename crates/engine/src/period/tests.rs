@@ -252,8 +252,6 @@ fn local_hours_follow_dst() {
     assert_eq!(h.cell(t("2024-09-08 04:00:00+00")), sunday(1));
     assert_eq!(h.cell(t("2024-09-08 04:59:59+00")), sunday(1));
     assert_eq!(h.cell(t("2024-09-08 05:00:00+00")), sunday(2));
-    assert_eq!(weekday_name(1), "Mon");
-    assert_eq!(weekday_name(7), "Sun");
 }
 
 #[test]

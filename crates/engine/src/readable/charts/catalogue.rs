@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use super::layouts::*;
 use super::shapes::*;
-use super::{Chart, TriangleRow, BAR, GRID_KEYS, SECOND, THIRD, WEEKDAYS};
+use super::{Chart, TriangleRow, BAR, GRID_KEYS, SECOND, THIRD};
+use crate::insights::words::{busiest, hour_range, WEEKDAYS};
 use crate::period::{Date, Period};
 use crate::report::Report;
 
@@ -194,13 +195,9 @@ pub fn retention_triangle(rows: &[TriangleRow<'_>]) -> Chart {
 pub fn activity_heatmap(counts: &[[u64; 24]; 7], unit: &str) -> Chart {
     let title = "Activity by weekday and hour";
     let mut cells = Vec::new();
-    let mut busiest: Option<(usize, usize, u64)> = None;
     for (d, hours) in counts.iter().enumerate() {
         for (h, &n) in hours.iter().enumerate() {
-            if n > busiest.map_or(0, |b| b.2) {
-                busiest = Some((d, h, n));
-            }
-            let label = format!("{} {h:02}:00–{:02}:00", WEEKDAYS[d], (h + 1) % 24);
+            let label = format!("{} {}", WEEKDAYS[d], hour_range(h as u8));
             cells.push(GridCell {
                 row: d,
                 col: h,
@@ -213,7 +210,14 @@ pub fn activity_heatmap(counts: &[[u64; 24]; 7], unit: &str) -> Chart {
             });
         }
     }
-    let alt = match busiest {
+    let peak = busiest(
+        counts
+            .iter()
+            .enumerate()
+            .flat_map(|(d, hours)| hours.iter().enumerate().map(move |(h, &n)| (d, h, n))),
+        |c| c.2,
+    );
+    let alt = match peak {
         None => format!("{title}: no {unit} in the period."),
         Some((d, h, n)) => format!(
             "{} by local weekday and hour, darker for more; the busiest hour is {} {h:02}:00 with {n}.",
@@ -238,7 +242,7 @@ pub fn activity_heatmap(counts: &[[u64; 24]; 7], unit: &str) -> Chart {
                 .collect(),
             label_width: 40.0,
             cell_height: 22.0,
-            max: busiest.map_or(0.0, |b| b.2 as f64),
+            max: peak.map_or(0.0, |b| b.2 as f64),
             legend: unit,
         },
         &cells,
@@ -297,27 +301,14 @@ pub fn opens_by_hour(usage: &crate::insights::AppUsage<'_>) -> Chart {
             label: format!("{:02}", h.hour),
             value: h.opens as f64,
             value_text: h.opens.to_string(),
-            title: format!(
-                "{:02}:00-{:02}:00 — app opens: {}",
-                h.hour,
-                h.hour + 1,
-                h.opens
-            ),
+            title: format!("{} — app opens: {}", hour_range(h.hour), h.opens),
         })
         .collect();
-    let busiest = usage
-        .opens_by_hour
-        .iter()
-        .fold(None::<&crate::insights::HourOpens>, |b, h| match b {
-            Some(b) if b.opens >= h.opens => Some(b),
-            _ => Some(h),
-        });
-    let alt = match busiest {
+    let alt = match busiest(&usage.opens_by_hour, |h| h.opens) {
         Some(b) if usage.app_opens > 0 => format!(
-            "App opens by local hour: {} in all, most at {:02}:00-{:02}:00 with {}.",
+            "App opens by local hour: {} in all, most at {} with {}.",
             usage.app_opens,
-            b.hour,
-            b.hour + 1,
+            hour_range(b.hour),
             b.opens
         ),
         _ => "App opens by local hour: none in the period.".to_string(),

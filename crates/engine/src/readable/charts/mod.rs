@@ -43,8 +43,6 @@ pub const DARK_FROM: usize = 5;
 const INK: &str = "#222222";
 const MUTED: &str = "#555555";
 const GRID: &str = "#d9d9d9";
-/// Weekday names of the activity heatmap, ISO order (SPEC §7.2).
-pub const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 /// The keys of the charts drawn as colour-scaled grids (the retention
 /// triangle and the activity heatmap): wide, so never put side by side.

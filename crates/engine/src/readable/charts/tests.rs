@@ -217,9 +217,9 @@ fn heatmap_has_168_cells_and_names_the_busiest_hour() {
     let c = activity_heatmap(&counts, "events and feed items");
     let d = data(&c.svg);
     assert_eq!(d.len(), 168);
-    assert_eq!(d[2 * 24 + 14].0, "Wed 14:00–15:00");
+    assert_eq!(d[2 * 24 + 14].0, "Wed 14:00-15:00");
     assert_eq!(d[2 * 24 + 14].1, "9");
-    assert_eq!(d[23].0, "Mon 23:00–00:00");
+    assert_eq!(d[23].0, "Mon 23:00-24:00");
     assert!(
         c.alt.contains("the busiest hour is Wed 14:00 with 9"),
         "{}",
