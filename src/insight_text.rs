@@ -1,9 +1,14 @@
 //! The words and colour steps of the page's insight views (period
 //! comparison on the cards, the retention triangle, the activity heatmap):
 //! pure functions of the worker's figures, so they are tested natively and
-//! the page only lays them out.
+//! the page only lays them out. Weekday names, hour ranges, change figures
+//! and the busiest hour are the engine's words
+//! ([`engagement_engine::insights::words`]), so the page says them as
+//! `summary.md`, `report.html` and the charts do.
 
 use crate::protocol::{Comparison, HeatCell, TriangleCohort};
+use engagement_engine::insights::words::{busiest, percent_change_2dp};
+pub use engagement_engine::insights::words::{hour_range, plural, weekday_full, weekday_short};
 
 /// The colour scale of the grids, lightest (lowest) first: the engine's,
 /// so the page's grids look like `report.html`'s.
@@ -12,17 +17,6 @@ pub use engagement_engine::readable::charts::SCALE;
 /// Steps of [`SCALE`] from this one up are dark: their text is white (the
 /// engine's threshold, so the page's grids read like `report.html`'s).
 pub use engagement_engine::readable::charts::DARK_FROM;
-
-/// Full weekday names, ISO order (1 = Monday is index 0).
-const WEEKDAYS_FULL: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
 
 /// A data set's column as a table heading people read: `days_since_last`
 /// is "Days since last", `user_id` "User ID", `avg_per_user` "Average per
@@ -101,11 +95,6 @@ pub fn zone_suggestions(typed: &str, zones: &[String]) -> Vec<String> {
     out
 }
 
-/// A figure and its unit, `1 user` or `3 users`.
-pub fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 pub use engagement_engine::insights::metric_label;
 
 /// Which way a figure moved.
@@ -164,7 +153,7 @@ pub fn change(c: &Comparison, previous: (&str, &str)) -> Change {
     };
     let pct = c
         .change_pct
-        .map(|p| format!(" ({}{p:.2}%)", if p > 0.0 { "+" } else { "" }))
+        .map(|p| format!(" ({})", percent_change_2dp(p)))
         .unwrap_or_default();
     let amount = match trend {
         Trend::Same => "no change".to_string(),
@@ -180,27 +169,12 @@ pub fn change(c: &Comparison, previous: (&str, &str)) -> Change {
 
 pub use engagement_engine::readable::charts::scale_step;
 
-/// `Mon` … `Sun` for ISO weekday 1…7 (the heatmap's `weekday_name`).
-pub fn weekday_short(iso: u8) -> &'static str {
-    engagement_engine::period::weekday_name(iso)
-}
-
-/// `Monday` … `Sunday` for ISO weekday 1…7.
-pub fn weekday_full(iso: u8) -> &'static str {
-    WEEKDAYS_FULL[(iso.clamp(1, 7) - 1) as usize]
-}
-
-/// `18:00–19:00`.
-pub fn hour_span(hour: u8) -> String {
-    format!("{hour:02}:00–{:02}:00", (hour + 1) % 24)
-}
-
 /// What a heatmap cell shows on hover and focus.
 pub fn heat_title(c: &HeatCell) -> String {
     format!(
         "{} {}: {}, {}, {}",
         weekday_short(c.weekday),
-        hour_span(c.hour),
+        hour_range(c.hour),
         plural(c.events, "event", "events"),
         plural(c.feed_items, "feed item", "feed items"),
         plural(c.users, "user", "users")
@@ -211,13 +185,7 @@ pub fn heat_title(c: &HeatCell) -> String {
 /// weekday, then hour) on a tie, as `summary.md` names it; `None` when
 /// the period has neither.
 pub fn peak(cells: &[HeatCell]) -> Option<&HeatCell> {
-    let mut best: Option<&HeatCell> = None;
-    for c in cells {
-        if total(c) > best.map_or(0, total) {
-            best = Some(c);
-        }
-    }
-    best
+    busiest(cells, |c| total(c))
 }
 
 /// Events + feed items of a cell: what the heatmap's colour measures.
@@ -232,7 +200,7 @@ pub fn peak_sentence(cells: &[HeatCell], zone: &str) -> String {
         Some(p) => format!(
             "The busiest hour of the week is {} {} ({zone}): {} and {} from {}.",
             weekday_full(p.weekday),
-            hour_span(p.hour),
+            hour_range(p.hour),
             plural(p.events, "event", "events"),
             plural(p.feed_items, "feed item", "feed items"),
             plural(p.users, "user", "users"),
@@ -252,22 +220,14 @@ pub fn busiest_day_and_hour(cells: &[HeatCell]) -> Option<String> {
             hours[c.hour as usize] += total(c);
         }
     }
-    let best = |v: &[u64]| {
-        v.iter()
-            .enumerate()
-            .fold(None, |b: Option<(usize, u64)>, (i, &n)| match b {
-                Some((_, m)) if m >= n => b,
-                _ if n > 0 => Some((i, n)),
-                _ => b,
-            })
-    };
+    let best = |v: &[u64]| busiest(v.iter().copied().enumerate(), |d| d.1);
     let (d, dn) = best(&days)?;
     let (h, hn) = best(&hours)?;
     Some(format!(
         "Over the whole week, {} is the busiest day ({}) and {} the busiest hour of the day ({} over all days).",
         weekday_full(d as u8 + 1),
         plural(dn, "event or feed item", "events and feed items"),
-        hour_span(h as u8),
+        hour_range(h as u8),
         hn
     ))
 }
@@ -432,16 +392,16 @@ mod tests {
         assert_eq!((p.weekday, p.hour), (2, 18));
         assert_eq!(
             peak_sentence(&cells, "UTC"),
-            "The busiest hour of the week is Tuesday 18:00–19:00 (UTC): 4 events and 1 feed item from 1 user."
+            "The busiest hour of the week is Tuesday 18:00-19:00 (UTC): 4 events and 1 feed item from 1 user."
         );
         assert_eq!(peak(&[cell(1, 0, 0, 0)]), None);
         assert_eq!(
             busiest_day_and_hour(&cells).unwrap(),
-            "Over the whole week, Tuesday is the busiest day (5 events and feed items) and 09:00–10:00 the busiest hour of the day (5 over all days)."
+            "Over the whole week, Tuesday is the busiest day (5 events and feed items) and 09:00-10:00 the busiest hour of the day (5 over all days)."
         );
         assert_eq!(
             heat_title(&cells[3]),
-            "Sun 23:00–00:00: 0 events, 0 feed items, 1 user"
+            "Sun 23:00-24:00: 0 events, 0 feed items, 1 user"
         );
     }
 
@@ -476,6 +436,9 @@ mod tests {
                 p.hour,
                 p.hour + 1
             )));
+            assert!(ins
+                .summary_md
+                .contains(&format!("{} {}", p.weekday_name, hour_range(p.hour))));
         }
     }
 

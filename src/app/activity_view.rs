@@ -90,7 +90,7 @@ pub fn ActivityView() -> impl IntoView {
                         </tr>
                         <tr>
                             <th scope="col"><span class="sr-only">"Weekday"</span></th>
-                            {(0..24u8).map(|h| view! { <th scope="col" class="num" title=insight_text::hour_span(h)>{h}</th> }).collect_view()}
+                            {(0..24u8).map(|h| view! { <th scope="col" class="num" title=insight_text::hour_range(h)>{h}</th> }).collect_view()}
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>

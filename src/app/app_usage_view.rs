@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::dataset_download::DownloadDataSet;
-use super::report::chart_of;
+use super::report_chart::chart_of;
 use super::state::AppState;
 use super::svg_chart::SvgChart;
 

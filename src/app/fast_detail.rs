@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 
 use crate::protocol::{Cell, PageQuery, Request};
 
-use super::report::chart_of;
+use super::report_chart::chart_of;
 use super::state::AppState;
 use super::svg_chart::SvgChart;
 use super::table::DataTable;

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::dataset_download::DownloadDataSet;
-use super::report::chart_of;
+use super::report_chart::chart_of;
 use super::state::AppState;
 use super::svg_chart::SvgChart;
 use super::table::DataTable;

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::report::chart_of;
+use super::report_chart::chart_of;
 use super::state::AppState;
 use super::svg_chart::SvgChart;
 

@@ -26,6 +26,7 @@ pub mod print_report;
 pub mod progress_panel;
 pub mod pseudonyms_option;
 pub mod report;
+pub mod report_chart;
 pub mod retention_view;
 pub mod segment_controls;
 pub mod sizes;

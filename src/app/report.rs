@@ -4,7 +4,6 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::protocol::ReportSummary;
-use engagement_engine::readable::charts::Chart;
 
 use super::activity_view::ActivityView;
 use super::app_usage_view::AppUsageView;
@@ -15,6 +14,7 @@ use super::fasts_view::{FastCalendarView, FastRetentionView};
 use super::nutshell::Nutshell;
 use super::people_view::PeopleView;
 use super::print_report::PrintForCouncil;
+use super::report_chart::chart_of;
 use super::retention_view::RetentionView;
 use super::segment_controls::SegmentLine;
 use super::sizes::human_memory;
@@ -52,11 +52,6 @@ impl std::fmt::Display for SectionError {
 }
 
 impl std::error::Error for SectionError {}
-
-/// The engine's chart `key` of a computed report, if it has one.
-pub fn chart_of(r: &ReportSummary, key: &str) -> Option<Chart> {
-    r.charts.iter().find(|c| c.key == key).cloned()
-}
 
 /// Summary cards.
 #[component]

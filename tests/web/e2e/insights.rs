@@ -271,7 +271,7 @@ fn insight_views_show_the_clis_insights() {
     let sentence = b.text("#heatmap-peak");
     let name = peak["weekday_name"].as_str().unwrap();
     let hour = peak["hour"].as_u64().unwrap();
-    assert!(sentence.contains(&format!("{hour:02}:00–")), "{sentence}");
+    assert!(sentence.contains(&format!("{hour:02}:00-")), "{sentence}");
     assert!(sentence.contains(name), "{sentence} names {name}");
     assert!(
         md.contains(&format!("{name} {hour:02}:00-")),

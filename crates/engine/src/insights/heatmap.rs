@@ -2,8 +2,9 @@
 
 use serde::Serialize;
 
+use super::words::weekday_short;
 use crate::model::{Dataset, NONE};
-use crate::period::{weekday_name, LocalHours, Period};
+use crate::period::{LocalHours, Period};
 use crate::timestamp::Timestamp;
 
 /// One weekday × hour cell of the period.
@@ -100,7 +101,7 @@ pub(super) fn compute(data: &Dataset, period: &Period) -> Vec<HeatmapCell> {
             let weekday = (c / 24) as u8 + 1;
             HeatmapCell {
                 weekday,
-                weekday_name: weekday_name(weekday),
+                weekday_name: weekday_short(weekday),
                 hour: (c % 24) as u8,
                 events: events[c],
                 feed_items: feed_items[c],

@@ -36,6 +36,7 @@ mod period_comparison;
 mod retention_matrix;
 mod summary;
 mod user_engagement;
+pub mod words;
 
 use serde::Serialize;
 
@@ -178,13 +179,7 @@ impl Insights<'_> {
     /// The heatmap cell with the most events + feed items, the earliest
     /// (by weekday, then hour) on a tie; `None` when the period has none.
     pub fn peak(&self) -> Option<&HeatmapCell> {
-        let mut best: Option<&HeatmapCell> = None;
-        for cell in &self.activity_heatmap {
-            if cell.total() > best.map_or(0, HeatmapCell::total) {
-                best = Some(cell);
-            }
-        }
-        best
+        words::busiest(&self.activity_heatmap, |c| c.total())
     }
 
     /// How many users of `user_engagement` have `status`.

@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use super::words::{change_figure, hour_range, plural};
 use super::{EngagementStatus, Insights, AT_RISK_DAYS, MIN_MEMBERS_FOR_BEST_FAST};
 use crate::load::{needs, Table, Warning};
 use crate::period::Period;
@@ -152,18 +153,13 @@ pub(super) fn write(
             let _ = writeln!(md, "| {label} (`{}`) | {n} | {n} | |", m.metric);
             continue;
         }
-        let pct = match m.change_pct {
-            Some(p) => format!("{}{p}%", if p > 0.0 { "+" } else { "" }),
-            None => "no previous value".to_string(),
-        };
         let _ = writeln!(
             md,
-            "| {label} (`{}`) | {} | {} | {}{} ({pct}) |",
+            "| {label} (`{}`) | {} | {} | {} |",
             m.metric,
             m.current,
             m.previous,
-            if m.change > 0 { "+" } else { "" },
-            m.change
+            change_figure(m.change, m.change_pct)
         );
     }
 
@@ -211,10 +207,9 @@ pub(super) fn write(
             Some(p) => {
                 let _ = writeln!(
                 md,
-                "The busiest hour of the week is {} {:02}:00-{:02}:00 ({}): {} and {}, {} in all (weekday {}, hour {} of `activity_heatmap`).",
+                "The busiest hour of the week is {} {} ({}): {} and {}, {} in all (weekday {}, hour {} of `activity_heatmap`).",
                 p.weekday_name,
-                p.hour,
-                p.hour + 1,
+                hour_range(p.hour),
                 period.tz().name(),
                 plural(p.events, "event", "events"),
                 plural(p.feed_items, "feed item", "feed items"),
@@ -349,11 +344,6 @@ pub(crate) fn pseudonymized(md: &str, warnings: &[Warning], redacted: &[Warning]
         in_warnings |= line == "## Warnings\n";
     }
     out
-}
-
-/// `1 user`, `2 users`.
-fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `1 is`, `2 are`.

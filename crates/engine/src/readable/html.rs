@@ -9,6 +9,7 @@ use super::charts::{self, Chart};
 use super::input::{Headline, ReadableInput, Section, SectionTable};
 use super::markdown::{self, Element as MdElement, Node};
 use super::svg::{is_allowed_element, is_safe_attr, Element};
+use crate::insights::words::percent_change_2dp;
 use crate::table::{Cell, Table};
 
 /// Rows of each table shown in `report.html`.
@@ -246,7 +247,7 @@ fn change(h: &Headline) -> Markup {
     };
     let pct = h
         .change_pct
-        .map(|p| format!(" ({}{:.2}%)", if p > 0.0 { "+" } else { "" }, p))
+        .map(|p| format!(" ({})", percent_change_2dp(p)))
         .unwrap_or_default();
     let abs = number(change.abs());
     if change > 0.0 {
