@@ -68,15 +68,43 @@ pub fn events_by_type(report: &Report<'_>) -> Chart {
     ranking("events_by_type", "Events by type", "events", &items)
 }
 
-/// Up to 10 fasts by joins in the period.
+/// Up to 10 fasts by joins in the period. Each bar carries its fast's id
+/// (`data-fast`), so the page can open that fast's view from it. Fasts
+/// whose names are the same (a fast of each church) are told apart by
+/// their church, or by their id when the church is unknown.
 pub fn top_fasts_by_joins(report: &Report<'_>) -> Chart {
-    let items: Vec<(String, u64)> = report
-        .other_metrics
-        .top_fasts_by_joins
+    let top = &report.other_metrics.top_fasts_by_joins;
+    let shared = |name: &str| top.iter().filter(|f| f.fast == name).count() > 1;
+    let items: Vec<(String, u64)> = top
         .iter()
-        .map(|f| (f.fast.to_string(), f.joins))
+        .map(|f| {
+            let label = if shared(&f.fast) {
+                let church = report
+                    .fasts
+                    .iter()
+                    .find(|row| row.fast_id == f.fast_id)
+                    .and_then(|row| row.church_name);
+                match church {
+                    Some(church) => format!("{} · {church}", f.fast),
+                    None => format!("{} · fast {}", f.fast, f.fast_id),
+                }
+            } else {
+                f.fast.to_string()
+            };
+            (label, f.joins)
+        })
         .collect();
-    ranking("top_fasts_by_joins", "Top fasts by joins", "joins", &items)
+    let mut chart = ranking("top_fasts_by_joins", "Top fasts by joins", "joins", &items);
+    let bars = chart
+        .svg
+        .children
+        .iter_mut()
+        .filter(|e| e.name == "g" && e.attrs.iter().any(|(n, v)| n == "class" && v == "datum"));
+    for (bar, fast) in bars.zip(top) {
+        bar.attrs
+            .push(("data-fast".to_string(), fast.fast_id.to_string()));
+    }
+    chart
 }
 
 /// Up to 10 screens by views.

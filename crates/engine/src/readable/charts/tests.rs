@@ -22,6 +22,69 @@ fn data(svg: &Element) -> Vec<(String, String, String)> {
 }
 
 #[test]
+fn top_fasts_carry_their_ids_and_same_names_are_told_apart() {
+    let ds = TestBundle::new()
+        .user(1, "2025-01-02 10:00:00+00")
+        .church(7, "St Mark")
+        .fast(10, "Fast of Nineveh", Some(7), Some(2025))
+        .fast(11, "Fast of Nineveh", None, Some(2025))
+        .fast(12, "Lent", Some(7), Some(2025))
+        .event(
+            "user_joined_fast",
+            Some(1),
+            Some(10),
+            "2025-01-02 10:00:00+00",
+        )
+        .event(
+            "user_joined_fast",
+            Some(1),
+            Some(10),
+            "2025-01-02 11:00:00+00",
+        )
+        .event(
+            "user_joined_fast",
+            Some(1),
+            Some(11),
+            "2025-01-02 12:00:00+00",
+        )
+        .event(
+            "user_joined_fast",
+            Some(1),
+            Some(12),
+            "2025-01-03 12:00:00+00",
+        )
+        .load();
+    let r = report(&ds, "2025-01-01", "2025-01-05", "UTC");
+    let c = top_fasts_by_joins(&r);
+    let bars: Vec<(String, String)> = c
+        .svg
+        .descendants()
+        .into_iter()
+        .filter(|e| e.get("class") == Some("datum"))
+        .map(|e| {
+            (
+                e.get("data-label").unwrap().to_string(),
+                e.get("data-fast").unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        bars,
+        [
+            (
+                "Fast of Nineveh (2025) · St Mark".to_string(),
+                "10".to_string()
+            ),
+            (
+                "Fast of Nineveh (2025) · fast 11".to_string(),
+                "11".to_string()
+            ),
+            ("Lent (2025)".to_string(), "12".to_string()),
+        ]
+    );
+}
+
+#[test]
 fn daily_chart_fills_every_day_of_the_period() {
     let ds = TestBundle::new()
         .user(1, "2025-01-02 10:00:00+00")
