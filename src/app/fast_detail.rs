@@ -166,7 +166,7 @@ pub fn FastPanel(
     view! {
         <section class="fast-panel user-panel" id="fast-panel" data-fast=fast aria-labelledby="fast-panel-title">
             <h3 id="fast-panel-title" tabindex="-1">{title}</h3>
-            <button type="button" on:click=move |_| state.selected_fast.set(None)>"Close"</button>
+            <button type="button" id="fast-panel-close" on:click=move |_| state.selected_fast.set(None)>"Close"</button>
             <h4>"Calendar"</h4>
             <p id="fast-panel-calendar">{calendar_text}</p>
             <h4>"Participants"</h4>

@@ -426,6 +426,46 @@ fn a_fast_clicked_in_the_calendar_opens_its_own_view_with_the_clis_figures() {
         20,
     );
     b.screenshot(&root().join("target/web-e2e-fast-panel.png"));
+    // A fast's "this year against last year" chart under Fasts opens it.
+    b.click("#fast-panel-close");
+    b.wait(
+        "the fast's view closed",
+        "return !document.getElementById('fast-panel')",
+        20,
+    );
+    b.click(&format!("#chart-fast_editions_{fast} button.open-fast"));
+    b.wait(
+        "the fast's view from its editions chart",
+        &format!("const p = document.getElementById('fast-panel'); return !!p && p.dataset.fast === '{fast}'"),
+        20,
+    );
+    // The first bar of "Top fasts by joins" on the overview opens its fast,
+    // under Fasts, with its title focused.
+    let top = cli["other_metrics"]["top_fasts_by_joins"][0]["fast_id"]
+        .as_i64()
+        .unwrap();
+    b.click("#fast-panel-close");
+    open_view(
+        &b,
+        "overview",
+        "#chart-top_fasts_by_joins g.datum[data-fast]",
+    );
+    assert_eq!(
+        b.js("return document.querySelector('#chart-top_fasts_by_joins g.datum').dataset.fast")
+            .as_str()
+            .unwrap(),
+        top.to_string()
+    );
+    b.click(&format!(
+        "#chart-top_fasts_by_joins g.datum[data-fast=\"{top}\"] rect:not([fill-opacity='0'])"
+    ));
+    b.wait(
+        "the top fast's view",
+        &format!(
+            "const p = document.getElementById('fast-panel'); return !!p && p.dataset.fast === '{top}' && document.activeElement === document.getElementById('fast-panel-title') && document.querySelector('#tab-fasts').getAttribute('aria-selected') === 'true'"
+        ),
+        20,
+    );
 }
 
 /// The row of `rows` whose `fast_id` is `fast`.
