@@ -1,59 +1,15 @@
 //! The PostgreSQL CSV tables of SPEC §2a.
 
+use super::bad_rows::BadRows;
+use super::catalogue::{needed_columns, optional_column, segment_columns, Table};
+use super::error::{LoadError, LoadErrorKind};
+use super::limits::Limits;
+use super::location::Location;
 use super::raw::{RawFast, RawTables, RawUser, UserRef};
-use super::{BadRows, Limits, LoadError, LoadErrorKind, Location, Table, Warnings};
+use super::warning::Warnings;
 use crate::csv_split::{Field, Record, SplitError, Splitter};
-use crate::model::NO_ID;
+use crate::id_column::NO_ID;
 use crate::timestamp::{shorten, Timestamp, TIMESTAMP_FORMS};
-
-/// Columns each table needs, in the order the parser reads them.
-pub(super) fn needed_columns(table: Table) -> &'static [&'static str] {
-    match table {
-        Table::Users => &["id", "username", "email", "date_joined"],
-        Table::Churches => &["id", "name"],
-        Table::Fasts => &["id", "name", "church_id", "year"],
-        Table::Profiles => &["id", "user_id"],
-        Table::Memberships => &["profile_id", "fast_id"],
-        Table::EventTypes => &["id", "code"],
-        Table::Events => &[
-            "id",
-            "event_type_id",
-            "user_id",
-            "content_type_id",
-            "object_id",
-            "data",
-            "timestamp",
-        ],
-        Table::Feed => &[
-            "id",
-            "user_id",
-            "activity_type",
-            "content_type_id",
-            "object_id",
-            "title",
-            "description",
-            "created_at",
-        ],
-        Table::ContentTypes => &["id", "app_label", "model"],
-        Table::Days => &["id", "date", "fast_id"],
-    }
-}
-
-/// Columns that may be absent from the header (SPEC: `year` may be absent).
-pub(super) fn optional_column(table: Table, name: &str) -> bool {
-    table == Table::Fasts && name == "year"
-}
-
-/// Columns read after [`needed_columns`] that only segments need (SPEC
-/// §8): absent ones are noted, not refused, and a row without them is not
-/// short.
-pub(super) fn segment_columns(table: Table) -> &'static [&'static str] {
-    match table {
-        Table::Users => &["is_staff", "is_superuser"],
-        Table::Profiles => &["church_id"],
-        _ => &[],
-    }
-}
 
 /// A malformed row (SPEC §2d): counted, left out, and an error unless
 /// the bundle skips bad rows.

@@ -10,9 +10,14 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use super::bad_rows::BadRows;
+use super::catalogue::Table;
+use super::error::{LoadError, LoadErrorKind};
+use super::limits::Limits;
+use super::location::Location;
 use super::raw::{RawFast, RawTables, RawUser, UserRef};
-use super::{BadRows, Limits, LoadError, LoadErrorKind, Location, Table, Warnings};
-use crate::model::NO_ID;
+use super::warning::Warnings;
+use crate::id_column::NO_ID;
 use crate::timestamp::{shorten, Timestamp, TIMESTAMP_FORMS};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

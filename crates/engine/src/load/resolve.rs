@@ -4,8 +4,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::catalogue::Table;
+use super::error::LoadError;
 use super::raw::{RawEvents, RawFeed, RawTables, UserRef};
-use super::{LoadError, Table, Warnings};
+use super::warning::Warnings;
 use crate::id_column::IdColumn;
 use crate::model::{
     Church, Dataset, EventKind, Events, Fast, FastDays, Feed, Interner, User, NONE, NO_ID,
