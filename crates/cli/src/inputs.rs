@@ -8,10 +8,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 
-use engagement_engine::csv_split::{first_record_end, last_record_end, lines_in, record_limit};
 use engagement_engine::load::{
-    classify, needs_sniffing, Bundle, FileKind, FileLoader, LoadError, LoadErrorKind, ReadError,
-    SNIFF_BYTES,
+    classify, fill, needs_sniffing, Bundle, CsvPieces, FileKind, FileLoader, Limits, LoadError,
+    LoadErrorKind, Piece, PieceAt, PieceError, PieceSizes, ReadError, Spare, SNIFF_BYTES,
 };
 
 use crate::s3;
@@ -218,7 +217,7 @@ pub fn add_inputs(
     }
     // Size the progress bar once, so its total does not grow while reading.
     progress.add_total(files.iter().map(|f| f.size).sum());
-    parse_files(bundle, files, threads, PIECES, progress).map(|_| ())
+    parse_files(bundle, files, threads, PieceSizes::DEFAULT, progress).map(|_| ())
 }
 
 /// A table or dump on disk, opened in the bundle but not read yet.
@@ -229,24 +228,6 @@ struct DiskFile {
     /// A CSV table, which can be read in pieces (a dump cannot).
     csv: bool,
 }
-
-/// How big CSV tables are cut into pieces.
-#[derive(Clone, Copy)]
-struct PieceSizes {
-    /// Bytes handed to a parser thread at once.
-    piece: usize,
-    /// CSV tables at least this big are read in pieces; smaller files and
-    /// dumps are read whole by one thread.
-    from: u64,
-}
-
-/// Pieces of 4 MiB: big enough that what each piece costs on its own (a
-/// loader, appending its columns to the file's) is noise, small enough
-/// that the threads finish the last file together.
-const PIECES: PieceSizes = PieceSizes {
-    piece: 4 << 20,
-    from: 16 << 20,
-};
 
 /// What [`parse_files`] did, for tests.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -263,29 +244,17 @@ enum Work {
     Whole { job: usize, file: DiskFile },
     /// A piece of a CSV table, read already, to parse with its loader.
     Piece {
+        job: usize,
         at: PieceAt,
         loader: FileLoader,
         bytes: Vec<u8>,
     },
 }
 
-/// Where a piece of a file is.
-#[derive(Clone, Copy)]
-struct PieceAt {
-    /// The file's index in input order.
-    job: usize,
-    /// The piece's index in the file; 0 is the header (or the whole file).
-    seq: usize,
-    /// Offset of the piece's first byte in the file.
-    offset: u64,
-    /// Line the piece's first record starts on, as counted by the reader.
-    line: u64,
-    /// Whether the file ends with this piece.
-    last: bool,
-}
-
 /// A piece (or whole file) parsed, back to the thread that adds it.
 struct Parsed {
+    /// The file's index in input order.
+    job: usize,
     at: PieceAt,
     result: Result<FileLoader, InputError>,
 }
@@ -293,16 +262,15 @@ struct Parsed {
 /// Parses the files on `threads` threads and closes them into `bundle` in
 /// input order.
 ///
-/// A reader thread hands each small file to a parser thread whole, and cuts
-/// each big CSV table into pieces at guessed record boundaries
-/// ([`last_record_end`]), each parsed by a continuation of the file's
-/// loader ([`FileLoader::continuation`]): `events_event.csv` alone is most
-/// of a bundle, and one thread per file would leave the others idle. This
-/// thread closes the pieces in file order, after checking that each piece
-/// starts where the one before it ended ([`FileLoader::next_record_line`]);
-/// where a guess was wrong (a stray `"` in an unquoted field), the rest of
-/// that file is read again in order by one loader, so the result is always
-/// the one loader fed the whole file gives.
+/// A reader thread hands each small file to a parser thread whole, and has
+/// the engine cut each big CSV table into pieces ([`CsvPieces`]), each
+/// parsed by a continuation of the file's loader: `events_event.csv` alone
+/// is most of a bundle, and one thread per file would leave the others
+/// idle. This thread closes the pieces in file order, after the engine's
+/// check that each piece starts where the one before it ended
+/// ([`PieceAt::follows`]); where a guess was wrong (a stray `"` in an
+/// unquoted field), the rest of that file is read again in order by one
+/// loader, so the result is always the one loader fed the whole file gives.
 fn parse_files(
     bundle: &mut Bundle,
     files: Vec<DiskFile>,
@@ -316,10 +284,7 @@ fn parse_files(
         return Ok(ReadStats::default());
     }
     let abandoned: Vec<AtomicBool> = (0..jobs).map(|_| AtomicBool::new(false)).collect();
-    // A piece grows while no record ends in it, up to a record the loader
-    // would refuse anyway (plus a piece): a file without line ends is not
-    // read whole into memory.
-    let longest = record_limit(bundle.limits().max_field_bytes).saturating_add(sizes.piece);
+    let limits = bundle.limits();
     let (work_tx, work_rx) = mpsc::sync_channel::<Work>(threads.max(1));
     // Shared by the parser threads only: when the last of them stops (the
     // collector gave up on an error), the receiver goes with it, and a
@@ -327,13 +292,13 @@ fn parse_files(
     // forever.
     let work_rx = Arc::new(Mutex::new(work_rx));
     let (done_tx, done_rx) = mpsc::channel::<Parsed>();
-    let spare = Spare(Mutex::default(), sizes.piece);
+    let spare = Spare::new(sizes);
     std::thread::scope(|scope| {
         {
             let done_tx = done_tx.clone();
             let (abandoned, spare) = (&abandoned, &spare);
             scope.spawn(move || {
-                read_files(files, &work_tx, &done_tx, abandoned, sizes, longest, spare)
+                read_files(files, &work_tx, &done_tx, abandoned, sizes, limits, spare)
             });
         }
         for _ in 0..threads.max(1) {
@@ -354,23 +319,6 @@ fn parse_files(
     })
 }
 
-/// Buffers of pieces already parsed, for the reader to fill again: fresh
-/// ones would cost the kernel's page faults and zeroing for every piece,
-/// and freed ones linger in each thread's allocator arena.
-struct Spare(Mutex<Vec<Vec<u8>>>, usize);
-
-impl Spare {
-    fn take(&self) -> Vec<u8> {
-        let reused = self.0.lock().expect("no panics while held").pop();
-        reused.unwrap_or_else(|| Vec::with_capacity(self.1 + (64 << 10)))
-    }
-
-    fn give(&self, mut buf: Vec<u8>) {
-        buf.clear();
-        self.0.lock().expect("no panics while held").push(buf);
-    }
-}
-
 /// The reader thread: sends each file whole, or in pieces, in input order.
 fn read_files(
     files: Vec<DiskFile>,
@@ -378,13 +326,20 @@ fn read_files(
     done: &mpsc::Sender<Parsed>,
     abandoned: &[AtomicBool],
     sizes: PieceSizes,
-    longest: usize,
+    limits: Limits,
     spare: &Spare,
 ) {
     for (job, file) in files.into_iter().enumerate() {
-        let sent = if file.csv && file.size >= sizes.from {
-            let limits = (sizes.piece, longest);
-            read_in_pieces(job, file, work, done, &abandoned[job], limits, spare)
+        let sent = if sizes.cuts(file.csv, file.size) {
+            read_in_pieces(
+                job,
+                file,
+                work,
+                done,
+                &abandoned[job],
+                (sizes, limits),
+                spare,
+            )
         } else {
             work.send(Work::Whole { job, file }).is_ok()
         };
@@ -394,168 +349,67 @@ fn read_files(
     }
 }
 
-/// Reads one big CSV table and sends it in pieces: the header, parsed
-/// here, straight to the collector; then pieces for the parser threads.
-/// Returns false once nobody listens any more.
+/// Reads one big CSV table and sends it in the engine's pieces: the
+/// header, parsed already, straight to the collector; then pieces for the
+/// parser threads. Returns false once nobody listens any more.
 fn read_in_pieces(
     job: usize,
     file: DiskFile,
     work: &mpsc::SyncSender<Work>,
     done: &mpsc::Sender<Parsed>,
     abandoned: &AtomicBool,
-    (piece_bytes, longest): (usize, usize),
+    (sizes, limits): (PieceSizes, Limits),
     spare: &Spare,
 ) -> bool {
     let DiskFile {
-        path,
-        mut loader,
-        size,
-        ..
+        path, loader, size, ..
     } = file;
-    let fail = |seq: usize, offset: u64, e: std::io::Error| {
-        let at = PieceAt {
-            job,
-            seq,
-            offset,
-            line: 0,
-            last: true,
-        };
+    let fail = |at: PieceAt, e: std::io::Error| {
         let result = Err(InputError::Io(format!(
             "cannot read {}: {e}",
             path.display()
         )));
-        done.send(Parsed { at, result }).is_ok()
+        done.send(Parsed { job, at, result }).is_ok()
     };
-    let mut reader = match File::open(&path) {
+    let reader = match File::open(&path) {
         Ok(f) => f,
-        Err(e) => return fail(0, 0, e),
+        Err(e) => return fail(PieceAt::failed(0, 0), e),
     };
-    let mut piece = spare.take();
-    let mut eof = match fill(&mut reader, &mut piece, piece_bytes) {
-        Ok(eof) => eof,
-        Err(e) => return fail(0, 0, e),
-    };
-    let mut header_end = first_record_end(&piece);
-    while header_end.is_none() && !eof && piece.len() < longest {
-        let longer = piece.len() + piece_bytes;
-        eof = match fill(&mut reader, &mut piece, longer) {
-            Ok(eof) => eof,
-            Err(e) => return fail(0, 0, e),
-        };
-        header_end = first_record_end(&piece);
-    }
-    let Some(header_end) = header_end else {
-        // No line end: not a table to cut; one thread reads it whole and
-        // says what is wrong with it.
-        let file = DiskFile {
-            path,
-            loader,
-            size,
-            csv: true,
-        };
-        return work.send(Work::Whole { job, file }).is_ok();
-    };
-    let header = loader.push(&piece[..header_end]);
-    let mut line = 1 + lines_in(&piece[..header_end]);
-    let template = match header {
-        Ok(()) => loader.continuation(line),
-        Err(_) => None,
-    };
-    let mut at = PieceAt {
-        job,
-        seq: 0,
-        offset: 0,
-        line: 1,
-        last: template.is_none() || (eof && header_end == piece.len()),
-    };
-    let result = header.map(|()| loader).map_err(InputError::Load);
-    if done.send(Parsed { at, result }).is_err() {
-        return false;
-    }
-    let Some(template) = template else {
-        return true;
-    };
-    let mut carry = piece[header_end..].to_vec();
-    spare.give(piece);
-    let mut offset = header_end as u64;
-    while !at.last {
+    for piece in CsvPieces::new(reader, loader, size, sizes, limits, spare) {
         if abandoned.load(Ordering::Relaxed) {
             return true;
         }
-        let mut piece = spare.take();
-        piece.append(&mut carry);
-        // Grow until a record ends in the piece, or the file does. A
-        // record longer than the loader's limits would ever take is cut
-        // anywhere: the check before closing the next piece then fails,
-        // and one loader reads on from there and reports it.
-        let cut = loop {
-            if !eof && piece.len() < piece_bytes {
-                match fill(&mut reader, &mut piece, piece_bytes) {
-                    Ok(e) => eof = e,
-                    Err(e) => return fail(at.seq + 1, offset, e),
-                }
+        let sent = match piece {
+            Err(PieceError { at, error }) => return fail(at, error),
+            Ok(Piece::Header { at, loader }) => {
+                let result = loader.map_err(InputError::Load);
+                done.send(Parsed { job, at, result }).is_ok()
             }
-            if eof {
-                break piece.len();
-            }
-            match last_record_end(&piece) {
-                Some(cut) => break cut,
-                None if piece.len() >= longest => break piece.len(),
-                None => {
-                    let longer = piece.len() + piece_bytes;
-                    match fill(&mut reader, &mut piece, longer) {
-                        Ok(e) => eof = e,
-                        Err(e) => return fail(at.seq + 1, offset, e),
-                    }
-                }
+            Ok(Piece::Part { at, loader, bytes }) => work
+                .send(Work::Piece {
+                    job,
+                    at,
+                    loader,
+                    bytes,
+                })
+                .is_ok(),
+            Ok(Piece::Whole(loader)) => {
+                // Not a table to cut: one thread reads it whole and says
+                // what is wrong with it.
+                let file = DiskFile {
+                    path: path.clone(),
+                    loader,
+                    size,
+                    csv: true,
+                };
+                work.send(Work::Whole { job, file }).is_ok()
             }
         };
-        carry.extend_from_slice(&piece[cut..]);
-        piece.truncate(cut);
-        at = PieceAt {
-            job,
-            seq: at.seq + 1,
-            offset,
-            line,
-            last: eof && carry.is_empty(),
-        };
-        let mut loader = template
-            .continuation(line)
-            .expect("the template read the header");
-        if at.seq == 1 {
-            // The first piece sizes the file's columns for all of it.
-            loader.expect_bytes(size.saturating_sub(offset));
-        }
-        line += lines_in(&piece);
-        offset += piece.len() as u64;
-        if work
-            .send(Work::Piece {
-                at,
-                loader,
-                bytes: piece,
-            })
-            .is_err()
-        {
+        if !sent {
             return false;
         }
     }
     true
-}
-
-/// Reads into `buf` until it holds `len` bytes or the file ends; returns
-/// whether it ended.
-fn fill(reader: &mut File, buf: &mut Vec<u8>, len: usize) -> std::io::Result<bool> {
-    while buf.len() < len {
-        let want = (len - buf.len()) as u64;
-        // `take` + `read_to_end` reads into the spare room without zeroing it.
-        match reader.by_ref().take(want).read_to_end(buf) {
-            Ok(0) => return Ok(true),
-            Ok(_) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(false)
 }
 
 /// A parser thread's work on one piece or whole file.
@@ -573,16 +427,11 @@ fn parse(work: Work, progress: &dyn Progress, spare: &Spare) -> Parsed {
                     }
                     stream(&mut loader, file, progress).map(|()| loader)
                 });
-            let at = PieceAt {
-                job,
-                seq: 0,
-                offset: 0,
-                line: 1,
-                last: true,
-            };
-            Parsed { at, result }
+            let at = PieceAt::WHOLE;
+            Parsed { job, at, result }
         }
         Work::Piece {
+            job,
             at,
             mut loader,
             bytes,
@@ -593,7 +442,7 @@ fn parse(work: Work, progress: &dyn Progress, spare: &Spare) -> Parsed {
                 .map_err(InputError::Load);
             progress.advance(bytes.len() as u64);
             spare.give(bytes);
-            Parsed { at, result }
+            Parsed { job, at, result }
         }
     }
 }
@@ -616,15 +465,15 @@ fn collect(
                 .recv()
                 .expect("the reader and parser threads send every piece of every file");
             // Pieces of a file that is read again in order are dropped.
-            if parsed.at.job >= job {
-                waiting.insert((parsed.at.job, parsed.at.seq), parsed);
+            if parsed.job >= job {
+                waiting.insert((parsed.job, parsed.at.seq), parsed);
             }
             continue;
         };
         let at = parsed.at;
         if seq > 0 {
             let previous = current.take().expect("the file's earlier pieces");
-            if previous.next_record_line() != Some(at.line) && !is_io(&parsed.result) {
+            if !at.follows(&previous) && !is_io(&parsed.result) {
                 // The guessed boundary was not one: read the rest in order.
                 abandoned[job].store(true, Ordering::Relaxed);
                 stats.read_again += 1;
@@ -738,20 +587,11 @@ fn kind_on_disk(path: &Path, name: &str) -> FileKind {
     if !needs_sniffing(name) {
         return classify(name, None);
     }
-    let mut head = [0u8; SNIFF_BYTES];
-    let read = File::open(path).and_then(|mut f| {
-        let mut n = 0;
-        while n < head.len() {
-            match f.read(&mut head[n..])? {
-                0 => break,
-                m => n += m,
-            }
-        }
-        Ok(n)
-    });
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    let read = File::open(path).and_then(|mut f| fill(&mut f, &mut head, SNIFF_BYTES));
     // An unreadable file is reported when it is read as what it is; here
     // it stays unknown (skipped with a notice).
-    classify(name, read.ok().map(|n| &head[..n]))
+    classify(name, read.ok().map(|_| &head[..]))
 }
 
 #[cfg(test)]
