@@ -9,84 +9,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 
 use engagement_engine::load::{
-    classify, fill, needs_sniffing, Bundle, CsvPieces, FileKind, FileLoader, Limits, LoadError,
-    LoadErrorKind, Piece, PieceAt, PieceError, PieceSizes, ReadError, Spare, SNIFF_BYTES,
+    classify, fill, needs_sniffing, Bundle, CsvPieces, FileKind, FileLoader, Limits, Piece,
+    PieceAt, PieceError, PieceSizes, ReadError, Spare, SNIFF_BYTES,
 };
 
 use crate::s3;
 
-/// Reports progress while inputs are read. Called from several threads.
-pub trait Progress: Sync {
-    /// `bytes` more bytes are expected.
-    fn add_total(&self, bytes: u64);
-    /// `bytes` more bytes were parsed.
-    fn advance(&self, bytes: u64);
-    /// `rows` rows of database table `table` were read so far; `done` once
-    /// the table is complete. Database inputs have no byte total to show.
-    fn table_rows(&self, table: &str, rows: u64, done: bool) {
-        let _ = (table, rows, done);
-    }
-}
-
-/// Progress that shows nothing.
-pub struct Silent;
-
-impl Progress for Silent {
-    fn add_total(&self, _: u64) {}
-    fn advance(&self, _: u64) {}
-}
-
-/// Why an input could not be read.
-#[derive(Debug)]
-pub enum InputError {
-    /// A path that does not exist or cannot be read.
-    Io(String),
-    /// A URL that could not be fetched.
-    Fetch(s3::S3Error),
-    /// A file the engine refused.
-    Load(LoadError),
-    /// A database that could not be reached or read.
-    Database(crate::database::DatabaseError),
-}
-
-impl std::fmt::Display for InputError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            InputError::Io(m) => f.write_str(m),
-            InputError::Fetch(e) => write!(f, "{e}"),
-            InputError::Load(e) => f.write_str(&with_cli_hint(e)),
-            InputError::Database(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-/// The engine's message for `e`, plus the command-line option that gets
-/// past it: the engine names no option, since the page has none.
-pub fn with_cli_hint(e: &LoadError) -> String {
-    let hint = match &e.kind {
-        LoadErrorKind::MalformedRows(_) => " using --skip-bad-rows",
-        LoadErrorKind::FieldTooLong { .. } => {
-            "; raise the limit with --max-field-bytes if the data is really that long"
-        }
-        LoadErrorKind::RowTooLong { .. } => {
-            "; the row limit grows with --max-field-bytes if the data is really that long"
-        }
-        LoadErrorKind::TooDeep { .. } => {
-            "; raise the limit with --max-json-depth if the data is really that deep"
-        }
-        LoadErrorKind::UnzippedTooLarge { .. } => {
-            "; raise the limit with --max-unzipped-bytes if the data is really that large"
-        }
-        _ => "",
-    };
-    format!("{e}{hint}")
-}
-
-impl From<LoadError> for InputError {
-    fn from(e: LoadError) -> Self {
-        InputError::Load(e)
-    }
-}
+pub use crate::input_error::{with_cli_hint, InputError};
+pub use crate::progress::{Progress, Silent};
 
 /// Keys of a `key=value` connection string whose values are secrets
 /// (libpq's and the usual spellings).
