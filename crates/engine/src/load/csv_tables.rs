@@ -1,5 +1,7 @@
 //! The PostgreSQL CSV tables of SPEC §2a.
 
+pub(super) mod fields;
+
 use super::bad_rows::BadRows;
 use super::catalogue::{needed_columns, optional_column, segment_columns, Table};
 use super::error::{LoadError, LoadErrorKind};
@@ -7,41 +9,13 @@ use super::limits::Limits;
 use super::location::Location;
 use super::raw::{RawFast, RawTables, RawUser, UserRef};
 use super::warning::Warnings;
-use crate::csv_split::{Field, Record, SplitError, Splitter};
+use crate::csv_split::{Record, SplitError, Splitter};
 use crate::id_column::NO_ID;
-use crate::timestamp::{shorten, Timestamp, TIMESTAMP_FORMS};
-
-/// A malformed row (SPEC §2d): counted, left out, and an error unless
-/// the bundle skips bad rows.
-struct RowIssue {
-    /// What is wrong with such rows, e.g. "rows have an unreadable `id`".
-    what: String,
-    column: String,
-    found: String,
-    expected: String,
-}
-
-impl RowIssue {
-    /// `column` holds `field`, which is not `expected`.
-    fn column(column: &str, expected: &str, field: &Field<'_>) -> RowIssue {
-        RowIssue {
-            what: format!("rows have an unreadable `{column}`"),
-            column: column.to_string(),
-            found: format!("{:?}", shorten(&String::from_utf8_lossy(field.bytes))),
-            expected: expected.to_string(),
-        }
-    }
-
-    /// `column` is empty (NULL or `""`) where `expected` is needed.
-    fn empty(column: &str, expected: &str) -> RowIssue {
-        RowIssue {
-            what: format!("rows have an empty `{column}`"),
-            column: column.to_string(),
-            found: "an empty field".to_string(),
-            expected: expected.to_string(),
-        }
-    }
-}
+use crate::timestamp::shorten;
+use fields::{
+    date, describe_not_utf8, flag, id, object_id, opt_int, parse_i64, text, timestamp, Fields,
+    RowError, MAX_COLUMNS,
+};
 
 /// Parses one CSV table file.
 pub(crate) struct CsvTableParser {
@@ -62,28 +36,6 @@ pub(crate) struct CsvTableParser {
     /// middle of it, not a bad value. (A last row that reads well is taken
     /// as it is: hand-written files often lack the final newline.)
     at_cut: bool,
-}
-
-/// Most needed columns of any table.
-const MAX_COLUMNS: usize = 8;
-
-/// The needed fields of one row, in [`needed_columns`] order; a fixed array
-/// so that no row allocates.
-type Fields<'r> = [Option<Field<'r>>; MAX_COLUMNS];
-
-/// Why a row cannot be used.
-enum RowError {
-    /// Left out and counted.
-    Issue(RowIssue),
-    /// Text that is not UTF-8: the whole file is refused. Holds what was
-    /// found (see [`describe_not_utf8`]).
-    NotUtf8(String),
-}
-
-impl From<RowIssue> for RowError {
-    fn from(issue: RowIssue) -> Self {
-        RowError::Issue(issue)
-    }
 }
 
 impl CsvTableParser {
@@ -430,120 +382,6 @@ impl CsvTableParser {
     }
 }
 
-/// Text of column `i`; `None` for NULL.
-fn text<'a>(f: &'a Fields<'_>, i: usize) -> Result<Option<&'a str>, RowError> {
-    match f[i].as_ref() {
-        Some(field) if !field.is_null() => field
-            .to_str()
-            .map(Some)
-            .map_err(|e| RowError::NotUtf8(describe_not_utf8(field.bytes, &e))),
-        _ => Ok(None),
-    }
-}
-
-/// A PostgreSQL boolean column (`t`/`f`; also `true`, `1`): true only for
-/// those, whatever the case; anything else (and NULL or absent) is false.
-fn flag(f: &Fields<'_>, i: usize) -> bool {
-    f[i].as_ref()
-        .is_some_and(|field| is_true(field.bytes.trim_ascii()))
-}
-
-/// Whether text reads as a true boolean (SPEC §8: `t`, `true`, `1`).
-pub(crate) fn is_true(bytes: &[u8]) -> bool {
-    bytes.eq_ignore_ascii_case(b"t") || bytes.eq_ignore_ascii_case(b"true") || bytes == b"1"
-}
-
-/// An integer column that may be NULL.
-fn opt_int(f: &Fields<'_>, i: usize, column: &str) -> Result<Option<i64>, RowIssue> {
-    let Some(field) = f[i].as_ref() else {
-        return Ok(None);
-    };
-    if field.bytes.is_empty() {
-        return Ok(None);
-    }
-    parse_i64(field.bytes)
-        .map(Some)
-        .ok_or_else(|| RowIssue::column(column, "a whole number", field))
-}
-
-/// An integer column that must be present.
-fn id(f: &Fields<'_>, i: usize, column: &str) -> Result<i64, RowIssue> {
-    match opt_int(f, i, column)? {
-        Some(v) => Ok(v),
-        None => Err(RowIssue::empty(column, "a whole number")),
-    }
-}
-
-/// `object_id`: an id, or nothing when empty or not a number (Django's
-/// generic `object_id` is text in some schemas; such ids target no fast).
-fn object_id(f: &Fields<'_>, i: usize) -> i64 {
-    f[i].as_ref()
-        .and_then(|field| parse_i64(field.bytes.trim_ascii()))
-        .unwrap_or(NO_ID)
-}
-
-fn timestamp(f: &Fields<'_>, i: usize, column: &str) -> Result<i64, RowIssue> {
-    let field = f[i]
-        .as_ref()
-        .filter(|f| !f.bytes.is_empty())
-        .ok_or_else(|| RowIssue::empty(column, "a timestamp"))?;
-    let text = field.to_str().unwrap_or_default();
-    Timestamp::parse(text)
-        .map(|t| t.0)
-        .map_err(|_| RowIssue::column(column, TIMESTAMP_FORMS, field))
-}
-
-/// A calendar date column, `YYYY-MM-DD` (SPEC §2a `hub_day.date`).
-fn date(f: &Fields<'_>, i: usize, column: &str) -> Result<crate::period::Date, RowIssue> {
-    let field = f[i]
-        .as_ref()
-        .filter(|f| !f.bytes.is_empty())
-        .ok_or_else(|| RowIssue::empty(column, "a date YYYY-MM-DD"))?;
-    parse_day(field.to_str().unwrap_or_default())
-        .ok_or_else(|| RowIssue::column(column, "a date YYYY-MM-DD", field))
-}
-
-/// A calendar date written `YYYY-MM-DD`, as `hub_day.date` is in CSV and
-/// in dumps.
-pub(crate) fn parse_day(text: &str) -> Option<crate::period::Date> {
-    let text = text.trim();
-    (text.len() == 10)
-        .then(|| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
-        .flatten()
-}
-
-/// Parses a decimal integer without allocating.
-pub(crate) fn parse_i64(bytes: &[u8]) -> Option<i64> {
-    let (neg, digits) = match bytes.first()? {
-        b'-' => (true, &bytes[1..]),
-        b'+' => (false, &bytes[1..]),
-        _ => (false, bytes),
-    };
-    if digits.is_empty() || digits.len() > 19 {
-        return None;
-    }
-    let mut v: i64 = 0;
-    for &b in digits {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        v = v.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
-    }
-    Some(if neg { -v } else { v })
-}
-
-/// The first byte that is not UTF-8 and the text just before it, e.g.
-/// `byte 0xE9 after "Jos"`.
-fn describe_not_utf8(bytes: &[u8], e: &std::str::Utf8Error) -> String {
-    let before = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
-    let start = before.char_indices().rev().nth(29).map_or(0, |(i, _)| i);
-    match bytes.get(e.valid_up_to()) {
-        Some(b) if before.is_empty() => format!("byte 0x{b:02X}"),
-        Some(b) => format!("byte 0x{b:02X} after {:?}", &before[start..]),
-        None => "a cut UTF-8 sequence".to_string(),
-    }
-}
-
 /// Why a CSV file cannot be read at all.
 enum Failure {
     Split(SplitError),
@@ -615,169 +453,4 @@ impl Failure {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Parses `text`; malformed rows come back as the warnings a bundle
-    /// that skips them gives.
-    fn parse(table: Table, text: &[u8]) -> Result<(RawTables, Warnings), LoadError> {
-        let mut p = CsvTableParser::new(table.file_name(), table, Limits::default());
-        for chunk in text.chunks(5) {
-            p.push(chunk)?;
-        }
-        let (raw, mut warnings, bad_rows) = p.finish()?;
-        warnings.extend(bad_rows.warnings());
-        Ok((raw, warnings))
-    }
-
-    #[test]
-    fn reads_columns_by_name_in_any_order_with_bom_and_crlf() {
-        let (raw, w) = parse(
-            Table::Fasts,
-            b"\xEF\xBB\xBFextra,church_id,name,id\r\nx,,\"Lent, great\",7\r\n,3,Advent,8\r\n",
-        )
-        .unwrap();
-        assert!(w.list().is_empty());
-        assert_eq!(raw.fasts.len(), 2);
-        assert_eq!(raw.fasts[0].id, 7);
-        assert_eq!(&*raw.fasts[0].name, "Lent, great");
-        assert_eq!(raw.fasts[0].church_id, None);
-        assert_eq!(raw.fasts[0].year, None); // no year column at all
-        assert_eq!(raw.fasts[1].church_id, Some(3));
-    }
-
-    #[test]
-    fn missing_column_names_file_line_and_expectation() {
-        let err = parse(Table::Churches, b"id,title\n1,x\n").unwrap_err();
-        assert_eq!(err.file, "hub_church.csv");
-        assert_eq!(err.location, Some(Location::Line(1)));
-        assert!(err.message.contains("missing column `name`"), "{err}");
-        assert!(err.message.contains("found columns [id, title]"), "{err}");
-    }
-
-    #[test]
-    fn semicolon_files_get_a_hint() {
-        let err = parse(Table::Churches, b"id;name\n1;x\n").unwrap_err();
-        assert!(err.message.contains("`;`"), "{err}");
-    }
-
-    #[test]
-    fn bad_rows_are_counted_and_left_out() {
-        let (raw, w) = parse(
-            Table::Users,
-            b"id,username,email,date_joined\n1,a,a@x,2024-01-01 00:00:00+00\nx,b,b@x,2024-01-01 00:00:00+00\n3,c,c@x,01/02/2024\n4,d\n,e,e@x,2024-01-01 00:00:00+00\n6,f,f@x,\n7,g,g@x,2024-01-01 00:00:00+00\n8,\"cut\n",
-        )
-        .unwrap();
-        assert_eq!(
-            raw.users.iter().map(|u| u.id).collect::<Vec<_>>(),
-            vec![1, 7]
-        );
-        let text: Vec<String> = w.list().iter().map(|w| w.to_string()).collect();
-        assert_eq!(
-            text,
-            [
-                "auth_user.csv: 1 rows have an unreadable `id`; left out (first at line 3: found \"x\", expected a whole number)",
-                "auth_user.csv: 1 rows have an unreadable `date_joined`; left out (first at line 4: found \"01/02/2024\", expected `YYYY-MM-DD HH:MM:SS[.ffffff][+HH[:MM]]` or RFC 3339 like `2024-01-15T14:23:45Z`)",
-                "auth_user.csv: 1 rows have fewer fields than the header; left out (first at line 5: found the end of the row after 2 fields, expected at least 4 fields)",
-                "auth_user.csv: 1 rows have an empty `id`; left out (first at line 6: found an empty field, expected a whole number)",
-                "auth_user.csv: 1 rows have an empty `date_joined`; left out (first at line 7: found an empty field, expected a timestamp)",
-                "auth_user.csv: 1 row where the file ends is cut off (the file is incomplete: it ends in the middle of line 9; export it again); left out (first at line 9: found the end of the file inside a quoted field, expected a closing `\"`)",
-            ]
-        );
-    }
-
-    #[test]
-    fn a_quoted_header_that_never_ends_is_an_error() {
-        let err = parse(Table::Churches, b"id,\"name\n1,x\n").unwrap_err();
-        assert_eq!(err.location, Some(Location::Line(1)));
-        assert!(err.message.contains("never ends"), "{err}");
-    }
-
-    #[test]
-    fn limit_errors_are_typed_and_name_no_front_end_option() {
-        let mut p = CsvTableParser::new(
-            "hub_church.csv",
-            Table::Churches,
-            Limits {
-                max_field_bytes: 4,
-                ..Limits::default()
-            },
-        );
-        let err = p.push(b"id,name\n1,abcde\n").unwrap_err();
-        assert_eq!(err.kind, LoadErrorKind::FieldTooLong { limit: 4 });
-        assert_eq!(err.location, Some(Location::Line(2)));
-        assert!(!err.message.contains("--"), "{err}");
-    }
-
-    #[test]
-    fn latin1_is_an_error_with_the_line() {
-        let err = parse(Table::Churches, b"id,name\n1,ok\n2,Jos\xe9\n").unwrap_err();
-        assert_eq!(err.location, Some(Location::Line(3)));
-        assert!(err.message.contains("UTF-8"));
-    }
-
-    #[test]
-    fn empty_file_is_an_error() {
-        let err = parse(Table::Churches, b"").unwrap_err();
-        assert!(err.message.contains("empty"), "{err}");
-    }
-
-    #[test]
-    fn staff_flags_and_profile_churches_when_present() {
-        let (raw, w) = parse(
-            Table::Users,
-            b"id,is_superuser,username,email,is_staff,date_joined\n\
-              1,f,a,a@x,t,2024-01-01 00:00:00+00\n\
-              2,TRUE,b,b@x,f,2024-01-01 00:00:00+00\n\
-              3,1,c,c@x,,2024-01-01 00:00:00+00\n\
-              4,false,d,d@x,0,2024-01-01 00:00:00+00\n\
-              5,,e,e@x,yes,2024-01-01 00:00:00+00\n",
-        )
-        .unwrap();
-        assert!(w.list().is_empty());
-        let staff: Vec<bool> = raw.users.iter().map(|u| u.staff).collect();
-        assert_eq!(staff, [true, true, true, false, false]);
-        assert!(raw.optional_columns.staff_missing.is_empty());
-
-        let (raw, w) = parse(
-            Table::Profiles,
-            b"id,user_id,church_id\n501,1,3\n502,2,\n503,3,x\n",
-        )
-        .unwrap();
-        assert!(w.list().is_empty());
-        assert_eq!(raw.profiles.len(), 3, "an odd church_id costs no profile");
-        assert_eq!(raw.profile_churches, [(501, 3)]);
-        assert!(raw.optional_columns.church_missing.is_empty());
-    }
-
-    #[test]
-    fn absent_segment_columns_are_noted_not_needed() {
-        // A row short of the trailing is_staff is not short: the column is
-        // only read when there.
-        let (raw, w) = parse(
-            Table::Users,
-            b"id,username,email,date_joined,is_staff\n1,a,a@x,2024-01-01 00:00:00+00\n",
-        )
-        .unwrap();
-        assert!(w.list().is_empty());
-        assert_eq!(raw.users.len(), 1);
-        assert!(!raw.users[0].staff);
-        assert_eq!(
-            raw.optional_columns.staff_missing,
-            [("auth_user.csv".to_string(), "is_superuser")]
-        );
-        let (raw, _) = parse(Table::Profiles, b"id,user_id\n1,2\n").unwrap();
-        assert_eq!(raw.optional_columns.church_missing, ["hub_profile.csv"]);
-    }
-
-    #[test]
-    fn integers() {
-        assert_eq!(parse_i64(b"0"), Some(0));
-        assert_eq!(parse_i64(b"-42"), Some(-42));
-        assert_eq!(parse_i64(b"9223372036854775807"), Some(i64::MAX));
-        assert_eq!(parse_i64(b"9223372036854775808"), None);
-        assert_eq!(parse_i64(b"1.5"), None);
-        assert_eq!(parse_i64(b""), None);
-        assert_eq!(parse_i64(b"-"), None);
-    }
-}
+mod tests;

@@ -8,7 +8,7 @@ use super::fields::{
 };
 use super::issue::{field_issue, parse_timestamp, reference, ObjectIssue, Reference};
 use crate::id_column::NO_ID;
-use crate::load::csv_tables::parse_day;
+use crate::load::csv_tables::fields::parse_day;
 use crate::load::raw::{RawFast, RawTables, RawUser, UserRef};
 use crate::timestamp::shorten;
 

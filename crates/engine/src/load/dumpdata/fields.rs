@@ -76,7 +76,7 @@ pub(super) fn present<'de, D: serde::Deserializer<'de>>(
 pub(super) fn dumped_flag(value: Option<&RawValue>) -> bool {
     value.is_some_and(|v| {
         let text = v.get().trim_matches('"');
-        crate::load::csv_tables::is_true(text.as_bytes())
+        crate::load::csv_tables::fields::is_true(text.as_bytes())
     })
 }
 
