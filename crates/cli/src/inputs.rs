@@ -91,7 +91,7 @@ pub fn is_url(input: &str) -> bool {
 
 /// Adds every input (files, folders, zips, URLs) to the bundle.
 ///
-/// Plain files on disk are parsed on `threads` threads (see [`parse_files`])
+/// Plain files on disk are parsed on `threads` threads (see `parallel::parse_files`)
 /// and added to the bundle in input order, so the result never depends on
 /// timing.
 pub fn add_inputs(

@@ -156,7 +156,7 @@ impl Bundle {
         self.open_as(name, file_kind(name))
     }
 
-    /// Opens a file of a kind [`classify`] found (a dump under a name
+    /// Opens a file of a kind [`classify`](crate::load::classify) found (a dump under a name
     /// without `.json`); `None` for zips and unknown files, as [`open`].
     ///
     /// [`open`]: Bundle::open

@@ -26,27 +26,27 @@ pub enum LoadErrorKind {
     /// Rows (CSV) or objects (JSON) hold values that cannot be read (SPEC
     /// §2d "malformed data"). The error's `file` and `location` are those
     /// of the first such row of the bundle. Loading again with
-    /// [`Bundle::skip_bad_rows`] leaves out `total` rows and warns about
+    /// [`Bundle::skip_bad_rows`](crate::load::Bundle::skip_bad_rows) leaves out `total` rows and warns about
     /// each kind. Boxed to keep every `Result<_, LoadError>` small.
     MalformedRows(Box<MalformedRows>),
     /// One CSV field, or one dumped JSON object, is longer than
-    /// [`Limits::max_field_bytes`].
+    /// [`Limits::max_field_bytes`](crate::load::Limits::max_field_bytes).
     FieldTooLong {
         /// The limit in bytes.
         limit: usize,
     },
     /// One CSV row is longer than its limit, [`crate::csv_split::record_limit`]
-    /// of [`Limits::max_field_bytes`], without a line end.
+    /// of [`Limits::max_field_bytes`](crate::load::Limits::max_field_bytes), without a line end.
     RowTooLong {
         /// The row limit in bytes.
         limit: usize,
     },
-    /// JSON nested deeper than [`Limits::max_json_depth`].
+    /// JSON nested deeper than [`Limits::max_json_depth`](crate::load::Limits::max_json_depth).
     TooDeep {
         /// The limit in levels.
         limit: usize,
     },
-    /// Zips expand past [`Limits::max_unzipped_bytes`].
+    /// Zips expand past [`Limits::max_unzipped_bytes`](crate::load::Limits::max_unzipped_bytes).
     UnzippedTooLarge {
         /// The limit in bytes.
         limit: u64,
@@ -74,10 +74,10 @@ pub struct MalformedRows {
     /// How many more rows of the same file have the same problem.
     pub more: u64,
     /// Every malformed row of the bundle, the first one included: what
-    /// loading with [`Bundle::skip_bad_rows`] leaves out.
+    /// loading with [`Bundle::skip_bad_rows`](crate::load::Bundle::skip_bad_rows) leaves out.
     pub total: u64,
     /// Each kind of malformed row, as the counted warnings that loading
-    /// with [`Bundle::skip_bad_rows`] gives, in the order first seen.
+    /// with [`Bundle::skip_bad_rows`](crate::load::Bundle::skip_bad_rows) gives, in the order first seen.
     pub kinds: Vec<Warning>,
     /// Whether the error's row is the last one of a file cut off in the
     /// middle of it (SPEC §2d): the file is incomplete, not just wrong in

@@ -40,7 +40,7 @@ impl RowIssue {
 /// Most needed columns of any table.
 pub(super) const MAX_COLUMNS: usize = 8;
 
-/// The needed fields of one row, in [`needed_columns`] order; a fixed array
+/// The needed fields of one row, in [`needed_columns`](crate::load::catalogue::needed_columns) order; a fixed array
 /// so that no row allocates.
 pub(super) type Fields<'r> = [Option<Field<'r>>; MAX_COLUMNS];
 
