@@ -15,7 +15,12 @@
 //!
 //! Each [`FileLoader`] is independent (it owns its rows until it is closed),
 //! so the CLI can parse several files on several threads and close them
-//! into one [`Bundle`] in any order.
+//! into one [`Bundle`] in any order. A big CSV table is read in pieces by
+//! [`CsvPieces`] (cut, carried and checked here; the front end brings the
+//! threads or workers), and every reader is read through [`fill`].
+//!
+//! This file only declares the modules and re-exports their public items;
+//! no module of `load` imports from it.
 
 mod bad_rows;
 mod bundle;
