@@ -3,5 +3,7 @@
 //! files, a zip, stdout and S3.
 
 pub mod database;
+pub mod input_error;
 pub mod inputs;
+pub mod progress;
 pub mod s3;

@@ -466,7 +466,7 @@ pub fn zip_entries<'n, R: std::io::Read>(
         .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o644)
         .large_file(entries.iter().any(|&(_, size, _)| size >= u32::MAX as u64));
-    let mut block = vec![0u8; ZIP_BLOCK];
+    let mut block = Vec::with_capacity(ZIP_BLOCK);
     for (name, _, mut reader) in entries {
         writer.start_file(name, options)?;
         copy_in_blocks(&mut reader, &mut writer, &mut block)?;
@@ -484,20 +484,13 @@ const ZIP_BLOCK: usize = 1 << 20;
 fn copy_in_blocks(
     reader: &mut impl std::io::Read,
     writer: &mut impl std::io::Write,
-    block: &mut [u8],
+    block: &mut Vec<u8>,
 ) -> std::io::Result<()> {
     loop {
-        let mut filled = 0;
-        while filled < block.len() {
-            match reader.read(&mut block[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        writer.write_all(&block[..filled])?;
-        if filled < block.len() {
+        block.clear();
+        let ended = crate::load::fill(reader, block, ZIP_BLOCK)?;
+        writer.write_all(block)?;
+        if ended {
             return Ok(());
         }
     }

@@ -7,7 +7,9 @@
 //! stay in this form. Halving them is what lets a large community load
 //! inside the 4 GiB a browser tab gives WebAssembly.
 
-use crate::model::NO_ID;
+/// Marks "no value" in an `i64` id column (its home is here, where ids
+/// are stored; [`crate::model`] re-exports it).
+pub const NO_ID: i64 = i64::MIN;
 
 /// The narrow form's stand-in for [`NO_ID`].
 const NARROW_NONE: u32 = u32::MAX;

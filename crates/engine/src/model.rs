@@ -8,13 +8,12 @@
 
 use std::collections::HashMap;
 
-pub use crate::id_column::IdColumn;
+pub use crate::id_column::{IdColumn, NO_ID};
+use crate::load::catalogue::Table;
 use crate::timestamp::Timestamp;
 
 /// Marks "no user" / "no value" in a `u32` index column.
 pub const NONE: u32 = u32::MAX;
-/// Marks "no value" in an `i64` id column.
-pub const NO_ID: i64 = i64::MIN;
 
 /// Stores each distinct string once; a string's index is its symbol.
 #[derive(Clone, Debug, Default)]
@@ -477,7 +476,7 @@ pub struct Dataset {
     /// The tables of SPEC §2a the bundle lacked, in SPEC order: figures
     /// that need one say so instead of showing zeros
     /// ([`crate::load::needs`]).
-    pub missing_tables: Vec<crate::load::Table>,
+    pub missing_tables: Vec<Table>,
 }
 
 impl Dataset {

@@ -3,9 +3,10 @@
 
 use std::collections::HashMap;
 
-use super::{Table, TableCounts};
+use super::catalogue::{Table, TableCounts};
 use crate::id_column::IdColumn;
-use crate::model::{EventDetail, Interner, OptionalColumns, TextColumn, NO_ID};
+use crate::id_column::NO_ID;
+use crate::model::{EventDetail, Interner, OptionalColumns, TextColumn};
 
 /// Where a user reference points before users are known.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -3,7 +3,9 @@
 
 use std::io::{Cursor, Read};
 
-use super::{file_kind, Bundle, FileKind, LoadError, LoadErrorKind};
+use super::bundle::Bundle;
+use super::error::{LoadError, LoadErrorKind};
+use super::kind::{file_kind, FileKind};
 
 /// How deep zips inside zips are opened.
 const MAX_NESTING: usize = 2;
@@ -14,8 +16,12 @@ const MAX_NESTING: usize = 2;
 /// damaged or built to exhaust memory (SPEC §2d).
 pub const MAX_EXPANSION_RATIO: u64 = 1024;
 
-pub(super) fn add_zip(bundle: &mut Bundle, name: &str, bytes: &[u8]) -> Result<(), LoadError> {
-    add_zip_nested(bundle, name, bytes, 0)
+impl Bundle {
+    /// Adds every export file inside a zip (folders inside allowed).
+    pub fn add_zip(&mut self, name: &str, bytes: &[u8]) -> Result<(), LoadError> {
+        self.note_given(name);
+        add_zip_nested(self, name, bytes, 0)
+    }
 }
 
 fn add_zip_nested(
