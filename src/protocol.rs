@@ -330,6 +330,11 @@ pub struct LoadSummary {
     /// CSV file names, so the checklist shows them by their meaning only.
     #[serde(default)]
     pub from_dump: bool,
+    /// Models of a dump that the report does not read, with how many
+    /// objects of each (by model name): said so that a whole-database dump
+    /// does not seem to have lost them.
+    #[serde(default)]
+    pub other_models: Vec<(String, u64)>,
     /// Milliseconds from the request to the loaded data.
     pub millis: f64,
     /// The worker's WebAssembly memory in bytes once loaded.

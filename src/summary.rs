@@ -213,14 +213,60 @@ pub fn load_summary(loaded: &Loaded, source: &str, zone: chrono_tz::Tz) -> LoadS
             .collect(),
         incomplete: loaded.incomplete_files(),
         from_dump: false,
+        other_models: loaded.other_models().to_vec(),
         millis: 0.0,
         memory_bytes: 0,
     }
 }
 
+/// What a dump held beyond the report's tables, in one sentence: how many
+/// objects of how many other models, the largest few named (model names
+/// are the app's schema, never members' data).
+pub fn other_models_text(models: &[(String, u64)]) -> Option<String> {
+    if models.is_empty() {
+        return None;
+    }
+    let objects: u64 = models.iter().map(|m| m.1).sum();
+    let mut largest: Vec<&(String, u64)> = models.iter().collect();
+    largest.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let named: Vec<String> = largest
+        .iter()
+        .take(3)
+        .map(|(m, n)| format!("{m} {}", engagement_engine::load::grouped(*n)))
+        .collect();
+    let more = if models.len() > 3 { ", …" } else { "" };
+    Some(format!(
+        "The dump also holds {} object{} of {} other model{} that the report does not need ({}{more}); they were left aside.",
+        engagement_engine::load::grouped(objects),
+        if objects == 1 { "" } else { "s" },
+        models.len(),
+        if models.len() == 1 { "" } else { "s" },
+        named.join(", ")
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dumps_other_models_are_said_in_one_sentence() {
+        assert_eq!(other_models_text(&[]), None);
+        assert_eq!(
+            other_models_text(&[("admin.logentry".into(), 1)]).unwrap(),
+            "The dump also holds 1 object of 1 other model that the report does not need (admin.logentry 1); they were left aside."
+        );
+        let many = [
+            ("a.one".to_string(), 5),
+            ("b.two".to_string(), 1200),
+            ("c.three".to_string(), 5),
+            ("d.four".to_string(), 7),
+        ];
+        assert_eq!(
+            other_models_text(&many).unwrap(),
+            "The dump also holds 1,217 objects of 4 other models that the report does not need (b.two 1,200, d.four 7, a.one 5, …); they were left aside."
+        );
+    }
 
     #[test]
     fn loaded_files_are_named_by_what_they_are() {

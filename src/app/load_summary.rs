@@ -51,6 +51,9 @@ pub fn LoadSummaryView() -> impl IntoView {
                             )}
                         </p>
                     })}
+                    {crate::summary::other_models_text(&s.other_models).map(|text| view! {
+                        <p id="other-models">{text}</p>
+                    })}
                     <div class="scroll" tabindex="0" role="region" aria-label="The nine tables"><table class="counts" id="table-checklist">
                         <thead><tr>
                             <th scope="col">"table"</th>

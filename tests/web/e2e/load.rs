@@ -185,6 +185,12 @@ fn a_bundle_on_disk_loads_through_the_file_input() {
     );
     let checklist = b.text("#table-checklist");
     assert!(!checklist.contains(".csv"), "{checklist}");
+    // The model the report does not read (the fixture holds one object of
+    // prayers.prayerrequest) is said, not silently dropped.
+    assert_eq!(
+        b.text("#other-models"),
+        "The dump also holds 1 object of 1 other model that the report does not need (prayers.prayerrequest 1); they were left aside."
+    );
     assert_eq!(
         b.text("#load-summary tr[data-table='auth_user.csv'] td.num"),
         "40"

@@ -25,6 +25,8 @@ pub struct Loaded {
     rows_left_out: u64,
     /// Files cut off in the middle of a row, and where.
     incomplete: Vec<(String, Location)>,
+    /// Dumped objects of models the report does not read, by model.
+    other_models: Vec<(String, u64)>,
 }
 
 impl Loaded {
@@ -33,6 +35,14 @@ impl Loaded {
     /// (otherwise they are an error). Each kind is also a counted warning.
     pub fn rows_left_out(&self) -> u64 {
         self.rows_left_out
+    }
+
+    /// The models of a dump that the report does not read, with how many
+    /// objects of each it held, by model name (empty without dumps): a
+    /// whole-database dump holds many (`admin.logentry`, `auth.permission`,
+    /// …), all left aside on purpose.
+    pub fn other_models(&self) -> &[(String, u64)] {
+        &self.other_models
     }
 
     /// The tables of SPEC §2a the bundle lacks (no file, no dumped object
@@ -236,6 +246,10 @@ impl Bundle {
         }
         let mut raw = self.raw;
         raw.shrink_to_fit();
+        let other_models = std::mem::take(&mut raw.other_models)
+            .into_iter()
+            .map(|(model, n)| (model.into_string(), n))
+            .collect();
         let counts = raw.counts();
         let found: Vec<Table> = Table::ALL
             .into_iter()
@@ -266,6 +280,7 @@ impl Bundle {
             warnings: warnings.into_vec(),
             rows_left_out,
             incomplete,
+            other_models,
         })
     }
 }

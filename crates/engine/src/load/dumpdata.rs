@@ -370,10 +370,11 @@ impl DumpParser {
 
     /// Takes in an object read in one pass.
     fn take(&mut self, object: OnePass<'_>) -> Result<(), LoadError> {
+        let model = &*object.model;
         let Some(table) = object.table else {
+            self.raw.note_other_model(model);
             return Ok(());
         };
-        let model = &*object.model;
         if let Some(pk) = self.pk(table, model, object.pk)? {
             if let Err(issue) = apply::apply(&mut self.raw, &self.file, model, pk, object.fields) {
                 self.bad(issue);
@@ -411,6 +412,7 @@ impl DumpParser {
             return Ok(());
         };
         let Some(table) = table_of(model) else {
+            self.raw.note_other_model(model);
             return Ok(());
         };
         let Some(pk) = self.pk(table, model, envelope.pk)? else {

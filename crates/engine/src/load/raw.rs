@@ -166,6 +166,10 @@ pub struct RawTables {
     next_synthetic: i64,
     synthetic_content_types: HashMap<(Box<str>, Box<str>), i64>,
     synthetic_event_types: HashMap<Box<str>, i64>,
+    /// Objects of a dump whose model the report does not read, by model
+    /// (`admin.logentry`: 4,213): a whole-database dump holds many, and the
+    /// page says so instead of nothing.
+    pub(crate) other_models: std::collections::BTreeMap<Box<str>, u64>,
 }
 
 /// Most `data` texts whose detail [`RawTables::detail_of_text`] remembers:
@@ -285,17 +289,23 @@ impl RawTables {
     }
 
     /// Appends `other`, re-mapping its symbols and synthetic ids.
-    pub(crate) fn append(&mut self, other: RawTables) {
+    pub(crate) fn append(&mut self, mut other: RawTables) {
+        let mut others = std::mem::take(&mut self.other_models);
+        for (model, n) in std::mem::take(&mut other.other_models) {
+            *others.entry(model).or_default() += n;
+        }
         if self.is_empty_of_rows() && self.next_synthetic == 0 {
             let sources = std::mem::take(&mut self.sources);
             let missing = std::mem::take(&mut self.optional_columns);
             *self = other;
+            self.other_models = others;
             for (t, f) in sources {
                 self.note_source(t, &f);
             }
             self.note_missing(missing);
             return;
         }
+        self.other_models = others;
         for (t, f) in &other.sources {
             self.note_source(*t, f);
         }
@@ -414,6 +424,17 @@ impl RawTables {
     pub(crate) fn shrink_to_fit(&mut self) {
         self.events.shrink_to_fit();
         self.feed.shrink_to_fit();
+    }
+
+    /// Counts one dumped object of `model`, a model the report does not
+    /// read.
+    pub(crate) fn note_other_model(&mut self, model: &str) {
+        match self.other_models.get_mut(model) {
+            Some(n) => *n += 1,
+            None => {
+                self.other_models.insert(model.into(), 1);
+            }
+        }
     }
 
     fn is_empty_of_rows(&self) -> bool {

@@ -39,7 +39,32 @@ fn streams_objects_in_any_chunking() {
             raw.details[raw.events.detail[0] as usize].screen.as_deref(),
             Some("home")
         );
+        // The model the report does not read is counted, not lost.
+        let others: Vec<(&str, u64)> = raw.other_models.iter().map(|(m, n)| (&**m, *n)).collect();
+        assert_eq!(others, [("prayers.prayerrequest", 1)], "chunk {chunk}");
     }
+}
+
+/// Two dump files: the objects of models the report does not read are
+/// counted per model over both, and said by the loaded bundle.
+#[test]
+fn other_models_are_counted_over_every_dump() {
+    let second = r#"[
+{"model": "admin.logentry", "pk": 1, "fields": {"action_flag": 1}},
+{"model": "prayers.prayerrequest", "pk": 2, "fields": {"title": "x", "user": 7}},
+{"model": "admin.logentry", "pk": 2, "fields": {"action_flag": 2}}
+]"#;
+    let mut b = crate::load::Bundle::new(Limits::default());
+    b.add_bytes("one.json", DUMP.as_bytes()).unwrap();
+    b.add_bytes("two.json", second.as_bytes()).unwrap();
+    let loaded = b.finish().unwrap();
+    assert_eq!(
+        loaded.other_models(),
+        [
+            ("admin.logentry".to_string(), 2),
+            ("prayers.prayerrequest".to_string(), 2)
+        ]
+    );
 }
 
 /// A dump of `n` events (and users, profiles, feed items), with text
