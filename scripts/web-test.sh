@@ -5,7 +5,8 @@
 #   3. end-to-end tests of the built page (trunk build --release --offline)
 #      in headless Chromium via WebDriver, against the release CLI and a
 #      loopback S3 server (moto); a screenshot goes to
-#      target/web-e2e-report.png, and the large demo's timing is printed;
+#      target/web-e2e-report.png (the large demo's timings are a benchmark:
+#      bench/browser/demo.mjs);
 #   4. the charts' tooltips and downloads, the zip with report.html,
 #      report.xlsx and the CSV byte-order mark, and report.html opened from
 #      disk and printed to PDF (screenshots: target/web-charts.png,

@@ -15,8 +15,13 @@
 # Each harness's SUMMARY line goes to bench/data/<size>/browser-*.json, and
 # the table at the end comes from bench/browser/summarize.py.
 #
+# Then, once, demo.mjs: the page's own large demo, click to first chart and
+# a sort of the user activity timeline (RUNS_L runs; SKIP_DEMO=1 leaves it
+# out), its SUMMARY line in bench/data/browser-demo.json.
+#
 # Environment: RUNS (3), RUNS_L (1), START (2025-06-01), END (2025-06-30),
-# SKIP_BUILD=1, SKIP_DUCKDB=1 (only our page), XL_USERS (bench/bundles.sh).
+# SKIP_BUILD=1, SKIP_DUCKDB=1 (only our page), SKIP_DEMO=1 (no demo.mjs),
+# XL_USERS (bench/bundles.sh).
 # XL (about 9 GiB of CSV at its default size) is the largest bundle a 4 GiB
 # tab holds: it runs our page only (DuckDB-WASM runs out of memory far
 # earlier), and ours.mjs reports an out-of-memory run as a failed run.
@@ -76,5 +81,13 @@ for size in "${SIZES[@]}"; do
     fi
   fi
 done
+
+if [ "${SKIP_DEMO:-0}" != 1 ]; then
+  echo "bench/browser: the page's large demo, $RUNS_L run(s); load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  mkdir -p "$DATA"
+  log=$DATA/browser-demo.log
+  node bench/browser/demo.mjs --runs "$RUNS_L" | tee "$log" >&2 || die "demo.mjs failed"
+  sed -n 's/^SUMMARY //p' "$log" > "$DATA/browser-demo.json"
+fi
 
 python3 bench/browser/summarize.py "${SIZES[@]/#/$DATA/}"

@@ -184,13 +184,14 @@ pub(super) async fn load(
         Source::Demo(size) => {
             t.progress.phase = "generating".into();
             let cfg = DemoConfig::new(size.users());
-            for name in demo::DEMO_FILES {
+            for table in demo::tables() {
+                let name = table.file_name();
                 t.progress.file = name.to_string();
                 t.report(None, true);
                 yield_now().await;
                 t.check()?;
                 let mut bytes = Vec::new();
-                demo::write_csv_table(&cfg, name, &mut bytes)
+                demo::write_csv_table(&cfg, table, &mut bytes)
                     .map_err(|e| Failure::Message(format!("demo data: {e}"), false))?;
                 t.push_all(&mut bundle, name, &bytes).await?;
             }

@@ -656,8 +656,10 @@ fn demo_data(args: &DemoArgs) -> Result<(), Failure> {
     if args.dump {
         write("dump.json", &|out| demo::write_dumpdata(&cfg, out))?;
     } else {
-        for name in demo::DEMO_FILES {
-            write(name, &|out| demo::write_csv_table(&cfg, name, out))?;
+        for table in demo::tables() {
+            write(table.file_name(), &|out| {
+                demo::write_csv_table(&cfg, table, out)
+            })?;
         }
     }
     println!("{}", args.out.display());

@@ -1,6 +1,9 @@
 //! Replays every input in `tests/corpus/fuzz-regressions/<target>/` the way
-//! the cargo-fuzz target of that name does (see `fuzz/fuzz_targets/`), so
-//! crashes found by fuzzing stay fixed without cargo-fuzz installed.
+//! the cargo-fuzz target of that name does (see `fuzz/fuzz_targets/`), with
+//! the target's checks, so crashes found by fuzzing stay fixed without
+//! cargo-fuzz installed. Every target's folder must hold an input, and the
+//! hand-made inputs named in [`EXPECTED`] must still end the way they did
+//! when their bug was fixed.
 
 use std::path::{Path, PathBuf};
 
@@ -119,13 +122,30 @@ fn finish(loaded: &Loaded) {
         let period =
             Period::from_options(Some(start), Some(end), Some(tz), Default::default()).unwrap();
         let report = metrics::compute(&loaded.dataset, &period);
-        let _ = export::consolidated_json(&report);
+        let json = export::consolidated_json(&report);
+        // The fuzz targets' check (`common::finish`).
+        assert!(std::str::from_utf8(&json).is_ok() && json.first() == Some(&b'{'));
         let _ = export::files(&report, export::Format::Csv);
         let _ = export::files(&report, export::Format::Json);
     }
 }
 
-fn replay(target: &str, data: &[u8]) {
+/// What a loader's result says, for [`EXPECTED`]: `stops: …` (the file's
+/// own error), `refused: …` (the bundle's), or `loads` and the warnings.
+fn outcome(result: &Result<Result<Loaded, LoadError>, String>) -> String {
+    match result {
+        Err(message) => format!("stops: {message}"),
+        Ok(Err(e)) => format!("refused: {e}"),
+        Ok(Ok(loaded)) => {
+            let warnings: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).collect();
+            format!("loads; {}", warnings.join("; "))
+        }
+    }
+}
+
+/// Replays one input as its target does, with the target's checks, and
+/// says how it ended (strictly; then, for loaders, when skipping bad rows).
+fn replay(target: &str, data: &[u8]) -> String {
     match target {
         "csv_table" | "dumpdata" | "zip_input" => {
             let strict = load(target, data, false);
@@ -136,17 +156,22 @@ fn replay(target: &str, data: &[u8]) {
             if let Ok(Ok(loaded)) = &lenient {
                 finish(loaded);
             }
+            format!("{} | skipping: {}", outcome(&strict), outcome(&lenient))
         }
         "timestamp" => {
             let text = String::from_utf8_lossy(data);
-            if let Ok(ts) = Timestamp::parse(&text) {
-                let written = ts.to_rfc3339();
-                let plain_year = written.len() > 4
-                    && written.as_bytes()[..4].iter().all(u8::is_ascii_digit)
-                    && written.as_bytes()[4] == b'-';
-                if plain_year {
-                    assert_eq!(Timestamp::parse(&written), Ok(ts), "{text:?} -> {written}");
+            match Timestamp::parse(&text) {
+                Ok(ts) => {
+                    let written = ts.to_rfc3339();
+                    let plain_year = written.len() > 4
+                        && written.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+                        && written.as_bytes()[4] == b'-';
+                    if plain_year {
+                        assert_eq!(Timestamp::parse(&written), Ok(ts), "{text:?} -> {written}");
+                    }
+                    format!("parses: {written}")
                 }
+                Err(e) => format!("refused: {e}"),
             }
         }
         other => panic!("no fuzz target {other}"),
@@ -157,29 +182,179 @@ fn regressions_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus/fuzz-regressions")
 }
 
+const TARGETS: [&str; 4] = ["csv_table", "dumpdata", "zip_input", "timestamp"];
+
+/// Hand-made inputs (`target`, file) and pieces of how each must end
+/// ([`replay`]'s text): the bug each once exercised stays fixed.
+const EXPECTED: &[(&str, &str, &[&str])] = &[
+    // A download cut inside a quoted field, pushed a byte at a time: the
+    // quote state carried across 186 pushes still ends as "incomplete".
+    (
+        "csv_table",
+        "feed-cut-off-inside-a-quoted-field",
+        &[
+            "refused: events_useractivityfeed.csv ends in the middle of line 3: the file is incomplete",
+            "skipping: loads;",
+            "events_useractivityfeed.csv: 1 row where the file ends is cut off",
+            "found the end of the file inside a quoted field",
+        ],
+    ),
+    (
+        "csv_table",
+        "feed-cut-off-mid-row",
+        &[
+            "refused: events_useractivityfeed.csv ends in the middle of line 3: the file is incomplete",
+            "found the end of the row after 3 fields, expected at least 8 fields",
+        ],
+    ),
+    // Two-, three- and four-byte characters and `""` split by 7-byte
+    // pushes, a CRLF row end: both rows parse (and then reference users
+    // that this one-table bundle lacks), no row is malformed.
+    (
+        "csv_table",
+        "feed-utf8-and-doubled-quotes-across-chunks",
+        &["loads;", "events_useractivityfeed.csv: 2 rows reference users not in the bundle; left out"],
+    ),
+    // A byte-order mark split over three pushes: the header still has `id`.
+    (
+        "csv_table",
+        "churches-bom-crlf-one-byte-chunks",
+        &["loads; auth_user.csv: not in the bundle"],
+    ),
+    (
+        "csv_table",
+        "users-latin1-byte",
+        &["stops: auth_user.csv, line 2: the text is not UTF-8 (found byte 0xE9 after \"Jos\")"],
+    ),
+    (
+        "dumpdata",
+        "cut-off-inside-an-object",
+        &[
+            "refused: dump.json ends in the middle of its array, inside object 1: the file is incomplete",
+            "dump.json: 1 object where the file ends is cut off",
+        ],
+    ),
+    // `\"`, `\\`, `\u00eb` and multi-byte text split by 7-byte pushes.
+    (
+        "dumpdata",
+        "utf8-and-escapes-across-chunks",
+        &["loads; hub_fast.csv: not in the bundle"],
+    ),
+    (
+        "dumpdata",
+        "latin1-byte-in-a-string",
+        &["stops: dump.json, object 0: the text is not UTF-8 (found byte 0xE9"],
+    ),
+    // The overlapping zip bomb in small: two central records, one stream.
+    (
+        "zip_input",
+        "two-entries-share-one-stream",
+        &["stops: bundle.zip: the zip's entries overlap"],
+    ),
+    (
+        "zip_input",
+        "declares-more-than-deflate-can-give",
+        &["stops: bundle.zip: the zip says its entries expand to 10000000 bytes, more than 1024 times its own 147 bytes"],
+    ),
+    (
+        "zip_input",
+        "cut-off-download",
+        &["stops: bundle.zip: not a readable zip"],
+    ),
+    // Folders and a zip in the zip load; `../../hub_fast.csv` is skipped.
+    (
+        "zip_input",
+        "folders-a-zip-in-the-zip-and-a-path-outside",
+        &[
+            "loads; hub_fast.csv: not in the bundle",
+            "bundle.zip/../../hub_fast.csv: 1 zip entry has an unsafe path (absolute or with `..`); skipped",
+        ],
+    ),
+    // 23:59:60.5 is half a second into the next day.
+    (
+        "timestamp",
+        "leap-second-with-fraction",
+        &["parses: 2024-07-01T00:00:00.500Z"],
+    ),
+    // Digits past microseconds are cut, not rounded.
+    (
+        "timestamp",
+        "fraction-past-microseconds",
+        &["parses: 2024-01-15T14:23:45.123456Z"],
+    ),
+    // +01 at the first instant of year 0 is an hour into year -1 (written
+    // as `{:04}` writes -1: "-001"; no four-digit year to read back).
+    (
+        "timestamp",
+        "year-0000-offset-pushes-before-year-0",
+        &["parses: -001-12-31T23:00:00Z"],
+    ),
+    // 23:59:59 at -15:59:59 is 15:59:58 UTC of the next day, year 10000.
+    (
+        "timestamp",
+        "year-9999-offset-pushes-past-year-9999",
+        &["parses: 10000-01-01T15:59:58Z"],
+    ),
+    // Arabic-Indic digits: refused, and the message's text is cut after 60
+    // characters (not bytes) with an ellipsis.
+    (
+        "timestamp",
+        "long-non-ascii-text",
+        &["refused: found timestamp \"٢٠٢٤-٠١-١٥ ٢٠٢٤-٠١-١٥ ٢٠٢٤-٠١-١٥ ٢٠٢٤-٠١-١٥ ٢٠٢٤-٠١-١٥ ٢٠٢٤-…\""],
+    ),
+    (
+        "timestamp",
+        "bad-utf8-bytes",
+        &["refused: found timestamp \"2024-01-15 14:23:45\u{fffd}\u{fffd}+00\""],
+    ),
+    (
+        "timestamp",
+        "offset-colon-after-four-digits",
+        &["refused: found timestamp \"2024-01-15 14:23:45+0530:00\""],
+    ),
+];
+
 #[test]
 fn fuzz_regressions() {
-    let mut replayed = 0;
-    for target in ["csv_table", "dumpdata", "zip_input", "timestamp"] {
-        let Ok(dir) = std::fs::read_dir(regressions_dir().join(target)) else {
-            continue;
-        };
-        let mut files: Vec<PathBuf> = dir.map(|e| e.unwrap().path()).collect();
+    let mut outcomes = std::collections::BTreeMap::new();
+    for target in TARGETS {
+        let dir = regressions_dir().join(target);
+        let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        let mut files: Vec<PathBuf> = entries.map(|e| e.unwrap().path()).collect();
+        files.retain(|f| {
+            f.file_name()
+                .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
+        });
         files.sort();
+        // An empty folder would make this test pass without replaying
+        // anything.
+        assert!(
+            !files.is_empty(),
+            "{} holds no input: the target {target} would be replayed on nothing",
+            dir.display()
+        );
         for file in files {
-            if file
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-            {
-                continue;
-            }
             let data = std::fs::read(&file).unwrap();
             let result = std::panic::catch_unwind(|| replay(target, &data));
-            assert!(result.is_ok(), "{} panics again", file.display());
-            replayed += 1;
+            let Ok(text) = result else {
+                panic!("{} panics again", file.display());
+            };
+            let name = file.file_name().unwrap().to_string_lossy().into_owned();
+            eprintln!("{target}/{name}: {text}");
+            outcomes.insert((target, name), text);
         }
     }
-    eprintln!("replayed {replayed} fuzz regression inputs");
+    for (target, name, pieces) in EXPECTED {
+        let text = outcomes
+            .get(&(*target, name.to_string()))
+            .unwrap_or_else(|| panic!("no input {target}/{name}"));
+        for piece in *pieces {
+            assert!(
+                text.contains(piece),
+                "{target}/{name}: {piece:?} is not in {text:?}"
+            );
+        }
+    }
 }
 
 /// The seeds of the fuzz targets go through the same replay (a quick smoke
@@ -187,7 +362,7 @@ fn fuzz_regressions() {
 #[test]
 fn fuzz_seeds_replay() {
     let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/seeds");
-    for target in ["csv_table", "dumpdata", "zip_input", "timestamp"] {
+    for target in TARGETS {
         for e in std::fs::read_dir(seeds.join(target)).unwrap() {
             let data = std::fs::read(e.unwrap().path()).unwrap();
             replay(target, &data);

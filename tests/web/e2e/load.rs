@@ -1,8 +1,6 @@
 //! Loading a bundle: the demo generator, the file input, dropped files,
 //! cancelling a load.
 
-use std::time::Instant;
-
 use crate::common::*;
 use crate::harness::*;
 
@@ -214,35 +212,6 @@ fn a_bundle_on_disk_loads_through_the_file_input() {
         "the user panel",
         "const t = document.querySelector('#table-user-fasts .status'); return t && !t.textContent.startsWith('loading')",
         20,
-    );
-}
-
-#[test]
-#[ignore = "slow: the large demo bundle; run scripts/web-test.sh"]
-fn large_demo_time_to_first_chart() {
-    let b = Browser::start(tmp("downloads-large"));
-    open_blank(&b, "demo-large");
-    let t0 = Instant::now();
-    b.click("#demo-large");
-    b.wait(
-        "the first chart",
-        "return !!document.querySelector('#chart-new_users_per_day svg')",
-        600,
-    );
-    let ms = t0.elapsed().as_millis();
-    let rows = b.text("#load-summary tr[data-table='events_event.csv'] td.num");
-    println!("large demo ({rows} events): click to first chart {ms} ms");
-    open_section(&b, "user_activity_timeline");
-    let t1 = Instant::now();
-    b.click("#table-user_activity_timeline th:nth-child(2) button.sort");
-    b.wait(
-        "sorted",
-        "return document.querySelector('#table-user_activity_timeline th:nth-child(2)').getAttribute('aria-sort') === 'ascending'",
-        60,
-    );
-    println!(
-        "large demo: sort of the timeline {} ms",
-        t1.elapsed().as_millis()
     );
 }
 

@@ -13,15 +13,19 @@ use super::scenario::vocabulary::{
 };
 use super::scenario::World;
 use super::sink::{csv_encode, Sink};
-use super::{DemoConfig, DEMO_FILES, GHOST_PROFILE_ID, GHOST_USER_ID, MISSING_FAST_ID};
+use super::{tables, DemoConfig, GHOST_PROFILE_ID, GHOST_USER_ID, MISSING_FAST_ID};
+use crate::load::Table;
 
-/// Writes one CSV table (PostgreSQL `\copy ... CSV HEADER` format) to `out`.
-pub fn write_csv_table(cfg: &DemoConfig, file_name: &str, out: &mut dyn Write) -> io::Result<()> {
+/// Writes one table (PostgreSQL `\copy ... CSV HEADER` format, as the file
+/// [`Table::file_name`] names) to `out`. Every [`Table`] has its writer:
+/// a table the loader learns is a compile error here until the demo writes
+/// it.
+pub fn write_csv_table(cfg: &DemoConfig, table: Table, out: &mut dyn Write) -> io::Result<()> {
     let world = World::new(cfg);
     let mut w = Sink::new(out);
     let mut s = String::new();
-    match file_name {
-        "auth_user.csv" => {
+    match table {
+        Table::Users => {
             w.s("id,password,last_login,is_superuser,username,first_name,last_name,email,is_staff,is_active,date_joined\n");
             for i in 0..world.users {
                 let st = user_story(&world, i);
@@ -48,7 +52,7 @@ pub fn write_csv_table(cfg: &DemoConfig, file_name: &str, out: &mut dyn Write) -
                 w.eol()?;
             }
         }
-        "hub_church.csv" => {
+        Table::Churches => {
             w.s("id,name\n");
             for c in &world.churches {
                 w.u(c.id as u64);
@@ -57,7 +61,7 @@ pub fn write_csv_table(cfg: &DemoConfig, file_name: &str, out: &mut dyn Write) -
                 w.eol()?;
             }
         }
-        "hub_fast.csv" => {
+        Table::Fasts => {
             w.s("id,name,description,year,church_id,culmination_feast\n");
             for f in world.fasts.iter().chain(&world.editions) {
                 w.u(f.id as u64);
@@ -77,7 +81,7 @@ pub fn write_csv_table(cfg: &DemoConfig, file_name: &str, out: &mut dyn Write) -
                 w.eol()?;
             }
         }
-        "hub_profile.csv" => {
+        Table::Profiles => {
             w.s("id,name,location,user_id,church_id\n");
             let row = |w: &mut Sink, id: u32, name: bool, loc: u8, user: u32, church: u32| {
                 w.u(id as u64);
@@ -107,7 +111,7 @@ pub fn write_csv_table(cfg: &DemoConfig, file_name: &str, out: &mut dyn Write) -
             }
             row(&mut w, GHOST_PROFILE_ID, false, 1, GHOST_USER_ID, 0)?;
         }
-        "hub_profile_fasts.csv" => {
+        Table::Memberships => {
             w.s("id,profile_id,fast_id\n");
             let mut id = 1u64;
             let mut row = |w: &mut Sink, p: u32, f: u32| {
@@ -137,7 +141,7 @@ pub fn write_csv_table(cfg: &DemoConfig, file_name: &str, out: &mut dyn Write) -
             row(&mut w, GHOST_PROFILE_ID, world.fasts[0].id)?;
             row(&mut w, GHOST_PROFILE_ID, MISSING_FAST_ID)?;
         }
-        "events_eventtype.csv" => {
+        Table::EventTypes => {
             w.s("id,code,name,category,is_active\n");
             for (id, code, name, cat) in EVENT_TYPES {
                 w.u(id as u64);
@@ -151,7 +155,7 @@ pub fn write_csv_table(cfg: &DemoConfig, file_name: &str, out: &mut dyn Write) -
                 w.eol()?;
             }
         }
-        "events_event.csv" => {
+        Table::Events => {
             w.s("id,title,description,data,timestamp,ip_address,user_agent,created_at,content_type_id,event_type_id,object_id,user_id\n");
             // Each `data` text and user agent quoted once, not once per row.
             let data: Vec<String> = data_texts().iter().map(|t| csv_encode(t)).collect();
@@ -183,7 +187,7 @@ pub fn write_csv_table(cfg: &DemoConfig, file_name: &str, out: &mut dyn Write) -
                 w.eol()
             })?;
         }
-        "events_useractivityfeed.csv" => {
+        Table::Feed => {
             w.s("id,activity_type,object_id,title,description,is_read,read_at,created_at,data,content_type_id,event_id,user_id\n");
             for_each_feed(&world, |id, it, _| {
                 w.u(id);
@@ -214,7 +218,7 @@ pub fn write_csv_table(cfg: &DemoConfig, file_name: &str, out: &mut dyn Write) -
                 w.eol()
             })?;
         }
-        "hub_day.csv" => {
+        Table::Days => {
             // Each fast's calendar days; a church's Sundays of the last
             // month are church days (no fast), which readers ignore.
             w.s("id,date,church_id,fast_id\n");
@@ -251,7 +255,7 @@ pub fn write_csv_table(cfg: &DemoConfig, file_name: &str, out: &mut dyn Write) -
                 }
             }
         }
-        "django_content_type.csv" => {
+        Table::ContentTypes => {
             w.s("id,app_label,model\n");
             for (id, app, model) in CONTENT_TYPES {
                 w.u(id as u64);
@@ -262,25 +266,18 @@ pub fn write_csv_table(cfg: &DemoConfig, file_name: &str, out: &mut dyn Write) -
                 w.eol()?;
             }
         }
-        other => {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("unknown demo table {other:?}; expected one of {DEMO_FILES:?}"),
-            ))
-        }
     }
     w.finish()
 }
 
 /// Convenience: every CSV file of the demo in memory, (file name, bytes):
-/// the nine tables and the calendar ([`DEMO_FILES`]).
+/// the nine tables and the calendar ([`tables`]).
 pub fn csv_tables(cfg: &DemoConfig) -> Vec<(String, Vec<u8>)> {
-    DEMO_FILES
-        .iter()
-        .map(|name| {
+    tables()
+        .map(|table| {
             let mut v = Vec::new();
-            write_csv_table(cfg, name, &mut v).expect("writing to a Vec cannot fail");
-            (name.to_string(), v)
+            write_csv_table(cfg, table, &mut v).expect("writing to a Vec cannot fail");
+            (table.file_name().to_string(), v)
         })
         .collect()
 }

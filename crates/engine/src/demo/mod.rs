@@ -9,8 +9,9 @@
 //! - `scenario`: the generated world (churches, fasts, user stories, events,
 //!   feed items), with no knowledge of output formats;
 //! - `sink`: buffered output of numbers, quoted texts and timestamps;
-//! - `csv_writer` and `dump_writer`: the world as the nine PostgreSQL CSV
-//!   tables ([`write_csv_table`]) or as one dumpdata JSON
+//! - `csv_writer` and `dump_writer`: the world as the loader's tables
+//!   ([`load::Table`](crate::load::Table), written as PostgreSQL CSV by
+//!   [`write_csv_table`]) or as one dumpdata JSON
 //!   ([`write_dumpdata`], [`write_dumpdata_natural`]).
 //!
 //! Everything about user number `i` (0-based) is derived from a PRNG seeded by
@@ -28,6 +29,8 @@
 //!   a few events and feed items reference that user;
 //! - user number 3 (when there are more than 3 users) is a current member of
 //!   [`MISSING_FAST_ID`] (a fast that does not exist) with a join event for it.
+
+use crate::load::Table;
 
 /// What to generate. Same config => same bytes, always.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,36 +54,13 @@ impl DemoConfig {
     }
 }
 
-/// The nine CSV table file names of SPEC 2a, in a fixed order.
-pub const CSV_TABLES: [&str; 9] = [
-    "auth_user.csv",
-    "hub_church.csv",
-    "hub_fast.csv",
-    "hub_profile.csv",
-    "hub_profile_fasts.csv",
-    "events_eventtype.csv",
-    "events_event.csv",
-    "events_useractivityfeed.csv",
-    "django_content_type.csv",
-];
-
-/// The optional table of SPEC §2a that the demo also writes: the fasts'
-/// calendar days, read by SPEC §11.
-pub const CALENDAR_TABLE: &str = "hub_day.csv";
-
-/// Every CSV file of a demo bundle: [`CSV_TABLES`], then [`CALENDAR_TABLE`].
-pub const DEMO_FILES: [&str; 10] = [
-    CSV_TABLES[0],
-    CSV_TABLES[1],
-    CSV_TABLES[2],
-    CSV_TABLES[3],
-    CSV_TABLES[4],
-    CSV_TABLES[5],
-    CSV_TABLES[6],
-    CSV_TABLES[7],
-    CSV_TABLES[8],
-    CALENDAR_TABLE,
-];
+/// The tables a demo bundle is made of, in the order they are written:
+/// every table the loader recognises ([`Table::recognised`]: the nine of
+/// SPEC §2a, then the optional calendar `hub_day.csv`), each by
+/// [`write_csv_table`]; their file names are [`Table::file_name`].
+pub fn tables() -> impl Iterator<Item = Table> {
+    Table::recognised()
+}
 
 /// A user id that does not exist but is referenced by a profile, events and feed items.
 pub const GHOST_USER_ID: u32 = 999;

@@ -3,7 +3,7 @@
 
 use std::io::{Cursor, Read};
 
-use calamine::{Data, Reader, Xlsx};
+use xlsx_read::{Data, Reader, Xlsx};
 
 use super::charts::{activity_heatmap, retention_triangle, TriangleRow, TriangleWeek};
 use super::html::report_html;
