@@ -712,13 +712,13 @@ fn missing_tables_are_warned_about_and_their_figures_say_what_they_need() {
     let err = stderr(&o);
     let missing: Vec<&str> = err
         .lines()
-        .filter(|l| l.contains(": not in the bundle"))
+        .filter(|l| l.contains(": not in the export files"))
         .collect();
     assert_eq!(missing.len(), 7, "{err}");
     assert!(err.contains(
-        "warning: events_event.csv: not in the bundle; fasts, user_fast_participation, other_metrics, activity_heatmap, fast_retention, period_comparison, daily_activity, app_usage, fast_calendar, fast_daily and fast_editions are made without it\n"
+        "warning: events_event.csv: not in the export files; fasts, user_fast_participation, other_metrics, activity_heatmap, fast_retention, period_comparison, daily_activity, app_usage, fast_calendar, fast_daily and fast_editions are made without it\n"
     ), "{err}");
-    assert!(err.contains("warning: events_useractivityfeed.csv: not in the bundle; user_activity, user_activity_timeline, retention_cohorts, other_metrics, retention_matrix, activity_heatmap, user_engagement, period_comparison and daily_activity are made without it\n"), "{err}");
+    assert!(err.contains("warning: events_useractivityfeed.csv: not in the export files; user_activity, user_activity_timeline, retention_cohorts, other_metrics, retention_matrix, activity_heatmap, user_engagement, period_comparison and daily_activity are made without it\n"), "{err}");
     for present in ["auth_user.csv: not", "hub_fast.csv: not"] {
         assert!(!err.contains(present), "{err}");
     }
@@ -747,7 +747,7 @@ fn missing_tables_are_warned_about_and_their_figures_say_what_they_need() {
         "{summary}"
     );
     assert!(
-        summary.contains("- events_event.csv: not in the bundle"),
+        summary.contains("- events_event.csv: not in the export files"),
         "{summary}"
     );
 

@@ -275,7 +275,7 @@ fn an_unknown_church_lists_the_churches_and_writes_nothing() {
     let err = stderr(&o);
     assert_eq!(
         err,
-        "error: church 4 is not in the bundle; expected one of: 1 (St. Mary Church), 2 (Սուրբ Հովհաննես), 3 (Holy Trinity, Fresno), 5 (St. Gregory)\n"
+        "error: church 4 is not in the export files; expected one of: 1 (St. Mary Church), 2 (Սուրբ Հովհաննես), 3 (Holy Trinity, Fresno), 5 (St. Gregory)\n"
     );
     assert!(!out.exists());
     let o = report(&fixture(), &["--church", "two"]);

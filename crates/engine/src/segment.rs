@@ -115,7 +115,7 @@ pub enum SegmentError {
     MissingStaffColumns(Vec<(String, &'static str)>),
     /// One church needs `hub_profile.church_id`; these files lack it.
     MissingChurchColumn(Vec<String>),
-    /// The church id is not in the bundle.
+    /// The church id is not in the export files.
     UnknownChurch {
         /// The id asked for.
         id: i64,
@@ -148,7 +148,7 @@ impl fmt::Display for SegmentError {
                 if churches.is_empty() {
                     return write!(
                         f,
-                        "church {id} is not in the bundle, which has no churches (hub_church); add hub_church or drop the church option"
+                        "church {id} is not in the export files, which have no churches (hub_church); add hub_church or drop the church option"
                     );
                 }
                 let list: Vec<String> = churches
@@ -157,7 +157,7 @@ impl fmt::Display for SegmentError {
                     .collect();
                 write!(
                     f,
-                    "church {id} is not in the bundle; expected one of: {}",
+                    "church {id} is not in the export files; expected one of: {}",
                     list.join(", ")
                 )
             }
@@ -638,7 +638,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             e.to_string(),
-            "church 7 is not in the bundle; expected one of: 1 (A), 2 (B)"
+            "church 7 is not in the export files; expected one of: 1 (A), 2 (B)"
         );
     }
 }

@@ -98,7 +98,7 @@ fn warnings_name_what_the_example_leaves_out() {
         assert_eq!(
             text,
             [
-                format!("{fasts}: 1 fasts reference churches not in the bundle; shown without a church"),
+                format!("{fasts}: 1 fasts reference churches not in the export files; shown without a church"),
                 format!("{events}: 2 join/leave events have no known user or fast; left out of user_fast_participation"),
             ]
         );

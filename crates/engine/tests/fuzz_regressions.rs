@@ -213,13 +213,13 @@ const EXPECTED: &[(&str, &str, &[&str])] = &[
     (
         "csv_table",
         "feed-utf8-and-doubled-quotes-across-chunks",
-        &["loads;", "events_useractivityfeed.csv: 2 rows reference users not in the bundle; left out"],
+        &["loads;", "events_useractivityfeed.csv: 2 rows reference users not in the export files; left out"],
     ),
     // A byte-order mark split over three pushes: the header still has `id`.
     (
         "csv_table",
         "churches-bom-crlf-one-byte-chunks",
-        &["loads; auth_user.csv: not in the bundle"],
+        &["loads; auth_user.csv: not in the export files"],
     ),
     (
         "csv_table",
@@ -238,7 +238,7 @@ const EXPECTED: &[(&str, &str, &[&str])] = &[
     (
         "dumpdata",
         "utf8-and-escapes-across-chunks",
-        &["loads; hub_fast.csv: not in the bundle"],
+        &["loads; hub_fast.csv: not in the export files"],
     ),
     (
         "dumpdata",
@@ -266,7 +266,7 @@ const EXPECTED: &[(&str, &str, &[&str])] = &[
         "zip_input",
         "folders-a-zip-in-the-zip-and-a-path-outside",
         &[
-            "loads; hub_fast.csv: not in the bundle",
+            "loads; hub_fast.csv: not in the export files",
             "bundle.zip/../../hub_fast.csv: 1 zip entry has an unsafe path (absolute or with `..`); skipped",
         ],
     ),

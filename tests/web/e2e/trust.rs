@@ -279,7 +279,7 @@ fn a_partial_bundle_lists_the_nine_tables_and_says_what_each_card_needs() {
     );
     // The warnings say so too, one per missing table.
     let warnings = b.js(
-        "return [...document.querySelectorAll('#warnings li')].filter(li => li.textContent.includes(': not in the bundle')).length",
+        "return [...document.querySelectorAll('#warnings li')].filter(li => li.textContent.includes(': not in the export files')).length",
     );
     assert_eq!(warnings, 7);
 

@@ -112,7 +112,7 @@ mod tests {
             .day(10, "2025-01-25") // listed twice: one day
             .days(11, "2024-12-01", "2025-01-30")
             .days(12, "2025-02-01", "2025-02-03")
-            .day(99, "2025-01-10") // a fast not in the bundle
+            .day(99, "2025-01-10") // a fast not in the export files
             .event("user_joined_fast", None, Some(10), "2025-01-05 00:00:00+00")
             .event(
                 "user_left_fast",

@@ -116,7 +116,7 @@ pub(super) fn write(
     warnings: &[Warning],
     missing: &[Table],
 ) -> String {
-    // "needs events_event.csv" where a figure's table is not in the bundle
+    // "needs events_event.csv" where a figure's table is not in the export files
     // (SPEC §2d): never a zero that looks like a measurement.
     let needs =
         |name: &str| needs(missing, name).map(|n| format!("{}{}", &n[..1].to_uppercase(), &n[1..]));
@@ -288,7 +288,7 @@ pub(super) fn write(
 
     md.push_str("\n## Warnings\n\n");
     if warnings.is_empty() {
-        md.push_str("None: every row of the bundle was used.\n");
+        md.push_str("None: every row of the export files was used.\n");
     }
     for (i, w) in warnings.iter().enumerate() {
         let line = format!("- {}\n", one_line(&w.report_text(), MAX_WARNING_CHARS));
@@ -477,7 +477,7 @@ mod tests {
             "{md}"
         );
         assert!(
-            md.contains("None: every row of the bundle was used."),
+            md.contains("None: every row of the export files was used."),
             "{md}"
         );
         assert_eq!(got.best_fast_retention().unwrap().retention_rate, 70.0);

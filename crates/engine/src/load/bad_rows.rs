@@ -22,10 +22,10 @@ struct BadRow {
     cut_off: bool,
 }
 
-/// `1 other row of the bundle cannot be read either`, or `3 other rows …`.
+/// `1 other row of the export files cannot be read either`, or `3 other rows …`.
 fn others_unreadable(n: u64, one: &str, many: &str) -> String {
     let noun = if n == 1 { one } else { many };
-    format!("{n} other {noun} of the bundle cannot be read either")
+    format!("{n} other {noun} of the export files cannot be read either")
 }
 
 /// Malformed rows, merged by (file, what), in the order first seen.

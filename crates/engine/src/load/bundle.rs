@@ -80,7 +80,7 @@ fn missing_table_warning(table: Table) -> Warning {
     Warning {
         file: table.file_name().to_string(),
         count: 0,
-        what: "not in the bundle".to_string(),
+        what: "not in the export files".to_string(),
         outcome: format!("{list} are made without it"),
         first: None,
     }

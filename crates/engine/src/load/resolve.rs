@@ -18,7 +18,7 @@ use index::{dedupe_by_id, IdIndex};
 use rows::{resolve_events, resolve_feed};
 
 /// Sums up each fast's calendar days (SPEC §11): first, last and distinct
-/// dates. Days of fasts not in the bundle are left out with a counted
+/// dates. Days of fasts not in the export files are left out with a counted
 /// warning (a dangling reference, SPEC §2d).
 fn fast_days(
     fasts: &mut [Fast],
@@ -57,7 +57,7 @@ fn fast_days(
     warnings.add_many(
         file,
         unknown,
-        "days reference fasts not in the bundle",
+        "days reference fasts not in the export files",
         "left out",
         None,
     );
@@ -143,7 +143,7 @@ pub(super) fn resolve(mut raw: RawTables, warnings: &mut Warnings) -> Result<Dat
     warnings.add_many(
         &fasts_src,
         unknown_church,
-        "fasts reference churches not in the bundle",
+        "fasts reference churches not in the export files",
         "shown without a church",
         None,
     );
@@ -158,7 +158,7 @@ pub(super) fn resolve(mut raw: RawTables, warnings: &mut Warnings) -> Result<Dat
 
     // Profiles and memberships.
     dedupe_by_id(&mut raw.profiles, |p| p.0, &profiles_src, warnings);
-    // Each profile's user index (NONE when its user is not in the bundle),
+    // Each profile's user index (NONE when its user is not in the export files),
     // found by the profile's id: a direct table for serial ids.
     let profile_index = IdIndex::new(raw.profiles.iter().map(|p| p.0));
     let mut dangling_profiles = 0;
@@ -177,13 +177,13 @@ pub(super) fn resolve(mut raw: RawTables, warnings: &mut Warnings) -> Result<Dat
         })
         .collect();
     // The user of a profile: Some(NONE) for a profile whose user is
-    // missing, None for a profile not in the bundle.
+    // missing, None for a profile not in the export files.
     let user_of_profile =
         |profile: i64| profile_index.get(profile).map(|i| profile_user[i as usize]);
     warnings.add_many(
         &profiles_src,
         dangling_profiles,
-        "profiles reference users not in the bundle",
+        "profiles reference users not in the export files",
         "their memberships are left out",
         None,
     );
@@ -231,14 +231,14 @@ pub(super) fn resolve(mut raw: RawTables, warnings: &mut Warnings) -> Result<Dat
     warnings.add_many(
         &members_src,
         unknown_profile,
-        "memberships reference profiles not in the bundle",
+        "memberships reference profiles not in the export files",
         "left out",
         None,
     );
     warnings.add_many(
         &members_src,
         unknown_fast,
-        "memberships reference fasts not in the bundle",
+        "memberships reference fasts not in the export files",
         "left out",
         None,
     );
@@ -350,7 +350,7 @@ pub(super) fn resolve(mut raw: RawTables, warnings: &mut Warnings) -> Result<Dat
     Ok(dataset)
 }
 
-/// Join/leave events whose user or fast is not in the bundle are left out
+/// Join/leave events whose user or fast is not in the export files are left out
 /// of `user_fast_participation` (SPEC §4.5); say how many.
 fn count_dangling_participation(d: &Dataset, file: &str, warnings: &mut Warnings) {
     let kinds: Vec<EventKind> = d

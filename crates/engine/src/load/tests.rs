@@ -15,13 +15,13 @@ fn reports_name_the_file_without_its_folder() {
     let w = Warning {
         file: "/home/ana/exports/demo/hub_fast.csv".into(),
         count: 2,
-        what: "fasts reference churches not in the bundle".into(),
+        what: "fasts reference churches not in the export files".into(),
         outcome: "shown without a church".into(),
         first: Some((Location::Line(3), String::new())),
     };
     assert_eq!(
             w.report_text(),
-            "hub_fast.csv: 2 fasts reference churches not in the bundle; shown without a church (first at line 3)"
+            "hub_fast.csv: 2 fasts reference churches not in the export files; shown without a church (first at line 3)"
         );
     let zipped = Warning {
         file: "exports.zip/export\\events_event.csv".into(),
@@ -147,7 +147,7 @@ fn fast_days_from_csv_sum_up_per_fast_ignoring_church_days() {
     let w: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).collect();
     assert_eq!(
         w.last().unwrap(),
-        "hub_day.csv: 1 days reference fasts not in the bundle; left out"
+        "hub_day.csv: 1 days reference fasts not in the export files; left out"
     );
 }
 
@@ -365,9 +365,9 @@ fn missing_tables_are_known_and_warned_about_first() {
     assert_eq!(text.len(), 7, "{text:#?}");
     assert_eq!(
             text[4],
-            "events_event.csv: not in the bundle; fasts, user_fast_participation, other_metrics, activity_heatmap, fast_retention, period_comparison, daily_activity, app_usage, fast_calendar, fast_daily and fast_editions are made without it"
+            "events_event.csv: not in the export files; fasts, user_fast_participation, other_metrics, activity_heatmap, fast_retention, period_comparison, daily_activity, app_usage, fast_calendar, fast_daily and fast_editions are made without it"
         );
-    assert!(text[0].starts_with("hub_church.csv: not in the bundle"));
+    assert!(text[0].starts_with("hub_church.csv: not in the export files"));
     let m = loaded.missing_tables();
     assert_eq!(
         needs(m, "events").as_deref(),
@@ -486,7 +486,7 @@ fn a_cut_off_file_comes_first_among_bad_rows() {
     let err = b.finish().unwrap_err();
     assert_eq!(
             err.to_string(),
-            "hub_church.csv ends in the middle of line 7,095: the file is incomplete, export it again; 1 other row of the bundle cannot be read either; or go on without these 2 rows"
+            "hub_church.csv ends in the middle of line 7,095: the file is incomplete, export it again; 1 other row of the export files cannot be read either; or go on without these 2 rows"
         );
 }
 
@@ -564,7 +564,7 @@ fn malformed_rows_are_an_error_counted_across_the_bundle() {
         );
     assert_eq!(
             err.to_string(),
-            "auth_user.csv, line 3, column `id`: found \"bo\", expected a whole number; 2 more rows of this file have the same problem, and 2 other rows of the bundle cannot be read either; correct the export, or go on without these 5 rows"
+            "auth_user.csv, line 3, column `id`: found \"bo\", expected a whole number; 2 more rows of this file have the same problem, and 2 other rows of the export files cannot be read either; correct the export, or go on without these 5 rows"
         );
 }
 
@@ -603,7 +603,7 @@ fn skipping_bad_rows_warns_per_kind_and_counts_what_was_left_out() {
                 "auth_user.csv: 1 rows have fewer fields than the header; left out (first at line 7: found the end of the row after 2 fields, expected at least 4 fields)",
                 "dump.json: 1 hub.church objects have no `fields`; left out (first at object 1: found nothing, expected an object of the model's fields)",
                 // A dangling reference: a warning either way.
-                "dump.json: 1 fasts reference churches not in the bundle; shown without a church",
+                "dump.json: 1 fasts reference churches not in the export files; shown without a church",
             ]
         );
 }
@@ -617,7 +617,7 @@ fn dangling_references_stay_warnings_without_skipping() {
     assert_eq!(loaded.rows_left_out(), 0);
     assert_eq!(
         loaded.warnings[loaded.missing_tables().len()].to_string(),
-        "hub_fast.csv: 1 fasts reference churches not in the bundle; shown without a church"
+        "hub_fast.csv: 1 fasts reference churches not in the export files; shown without a church"
     );
 }
 
@@ -687,7 +687,7 @@ fn segment_columns_of_every_file_are_remembered() {
     );
     assert!(d.optional_columns.church_missing.is_empty());
     assert!(d.users[0].staff);
-    // Profile 10's user is not in the bundle: no church for anyone.
+    // Profile 10's user is not in the export files: no church for anyone.
     assert_eq!(d.profile_churches, [(0, 3)]);
     assert_eq!(d.church(3).map(|c| &*c.name), Some("C"));
 }

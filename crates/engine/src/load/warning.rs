@@ -10,7 +10,7 @@ pub struct Warning {
     /// The file (or table) concerned.
     pub file: String,
     /// How many rows or objects; 0 for a warning about the whole file (a
-    /// table that is not in the bundle), which is then stated without a
+    /// table that is not in the export files), which is then stated without a
     /// count.
     pub count: u64,
     /// What is wrong with them, e.g. "rows reference unknown users".
@@ -24,7 +24,7 @@ pub struct Warning {
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.count == 0 {
-            // About a whole file (a table not in the bundle): no rows to count.
+            // About a whole file (a table not in the export files): no rows to count.
             write!(f, "{}: {}; {}", self.file, self.what, self.outcome)?;
         } else {
             write!(

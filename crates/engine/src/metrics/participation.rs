@@ -47,7 +47,7 @@ impl Participation {
             let Some(joined) = fast_kind[e.code[i] as usize] else {
                 continue;
             };
-            // Pairs whose user or fast is not in the bundle are left out
+            // Pairs whose user or fast is not in the export files are left out
             // (counted when loading).
             if e.user[i] == NONE || e.fast_id.get(i) == NO_ID {
                 continue;

@@ -78,7 +78,7 @@ mod tests {
             .user(2, "2024-01-01 00:00:00+00")
             .user(9, "2024-01-01 00:00:00+00")
             // Ids out of load order, id 40 twice (for user 5, then user 2),
-            // id 41 on a user not in the bundle, user 9 without items.
+            // id 41 on a user not in the export files, user 9 without items.
             .feed(40, 5, "a", "2025-01-02 00:00:00+00")
             .feed(12, 2, "b", "2025-01-03 00:00:00+00")
             .feed(41, 77, "c", "2025-01-04 00:00:00+00")
@@ -108,7 +108,7 @@ mod tests {
             .collect();
         assert_eq!(feed_warnings.len(), 2, "{warnings:?}");
         assert!(
-            feed_warnings[0].contains("1 rows reference users not in the bundle"),
+            feed_warnings[0].contains("1 rows reference users not in the export files"),
             "{warnings:?}"
         );
         assert!(

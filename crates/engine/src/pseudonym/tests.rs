@@ -307,7 +307,7 @@ fn warnings_keep_where_but_not_what_they_found() {
         Warning {
             file: "hub_fast.csv".into(),
             count: 1,
-            what: "fasts reference churches not in the bundle".into(),
+            what: "fasts reference churches not in the export files".into(),
             outcome: "shown without a church".into(),
             first: None,
         },
@@ -325,7 +325,7 @@ fn warnings_keep_where_but_not_what_they_found() {
         "{md}"
     );
     assert!(md.contains(
-        "- hub_fast.csv: 1 fasts reference churches not in the bundle; shown without a church\n"
+        "- hub_fast.csv: 1 fasts reference churches not in the export files; shown without a church\n"
     ));
     assert_eq!(
         done.warnings[0].first,

@@ -82,7 +82,7 @@ pub(super) fn resolve_events(
         warnings.add_many(
             file,
             unknown_user,
-            "rows reference users not in the bundle",
+            "rows reference users not in the export files",
             "counted without a user",
             None,
         )
@@ -113,7 +113,7 @@ pub(super) fn resolve_events(
     warnings.add_many(
         file,
         unknown_type as u64,
-        "rows reference event types not in the bundle",
+        "rows reference event types not in the export files",
         "left out",
         None,
     );
@@ -138,7 +138,7 @@ pub(super) fn resolve_feed(
     let natural: HashMap<u32, &str> = f.natural_users.iter().map(|(r, n)| (*r, &**n)).collect();
     let mut unknown_user = 0u64;
     let mut unknown_type = 0u64;
-    // Each row's user index, or NONE when the user is not in the bundle.
+    // Each row's user index, or NONE when the user is not in the export files.
     let user_of_row: Vec<u32> = (0..f.id.len())
         .map(|row| {
             let user_id = f.user.get(row);
@@ -159,7 +159,7 @@ pub(super) fn resolve_feed(
     warnings.add_many(
         file,
         unknown_user,
-        "rows reference users not in the bundle",
+        "rows reference users not in the export files",
         "left out",
         None,
     );
@@ -237,7 +237,7 @@ pub(super) fn resolve_feed(
     warnings.add_many(
         file,
         unknown_type,
-        "rows reference content types not in the bundle",
+        "rows reference content types not in the export files",
         "shown without a target type",
         None,
     );
