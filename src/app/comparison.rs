@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::insight_text::{self, Trend};
+use super::insight_text::{self, Trend};
 use crate::protocol::ReportSummary;
 
 /// The change of `metric` (a `period_comparison` metric, e.g.

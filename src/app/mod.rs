@@ -2,46 +2,86 @@
 //!
 //! Text from the data is only ever put into the page as text nodes or
 //! attribute values (Leptos escapes both); charts are SVG elements built
-//! one by one from the engine's chart trees (see [`svg_chart`]), never from
+//! one by one from the engine's chart trees (see `svg_chart`), never from
 //! markup.
+//!
+//! The page builds only for wasm, except its pure parts, which build
+//! natively too so that `cargo test` checks them: the insight views' words
+//! ([`insight_text`]) and the chart files ([`chart_files`]).
 
+pub mod chart_files;
+pub mod insight_text;
+
+#[cfg(target_arch = "wasm32")]
 pub mod activity_view;
+#[cfg(target_arch = "wasm32")]
 pub mod app_usage_view;
+#[cfg(target_arch = "wasm32")]
 pub mod browser;
+#[cfg(target_arch = "wasm32")]
 pub mod comparison;
+#[cfg(target_arch = "wasm32")]
 pub mod dataset_download;
+#[cfg(target_arch = "wasm32")]
 pub mod dropped_files;
+#[cfg(target_arch = "wasm32")]
 pub mod export;
+#[cfg(target_arch = "wasm32")]
 pub mod fast_detail;
+#[cfg(target_arch = "wasm32")]
 pub mod fasts_view;
+#[cfg(target_arch = "wasm32")]
 pub mod insight_chart;
+#[cfg(target_arch = "wasm32")]
 pub mod insights_option;
+#[cfg(target_arch = "wasm32")]
 pub mod keep;
+#[cfg(target_arch = "wasm32")]
 pub mod load_panel;
+#[cfg(target_arch = "wasm32")]
 pub mod load_summary;
+#[cfg(target_arch = "wasm32")]
 pub mod nutshell;
+#[cfg(target_arch = "wasm32")]
 pub mod people_view;
+#[cfg(target_arch = "wasm32")]
 pub mod period;
+#[cfg(target_arch = "wasm32")]
 pub mod print_report;
+#[cfg(target_arch = "wasm32")]
 pub mod progress_panel;
+#[cfg(target_arch = "wasm32")]
 pub mod pseudonyms_option;
+#[cfg(target_arch = "wasm32")]
 pub mod report;
+#[cfg(target_arch = "wasm32")]
 pub mod report_chart;
+#[cfg(target_arch = "wasm32")]
 pub mod retention_view;
+#[cfg(target_arch = "wasm32")]
 pub mod segment_controls;
+#[cfg(target_arch = "wasm32")]
 pub mod sizes;
+#[cfg(target_arch = "wasm32")]
 pub mod state;
+#[cfg(target_arch = "wasm32")]
 pub mod svg_chart;
+#[cfg(target_arch = "wasm32")]
 pub mod table;
+#[cfg(target_arch = "wasm32")]
 pub mod tabs;
 
+#[cfg(target_arch = "wasm32")]
+use engagement_engine::presigned::redact_secrets;
+#[cfg(target_arch = "wasm32")]
 use leptos::prelude::*;
+#[cfg(target_arch = "wasm32")]
+use state::AppState;
+#[cfg(target_arch = "wasm32")]
 use wasm_bindgen::JsCast;
 
-use engagement_engine::presigned::redact_secrets;
-use state::AppState;
-
 /// Shows a panic's message in the page instead of leaving it blank.
+#[cfg(target_arch = "wasm32")]
 fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
@@ -58,12 +98,14 @@ fn install_panic_hook() {
 }
 
 /// Starts the page: mounts [`App`] on `<body>`.
+#[cfg(target_arch = "wasm32")]
 pub fn start() {
     install_panic_hook();
     leptos::mount::mount_to_body(App);
 }
 
 /// The whole page.
+#[cfg(target_arch = "wasm32")]
 #[component]
 pub fn App() -> impl IntoView {
     let state = AppState::new();
@@ -100,6 +142,7 @@ pub fn App() -> impl IntoView {
 /// past the loading and period controls. It moves the focus itself rather
 /// than following `#report`, because the address's fragment holds the
 /// report's share state.
+#[cfg(target_arch = "wasm32")]
 #[component]
 fn SkipLink() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -120,6 +163,7 @@ fn SkipLink() -> impl IntoView {
 }
 
 /// The last error, as an alert that keeps the page usable.
+#[cfg(target_arch = "wasm32")]
 #[component]
 fn ErrorBanner() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -147,5 +191,5 @@ fn ErrorBanner() -> impl IntoView {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, target_arch = "wasm32"))]
 mod tests;

@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 
-use crate::markdown::{self, Element, Node};
 use crate::protocol::ExportWhat;
+use engagement_engine::readable::markdown::{self, Element, Node};
 
 use super::browser;
 use super::state::AppState;

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::insight_text::plural;
+use super::insight_text::plural;
 use crate::protocol::{ExportWhat, PageQuery};
 
 use super::browser;

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::insight_text::zone_suggestions;
+use super::insight_text::zone_suggestions;
 use crate::protocol::{OutFormat, Preset};
 
 use super::browser;

@@ -73,7 +73,7 @@ pub fn Cards(
         Some((week, rate, active, total)) => (
             format!(
                 "{rate:.2}% ({active} of {total}, {})",
-                crate::insight_text::week_of(week)
+                super::insight_text::week_of(week)
             ),
             Some(format!("Cohort {week}")),
         ),

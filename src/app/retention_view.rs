@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::insight_text::{self, scale_step, DARK_FROM, SCALE};
+use super::insight_text::{self, scale_step, DARK_FROM, SCALE};
 use crate::protocol::TriangleCohort;
 
 use super::dataset_download::DownloadDataSet;

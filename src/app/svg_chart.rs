@@ -19,7 +19,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::chart_files::{self, DataRow};
+use super::chart_files::{self, DataRow};
 
 use super::browser;
 use super::fast_detail::open_fast;

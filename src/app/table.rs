@@ -6,8 +6,8 @@ use leptos::prelude::*;
 
 use crate::protocol::{Cell, PageQuery, Request};
 
+use super::insight_text::column_heading;
 use super::state::AppState;
-use crate::insight_text::column_heading;
 
 /// Rows per page.
 pub const PAGE_SIZE: usize = 25;

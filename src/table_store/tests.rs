@@ -96,7 +96,7 @@ fn tables_sort_filter_and_page() {
             "retention_by_cohort"
         ]
     );
-    let days = crate::chart_files::data_rows(&summary.charts[0].svg);
+    let days = crate::app::chart_files::data_rows(&summary.charts[0].svg);
     assert_eq!(days.len(), period.day_count());
     assert_eq!(
         days.iter()

@@ -4,6 +4,7 @@
 use super::shapes::*;
 use super::svg::{coord, Element};
 use super::{Chart, BAR, DARK_FROM, GRID, INK, MUTED, SCALE, SECOND, WIDTH};
+use crate::insights::words::busiest;
 use crate::period::Date;
 
 /// One column of a column chart.
@@ -27,12 +28,7 @@ pub(super) fn daily(key: &str, title: &str, unit: &str, days: &[(Date, u64)]) ->
         .collect();
     let total: u64 = days.iter().map(|d| d.1).sum();
     // Earliest day on a tie.
-    let peak = days
-        .iter()
-        .fold(None::<&(Date, u64)>, |best, d| match best {
-            Some(b) if b.1 >= d.1 => Some(b),
-            _ => Some(d),
-        });
+    let peak = busiest(days, |d| d.1);
     let alt = match (days.first(), days.last(), peak) {
         (Some(a), Some(b), Some(p)) if total > 0 => format!(
             "{} per day from {} to {}: {total} in total, most on {} with {}.",
