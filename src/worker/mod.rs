@@ -342,7 +342,7 @@ fn export_bytes(
                 };
                 let mut bytes = Vec::new();
                 if options.csv_bom {
-                    bytes.extend_from_slice(export::UTF8_BOM);
+                    bytes.extend_from_slice(engagement_engine::csv_write::UTF8_BOM);
                 }
                 bytes.extend_from_slice(&p.csv());
                 return Ok((pseudonym::FILE_NAME.into(), "text/csv".into(), bytes));

@@ -432,7 +432,7 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
         let path = dir.join(pseudonym::FILE_NAME);
         let mut bytes = Vec::new();
         if args.csv_bom {
-            bytes.extend_from_slice(export::UTF8_BOM);
+            bytes.extend_from_slice(engagement_engine::csv_write::UTF8_BOM);
         }
         bytes.extend_from_slice(&p.csv());
         write_private(&path, &bytes)

@@ -27,7 +27,9 @@
 
 #![warn(missing_docs)]
 
+pub mod columns;
 pub mod csv_split;
+pub mod csv_write;
 pub mod demo;
 pub mod event_data;
 pub mod export;

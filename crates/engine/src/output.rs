@@ -15,7 +15,6 @@ use crate::pseudonym::Pseudonyms;
 use crate::readable::{self, charts, Headline, ReadableInput, Section, SectionTable};
 use crate::report::Report;
 use crate::segment::SegmentInfo;
-use crate::table;
 
 /// Which files a report is written to, besides the seven data sets.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -110,7 +109,7 @@ pub fn report_file_writers<'p>(
     // SPEC §9a: a byte-order mark first in every CSV file, when asked.
     let bom = move |name: &str, out: &mut dyn Write| {
         if options.csv_bom && name.ends_with(".csv") {
-            out.write_all(export::UTF8_BOM)?;
+            out.write_all(crate::csv_write::UTF8_BOM)?;
         }
         Ok::<(), std::io::Error>(())
     };
@@ -221,7 +220,7 @@ fn readable_input<'r>(parts: &ReportParts<'r, '_>, segment: Option<&'r str>) -> 
         title: "Insight data sets".into(),
         intro: None,
         charts: Vec::new(),
-        tables: table::insight_tables_with(insights, parts.pseudonyms)
+        tables: crate::pseudonym::insight_tables_with(insights, parts.pseudonyms)
             .into_iter()
             .map(|table| SectionTable {
                 preview: (table.name() == "user_engagement").then(|| best.clone()),

@@ -37,7 +37,7 @@ use crate::insights::Insights;
 use crate::load::Warning;
 use crate::model::Dataset;
 use crate::report::Report;
-use crate::table::{Cell, Table};
+use crate::table::{self, Cell, Table};
 
 /// The file that links pseudonyms back to people.
 pub const FILE_NAME: &str = "pseudonyms.csv";
@@ -264,7 +264,7 @@ impl Pseudonyms {
     /// user ordered by pseudonym, text guarded against formulas (SPEC §5).
     pub fn csv(&self) -> Vec<u8> {
         let mut out = Vec::new();
-        crate::export::write_csv_rows(
+        crate::csv_write::write(
             &COLUMNS,
             self.people.iter().map(|p| {
                 vec![
@@ -368,6 +368,41 @@ impl Pseudonyms {
             row
         })
     }
+}
+
+/// The tables of [`data_sets`](table::data_sets), with every person replaced when
+/// `pseudonyms` are given (SPEC §12): by column, and in `other_metrics`
+/// (flattened from its pseudonymised JSON) by field.
+pub fn data_sets_with<'a>(r: &'a Report<'_>, pseudonyms: Option<&'a Pseudonyms>) -> Vec<Table<'a>> {
+    let Some(p) = pseudonyms else {
+        return table::data_sets(r);
+    };
+    let mut tables: Vec<Table<'a>> = table::data_sets(r)
+        .into_iter()
+        .map(|t| p.table(t))
+        .collect();
+    let last = tables.len() - 1;
+    tables[last] = table::flattened("other_metrics", &Masked(&r.other_metrics, p));
+    tables
+}
+
+/// The tables of [`insight_tables`](table::insight_tables), with every person replaced when
+/// `pseudonyms` are given (SPEC §12): by column, and in `app_usage`
+/// (flattened from its pseudonymised JSON) by field.
+pub fn insight_tables_with<'a>(
+    i: &'a Insights<'_>,
+    pseudonyms: Option<&'a Pseudonyms>,
+) -> Vec<Table<'a>> {
+    let Some(p) = pseudonyms else {
+        return table::insight_tables(i);
+    };
+    table::insight_tables(i)
+        .into_iter()
+        .map(|t| match t.name() {
+            "app_usage" => table::flattened("app_usage", &Masked(&i.app_usage, p)),
+            _ => p.table(t),
+        })
+        .collect()
 }
 
 /// A warning as pseudonymised output lists it: where it happened, without
