@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use engagement_engine::export::{self, Format};
 use engagement_engine::load::{Bundle, Limits, Loaded};
@@ -85,8 +86,8 @@ struct ReportArgs {
     #[arg(long, default_value = "UTC")]
     timezone: String,
     /// Format of the data-set files.
-    #[arg(long, value_enum, default_value_t = FormatArg::Json)]
-    format: FormatArg,
+    #[arg(long, default_value = "json", value_parser = format_parser())]
+    format: Format,
     /// Also write the insights: retention_matrix, activity_heatmap,
     /// user_engagement, fast_retention, period_comparison, and the fasts and
     /// app usage of SPEC §11: daily_activity, app_usage (always .json),
@@ -171,12 +172,6 @@ struct ReportArgs {
     /// counted warning per kind, instead of stopping with an error.
     #[arg(long)]
     skip_bad_rows: bool,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum FormatArg {
-    Json,
-    Csv,
 }
 
 #[derive(Args)]
@@ -273,6 +268,13 @@ fn parse_preset(name: &str) -> Result<Preset, String> {
     }
 }
 
+/// `--format`'s parser: the engine's [`Format`] by name, its names listed
+/// in the help and in errors as clap lists an enum's.
+fn format_parser() -> impl TypedValueParser<Value = Format> {
+    clap::builder::PossibleValuesParser::new(Format::ALL.map(Format::as_str))
+        .try_map(|name| name.parse::<Format>())
+}
+
 fn now() -> Timestamp {
     let micros = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -363,10 +365,7 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
         Some(p) => (&p.report, p.insights.as_ref(), &p.warnings[..]),
         None => (&report, insights.as_ref(), &warnings[..]),
     };
-    let format = match args.format {
-        FormatArg::Json => Format::Json,
-        FormatArg::Csv => Format::Csv,
-    };
+    let format = args.format;
     let parts = ReportParts {
         report,
         insights,

@@ -11,14 +11,43 @@ use crate::pseudonym::{Masked, Pseudonyms};
 use crate::report::Report;
 use crate::table;
 
-/// Output format of the data-set files.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+/// Output format of the data-set files: the one type of the CLI's
+/// `--format`, the page's choice and its messages to the worker (as
+/// `"json"`, `"csv"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     /// One pretty-printed JSON file per data set.
     #[default]
     Json,
     /// CSV for data sets 1–6; `other_metrics.json` stays JSON.
     Csv,
+}
+
+impl Format {
+    /// Every format, in the order a choice lists them.
+    pub const ALL: [Format; 2] = [Format::Json, Format::Csv];
+
+    /// `json` or `csv`: the name on the command line, in a share link and
+    /// in the page's menu.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Csv => "csv",
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    /// A format by its [`Format::as_str`] name.
+    fn from_str(name: &str) -> Result<Format, String> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.as_str() == name)
+            .ok_or_else(|| format!("expected json or csv, not {name:?}"))
+    }
 }
 
 /// One output file, in memory.
@@ -338,6 +367,18 @@ mod tests {
     use super::*;
     use crate::columns;
     use crate::metrics::testing::*;
+
+    #[test]
+    fn a_format_has_one_name_on_the_command_line_in_links_and_messages() {
+        assert_eq!("csv".parse::<Format>(), Ok(Format::Csv));
+        assert_eq!("json".parse::<Format>(), Ok(Format::Json));
+        assert!("CSV".parse::<Format>().is_err());
+        assert_eq!(serde_json::to_string(&Format::Csv).unwrap(), "\"csv\"");
+        assert_eq!(
+            serde_json::from_str::<Format>("\"json\"").unwrap(),
+            Format::Json
+        );
+    }
 
     fn sample() -> crate::model::Dataset {
         TestBundle::new()
