@@ -1,6 +1,7 @@
 //! `engagement-report`: the engagement report from the command line, with
 //! the options of the original `manage.py engagement_report`.
 
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,14 +10,15 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use engagement_engine::demo;
 use engagement_engine::export::{self, Format};
 use engagement_engine::load::{Bundle, Limits, Loaded};
-use engagement_engine::output::{self, OutputOptions, ReportParts};
+use engagement_engine::output::{self, OutputOptions};
 use engagement_engine::period::{PeriodChoice, Preset};
-use engagement_engine::pseudonym::{self, Key, Pseudonyms};
+use engagement_engine::pipeline::{self, Run, RunOptions};
+use engagement_engine::pseudonym::{self, Key};
 use engagement_engine::segment::Segment;
 use engagement_engine::timestamp::Timestamp;
-use engagement_engine::{demo, insights, metrics};
 use engagement_report::database;
 use engagement_report::inputs::{self, Progress, Silent};
 use engagement_report::s3;
@@ -338,44 +340,35 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
             );
         }
     }
-    // The segment narrows the data once, before any data set is computed.
     let segment = Segment {
         exclude_staff: args.exclude_staff,
         church_id: args.church,
     };
-    let (data, segment) = segment.apply_owned(dataset).map_err(input_error)?;
-    if let (Some(notice), false) = (segment.notice(), args.quiet) {
+    let options = RunOptions {
+        insights: args.insights,
+        pseudonym_key: pseudonym_key.as_ref(),
+        participation: None,
+    };
+    pipeline::run(
+        Cow::Owned(dataset),
+        &warnings,
+        &period,
+        segment,
+        options,
+        |run| write_report(args, run),
+    )
+    .map_err(input_error)?
+}
+
+/// The CLI's output of a computed report: the segment's notice, then
+/// `--stdout`'s JSON or the files (all or nothing), `pseudonyms.csv` and
+/// the upload.
+fn write_report(args: &ReportArgs, run: &Run<'_, '_>) -> Result<(), Failure> {
+    if let (Some(notice), false) = (run.segment.notice(), args.quiet) {
         eprintln!("notice: {notice}");
     }
-
-    let mut report = metrics::compute(&data, &period);
-    report.range.segment = segment.range_segment();
-    let insights = args
-        .insights
-        .then(|| insights::compute(&data, &period, &report, &segment, &warnings));
-    // SPEC §12: one step after every figure is computed.
-    let pseudonyms = match &pseudonym_key {
-        Some(key) => Some(Pseudonyms::new(key, &data).map_err(input_error)?),
-        None => None,
-    };
-    let pseudonymized = pseudonyms
-        .as_ref()
-        .map(|p| p.apply(&report, insights.as_ref(), &warnings));
-    let (report, insights, warnings) = match &pseudonymized {
-        Some(p) => (&p.report, p.insights.as_ref(), &p.warnings[..]),
-        None => (&report, insights.as_ref(), &warnings[..]),
-    };
-    let format = args.format;
-    let parts = ReportParts {
-        report,
-        insights,
-        period: &period,
-        segment: &segment,
-        warnings,
-        pseudonyms: pseudonyms.as_ref(),
-    };
     let options = OutputOptions {
-        format,
+        format: args.format,
         csv_bom: args.csv_bom,
         html: args.html,
         xlsx: args.xlsx,
@@ -385,16 +378,16 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
     if args.stdout {
         // Streamed: a large report's JSON is never held whole in memory.
         let out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
-        export::write_consolidated_json(report, insights, pseudonyms.as_ref(), out)
+        run.write_consolidated_json(out)
             .map_err(|e| upload_error(format!("cannot write to stdout: {e}")))?;
         if args.upload_s3 {
-            let files = output::report_files(&parts, options).map_err(input_error)?;
-            upload(args, "engagement_report.zip", &export::zip(&files))?;
+            let zip = run.zip(options).map_err(input_error)?;
+            upload(args, "engagement_report.zip", &zip)?;
         }
         return Ok(());
     }
 
-    let zip_name = export::zip_name(&period);
+    let zip_name = run.zip_name();
     // The default folder is the user's alone (SPEC §10): folder 0700,
     // files 0600, since it sits in a shared /tmp and holds members' data.
     // A folder the user names keeps the user's own umask.
@@ -424,16 +417,11 @@ fn report(args: &ReportArgs) -> Result<(), Failure> {
         (false, true) => ZipWanted::InMemory,
         (false, false) => ZipWanted::No,
     };
-    let writers = output::report_file_writers(&parts, options);
-    let zip = write_all_or_nothing(&dir, writers, zip, private).map_err(input_error)?;
-    if let Some(p) = &pseudonyms {
+    let zip =
+        write_all_or_nothing(&dir, run.file_writers(options), zip, private).map_err(input_error)?;
+    if let Some(bytes) = run.pseudonyms_csv(args.csv_bom) {
         // Beside the report, never in it: the only link back to people.
         let path = dir.join(pseudonym::FILE_NAME);
-        let mut bytes = Vec::new();
-        if args.csv_bom {
-            bytes.extend_from_slice(engagement_engine::csv_write::UTF8_BOM);
-        }
-        bytes.extend_from_slice(&p.csv());
         write_private(&path, &bytes)
             .map_err(|e| input_error(format!("cannot write {}: {e}", path.display())))?;
         eprintln!(

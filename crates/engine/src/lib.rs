@@ -41,6 +41,7 @@ pub mod model;
 pub mod output;
 mod parallel;
 pub mod period;
+pub mod pipeline;
 pub mod presigned;
 pub mod pseudonym;
 pub mod readable;

@@ -32,7 +32,8 @@ pub struct OutputOptions {
     pub html_people: bool,
 }
 
-/// What a report's files are made from.
+/// What a report's files are made from ([`crate::pipeline::Run::parts`]).
+#[derive(Clone, Copy)]
 pub struct ReportParts<'r, 'a> {
     /// The seven data sets.
     pub report: &'r Report<'a>,
@@ -93,7 +94,7 @@ pub fn report_files(
     parts: &ReportParts<'_, '_>,
     options: OutputOptions,
 ) -> Result<Vec<OutputFile>, std::io::Error> {
-    report_file_writers(parts, options)
+    report_file_writers(*parts, options)
         .into_iter()
         .map(FileWriter::into_file)
         .collect()
@@ -102,7 +103,7 @@ pub fn report_files(
 /// The files of [`report_files`], each to be written when asked. The
 /// largest is at [`export::TIMELINE_INDEX`], `user_activity_timeline`.
 pub fn report_file_writers<'p>(
-    parts: &'p ReportParts<'p, 'p>,
+    parts: ReportParts<'p, 'p>,
     options: OutputOptions,
 ) -> Vec<FileWriter<'p>> {
     let format = options.format;
@@ -163,22 +164,18 @@ pub fn report_file_writers<'p>(
 /// What the readable outputs are made from: the parts and the segment's
 /// description (which [`ReadableInput`] borrows).
 struct ReadableParts<'p> {
-    parts: &'p ReportParts<'p, 'p>,
+    parts: ReportParts<'p, 'p>,
     segment: Option<String>,
 }
 
 impl<'p> ReadableParts<'p> {
     fn input(&self) -> ReadableInput<'_> {
-        readable_input(self.parts, self.segment.as_deref())
+        readable_input(&self.parts, self.segment.as_deref())
     }
 }
 
-fn readable_parts<'p>(parts: &'p ReportParts<'p, 'p>) -> ReadableParts<'p> {
-    let segment = parts.segment.range_segment().map(|_| {
-        parts
-            .segment
-            .describe(|name| format!("\u{201c}{name}\u{201d}"))
-    });
+fn readable_parts<'p>(parts: ReportParts<'p, 'p>) -> ReadableParts<'p> {
+    let segment = parts.segment.heading();
     ReadableParts { parts, segment }
 }
 
