@@ -7,7 +7,8 @@
 use crate::csv_write;
 use crate::insights::Insights;
 use crate::period::Period;
-use crate::pseudonym::{Masked, Pseudonyms};
+use crate::pseudonym::masked::{self, Masked};
+use crate::pseudonym::Pseudonyms;
 use crate::report::Report;
 use crate::table;
 
@@ -191,7 +192,7 @@ pub fn write_insight_data_set(
         (Format::Json, 8) => pretty_to(&i.fast_daily, p, out),
         (Format::Json, 9) => pretty_to(&i.fast_editions, p, out),
         (Format::Csv, _) if index < INSIGHT_DATA_SETS.len() => {
-            let t = crate::pseudonym::insight_tables_with(i, p).swap_remove(index);
+            let t = masked::insight_tables_with(i, p).swap_remove(index);
             csv_write::table_to(&t, out)
         }
         _ => panic!(
@@ -312,9 +313,9 @@ pub fn zip(files: &[OutputFile]) -> Vec<u8> {
     .expect("reading from memory cannot fail")
 }
 
-/// The zip of [`zip`], its entries read from `(name, size, reader)`: files
+/// The zip of [`zip()`], its entries read from `(name, size, reader)`: files
 /// written to disk are added without being held in memory. The same
-/// entries give the same bytes as [`zip`].
+/// entries give the same bytes as [`zip()`].
 pub fn zip_entries<'n, R: std::io::Read>(
     entries: impl IntoIterator<Item = (&'n str, u64, R)>,
 ) -> std::io::Result<Vec<u8>> {

@@ -217,7 +217,7 @@ fn readable_input<'r>(parts: &ReportParts<'r, '_>, segment: Option<&'r str>) -> 
         title: "Insight data sets".into(),
         intro: None,
         charts: Vec::new(),
-        tables: crate::pseudonym::insight_tables_with(insights, parts.pseudonyms)
+        tables: crate::pseudonym::masked::insight_tables_with(insights, parts.pseudonyms)
             .into_iter()
             .map(|table| SectionTable {
                 preview: (table.name() == "user_engagement").then(|| best.clone()),

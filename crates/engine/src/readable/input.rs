@@ -111,7 +111,7 @@ impl<'a> ReadableInput<'a> {
     /// The data sets as tables ([`crate::table::data_sets`]), every person
     /// replaced when pseudonymised.
     pub fn data_sets(&self) -> Vec<Table<'a>> {
-        pseudonym::data_sets_with(self.report, self.pseudonyms)
+        pseudonym::masked::data_sets_with(self.report, self.pseudonyms)
     }
 }
 
