@@ -3,7 +3,7 @@
 //! order), with headings people read and local dates, as a CSV file or an
 //! Excel sheet. Names and e-mails are real here: staff call these people.
 
-use engagement_engine::export::table_csv_for_people;
+use engagement_engine::csv_write::table_csv_for_people;
 use engagement_engine::period::Period;
 use engagement_engine::readable::xlsx::table_xlsx;
 use engagement_engine::table::{Cell as OutCell, Table};
@@ -143,7 +143,7 @@ mod tests {
 
     #[test]
     fn headings_status_words_and_local_dates() {
-        let columns: Vec<String> = engagement_engine::export::columns::USER_ENGAGEMENT
+        let columns: Vec<String> = engagement_engine::columns::USER_ENGAGEMENT
             .iter()
             .map(|s| s.to_string())
             .collect();

@@ -5,6 +5,7 @@
 //! bytes come back as a transferred `ArrayBuffer`. Keeping the protocol in
 //! plain serde types lets it be tested natively.
 
+use engagement_engine::export::Format;
 use serde::{Deserialize, Serialize};
 
 /// Demo bundle sizes offered by the page.
@@ -69,7 +70,7 @@ pub use engagement_engine::segment::Segment;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportOptions {
     /// JSON or CSV data-set files.
-    pub format: OutFormat,
+    pub format: Format,
     /// The insight data sets and `summary.md`.
     pub insights: bool,
     /// A UTF-8 byte-order mark on CSV files (Excel shows non-Latin names).
@@ -95,7 +96,7 @@ impl Default for ExportOptions {
     /// both readable files.
     fn default() -> Self {
         ExportOptions {
-            format: OutFormat::Json,
+            format: Format::Json,
             insights: true,
             csv_bom: true,
             html: true,
@@ -109,7 +110,7 @@ impl Default for ExportOptions {
 impl From<ExportOptions> for engagement_engine::output::OutputOptions {
     fn from(o: ExportOptions) -> Self {
         engagement_engine::output::OutputOptions {
-            format: o.format.into(),
+            format: o.format,
             csv_bom: o.csv_bom,
             html: o.html,
             xlsx: o.xlsx,
@@ -140,36 +141,6 @@ pub enum ExportWhat {
     /// `pseudonyms.csv`, the key back to people of a pseudonymised export
     /// (never in the zip).
     Pseudonyms,
-}
-
-/// Output format of the data-set files.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OutFormat {
-    /// JSON files.
-    #[default]
-    Json,
-    /// CSV files (other_metrics stays JSON).
-    Csv,
-}
-
-impl From<OutFormat> for engagement_engine::export::Format {
-    fn from(f: OutFormat) -> Self {
-        match f {
-            OutFormat::Json => engagement_engine::export::Format::Json,
-            OutFormat::Csv => engagement_engine::export::Format::Csv,
-        }
-    }
-}
-
-impl OutFormat {
-    /// `json` or `csv`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OutFormat::Json => "json",
-            OutFormat::Csv => "csv",
-        }
-    }
 }
 
 /// Sorting, filtering and paging of one table.

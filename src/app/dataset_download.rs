@@ -16,7 +16,7 @@ pub fn DownloadDataSet(
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let status = RwSignal::new(String::new());
-    let file = move || engagement_engine::export::file_name(name, state.format.get().into());
+    let file = move || engagement_engine::export::file_name(name, state.format.get());
     let save = move |_| {
         status.set("preparing…".into());
         state.export(ExportWhat::File(file()), move |r| match r {

@@ -6,18 +6,19 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::explain::explain_http_failure;
-use crate::protocol::{ExportOptions, ExportWhat, OutFormat};
+use crate::protocol::{ExportOptions, ExportWhat};
 use crate::share_link::share_note;
+use engagement_engine::export::Format;
 use engagement_engine::presigned::{redact_secrets, redact_url};
 
 use super::browser;
 use super::state::AppState;
 
 /// The seven output files' names for a format.
-pub fn file_names(format: OutFormat) -> Vec<String> {
+pub fn file_names(format: Format) -> Vec<String> {
     engagement_engine::export::DATA_SETS
         .iter()
-        .map(|n| engagement_engine::export::file_name(n, format.into()))
+        .map(|n| engagement_engine::export::file_name(n, format))
         .collect()
 }
 

@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 
 use super::insight_text::zone_suggestions;
-use crate::protocol::{OutFormat, Preset};
+use crate::protocol::Preset;
+use engagement_engine::export::Format;
 
 use super::browser;
 use super::state::AppState;
@@ -53,10 +54,11 @@ pub fn PeriodControls() -> impl IntoView {
                     </datalist>
                     <label>"Format "
                         <select id="format" on:change=move |ev| {
-                            state.format.set(if event_target_value(&ev) == "csv" { OutFormat::Csv } else { OutFormat::Json });
+                            let format = event_target_value(&ev).parse().unwrap_or_default();
+                            state.export_options.update(|o| o.format = format);
                         }>
-                            <option value="json" selected=move || state.format.get() == OutFormat::Json>"JSON"</option>
-                            <option value="csv" selected=move || state.format.get() == OutFormat::Csv>"CSV"</option>
+                            <option value="json" selected=move || state.format.get() == Format::Json>"JSON"</option>
+                            <option value="csv" selected=move || state.format.get() == Format::Csv>"CSV"</option>
                         </select>
                     </label>
                 </div>

@@ -13,11 +13,12 @@ use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
 
 use crate::protocol::{
-    DemoSize, ExportOptions, ExportWhat, LoadSummary, OutFormat, PageReply, PeriodChoice, Preset,
-    Progress, Reply, ReportSummary, Request, Segment, Source,
+    DemoSize, ExportOptions, ExportWhat, LoadSummary, PageReply, PeriodChoice, Preset, Progress,
+    Reply, ReportSummary, Request, Segment, Source,
 };
 
 use super::browser;
+use engagement_engine::export::Format;
 use engagement_engine::pseudonym::Key;
 
 /// An exported file from the worker.
@@ -78,10 +79,11 @@ pub struct AppState {
     pub end: RwSignal<String>,
     /// Time zone.
     pub tz: RwSignal<String>,
-    /// Output format.
-    pub format: RwSignal<OutFormat>,
-    /// What the zip holds besides the data sets (its `format` is ignored:
-    /// [`AppState::format`] is the one the page shows).
+    /// The output format the page shows: [`AppState::export_options`]'
+    /// (set it there), apart so that a change of another option does not
+    /// redraw what depends on the format.
+    pub format: Memo<Format>,
+    /// The output format and what the zip holds besides the data sets.
     pub export_options: RwSignal<ExportOptions>,
     /// "Replace names and e-mails with pseudonyms" (SPEC §12): the
     /// downloads, the zip, the upload and "Copy JSON" name nobody; the
@@ -127,6 +129,12 @@ pub struct AppState {
 impl AppState {
     /// Creates the state and starts the worker.
     pub fn new() -> AppState {
+        let export_options = RwSignal::new(ExportOptions {
+            format: browser::link_param("format")
+                .and_then(|f| f.parse().ok())
+                .unwrap_or_default(),
+            ..ExportOptions::default()
+        });
         let state = AppState {
             busy: RwSignal::new(false),
             progress: RwSignal::new(None),
@@ -139,11 +147,8 @@ impl AppState {
             start: RwSignal::new(browser::link_param("start").unwrap_or_default()),
             end: RwSignal::new(browser::link_param("end").unwrap_or_default()),
             tz: RwSignal::new(browser::link_param("tz").unwrap_or_else(browser::browser_time_zone)),
-            format: RwSignal::new(match browser::link_param("format").as_deref() {
-                Some("csv") => OutFormat::Csv,
-                _ => OutFormat::Json,
-            }),
-            export_options: RwSignal::new(ExportOptions::default()),
+            format: Memo::new(move |_| export_options.with(|o| o.format)),
+            export_options,
             pseudonymize: RwSignal::new(false),
             pseudonym_key: RwSignal::new(String::new()),
             segment: RwSignal::new(Segment {
@@ -384,7 +389,7 @@ impl AppState {
             pairs.push(("end", self.end.get()));
         }
         pairs.push(("tz", self.tz.get()));
-        if self.format.get() == OutFormat::Csv {
+        if self.format.get() == Format::Csv {
             pairs.push(("format", "csv".into()));
         }
         let segment = self.segment.get();
@@ -479,7 +484,6 @@ impl AppState {
             i.exports.insert(id, Box::new(then));
         });
         let mut options = ExportOptions {
-            format: self.format.get_untracked(),
             pseudonym_key,
             ..self.export_options.get_untracked()
         };

@@ -209,7 +209,7 @@ async fn charts_are_svg_elements_and_data_text_stays_text() {
 
 #[wasm_bindgen_test]
 fn file_names() {
-    let names = super::export::file_names(crate::protocol::OutFormat::Csv);
+    let names = super::export::file_names(engagement_engine::export::Format::Csv);
     assert_eq!(names[0], "new_users_over_time.csv");
     assert_eq!(names[6], "other_metrics.json");
 }

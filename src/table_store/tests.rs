@@ -170,7 +170,7 @@ fn a_column_filter_keeps_the_rows_whose_cell_is_that_text() {
     );
     let mut store = TableStore::from_report(&report);
     store.add_insights(&ins);
-    let cols = engagement_engine::export::columns::USER_ENGAGEMENT;
+    let cols = engagement_engine::columns::USER_ENGAGEMENT;
     let status = cols.iter().position(|c| *c == "status").unwrap();
     let rank = cols.iter().position(|c| *c == "engagement_rank").unwrap();
     for s in [
@@ -200,7 +200,7 @@ fn a_column_filter_keeps_the_rows_whose_cell_is_that_text() {
         assert_eq!(got, want, "{}", s.as_str());
     }
     // A number column compares as shown; an unknown column matches none.
-    let fr = engagement_engine::export::columns::FAST_RETENTION;
+    let fr = engagement_engine::columns::FAST_RETENTION;
     let members = fr.iter().position(|c| *c == "members_ever").unwrap();
     let some = ins.fast_retention[0].members_ever;
     let q = PageQuery {

@@ -6,19 +6,15 @@
 mod crash;
 mod intake;
 
+use std::borrow::Cow;
 use std::cell::{Cell as StdCell, RefCell};
 use std::rc::Rc;
 
-use engagement_engine::export;
-use engagement_engine::insights::{self, Insights};
 use engagement_engine::load::Loaded;
-use engagement_engine::metrics;
-use engagement_engine::model::Dataset;
-use engagement_engine::output::{self, ReportParts};
+use engagement_engine::output;
 use engagement_engine::period::Period;
-use engagement_engine::pseudonym::{self, Key, Pseudonyms};
-use engagement_engine::report::Report;
-use engagement_engine::segment::SegmentInfo;
+use engagement_engine::pipeline::{self, ParticipationCache, RunOptions};
+use engagement_engine::pseudonym::{self, Key};
 use engagement_engine::timestamp::Timestamp;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -43,7 +39,7 @@ struct State {
     segment: Segment,
     /// Data set 5 of the loaded data narrowed to a segment: it does not
     /// depend on the period, so a period change does not compute it again.
-    participation: Option<(Segment, metrics::Participation)>,
+    participation: ParticipationCache,
     store: TableStore,
     /// Number of the newest load; older loads stop at their next step.
     generation: u64,
@@ -241,13 +237,20 @@ fn compute(state: &Shared, choice: &PeriodChoice, segment: Segment) {
         None
     };
     drop(previous);
-    let cache = Some(&mut s.participation);
-    let computed = with_report(
-        loaded,
+    let options = RunOptions {
+        insights: true,
+        pseudonym_key: None,
+        participation: Some(&mut s.participation),
+    };
+    let computed = pipeline::run(
+        Cow::Borrowed(&loaded.dataset),
+        &loaded.warnings,
         &period,
         segment,
-        cache,
-        |report, insights, info, _| {
+        options,
+        |run| {
+            let report = &run.report;
+            let insights = run.insights.as_ref().expect("asked for above");
             let mut store = TableStore::from_report_reusing(report, kept);
             store.add_insights(insights);
             let mut summary = summarize(report, &period, &store);
@@ -261,17 +264,17 @@ fn compute(state: &Shared, choice: &PeriodChoice, segment: Segment) {
                 .push(engagement_engine::readable::charts::app_versions(
                     &insights.app_usage,
                 ));
-            summary.segment = info
-                .range_segment()
-                .map(|_| info.describe(|name| format!("\u{201c}{name}\u{201d}")));
-            summary.segment_notice = info.notice();
+            summary.segment = run.segment.heading();
+            summary.segment_notice = run.segment.notice();
             (store, summary)
         },
     );
     let (store, mut summary) = match computed {
         Ok(c) => c,
-        Err(message) => {
-            post(&Reply::ComputeFailed { message });
+        Err(e) => {
+            post(&Reply::ComputeFailed {
+                message: e.to_string(),
+            });
             return;
         }
     };
@@ -284,33 +287,6 @@ fn compute(state: &Shared, choice: &PeriodChoice, segment: Segment) {
     post(&Reply::Computed(Box::new(summary)));
 }
 
-/// Runs `f` on the report and insights of `loaded` for a period and
-/// segment (the segment narrows the data once, before anything is
-/// computed, as in the CLI). With `cache`, data set 5 is taken from it
-/// when it holds this segment's, and kept there otherwise.
-fn with_report<T>(
-    loaded: &Loaded,
-    period: &Period,
-    segment: Segment,
-    cache: Option<&mut Option<(Segment, metrics::Participation)>>,
-    f: impl FnOnce(&Report<'_>, &Insights<'_>, &SegmentInfo, &Dataset) -> T,
-) -> Result<T, String> {
-    let segmented = segment.apply(&loaded.dataset).map_err(|e| e.to_string())?;
-    let data = &*segmented.dataset;
-    let mut fresh = None;
-    let cache = cache.unwrap_or(&mut fresh);
-    if !matches!(cache, Some((s, _)) if *s == segment) {
-        *cache = None;
-    }
-    let participation = &cache
-        .get_or_insert_with(|| (segment, metrics::Participation::new(data)))
-        .1;
-    let mut report = metrics::compute_with(data, period, participation);
-    report.range.segment = segmented.info.range_segment();
-    let insights = insights::compute(data, period, &report, &segmented.info, &loaded.warnings);
-    Ok(f(&report, &insights, &segmented.info, data))
-}
-
 fn export_bytes(
     state: &Shared,
     what: &ExportWhat,
@@ -320,100 +296,58 @@ fn export_bytes(
     let (Some(loaded), Some(period)) = (s.loaded.as_ref(), s.period.as_ref()) else {
         return Err("compute a report first".into());
     };
-    with_report(
-        loaded,
+    let key = options.pseudonym_key.map(Key::from_bytes);
+    let run_options = RunOptions {
+        // Any one file can be saved, whatever goes into the zip.
+        insights: options.insights || matches!(what, ExportWhat::File(_)),
+        pseudonym_key: key.as_ref(),
+        participation: None,
+    };
+    let files = options.into();
+    pipeline::run(
+        Cow::Borrowed(&loaded.dataset),
+        &loaded.warnings,
         period,
         s.segment,
-        None,
-        |report, insights, info, data| {
-            // SPEC §12: the pseudonymisation step, after every figure.
-            let pseudonyms = match options.pseudonym_key {
-                Some(key) => {
-                    Some(Pseudonyms::new(&Key::from_bytes(key), data).map_err(|e| e.to_string())?)
-                }
-                None => None,
-            };
-            if *what == ExportWhat::Pseudonyms {
-                let Some(p) = &pseudonyms else {
-                    return Err(
-                        "tick \u{201c}Replace names and e-mails with pseudonyms\u{201d} first"
-                            .into(),
-                    );
-                };
-                let mut bytes = Vec::new();
-                if options.csv_bom {
-                    bytes.extend_from_slice(export::UTF8_BOM);
-                }
-                bytes.extend_from_slice(&p.csv());
-                return Ok((pseudonym::FILE_NAME.into(), "text/csv".into(), bytes));
-            }
-            let done = pseudonyms
-                .as_ref()
-                .map(|p| p.apply(report, Some(insights), &loaded.warnings));
-            let (report, insights, warnings) = match &done {
-                Some(d) => (
-                    &d.report,
-                    d.insights.as_ref().expect("given"),
-                    &d.warnings[..],
+        run_options,
+        |run| match what {
+            ExportWhat::Pseudonyms => match run.pseudonyms_csv(options.csv_bom) {
+                Some(bytes) => Ok((pseudonym::FILE_NAME.into(), "text/csv".into(), bytes)),
+                None => Err(
+                    "tick \u{201c}Replace names and e-mails with pseudonyms\u{201d} first".into(),
                 ),
-                None => (report, insights, &loaded.warnings[..]),
-            };
-            let parts = ReportParts {
-                report,
-                insights: options.insights.then_some(insights),
-                period,
-                segment: info,
-                warnings,
-                pseudonyms: pseudonyms.as_ref(),
-            };
-            match what {
-                ExportWhat::Consolidated => Ok((
+            },
+            ExportWhat::Consolidated => {
+                let mut bytes = Vec::new();
+                run.write_consolidated_json(&mut bytes)
+                    .map_err(|e| e.to_string())?;
+                Ok((
                     format!("engagement_{}_to_{}.json", period.start(), period.end()),
                     "application/json".into(),
-                    {
-                        let mut bytes = Vec::new();
-                        export::write_consolidated_json(
-                            report,
-                            parts.insights,
-                            parts.pseudonyms,
-                            &mut bytes,
-                        )
-                        .map_err(|e| e.to_string())?;
-                        bytes
-                    },
-                )),
-                ExportWhat::Zip => Ok((
-                    export::zip_name(period),
-                    "application/zip".into(),
-                    export::zip(
-                        &output::report_files(&parts, options.into()).map_err(|e| e.to_string())?,
-                    ),
-                )),
-                ExportWhat::File(name) => {
-                    // Any one file can be saved, whatever goes into the zip.
-                    let parts = ReportParts {
-                        insights: Some(insights),
-                        ..parts
-                    };
-                    let all = ExportOptions {
-                        insights: true,
-                        html: true,
-                        xlsx: true,
-                        ..options
-                    };
-                    output::report_files(&parts, all.into())
-                        .map_err(|e| e.to_string())?
-                        .into_iter()
-                        .find(|f| &f.name == name)
-                        .map(|f| (f.name.clone(), mime_of(&f.name).to_string(), f.bytes))
-                        .ok_or_else(|| format!("no output file named {name:?} in this format"))
-                }
-                ExportWhat::Pseudonyms => unreachable!("answered above"),
-                // Answered from the table store by `call_list_bytes`.
-                ExportWhat::CallList { .. } => Err("a call list is not a report file".into()),
+                    bytes,
+                ))
             }
+            ExportWhat::Zip => Ok((
+                run.zip_name(),
+                "application/zip".into(),
+                run.zip(files).map_err(|e| e.to_string())?,
+            )),
+            ExportWhat::File(name) => match run.file(name, files) {
+                Some(file) => {
+                    let file = file.map_err(|e| e.to_string())?;
+                    Ok((
+                        file.name.clone(),
+                        mime_of(&file.name).to_string(),
+                        file.bytes,
+                    ))
+                }
+                None => Err(format!("no output file named {name:?} in this format")),
+            },
+            // Answered from the table store by `call_list_bytes`.
+            ExportWhat::CallList { .. } => Err("a call list is not a report file".into()),
         },
-    )?
+    )
+    .map_err(|e| e.to_string())?
 }
 
 /// The People view's call list of the rows `query` matches.

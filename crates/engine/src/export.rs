@@ -4,20 +4,51 @@
 //! which renames its files only when all are written, so a failed report
 //! leaves nothing half-written).
 
+use crate::csv_write;
 use crate::insights::Insights;
 use crate::period::Period;
-use crate::pseudonym::{Masked, Pseudonyms};
+use crate::pseudonym::masked::{self, Masked};
+use crate::pseudonym::Pseudonyms;
 use crate::report::Report;
 use crate::table;
 
-/// Output format of the data-set files.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+/// Output format of the data-set files: the one type of the CLI's
+/// `--format`, the page's choice and its messages to the worker (as
+/// `"json"`, `"csv"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     /// One pretty-printed JSON file per data set.
     #[default]
     Json,
     /// CSV for data sets 1–6; `other_metrics.json` stays JSON.
     Csv,
+}
+
+impl Format {
+    /// Every format, in the order a choice lists them.
+    pub const ALL: [Format; 2] = [Format::Json, Format::Csv];
+
+    /// `json` or `csv`: the name on the command line, in a share link and
+    /// in the page's menu.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Csv => "csv",
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    /// A format by its [`Format::as_str`] name.
+    fn from_str(name: &str) -> Result<Format, String> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.as_str() == name)
+            .ok_or_else(|| format!("expected json or csv, not {name:?}"))
+    }
 }
 
 /// One output file, in memory.
@@ -67,174 +98,6 @@ pub const JSON_ONLY_INSIGHT: &str = "app_usage";
 /// The brief of SPEC §7.6.
 pub const SUMMARY_FILE: &str = "summary.md";
 
-/// Column names of the tabular data sets (1–6), in SPEC order: the CSV
-/// headers, and the page's table columns. `user_activity` is followed by one
-/// `type_<activity_type>` column per activity type in the result.
-pub mod columns {
-    /// `new_users_over_time`.
-    pub const NEW_USERS_OVER_TIME: &[&str] = &["date", "count"];
-    /// `fasts`.
-    pub const FASTS: &[&str] = &[
-        "fast_id",
-        "fast_name",
-        "church_name",
-        "participants",
-        "joins_in_period",
-        "leaves_in_period",
-    ];
-    /// `user_activity`, before its `type_*` columns.
-    pub const USER_ACTIVITY: &[&str] =
-        &["user_id", "username", "email", "date_joined", "total_items"];
-    /// `user_activity_timeline`.
-    pub const USER_ACTIVITY_TIMELINE: &[&str] = &[
-        "user_id",
-        "username",
-        "activity_type",
-        "timestamp",
-        "title",
-        "description",
-        "target_type",
-        "target_id",
-    ];
-    /// `user_fast_participation`.
-    pub const USER_FAST_PARTICIPATION: &[&str] = &[
-        "user_id",
-        "username",
-        "email",
-        "fast_id",
-        "fast_name",
-        "church_name",
-        "joined_at",
-        "left_at",
-        "status",
-    ];
-    /// `retention_cohorts`.
-    pub const RETENTION_COHORTS: &[&str] = &[
-        "cohort_week",
-        "cohort_start_date",
-        "total_users",
-        "active_users",
-        "retention_rate",
-        "avg_activities_per_user",
-        "cohort_age_weeks",
-    ];
-    /// `retention_matrix` (SPEC §7.1): a row per cohort, two columns per
-    /// week 0 … 12.
-    pub const RETENTION_MATRIX: &[&str] = &[
-        "cohort_week",
-        "cohort_start_date",
-        "users",
-        "complete_weeks",
-        "week_0_active",
-        "week_0_rate",
-        "week_1_active",
-        "week_1_rate",
-        "week_2_active",
-        "week_2_rate",
-        "week_3_active",
-        "week_3_rate",
-        "week_4_active",
-        "week_4_rate",
-        "week_5_active",
-        "week_5_rate",
-        "week_6_active",
-        "week_6_rate",
-        "week_7_active",
-        "week_7_rate",
-        "week_8_active",
-        "week_8_rate",
-        "week_9_active",
-        "week_9_rate",
-        "week_10_active",
-        "week_10_rate",
-        "week_11_active",
-        "week_11_rate",
-        "week_12_active",
-        "week_12_rate",
-    ];
-    /// `activity_heatmap`.
-    pub const ACTIVITY_HEATMAP: &[&str] = &[
-        "weekday",
-        "weekday_name",
-        "hour",
-        "events",
-        "feed_items",
-        "users",
-    ];
-    /// `user_engagement`.
-    pub const USER_ENGAGEMENT: &[&str] = &[
-        "user_id",
-        "username",
-        "email",
-        "items",
-        "active_days",
-        "first_activity",
-        "last_activity",
-        "days_since_last",
-        "avg_gap_days",
-        "first_half_items",
-        "second_half_items",
-        "status",
-        "engagement_rank",
-    ];
-    /// `fast_retention`.
-    pub const FAST_RETENTION: &[&str] = &[
-        "fast_id",
-        "fast_name",
-        "church_name",
-        "members_ever",
-        "active_members",
-        "left_members",
-        "retention_rate",
-        "median_days_to_leave",
-        "members_in_other_fasts",
-    ];
-    /// `period_comparison`: one row per metric.
-    pub const PERIOD_COMPARISON: &[&str] =
-        &["metric", "current", "previous", "change", "change_pct"];
-    /// `daily_activity` (SPEC §11.1).
-    pub const DAILY_ACTIVITY: &[&str] = &[
-        "date",
-        "new_users",
-        "active_users",
-        "feed_items",
-        "events",
-        "app_opens",
-        "sessions",
-        "screen_views",
-        "fast_joins",
-        "fast_leaves",
-        "net_fast_joins",
-    ];
-    /// `fast_calendar` (SPEC §11.3).
-    pub const FAST_CALENDAR: &[&str] = &[
-        "fast_id",
-        "fast_name",
-        "church_name",
-        "first_day",
-        "last_day",
-        "days",
-        "status",
-        "participants",
-        "joins_in_period",
-        "leaves_in_period",
-    ];
-    /// `fast_daily` (SPEC §11.4).
-    pub const FAST_DAILY: &[&str] = &["fast_id", "date", "day_of_fast", "joins", "leaves", "net"];
-    /// `fast_editions` (SPEC §11.5).
-    pub const FAST_EDITIONS: &[&str] = &[
-        "fast_id",
-        "previous_fast_id",
-        "relative_day",
-        "date",
-        "joins",
-        "cumulative_joins",
-        "previous_date",
-        "previous_joins",
-        "previous_cumulative_joins",
-    ];
-}
-
 /// The file name of a data set in a format: `<name>.json` or `<name>.csv`,
 /// except `other_metrics` and `app_usage`, nested objects, which are JSON
 /// in both formats.
@@ -282,7 +145,7 @@ pub fn write_data_set(
             table::user_fast_participation,
             table::retention_cohorts,
         ];
-        return csv::table_to(&masked_table(tables[index](r), pseudonyms), out);
+        return csv_write::table_to(&masked_table(tables[index](r), pseudonyms), out);
     }
     let p = pseudonyms;
     match index {
@@ -329,8 +192,8 @@ pub fn write_insight_data_set(
         (Format::Json, 8) => pretty_to(&i.fast_daily, p, out),
         (Format::Json, 9) => pretty_to(&i.fast_editions, p, out),
         (Format::Csv, _) if index < INSIGHT_DATA_SETS.len() => {
-            let t = table::insight_tables_with(i, p).swap_remove(index);
-            csv::table_to(&t, out)
+            let t = masked::insight_tables_with(i, p).swap_remove(index);
+            csv_write::table_to(&t, out)
         }
         _ => panic!(
             "insight data set index {index} out of 0..{}",
@@ -360,9 +223,6 @@ pub fn files(report: &Report<'_>, format: Format) -> Vec<OutputFile> {
         })
         .collect()
 }
-
-/// The UTF-8 byte-order mark.
-pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The consolidated JSON object (`--stdout`, "copy JSON" in the page).
 pub fn consolidated_json(report: &Report<'_>) -> Vec<u8> {
@@ -453,9 +313,9 @@ pub fn zip(files: &[OutputFile]) -> Vec<u8> {
     .expect("reading from memory cannot fail")
 }
 
-/// The zip of [`zip`], its entries read from `(name, size, reader)`: files
+/// The zip of [`zip()`], its entries read from `(name, size, reader)`: files
 /// written to disk are added without being held in memory. The same
-/// entries give the same bytes as [`zip`].
+/// entries give the same bytes as [`zip()`].
 pub fn zip_entries<'n, R: std::io::Read>(
     entries: impl IntoIterator<Item = (&'n str, u64, R)>,
 ) -> std::io::Result<Vec<u8>> {
@@ -496,91 +356,23 @@ fn copy_in_blocks(
     }
 }
 
-/// The CSV writer of the data sets' tables.
-mod csv {
-    pub(super) use crate::table::Cell;
-    use crate::table::Table;
-
-    /// A cell a spreadsheet would run as a formula gets a leading `'`.
-    pub fn guard(text: &str) -> std::borrow::Cow<'_, str> {
-        match text.as_bytes().first() {
-            Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{text}").into(),
-            _ => text.into(),
-        }
-    }
-
-    /// Writes a header and rows to `out`.
-    pub(super) fn write<'r, I>(
-        header: &[&str],
-        rows: I,
-        out: &mut dyn std::io::Write,
-    ) -> std::io::Result<()>
-    where
-        I: Iterator<Item = Vec<Cell<'r>>>,
-    {
-        let mut w = ::csv::WriterBuilder::new()
-            .terminator(::csv::Terminator::Any(b'\n'))
-            .from_writer(out);
-        w.write_record(header)?;
-        let mut buf = String::new();
-        for row in rows {
-            for cell in row {
-                buf.clear();
-                let field: &str = match &cell {
-                    Cell::Text(t) => {
-                        buf.push_str(&guard(t));
-                        &buf
-                    }
-                    Cell::TextOwned(t) => {
-                        buf.push_str(&guard(t));
-                        &buf
-                    }
-                    Cell::Plain(s) => s,
-                    other => {
-                        other.write_text(&mut buf);
-                        &buf
-                    }
-                };
-                w.write_field(field)?;
-            }
-            w.write_record(None::<&[u8]>)?;
-        }
-        w.flush()
-    }
-
-    /// A whole table, written to `out`.
-    pub(super) fn table_to(t: &Table<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        let header: Vec<&str> = t.columns().iter().map(String::as_str).collect();
-        write(&header, t.rows(), out)
-    }
-}
-
-/// Prefixes `'` to text a spreadsheet would run as a formula (SPEC §5).
-pub use csv::guard as guard_formula;
-
-/// Any table as a CSV file for people: a UTF-8 byte-order mark (so that
-/// Excel shows non-Latin names), its header, its rows, text guarded against
-/// formulas as in the data sets' files.
-pub fn table_csv_for_people(table: &crate::table::Table<'_>) -> Vec<u8> {
-    let mut out = UTF8_BOM.to_vec();
-    csv::table_to(table, &mut out).expect("writing to memory does not fail");
-    out
-}
-
-/// Writes a CSV file of `header` and `rows` to `out`, as the data sets'
-/// CSV files are written (formula guard, `\n` line ends).
-pub(crate) fn write_csv_rows<'r>(
-    header: &[&str],
-    rows: impl Iterator<Item = Vec<table::Cell<'r>>>,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    csv::write(header, rows, out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::columns;
     use crate::metrics::testing::*;
+
+    #[test]
+    fn a_format_has_one_name_on_the_command_line_in_links_and_messages() {
+        assert_eq!("csv".parse::<Format>(), Ok(Format::Csv));
+        assert_eq!("json".parse::<Format>(), Ok(Format::Json));
+        assert!("CSV".parse::<Format>().is_err());
+        assert_eq!(serde_json::to_string(&Format::Csv).unwrap(), "\"csv\"");
+        assert_eq!(
+            serde_json::from_str::<Format>("\"json\"").unwrap(),
+            Format::Json
+        );
+    }
 
     fn sample() -> crate::model::Dataset {
         TestBundle::new()
@@ -730,7 +522,7 @@ mod tests {
         let mut reader = ::csv::Reader::from_reader(&with_bom[0].bytes[..]);
         assert_eq!(reader.headers().unwrap().get(0), Some("date"));
         // So does the engine's own loader, reading a table written with it.
-        let mut users = UTF8_BOM.to_vec();
+        let mut users = crate::csv_write::UTF8_BOM.to_vec();
         users.extend_from_slice(
             b"id,username,email,date_joined\n1,ana,a@x,2025-01-02 10:00:00+00\n",
         );

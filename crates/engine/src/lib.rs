@@ -27,7 +27,9 @@
 
 #![warn(missing_docs)]
 
+pub mod columns;
 pub mod csv_split;
+pub mod csv_write;
 pub mod demo;
 pub mod event_data;
 pub mod export;
@@ -39,6 +41,7 @@ pub mod model;
 pub mod output;
 mod parallel;
 pub mod period;
+pub mod pipeline;
 pub mod presigned;
 pub mod pseudonym;
 pub mod readable;

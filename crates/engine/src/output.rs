@@ -15,7 +15,6 @@ use crate::pseudonym::Pseudonyms;
 use crate::readable::{self, charts, Headline, ReadableInput, Section, SectionTable};
 use crate::report::Report;
 use crate::segment::SegmentInfo;
-use crate::table;
 
 /// Which files a report is written to, besides the seven data sets.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -33,7 +32,8 @@ pub struct OutputOptions {
     pub html_people: bool,
 }
 
-/// What a report's files are made from.
+/// What a report's files are made from ([`crate::pipeline::Run::parts`]).
+#[derive(Clone, Copy)]
 pub struct ReportParts<'r, 'a> {
     /// The seven data sets.
     pub report: &'r Report<'a>,
@@ -94,7 +94,7 @@ pub fn report_files(
     parts: &ReportParts<'_, '_>,
     options: OutputOptions,
 ) -> Result<Vec<OutputFile>, std::io::Error> {
-    report_file_writers(parts, options)
+    report_file_writers(*parts, options)
         .into_iter()
         .map(FileWriter::into_file)
         .collect()
@@ -103,14 +103,14 @@ pub fn report_files(
 /// The files of [`report_files`], each to be written when asked. The
 /// largest is at [`export::TIMELINE_INDEX`], `user_activity_timeline`.
 pub fn report_file_writers<'p>(
-    parts: &'p ReportParts<'p, 'p>,
+    parts: ReportParts<'p, 'p>,
     options: OutputOptions,
 ) -> Vec<FileWriter<'p>> {
     let format = options.format;
     // SPEC §9a: a byte-order mark first in every CSV file, when asked.
     let bom = move |name: &str, out: &mut dyn Write| {
         if options.csv_bom && name.ends_with(".csv") {
-            out.write_all(export::UTF8_BOM)?;
+            out.write_all(crate::csv_write::UTF8_BOM)?;
         }
         Ok::<(), std::io::Error>(())
     };
@@ -164,22 +164,18 @@ pub fn report_file_writers<'p>(
 /// What the readable outputs are made from: the parts and the segment's
 /// description (which [`ReadableInput`] borrows).
 struct ReadableParts<'p> {
-    parts: &'p ReportParts<'p, 'p>,
+    parts: ReportParts<'p, 'p>,
     segment: Option<String>,
 }
 
 impl<'p> ReadableParts<'p> {
     fn input(&self) -> ReadableInput<'_> {
-        readable_input(self.parts, self.segment.as_deref())
+        readable_input(&self.parts, self.segment.as_deref())
     }
 }
 
-fn readable_parts<'p>(parts: &'p ReportParts<'p, 'p>) -> ReadableParts<'p> {
-    let segment = parts.segment.range_segment().map(|_| {
-        parts
-            .segment
-            .describe(|name| format!("\u{201c}{name}\u{201d}"))
-    });
+fn readable_parts<'p>(parts: ReportParts<'p, 'p>) -> ReadableParts<'p> {
+    let segment = parts.segment.heading();
     ReadableParts { parts, segment }
 }
 
@@ -221,7 +217,7 @@ fn readable_input<'r>(parts: &ReportParts<'r, '_>, segment: Option<&'r str>) -> 
         title: "Insight data sets".into(),
         intro: None,
         charts: Vec::new(),
-        tables: table::insight_tables_with(insights, parts.pseudonyms)
+        tables: crate::pseudonym::masked::insight_tables_with(insights, parts.pseudonyms)
             .into_iter()
             .map(|table| SectionTable {
                 preview: (table.name() == "user_engagement").then(|| best.clone()),

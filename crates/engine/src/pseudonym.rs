@@ -9,7 +9,7 @@
 //!    keys keep their order), marks the range `"pseudonymized": true`, adds
 //!    a line to `summary.md` and drops the quoted values of warnings.
 //! 2. Every writer then passes the values through the pseudonyms: JSON
-//!    through [`Masked`] (a serializer adapter), tables (CSV, `report.html`,
+//!    through [`masked::Masked`] (a serializer adapter), tables (CSV, `report.html`,
 //!    `report.xlsx`) through [`Pseudonyms::table`]. Both work by field or
 //!    column name, whatever the data set: a `user_id` holds the pseudonym,
 //!    a `username` the pseudonym (null for an id that is not in
@@ -31,7 +31,6 @@ use std::borrow::Cow;
 use std::fmt;
 
 use hmac::{KeyInit, Mac};
-use serde::ser::{self, Serialize, Serializer};
 
 use crate::insights::Insights;
 use crate::load::Warning;
@@ -264,7 +263,7 @@ impl Pseudonyms {
     /// user ordered by pseudonym, text guarded against formulas (SPEC §5).
     pub fn csv(&self) -> Vec<u8> {
         let mut out = Vec::new();
-        crate::export::write_csv_rows(
+        crate::csv_write::write(
             &COLUMNS,
             self.people.iter().map(|p| {
                 vec![
@@ -284,7 +283,7 @@ impl Pseudonyms {
     /// that are "ascending by `user_id`" ordered by pseudonym (stable), the
     /// range marked, `summary.md` saying so, and the warnings without the
     /// values they quote (a malformed row's field may be a name or an
-    /// e-mail). Write the result with [`Masked`] and [`Pseudonyms::table`]
+    /// e-mail). Write the result with [`masked::Masked`] and [`Pseudonyms::table`]
     /// (the report's writers do, given these pseudonyms).
     pub fn apply<'a>(
         &self,
@@ -391,313 +390,7 @@ pub struct Pseudonymized<'a> {
     pub warnings: Vec<Warning>,
 }
 
-/// `value` serialized with every person replaced (see the module's
-/// documentation): what the JSON writers write when pseudonymising.
-pub struct Masked<'v, 'p, T: ?Sized>(pub &'v T, pub &'p Pseudonyms);
-
-impl<T: Serialize + ?Sized> Serialize for Masked<'_, '_, T> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(Mask {
-            inner: serializer,
-            p: self.1,
-        })
-    }
-}
-
-/// A serializer that passes everything to `inner`, each struct's fields
-/// through [`Row`].
-struct Mask<'p, S> {
-    inner: S,
-    p: &'p Pseudonyms,
-}
-
-/// A compound value (list, map, tuple): each element masked.
-struct Compound<'p, C> {
-    inner: C,
-    p: &'p Pseudonyms,
-}
-
-/// A struct: its person fields replaced, the others masked.
-struct Row<'p, C> {
-    inner: C,
-    p: &'p Pseudonyms,
-    name: &'static str,
-    /// The row's `user_id`, once written.
-    user: Option<i64>,
-    /// Whether the row's `target_type` is a user.
-    user_target: bool,
-}
-
-/// The integer a field holds, if any (ids are small: no allocation).
-fn int_of<T: Serialize + ?Sized>(value: &T) -> Option<i64> {
-    serde_json::to_value(value).ok()?.as_i64()
-}
-
-macro_rules! forward {
-    ($($method:ident($ty:ty)),* $(,)?) => {
-        $(fn $method(self, v: $ty) -> Result<S::Ok, S::Error> {
-            self.inner.$method(v)
-        })*
-    };
-}
-
-impl<'p, S: Serializer> Serializer for Mask<'p, S> {
-    type Ok = S::Ok;
-    type Error = S::Error;
-    type SerializeSeq = Compound<'p, S::SerializeSeq>;
-    type SerializeTuple = Compound<'p, S::SerializeTuple>;
-    type SerializeTupleStruct = Compound<'p, S::SerializeTupleStruct>;
-    type SerializeTupleVariant = Compound<'p, S::SerializeTupleVariant>;
-    type SerializeMap = Compound<'p, S::SerializeMap>;
-    type SerializeStruct = Row<'p, S::SerializeStruct>;
-    type SerializeStructVariant = Compound<'p, S::SerializeStructVariant>;
-
-    forward!(
-        serialize_bool(bool),
-        serialize_i8(i8),
-        serialize_i16(i16),
-        serialize_i32(i32),
-        serialize_i64(i64),
-        serialize_i128(i128),
-        serialize_u8(u8),
-        serialize_u16(u16),
-        serialize_u32(u32),
-        serialize_u64(u64),
-        serialize_u128(u128),
-        serialize_f32(f32),
-        serialize_f64(f64),
-        serialize_char(char),
-        serialize_str(&str),
-        serialize_bytes(&[u8]),
-        serialize_unit_struct(&'static str),
-    );
-
-    fn serialize_none(self) -> Result<S::Ok, S::Error> {
-        self.inner.serialize_none()
-    }
-    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<S::Ok, S::Error> {
-        self.inner.serialize_some(&Masked(v, self.p))
-    }
-    fn serialize_unit(self) -> Result<S::Ok, S::Error> {
-        self.inner.serialize_unit()
-    }
-    fn serialize_unit_variant(
-        self,
-        name: &'static str,
-        index: u32,
-        variant: &'static str,
-    ) -> Result<S::Ok, S::Error> {
-        self.inner.serialize_unit_variant(name, index, variant)
-    }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        name: &'static str,
-        v: &T,
-    ) -> Result<S::Ok, S::Error> {
-        self.inner
-            .serialize_newtype_struct(name, &Masked(v, self.p))
-    }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        name: &'static str,
-        index: u32,
-        variant: &'static str,
-        v: &T,
-    ) -> Result<S::Ok, S::Error> {
-        self.inner
-            .serialize_newtype_variant(name, index, variant, &Masked(v, self.p))
-    }
-    fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq, S::Error> {
-        Ok(Compound {
-            inner: self.inner.serialize_seq(len)?,
-            p: self.p,
-        })
-    }
-    fn serialize_tuple(self, len: usize) -> Result<Self::SerializeTuple, S::Error> {
-        Ok(Compound {
-            inner: self.inner.serialize_tuple(len)?,
-            p: self.p,
-        })
-    }
-    fn serialize_tuple_struct(
-        self,
-        name: &'static str,
-        len: usize,
-    ) -> Result<Self::SerializeTupleStruct, S::Error> {
-        Ok(Compound {
-            inner: self.inner.serialize_tuple_struct(name, len)?,
-            p: self.p,
-        })
-    }
-    fn serialize_tuple_variant(
-        self,
-        name: &'static str,
-        index: u32,
-        variant: &'static str,
-        len: usize,
-    ) -> Result<Self::SerializeTupleVariant, S::Error> {
-        Ok(Compound {
-            inner: self
-                .inner
-                .serialize_tuple_variant(name, index, variant, len)?,
-            p: self.p,
-        })
-    }
-    fn serialize_map(self, len: Option<usize>) -> Result<Self::SerializeMap, S::Error> {
-        Ok(Compound {
-            inner: self.inner.serialize_map(len)?,
-            p: self.p,
-        })
-    }
-    fn serialize_struct(
-        self,
-        name: &'static str,
-        len: usize,
-    ) -> Result<Self::SerializeStruct, S::Error> {
-        Ok(Row {
-            inner: self.inner.serialize_struct(name, len)?,
-            p: self.p,
-            name,
-            user: None,
-            user_target: false,
-        })
-    }
-    fn serialize_struct_variant(
-        self,
-        name: &'static str,
-        index: u32,
-        variant: &'static str,
-        len: usize,
-    ) -> Result<Self::SerializeStructVariant, S::Error> {
-        Ok(Compound {
-            inner: self
-                .inner
-                .serialize_struct_variant(name, index, variant, len)?,
-            p: self.p,
-        })
-    }
-    fn is_human_readable(&self) -> bool {
-        self.inner.is_human_readable()
-    }
-}
-
-impl<C: ser::SerializeSeq> ser::SerializeSeq for Compound<'_, C> {
-    type Ok = C::Ok;
-    type Error = C::Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), C::Error> {
-        self.inner.serialize_element(&Masked(v, self.p))
-    }
-    fn end(self) -> Result<C::Ok, C::Error> {
-        self.inner.end()
-    }
-}
-
-impl<C: ser::SerializeTuple> ser::SerializeTuple for Compound<'_, C> {
-    type Ok = C::Ok;
-    type Error = C::Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), C::Error> {
-        self.inner.serialize_element(&Masked(v, self.p))
-    }
-    fn end(self) -> Result<C::Ok, C::Error> {
-        self.inner.end()
-    }
-}
-
-impl<C: ser::SerializeTupleStruct> ser::SerializeTupleStruct for Compound<'_, C> {
-    type Ok = C::Ok;
-    type Error = C::Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), C::Error> {
-        self.inner.serialize_field(&Masked(v, self.p))
-    }
-    fn end(self) -> Result<C::Ok, C::Error> {
-        self.inner.end()
-    }
-}
-
-impl<C: ser::SerializeTupleVariant> ser::SerializeTupleVariant for Compound<'_, C> {
-    type Ok = C::Ok;
-    type Error = C::Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), C::Error> {
-        self.inner.serialize_field(&Masked(v, self.p))
-    }
-    fn end(self) -> Result<C::Ok, C::Error> {
-        self.inner.end()
-    }
-}
-
-impl<C: ser::SerializeMap> ser::SerializeMap for Compound<'_, C> {
-    type Ok = C::Ok;
-    type Error = C::Error;
-    fn serialize_key<T: Serialize + ?Sized>(&mut self, k: &T) -> Result<(), C::Error> {
-        self.inner.serialize_key(&Masked(k, self.p))
-    }
-    fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), C::Error> {
-        self.inner.serialize_value(&Masked(v, self.p))
-    }
-    fn end(self) -> Result<C::Ok, C::Error> {
-        self.inner.end()
-    }
-}
-
-impl<C: ser::SerializeStructVariant> ser::SerializeStructVariant for Compound<'_, C> {
-    type Ok = C::Ok;
-    type Error = C::Error;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        v: &T,
-    ) -> Result<(), C::Error> {
-        self.inner.serialize_field(key, &Masked(v, self.p))
-    }
-    fn end(self) -> Result<C::Ok, C::Error> {
-        self.inner.end()
-    }
-}
-
-impl<C: ser::SerializeStruct> ser::SerializeStruct for Row<'_, C> {
-    type Ok = C::Ok;
-    type Error = C::Error;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        v: &T,
-    ) -> Result<(), C::Error> {
-        let p = self.p;
-        let feed = self.name == FEED_ROW;
-        match key {
-            "user_id" => match int_of(v) {
-                Some(id) => {
-                    self.user = Some(id);
-                    self.inner.serialize_field(key, &*p.of(id))
-                }
-                // A row without a user: null stays null.
-                None => self.inner.serialize_field(key, &Masked(v, p)),
-            },
-            "username" => {
-                let name = self.user.and_then(|id| p.username(id));
-                self.inner.serialize_field(key, &name)
-            }
-            "email" => self.inner.serialize_field(key, &None::<&str>),
-            "title" | "description" if feed => self.inner.serialize_field(key, &None::<&str>),
-            "target_type" if feed => {
-                self.user_target =
-                    serde_json::to_value(v).is_ok_and(|t| t.as_str() == Some(USER_MODEL));
-                self.inner.serialize_field(key, &Masked(v, p))
-            }
-            "target_id" if feed && self.user_target => match int_of(v) {
-                Some(id) => self.inner.serialize_field(key, &*p.of(id)),
-                None => self.inner.serialize_field(key, &Masked(v, p)),
-            },
-            _ => self.inner.serialize_field(key, &Masked(v, p)),
-        }
-    }
-    fn skip_field(&mut self, key: &'static str) -> Result<(), C::Error> {
-        self.inner.skip_field(key)
-    }
-    fn end(self) -> Result<C::Ok, C::Error> {
-        self.inner.end()
-    }
-}
+pub mod masked;
 
 #[cfg(test)]
 mod tests;

@@ -78,6 +78,13 @@ impl SegmentInfo {
         }
     }
 
+    /// The segment in words, church names in quotation marks, when one is
+    /// active: the heading of the readable reports and of the page.
+    pub fn heading(&self) -> Option<String> {
+        self.range_segment()
+            .map(|_| self.describe(|name| format!("\u{201c}{name}\u{201d}")))
+    }
+
     /// What the consolidated JSON's `range.segment` holds: the segment when
     /// one is active, else nothing (so the output stays as without
     /// segments).

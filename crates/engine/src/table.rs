@@ -5,10 +5,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::export::columns;
+use crate::columns;
 use crate::insights::{Insights, WEEKS};
 use crate::period::Date;
-use crate::pseudonym::{Masked, Pseudonyms};
 use crate::report::Report;
 use crate::timestamp::Timestamp;
 
@@ -291,7 +290,7 @@ pub fn other_metrics<'a>(r: &Report<'_>) -> Table<'a> {
 
 /// A nested object flattened into `metric, value` rows (see
 /// [`other_metrics`]).
-fn flattened<'a, T: serde::Serialize>(name: &'static str, value: &T) -> Table<'a> {
+pub(crate) fn flattened<'a, T: serde::Serialize>(name: &'static str, value: &T) -> Table<'a> {
     // Walked through its JSON text so that the rows follow the JSON's key
     // order (a `serde_json::Value` would sort the keys).
     let json = serde_json::to_string(value).expect("report values always serialize");
@@ -659,38 +658,6 @@ pub fn data_sets<'a>(r: &'a Report<'_>) -> Vec<Table<'a>> {
         retention_cohorts(r),
         other_metrics(r),
     ]
-}
-
-/// The tables of [`data_sets`], with every person replaced when
-/// `pseudonyms` are given (SPEC §12): by column, and in `other_metrics`
-/// (flattened from its pseudonymised JSON) by field.
-pub fn data_sets_with<'a>(r: &'a Report<'_>, pseudonyms: Option<&'a Pseudonyms>) -> Vec<Table<'a>> {
-    let Some(p) = pseudonyms else {
-        return data_sets(r);
-    };
-    let mut tables: Vec<Table<'a>> = data_sets(r).into_iter().map(|t| p.table(t)).collect();
-    let last = tables.len() - 1;
-    tables[last] = flattened("other_metrics", &Masked(&r.other_metrics, p));
-    tables
-}
-
-/// The tables of [`insight_tables`], with every person replaced when
-/// `pseudonyms` are given (SPEC §12): by column, and in `app_usage`
-/// (flattened from its pseudonymised JSON) by field.
-pub fn insight_tables_with<'a>(
-    i: &'a Insights<'_>,
-    pseudonyms: Option<&'a Pseudonyms>,
-) -> Vec<Table<'a>> {
-    let Some(p) = pseudonyms else {
-        return insight_tables(i);
-    };
-    insight_tables(i)
-        .into_iter()
-        .map(|t| match t.name() {
-            "app_usage" => flattened("app_usage", &Masked(&i.app_usage, p)),
-            _ => p.table(t),
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -6,9 +6,9 @@ use super::charts::Chart;
 use crate::insights::{METRICS, METRIC_LABELS};
 use crate::load::Warning;
 use crate::period::Period;
-use crate::pseudonym::Pseudonyms;
+use crate::pseudonym::{self, Pseudonyms};
 use crate::report::Report;
-use crate::table::{self, Table};
+use crate::table::Table;
 
 /// One headline figure, with the previous period's value when known.
 #[derive(Clone, Debug, PartialEq)]
@@ -108,10 +108,10 @@ impl<'a> ReadableInput<'a> {
         }
     }
 
-    /// The data sets as tables ([`table::data_sets`]), every person
+    /// The data sets as tables ([`crate::table::data_sets`]), every person
     /// replaced when pseudonymised.
     pub fn data_sets(&self) -> Vec<Table<'a>> {
-        table::data_sets_with(self.report, self.pseudonyms)
+        pseudonym::masked::data_sets_with(self.report, self.pseudonyms)
     }
 }
 
