@@ -8,7 +8,6 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::protocol::{Cell, PageQuery, Request};
 
@@ -16,21 +15,6 @@ use super::report_chart::chart_of;
 use super::state::AppState;
 use super::svg_chart::SvgChart;
 use super::table::DataTable;
-
-/// Opens `fast`'s view (under Fasts, whichever view it was chosen from)
-/// and brings its title into view with the keyboard's focus.
-pub fn open_fast(state: AppState, fast: i64) {
-    state.section.set("fasts".to_string());
-    state.selected_fast.set(Some(fast));
-    request_animation_frame(|| {
-        if let Some(title) = document().get_element_by_id("fast-panel-title") {
-            title.scroll_into_view();
-            if let Ok(title) = title.dyn_into::<web_sys::HtmlElement>() {
-                let _ = title.focus();
-            }
-        }
-    });
-}
 
 /// The row of `table` whose `fast_id` is `fast`, by column name (none while
 /// the worker answers, or when the data set has no such row).

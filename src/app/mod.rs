@@ -43,6 +43,8 @@ pub mod load_summary;
 #[cfg(target_arch = "wasm32")]
 pub mod nutshell;
 #[cfg(target_arch = "wasm32")]
+pub mod open_fast;
+#[cfg(target_arch = "wasm32")]
 pub mod people_view;
 #[cfg(target_arch = "wasm32")]
 pub mod period;

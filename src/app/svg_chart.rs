@@ -22,7 +22,7 @@ use wasm_bindgen_futures::JsFuture;
 use super::chart_files::{self, DataRow};
 
 use super::browser;
-use super::fast_detail::open_fast;
+use super::open_fast::open_fast;
 use super::state::AppState;
 
 /// The chart's tree as DOM nodes in the SVG namespace. Elements that the

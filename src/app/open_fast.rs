@@ -1,0 +1,23 @@
+//! Opening one fast's view from anywhere in the report (a table's row, a
+//! bar of a chart, an editions chart): its own module, because the views
+//! that open it and the view it opens use each other's parts.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::state::AppState;
+
+/// Opens `fast`'s view (under Fasts, whichever view it was chosen from)
+/// and brings its title into view with the keyboard's focus.
+pub fn open_fast(state: AppState, fast: i64) {
+    state.section.set("fasts".to_string());
+    state.selected_fast.set(Some(fast));
+    request_animation_frame(|| {
+        if let Some(title) = document().get_element_by_id("fast-panel-title") {
+            title.scroll_into_view();
+            if let Ok(title) = title.dyn_into::<web_sys::HtmlElement>() {
+                let _ = title.focus();
+            }
+        }
+    });
+}
