@@ -175,16 +175,22 @@ pub fn DataTable(
                     Some(Cell::Text(t)) => Some(t.clone()),
                     _ => None,
                 });
+                // Each cell names its column (as its heading does), so a
+                // narrow screen can leave some out by name.
+                let names = columns.get_untracked();
                 let cells = shown
                     .get()
                     .into_iter()
-                    .filter_map(|i| row.get(i))
-                    .map(|c| {
+                    .filter_map(|i| {
+                        row.get(i)
+                            .map(|c| (names.get(i).cloned().unwrap_or_default(), c))
+                    })
+                    .map(|(name, c)| {
                         let class = match c {
                             Cell::Int(_) | Cell::Num(_) => "num",
                             _ => "",
                         };
-                        view! { <td class=class>{c.display()}</td> }
+                        view! { <td class=class data-field=name>{c.display()}</td> }
                     })
                     .collect_view();
                 match (on_user, uid, on_fast, fast) {

@@ -115,6 +115,36 @@ fn phone_width_has_no_horizontal_overflow() {
             "{section}: wider than the screen without a scroll affordance"
         );
     }
+    // The call list on a phone shows who and when, and every name and
+    // e-mail whole: no column is cut at the screen's edge.
+    b.click("#tab-people");
+    b.wait(
+        "the people list",
+        "return !!document.querySelector('#people-view tbody td[data-field=\"email\"]')",
+        20,
+    );
+    let shown = b.js(
+        "return [...document.querySelectorAll('#people-view thead th')].filter(h => getComputedStyle(h).display !== 'none').map(h => h.dataset.field)",
+    );
+    assert_eq!(
+        shown,
+        serde_json::json!(["username", "email", "status", "days_since_last",])
+    );
+    let cut = b.js(
+        "return [...document.querySelectorAll('#people-view tbody td')].filter(c => getComputedStyle(c).display !== 'none' && c.getBoundingClientRect().right > window.innerWidth + 0.5).length",
+    );
+    assert_eq!(cut, 0, "a cell of the call list runs past the screen");
+    // The heatmap's whole week and 24 hours fit the screen.
+    b.click("#tab-activity_heatmap");
+    b.wait(
+        "the heatmap",
+        "return !!document.querySelector('#heatmap td.cell')",
+        20,
+    );
+    let right = b.js(
+        "return Math.max(...[...document.querySelectorAll('#heatmap td.cell')].map(c => c.getBoundingClientRect().right)) <= window.innerWidth",
+    );
+    assert_eq!(right, true, "the heatmap's last hour is off the screen");
     b.click("#tab-overview");
     std::thread::sleep(std::time::Duration::from_millis(500));
     b.screenshot(&root().join("target/web-e2e-phone.png"));
