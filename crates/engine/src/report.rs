@@ -156,6 +156,17 @@ impl<'a> Timeline<'a> {
         self.items.is_empty()
     }
 
+    /// The data the rows are read from.
+    pub fn data(&self) -> &'a Dataset {
+        self.data
+    }
+
+    /// Row by row, the index of its item in [`Dataset::feed`], for readers
+    /// that take the columns they need straight from the data.
+    pub fn items(&self) -> &[u32] {
+        &self.items
+    }
+
     /// Row `i`.
     pub fn get(&self, i: usize) -> TimelineRow<'a> {
         let (data, item) = (self.data, self.items[i] as usize);
