@@ -87,6 +87,8 @@ fn main() {
         "tables",
         "insight tables",
         "summary",
+        "insight summary",
+        "insight charts",
         "total",
     ];
     let mut times: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
@@ -116,9 +118,16 @@ fn main() {
         next.add_insights(&ins);
         mark(&mut t);
         let mut summary = summarize(&report, &period, &next);
+        mark(&mut t);
         summary.insights = summarize_insights(&ins);
+        mark(&mut t);
         summary.charts.extend(output::insight_charts(&ins));
         summary.charts.extend(output::fasts_app_charts(&ins));
+        summary
+            .charts
+            .push(engagement_engine::readable::charts::app_versions(
+                &ins.app_usage,
+            ));
         rows = next.tables().iter().map(|t| t.len()).sum::<usize>();
         drop((ins, report));
         mark(&mut t);

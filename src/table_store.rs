@@ -270,11 +270,23 @@ fn user_activity_table(
         Column::Time(rows.iter().map(|u| u.date_joined.0).collect()),
         int_column(rows.iter().map(|u| u.total_items as i64)),
     ];
-    values.extend(
-        types
-            .iter()
-            .map(|t| int_column(rows.iter().map(|u| u.by_type.get(t).unwrap_or(0) as i64))),
-    );
+    // Each row's counts are sorted by type, as the columns are: one walk
+    // of both per row.
+    let mut counts: Vec<Ints> = types
+        .iter()
+        .map(|_| Ints::Narrow(Vec::with_capacity(rows.len())))
+        .collect();
+    for u in rows {
+        let mut next = 0;
+        for (t, n) in u.by_type.iter() {
+            let k = next + types[next..].iter().position(|&c| c == t)?;
+            counts[next..k].iter_mut().for_each(|c| c.push(0));
+            counts[k].push(n as i64);
+            next = k + 1;
+        }
+        counts[next..].iter_mut().for_each(|c| c.push(0));
+    }
+    values.extend(counts.into_iter().map(Column::Int));
     Some(DataTable::new(
         engine.name(),
         engine.columns().to_vec(),

@@ -93,6 +93,11 @@ impl<'a> TypeCounts<'a> {
         self.0.iter().map(|&(t, _)| t)
     }
 
+    /// The `(type, count)` pairs, sorted by type.
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, u64)> + '_ {
+        self.0.iter().copied()
+    }
+
     /// The count of `activity_type`, if it has one.
     pub fn get(&self, activity_type: &str) -> Option<u64> {
         self.0
