@@ -144,11 +144,21 @@ impl Users {
         }
     }
 
-    /// The index of the user `id` when it has that name and e-mail (a row
-    /// from other data finds none, and its table is built from its cells).
-    fn index(&self, id: i64, name: &str, email: &str) -> Option<u32> {
-        let k = self.ids.binary_search(&id).ok()?;
-        (self.names.get(k) == name && self.emails.get(k) == email).then_some(k as u32)
+    /// Each row's user index, for rows of `(id, name, e-mail)`: `None`
+    /// when a row's user is not one of these (a row of other data), so
+    /// that its table is built from its cells. Rows in id order (the data
+    /// sets' own) find theirs without a search.
+    fn indices<'r>(&self, rows: impl Iterator<Item = (i64, &'r str, &'r str)>) -> Option<Vec<u32>> {
+        let mut next = 0;
+        rows.map(|(id, name, email)| {
+            let k = match self.ids.get(next) {
+                Some(&i) if i == id => next,
+                _ => self.ids.binary_search(&id).ok()?,
+            };
+            next = k + 1;
+            (self.names.get(k) == name && self.emails.get(k) == email).then_some(k as u32)
+        })
+        .collect()
     }
 
     /// Columns of the users at `rows` (indices): name and e-mail.
@@ -167,13 +177,20 @@ impl Users {
 }
 
 /// A column of whole numbers ([`NULL_INT`] for null).
-fn int_column(values: impl ExactSizeIterator<Item = i64>) -> Column {
-    let mut ints = Ints::Narrow(Vec::with_capacity(values.len()));
-    for x in values {
-        ints.push(x);
-    }
-    ints.shrink_to_fit();
-    Column::Int(ints)
+fn int_column(values: impl ExactSizeIterator<Item = i64> + Clone) -> Column {
+    // In 4 bytes when every value fits (one pass that stops at the first
+    // that does not), as `Ints::push` would keep them.
+    let narrow: Option<Vec<i32>> = values
+        .clone()
+        .map(|x| match x {
+            NULL_INT => Some(i32::MIN),
+            x => i32::try_from(x).ok().filter(|&n| n != i32::MIN),
+        })
+        .collect();
+    Column::Int(match narrow {
+        Some(v) => Ints::Narrow(v),
+        None => Ints::Wide(values.collect()),
+    })
 }
 
 /// The values of `column` at `items`: its symbols and distinct values
@@ -258,10 +275,7 @@ fn user_activity_table(
         .iter()
         .map(|c| c.strip_prefix("type_"))
         .collect::<Option<_>>()?;
-    let user: Vec<u32> = rows
-        .iter()
-        .map(|u| users.index(u.user_id, u.username, u.email))
-        .collect::<Option<_>>()?;
+    let user = users.indices(rows.iter().map(|u| (u.user_id, u.username, u.email)))?;
     let [name, email] = users.columns(user);
     let mut values = vec![
         int_column(rows.iter().map(|u| u.user_id)),
@@ -272,9 +286,9 @@ fn user_activity_table(
     ];
     // Each row's counts are sorted by type, as the columns are: one walk
     // of both per row.
-    let mut counts: Vec<Ints> = types
+    let mut counts: Vec<Vec<i64>> = types
         .iter()
-        .map(|_| Ints::Narrow(Vec::with_capacity(rows.len())))
+        .map(|_| Vec::with_capacity(rows.len()))
         .collect();
     for u in rows {
         let mut next = 0;
@@ -286,7 +300,7 @@ fn user_activity_table(
         }
         counts[next..].iter_mut().for_each(|c| c.push(0));
     }
-    values.extend(counts.into_iter().map(Column::Int));
+    values.extend(counts.iter().map(|c| int_column(c.iter().copied())));
     Some(DataTable::new(
         engine.name(),
         engine.columns().to_vec(),
@@ -303,10 +317,7 @@ fn user_engagement_table(
     rows: &[UserEngagementRow<'_>],
     users: &Users,
 ) -> Option<DataTable> {
-    let user: Vec<u32> = rows
-        .iter()
-        .map(|u| users.index(u.user_id, u.username, u.email))
-        .collect::<Option<_>>()?;
+    let user = users.indices(rows.iter().map(|u| (u.user_id, u.username, u.email)))?;
     let [name, email] = users.columns(user);
     let mut statuses: Vec<&str> = Vec::new();
     let status: Vec<u32> = rows
