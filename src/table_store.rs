@@ -3,10 +3,12 @@
 //! is tested natively.
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use engagement_engine::insights::Insights;
-use engagement_engine::model::TextColumn;
-use engagement_engine::report::Report;
+use engagement_engine::insights::UserEngagementRow;
+use engagement_engine::model::{Dataset, TextColumn, NONE, NO_ID};
+use engagement_engine::report::{Report, Timeline, UserActivityRow};
 use engagement_engine::table::{self as engine_table, Cell as EngineCell, Table};
 use engagement_engine::timestamp::Timestamp;
 
@@ -17,8 +19,9 @@ use rustc_hash::FxHashMap;
 /// timestamp of a report is `i64::MIN`, and it sorts before every value,
 /// as a null cell does.
 const NULL_INT: i64 = i64::MIN;
-/// The null of [`Column::Symbol`].
-const NULL_SYMBOL: u32 = u32::MAX;
+/// The null of [`Column::Symbol`]: the data's own null symbol, so that
+/// symbols taken from the data need no translation.
+const NULL_SYMBOL: u32 = NONE;
 
 /// Whole numbers of a column, 4 bytes each while every one fits `i32`
 /// (ids, counts) and 8 otherwise; [`NULL_INT`] is null in both.
@@ -77,6 +80,289 @@ impl Ints {
     }
 }
 
+/// The distinct texts of a symbol column, one after another in one
+/// buffer (no heap string per value). Shared between the columns and
+/// tables that show the same values: every table of users names them
+/// through one [`Users`].
+#[derive(Debug, Default)]
+struct Texts {
+    text: String,
+    /// Where each value ends in `text`.
+    ends: Vec<usize>,
+}
+
+impl Texts {
+    fn push(&mut self, value: &str) {
+        self.text.push_str(value);
+        self.ends.push(self.text.len());
+    }
+
+    #[inline]
+    fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|i| self.get(i))
+    }
+}
+
+impl<'t> FromIterator<&'t str> for Texts {
+    fn from_iter<I: IntoIterator<Item = &'t str>>(iter: I) -> Texts {
+        let mut texts = Texts::default();
+        for t in iter {
+            texts.push(t);
+        }
+        texts
+    }
+}
+
+/// The users of a report's data, for the columns that name them: the
+/// tables of users (activity, timeline, engagement) keep each row's user
+/// index and share one list of names and one of e-mails, where each used
+/// to hash and copy every name and e-mail again (most of a "Whole data"
+/// period change on a large bundle).
+#[derive(Debug)]
+struct Users {
+    /// Ids, ascending, as the data's users are.
+    ids: Vec<i64>,
+    names: Arc<Texts>,
+    emails: Arc<Texts>,
+}
+
+impl Users {
+    fn of(data: &Dataset) -> Users {
+        Users {
+            ids: data.users.iter().map(|u| u.id).collect(),
+            names: Arc::new(data.users.iter().map(|u| &*u.username).collect()),
+            emails: Arc::new(data.users.iter().map(|u| &*u.email).collect()),
+        }
+    }
+
+    /// Each row's user index, for rows of `(id, name, e-mail)`: `None`
+    /// when a row's user is not one of these (a row of other data), so
+    /// that its table is built from its cells. Rows in id order (the data
+    /// sets' own) find theirs without a search.
+    fn indices<'r>(&self, rows: impl Iterator<Item = (i64, &'r str, &'r str)>) -> Option<Vec<u32>> {
+        let mut next = 0;
+        rows.map(|(id, name, email)| {
+            let k = match self.ids.get(next) {
+                Some(&i) if i == id => next,
+                _ => self.ids.binary_search(&id).ok()?,
+            };
+            next = k + 1;
+            (self.names.get(k) == name && self.emails.get(k) == email).then_some(k as u32)
+        })
+        .collect()
+    }
+
+    /// Columns of the users at `rows` (indices): name and e-mail.
+    fn columns(&self, rows: Vec<u32>) -> [Column; 2] {
+        [
+            Column::Symbol {
+                rows: rows.clone(),
+                values: self.names.clone(),
+            },
+            Column::Symbol {
+                rows,
+                values: self.emails.clone(),
+            },
+        ]
+    }
+}
+
+/// A column of whole numbers ([`NULL_INT`] for null).
+fn int_column(values: impl ExactSizeIterator<Item = i64> + Clone) -> Column {
+    // In 4 bytes when every value fits (one pass that stops at the first
+    // that does not), as `Ints::push` would keep them.
+    let narrow: Option<Vec<i32>> = values
+        .clone()
+        .map(|x| match x {
+            NULL_INT => Some(i32::MIN),
+            x => i32::try_from(x).ok().filter(|&n| n != i32::MIN),
+        })
+        .collect();
+    Column::Int(match narrow {
+        Some(v) => Ints::Narrow(v),
+        None => Ints::Wide(values.collect()),
+    })
+}
+
+/// The values of `column` at `items`: its symbols and distinct values
+/// when it has no more distinct values than `items` (a few templates
+/// over the whole data), its texts otherwise.
+fn text_column(column: &TextColumn, items: &[u32]) -> Column {
+    if column.distinct_len() <= items.len() {
+        let values = (0..column.distinct_len() as u32).map(|s| column.distinct_value(s));
+        Column::Symbol {
+            // NULL is `NONE` in both.
+            rows: items
+                .iter()
+                .map(|&i| column.symbol_at(i as usize))
+                .collect(),
+            values: Arc::new(values.collect()),
+        }
+    } else {
+        let mut text = TextColumn::default();
+        text.reserve(items.len());
+        for &i in items {
+            text.push(column.get(i as usize));
+        }
+        Column::Text(text)
+    }
+}
+
+/// Data set 4, column by column from the data ([`Timeline::items`]): the
+/// cells of `engine`, [`engine_table::user_activity_timeline`].
+fn timeline_table(engine: &Table<'_>, timeline: &Timeline<'_>, users: &Users) -> DataTable {
+    let data = timeline.data();
+    let (feed, items) = (&data.feed, timeline.items());
+    let user: Vec<u32> = items.iter().map(|&i| feed.user[i as usize]).collect();
+    // Activity types and target types are symbols of the data's strings.
+    let strings: Arc<Texts> = Arc::new(
+        (0..data.strings.len() as u32)
+            .map(|s| data.strings.get(s))
+            .collect(),
+    );
+    let at = |f: &dyn Fn(usize) -> u32| items.iter().map(|&i| f(i as usize)).collect();
+    let values = vec![
+        int_column(user.iter().map(|&u| data.users[u as usize].id)),
+        Column::Symbol {
+            rows: user,
+            values: users.names.clone(),
+        },
+        Column::Symbol {
+            rows: at(&|i| feed.activity_type[i]),
+            values: strings.clone(),
+        },
+        Column::Time(items.iter().map(|&i| feed.timestamp[i as usize]).collect()),
+        text_column(&feed.title, items),
+        text_column(&feed.description, items),
+        Column::Symbol {
+            rows: at(&|i| feed.target_type[i]),
+            values: strings,
+        },
+        int_column(items.iter().map(|&i| match feed.target_id.get(i as usize) {
+            NO_ID => NULL_INT,
+            id => id,
+        })),
+    ];
+    DataTable::new(
+        engine.name(),
+        engine.columns().to_vec(),
+        items.len(),
+        values,
+    )
+}
+
+/// Data set 3 column by column: the cells of `engine`,
+/// [`engine_table::user_activity`]. `None` when a row's user is not in
+/// `users`.
+fn user_activity_table(
+    engine: &Table<'_>,
+    rows: &[UserActivityRow<'_>],
+    users: &Users,
+) -> Option<DataTable> {
+    // One column per activity type after the fixed ones, as the engine's
+    // header names them.
+    let fixed = engagement_engine::columns::USER_ACTIVITY.len();
+    let types: Vec<&str> = engine.columns()[fixed..]
+        .iter()
+        .map(|c| c.strip_prefix("type_"))
+        .collect::<Option<_>>()?;
+    let user = users.indices(rows.iter().map(|u| (u.user_id, u.username, u.email)))?;
+    let [name, email] = users.columns(user);
+    let mut values = vec![
+        int_column(rows.iter().map(|u| u.user_id)),
+        name,
+        email,
+        Column::Time(rows.iter().map(|u| u.date_joined.0).collect()),
+        int_column(rows.iter().map(|u| u.total_items as i64)),
+    ];
+    // Each row's counts are sorted by type, as the columns are: one walk
+    // of both per row.
+    let mut counts: Vec<Vec<i64>> = types
+        .iter()
+        .map(|_| Vec::with_capacity(rows.len()))
+        .collect();
+    for u in rows {
+        let mut next = 0;
+        for (t, n) in u.by_type.iter() {
+            let k = next + types[next..].iter().position(|&c| c == t)?;
+            counts[next..k].iter_mut().for_each(|c| c.push(0));
+            counts[k].push(n as i64);
+            next = k + 1;
+        }
+        counts[next..].iter_mut().for_each(|c| c.push(0));
+    }
+    values.extend(counts.iter().map(|c| int_column(c.iter().copied())));
+    Some(DataTable::new(
+        engine.name(),
+        engine.columns().to_vec(),
+        rows.len(),
+        values,
+    ))
+}
+
+/// Insight 3 column by column: the cells of `engine`,
+/// [`engine_table::user_engagement`]. `None` when a row's user is not in
+/// `users`.
+fn user_engagement_table(
+    engine: &Table<'_>,
+    rows: &[UserEngagementRow<'_>],
+    users: &Users,
+) -> Option<DataTable> {
+    let user = users.indices(rows.iter().map(|u| (u.user_id, u.username, u.email)))?;
+    let [name, email] = users.columns(user);
+    let mut statuses: Vec<&str> = Vec::new();
+    let status: Vec<u32> = rows
+        .iter()
+        .map(|u| {
+            let s = u.status.as_str();
+            match statuses.iter().position(|&k| k == s) {
+                Some(k) => k as u32,
+                None => {
+                    statuses.push(s);
+                    statuses.len() as u32 - 1
+                }
+            }
+        })
+        .collect();
+    let values = vec![
+        int_column(rows.iter().map(|u| u.user_id)),
+        name,
+        email,
+        int_column(rows.iter().map(|u| u.items as i64)),
+        int_column(rows.iter().map(|u| u.active_days as i64)),
+        Column::Time(rows.iter().map(|u| u.first_activity.0).collect()),
+        Column::Time(rows.iter().map(|u| u.last_activity.0).collect()),
+        int_column(rows.iter().map(|u| u.days_since_last)),
+        Column::Num(
+            rows.iter()
+                .map(|u| u.avg_gap_days.unwrap_or(f64::NAN))
+                .collect(),
+        ),
+        int_column(rows.iter().map(|u| u.first_half_items as i64)),
+        int_column(rows.iter().map(|u| u.second_half_items as i64)),
+        Column::Symbol {
+            rows: status,
+            values: Arc::new(statuses.into_iter().collect()),
+        },
+        int_column(rows.iter().map(|u| u.engagement_rank as i64)),
+    ];
+    Some(DataTable::new(
+        engine.name(),
+        engine.columns().to_vec(),
+        rows.len(),
+        values,
+    ))
+}
+
 /// One column of a data set. The page asks for one page of rows at a
 /// time, so values are kept compact and turned into [`Cell`]s only for the
 /// rows shown: a million-row timeline costs tens of bytes a row here, where
@@ -92,11 +378,10 @@ enum Column {
     /// null.
     Time(Vec<i64>),
     /// Text with few distinct values (names, types, dates): a symbol per
-    /// row into `values`; [`NULL_SYMBOL`] is null.
-    Symbol {
-        rows: Vec<u32>,
-        values: Vec<Box<str>>,
-    },
+    /// row into `values`; [`NULL_SYMBOL`] is null. `values` may hold
+    /// values no row shows, and the same text twice (two users of one
+    /// name): it can be shared with other columns.
+    Symbol { rows: Vec<u32>, values: Arc<Texts> },
     /// Free text (titles, descriptions).
     Text(TextColumn),
 }
@@ -113,7 +398,7 @@ enum ColumnBuilder<'a> {
     Time(Vec<i64>),
     Symbol {
         rows: Vec<u32>,
-        values: Vec<Box<str>>,
+        values: Texts,
         index: FxHashMap<std::borrow::Cow<'a, str>, u32>,
         /// Symbols of recently seen borrowed text by (address, length);
         /// a length of `usize::MAX` marks an empty slot.
@@ -153,7 +438,7 @@ impl<'a> ColumnBuilder<'a> {
                 | EngineCell::Date(_)
                 | EngineCell::Null => B::Symbol {
                     rows: vec![NULL_SYMBOL; n],
-                    values: Vec::new(),
+                    values: Texts::default(),
                     index: FxHashMap::default(),
                     seen: vec![(0, usize::MAX, NULL_SYMBOL); SEEN_SLOTS].into_boxed_slice(),
                     data_text: cell.is_data_text(),
@@ -189,7 +474,7 @@ impl<'a> ColumnBuilder<'a> {
                 let mut lookup = |text: std::borrow::Cow<'a, str>| match index.get(text.as_ref()) {
                     Some(&s) => s,
                     None => {
-                        values.push(text.as_ref().into());
+                        values.push(text.as_ref());
                         let s = values.len() as u32 - 1;
                         index.insert(text, s);
                         s
@@ -219,7 +504,7 @@ impl<'a> ColumnBuilder<'a> {
                 if *data_text && values.len() > Self::symbol_limit(rows) {
                     let mut text = TextColumn::default();
                     for &s in sym_rows.iter() {
-                        text.push((s != NULL_SYMBOL).then(|| &*values[s as usize]));
+                        text.push((s != NULL_SYMBOL).then(|| values.get(s as usize)));
                     }
                     *self = B::Text(text);
                 }
@@ -255,7 +540,10 @@ impl<'a> ColumnBuilder<'a> {
             }
             ColumnBuilder::Num(v) => Column::Num(v),
             ColumnBuilder::Time(v) => Column::Time(v),
-            ColumnBuilder::Symbol { rows, values, .. } => Column::Symbol { rows, values },
+            ColumnBuilder::Symbol { rows, values, .. } => Column::Symbol {
+                rows,
+                values: Arc::new(values),
+            },
             ColumnBuilder::Text(t) => Column::Text(t),
         }
     }
@@ -292,7 +580,9 @@ impl Column {
             Column::Time(v) if v[row] == NULL_INT => Cell::Null,
             Column::Time(v) => Cell::Text(Timestamp(v[row]).to_rfc3339()),
             Column::Symbol { rows, .. } if rows[row] == NULL_SYMBOL => Cell::Null,
-            Column::Symbol { rows, values } => Cell::Text(values[rows[row] as usize].to_string()),
+            Column::Symbol { rows, values } => {
+                Cell::Text(values.get(rows[row] as usize).to_string())
+            }
             Column::Text(t) => t.get(row).map_or(Cell::Null, |s| Cell::Text(s.to_string())),
         }
     }
@@ -306,10 +596,16 @@ impl Column {
             Column::Num(v) => Some(v.iter().map(|x| total_order_key(*x)).collect()),
             Column::Symbol { rows, values } => {
                 let mut by_text: Vec<u32> = (0..values.len() as u32).collect();
-                by_text.sort_by(|&a, &b| values[a as usize].cmp(&values[b as usize]));
+                by_text.sort_by(|&a, &b| values.get(a as usize).cmp(values.get(b as usize)));
+                // The same text has the same rank, so that the rows of two
+                // values of one text keep their order in a stable sort.
                 let mut rank = vec![0i64; values.len()];
-                for (r, &s) in by_text.iter().enumerate() {
-                    rank[s as usize] = r as i64 + 1;
+                let mut r = 0;
+                for (k, &s) in by_text.iter().enumerate() {
+                    if k == 0 || values.get(s as usize) != values.get(by_text[k - 1] as usize) {
+                        r += 1;
+                    }
+                    rank[s as usize] = r;
                 }
                 Some(
                     rows.iter()
@@ -332,7 +628,7 @@ impl Column {
     fn equals<'c>(&'c self, value: &'c str) -> Box<dyn Fn(usize) -> bool + 'c> {
         match self {
             Column::Symbol { rows, values } => {
-                let hit: Vec<bool> = values.iter().map(|s| &**s == value).collect();
+                let hit: Vec<bool> = values.iter().map(|s| s == value).collect();
                 Box::new(move |r| rows[r] != NULL_SYMBOL && hit[rows[r] as usize])
             }
             _ => Box::new(move |r| {
@@ -349,7 +645,11 @@ impl Column {
                 let x = v.get(r);
                 x != NULL_INT && x.to_string().contains(needle)
             }),
-            Column::Num(v) => Box::new(move |r| format!("{:.2}", v[r]).contains(needle)),
+            // A null (NaN) shows nothing, so it matches nothing (it
+            // used to match "nan" as its `{:.2}` text).
+            Column::Num(v) => {
+                Box::new(move |r| !v[r].is_nan() && format!("{:.2}", v[r]).contains(needle))
+            }
             Column::Time(v) => Box::new(move |r| {
                 v[r] != NULL_INT && text_contains(&Timestamp(v[r]).to_rfc3339(), needle)
             }),
@@ -454,6 +754,8 @@ pub const PERIOD_FREE: &str = engagement_engine::export::DATA_SETS[4];
 pub struct TableStore {
     tables: Vec<DataTable>,
     cache: Vec<Option<(PageQuery, Vec<u32>)>>,
+    /// The report's users, shared by the tables that name them.
+    users: Option<Users>,
 }
 
 impl TableStore {
@@ -470,19 +772,39 @@ impl TableStore {
     /// `kept` must come from a report of the same data and segment; a
     /// table whose row count differs from the report's is built anew.
     pub fn from_report_reusing(report: &Report<'_>, mut kept: Option<DataTable>) -> TableStore {
-        let tables: Vec<DataTable> = engine_table::data_sets(report)
-            .iter()
-            .filter(|t| t.name() != "other_metrics")
-            .map(|t| match kept.take() {
-                Some(k) if t.name() == PERIOD_FREE && k.name == t.name() && k.len == t.len() => k,
-                other => {
-                    kept = other;
-                    DataTable::from_engine(t)
+        let users = Users::of(report.user_activity_timeline.data());
+        // The data sets of `engine_table::data_sets` but `other_metrics`
+        // (the page shows it from the summary), which is not even made.
+        let tables: Vec<DataTable> = [
+            engine_table::new_users_over_time(report),
+            engine_table::fasts(report),
+            engine_table::user_activity(report),
+            engine_table::user_activity_timeline(report),
+            engine_table::user_fast_participation(report),
+            engine_table::retention_cohorts(report),
+        ]
+        .iter()
+        .map(|t| match kept.take() {
+            Some(k) if t.name() == PERIOD_FREE && k.name == t.name() && k.len == t.len() => k,
+            other => {
+                kept = other;
+                match t.name() {
+                    "user_activity_timeline" => {
+                        timeline_table(t, &report.user_activity_timeline, &users)
+                    }
+                    "user_activity" => user_activity_table(t, &report.user_activity, &users)
+                        .unwrap_or_else(|| DataTable::from_engine(t)),
+                    _ => DataTable::from_engine(t),
                 }
-            })
-            .collect();
+            }
+        })
+        .collect();
         let cache = vec![None; tables.len()];
-        TableStore { tables, cache }
+        TableStore {
+            tables,
+            cache,
+            users: Some(users),
+        }
     }
 
     /// Takes out the table of the data set that does not depend on the
@@ -506,7 +828,14 @@ impl TableStore {
             engine_table::fast_daily(insights),
             engine_table::fast_editions(insights),
         ] {
-            self.tables.push(DataTable::from_engine(&table));
+            let typed = match (table.name(), &self.users) {
+                ("user_engagement", Some(users)) => {
+                    user_engagement_table(&table, &insights.user_engagement, users)
+                }
+                _ => None,
+            };
+            self.tables
+                .push(typed.unwrap_or_else(|| DataTable::from_engine(&table)));
         }
         self.cache.resize(self.tables.len(), None);
     }

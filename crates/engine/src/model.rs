@@ -139,6 +139,20 @@ impl TextColumn {
         }
     }
 
+    /// Row `i`'s symbol: [`NONE`] for NULL, else the number of its
+    /// distinct value (see [`TextColumn::distinct_value`]), for readers
+    /// that keep symbols instead of copying text.
+    #[inline]
+    pub fn symbol_at(&self, i: usize) -> u32 {
+        self.rows[i]
+    }
+
+    /// Distinct value `sym` (`sym < self.distinct_len()`).
+    #[inline]
+    pub fn distinct_value(&self, sym: u32) -> &str {
+        self.distinct(sym)
+    }
+
     /// Number of values.
     pub fn len(&self) -> usize {
         self.rows.len()

@@ -93,6 +93,11 @@ impl<'a> TypeCounts<'a> {
         self.0.iter().map(|&(t, _)| t)
     }
 
+    /// The `(type, count)` pairs, sorted by type.
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, u64)> + '_ {
+        self.0.iter().copied()
+    }
+
     /// The count of `activity_type`, if it has one.
     pub fn get(&self, activity_type: &str) -> Option<u64> {
         self.0
@@ -154,6 +159,17 @@ impl<'a> Timeline<'a> {
     /// Whether there are no rows.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
+    }
+
+    /// The data the rows are read from.
+    pub fn data(&self) -> &'a Dataset {
+        self.data
+    }
+
+    /// Row by row, the index of its item in [`Dataset::feed`], for readers
+    /// that take the columns they need straight from the data.
+    pub fn items(&self) -> &[u32] {
+        &self.items
     }
 
     /// Row `i`.

@@ -3,8 +3,6 @@
 //! read the data sets through it, so a column or a cell's text is defined
 //! once.
 
-use std::collections::BTreeSet;
-
 use crate::columns;
 use crate::insights::{Insights, WEEKS};
 use crate::period::Date;
@@ -186,12 +184,17 @@ pub fn fasts<'a>(r: &'a Report<'_>) -> Table<'a> {
 /// activity type in the result (sorted), 0 where the user has none.
 pub fn user_activity<'a>(r: &'a Report<'_>) -> Table<'a> {
     let rows = &r.user_activity;
-    let types: Vec<&str> = rows
+    // The types are the data's interned strings: told apart by address
+    // first (a hash of two words per key, not a string comparison in a
+    // tree), then sorted and made unique by text.
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut types: Vec<&str> = rows
         .iter()
         .flat_map(|u| u.by_type.keys())
-        .collect::<BTreeSet<&str>>()
-        .into_iter()
+        .filter(|t| seen.insert((t.as_ptr() as usize, t.len())))
         .collect();
+    types.sort_unstable();
+    types.dedup();
     let mut header = owned(columns::USER_ACTIVITY);
     header.extend(types.iter().map(|t| format!("type_{t}")));
     Table::new("user_activity", header, rows.len(), move |i| {

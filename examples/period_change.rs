@@ -1,0 +1,157 @@
+//! The page's period change, natively and timed by phase: loads a folder
+//! of CSV tables as the worker does (see `worker_like`), computes the
+//! default report once (as the page does after a load, which fills the
+//! worker's cache of data set 5), then changes the period to a preset
+//! `RUNS` times (default 5) the way the worker's `compute` does: segment,
+//! report, insights, table store (keeping the period-free table), summary
+//! and charts. Prints each phase's median in milliseconds.
+//!
+//! ```text
+//! cargo build --release --example period_change
+//! target/release/examples/period_change bench/data/M/csv whole-data
+//! target/release/examples/period_change bench/data/M/csv last-7-days
+//! ```
+use std::io::Read;
+use std::time::Instant;
+
+use engagement_engine::load::{classify, Bundle, Limits};
+use engagement_engine::period::{PeriodChoice, Preset};
+use engagement_engine::segment::Segment;
+use engagement_engine::timestamp::Timestamp;
+use engagement_engine::{insights, metrics, output};
+use engagement_report_web::summary::{summarize, summarize_insights};
+use engagement_report_web::table_store::TableStore;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [dir, preset] = &args[..] else {
+        eprintln!("usage: period_change FOLDER PRESET (e.g. whole-data, last-7-days)");
+        std::process::exit(2);
+    };
+    let Some(&(preset, _)) = Preset::ALL.iter().find(|(_, name)| name == preset) else {
+        eprintln!("unknown preset {preset}");
+        std::process::exit(2);
+    };
+    let runs: usize = std::env::var("RUNS").map_or(5, |r| r.parse().expect("RUNS"));
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .collect();
+    paths.sort();
+    let mut bundle = Bundle::new(Limits::default());
+    let mut slice = vec![0u8; 8 << 20];
+    for path in paths {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let Some(mut file) = bundle.open_as(&name, classify(&name, None)) else {
+            continue;
+        };
+        let mut source = std::fs::File::open(&path).unwrap();
+        file.expect_bytes(source.metadata().unwrap().len());
+        loop {
+            let n = source.read(&mut slice).unwrap();
+            if n == 0 {
+                break;
+            }
+            file.push(&slice[..n]).unwrap();
+        }
+        bundle.close(file).unwrap();
+    }
+    let loaded = bundle.finish().unwrap();
+    let extent = loaded.dataset.time_extent();
+    // A fixed "now" after the data, so the presets are the same every run.
+    let now = extent.map_or(Timestamp(0), |(_, last)| last);
+    let segment = Segment::default();
+    let segmented = segment.apply(&loaded.dataset).unwrap();
+    let data = &*segmented.dataset;
+    let participation = metrics::Participation::new(data);
+
+    // What the page computes after a load: the default period's tables.
+    let first = PeriodChoice::default().resolve(now, extent).unwrap();
+    let report = metrics::compute_with(data, &first, &participation);
+    let ins = insights::compute(data, &first, &report, &segmented.info, &loaded.warnings);
+    let mut store = TableStore::from_report(&report);
+    store.add_insights(&ins);
+    drop((ins, report));
+
+    let choice = PeriodChoice {
+        preset: Some(preset),
+        ..PeriodChoice::default()
+    };
+    let period = choice.resolve(now, extent).unwrap();
+    let names = [
+        "drop+take",
+        "segment",
+        "report",
+        "insights",
+        "tables",
+        "insight tables",
+        "summary",
+        "insight summary",
+        "insight charts",
+        "total",
+    ];
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
+    let mut rows = 0;
+    for _ in 0..runs {
+        let mut t = Vec::new();
+        let start = Instant::now();
+        let mut lap = start;
+        let mut mark = |t: &mut Vec<f64>| {
+            let now = Instant::now();
+            t.push((now - lap).as_secs_f64() * 1e3);
+            lap = now;
+        };
+        let mut previous = std::mem::take(&mut store);
+        let kept = previous.take_period_free();
+        drop(previous);
+        mark(&mut t);
+        let segmented = segment.apply(&loaded.dataset).unwrap();
+        let data = &*segmented.dataset;
+        mark(&mut t);
+        let report = metrics::compute_with(data, &period, &participation);
+        mark(&mut t);
+        let ins = insights::compute(data, &period, &report, &segmented.info, &loaded.warnings);
+        mark(&mut t);
+        let mut next = TableStore::from_report_reusing(&report, kept);
+        mark(&mut t);
+        next.add_insights(&ins);
+        mark(&mut t);
+        let mut summary = summarize(&report, &period, &next);
+        mark(&mut t);
+        summary.insights = summarize_insights(&ins);
+        mark(&mut t);
+        summary.charts.extend(output::insight_charts(&ins));
+        summary.charts.extend(output::fasts_app_charts(&ins));
+        summary
+            .charts
+            .push(engagement_engine::readable::charts::app_versions(
+                &ins.app_usage,
+            ));
+        rows = next.tables().iter().map(|t| t.len()).sum::<usize>();
+        drop((ins, report));
+        mark(&mut t);
+        t.push((Instant::now() - start).as_secs_f64() * 1e3);
+        for (all, x) in times.iter_mut().zip(t) {
+            all.push(x);
+        }
+        store = next;
+    }
+    println!(
+        "{} users, {} events; period {} .. {}; {} table rows; {runs} runs, median ms:",
+        loaded.dataset.users.len(),
+        loaded.dataset.events.len(),
+        period.start(),
+        period.end(),
+        rows
+    );
+    for (name, mut all) in names.iter().zip(times) {
+        all.sort_by(f64::total_cmp);
+        println!(
+            "  {name:>15} {:8.1}  (min {:.1}, max {:.1})",
+            all[all.len() / 2],
+            all[0],
+            all[all.len() - 1]
+        );
+    }
+}
