@@ -406,6 +406,11 @@ pub struct HeatCell {
 pub struct InsightsSummary {
     /// `summary.md`, the brief.
     pub summary_md: String,
+    /// The brief as safe elements, parsed in the worker (the engine's
+    /// `readable::markdown`): the page draws them and carries no Markdown
+    /// parser of its own.
+    #[serde(default)]
+    pub summary_nodes: Vec<engagement_engine::readable::markdown::Node>,
     /// The current and previous period, `(start, end)` each.
     pub periods: ((String, String), (String, String)),
     /// `period_comparison`'s metrics, in order.

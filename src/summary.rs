@@ -73,6 +73,7 @@ pub fn summarize_insights(insights: &Insights<'_>) -> InsightsSummary {
     );
     InsightsSummary {
         summary_md: insights.summary_md.clone(),
+        summary_nodes: engagement_engine::readable::markdown::parse(&insights.summary_md),
         periods: (
             (pc.current.start.to_string(), pc.current.end.to_string()),
             (pc.previous.start.to_string(), pc.previous.end.to_string()),

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::protocol::ExportWhat;
-use engagement_engine::readable::markdown::{self, Element, Node};
+use engagement_engine::readable::markdown::{Element, Node};
 
 use super::browser;
 use super::state::AppState;
@@ -71,10 +71,9 @@ fn render(node: &Node) -> AnyView {
     }
 }
 
-/// A brief as page elements, without its first heading (the panel's
-/// title says it).
-pub fn brief(md: &str) -> impl IntoView {
-    let nodes = markdown::parse(md);
+/// A brief (the worker's parse of `summary.md`) as page elements, without
+/// its first heading (the panel's title says it).
+pub fn brief(nodes: &[Node]) -> impl IntoView {
     let skip = usize::from(matches!(
         nodes.first(),
         Some(Node::Element(Element::Heading(4), _))
@@ -113,7 +112,14 @@ pub fn Nutshell() -> impl IntoView {
             Err(e) => status.set(e),
         });
     };
-    let body = move || brief(&md.get());
+    let nodes = Memo::new(move |_| {
+        state.report.with(|r| {
+            r.as_ref()
+                .map(|r| r.insights.summary_nodes.clone())
+                .unwrap_or_default()
+        })
+    });
+    let body = move || nodes.with(|n| brief(n));
     view! {
         <details class="nutshell" id="nutshell" open>
             <summary><h3>"In a nutshell"</h3></summary>

@@ -251,7 +251,9 @@ fn the_brief_is_elements_and_its_data_text_stays_text() {
     let md = format!(
         "# Engagement report summary\n\n- Segment: church `{HOSTILE}` only.\n\n| Metric | This period |\n| --- | ---: |\n| New users | 10 |\n\n<script>window.__pwned=5</script>\n"
     );
-    let _h = leptos::mount::mount_to(el.clone(), move || super::nutshell::brief(&md));
+    // As the worker sends it: parsed by the engine.
+    let nodes = engagement_engine::readable::markdown::parse(&md);
+    let _h = leptos::mount::mount_to(el.clone(), move || super::nutshell::brief(&nodes));
     // The first heading is the panel's title, so it is left out.
     assert!(el.query_selector("h4").unwrap().is_none());
     let code = el.query_selector("li code").unwrap().expect("a code span");

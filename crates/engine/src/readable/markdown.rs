@@ -9,8 +9,10 @@ use pulldown_cmark::{Alignment, Event, Options, Parser, Tag, TagEnd};
 
 /// The elements a rendered brief may hold. Nothing else (no links, images,
 /// raw HTML, attributes beyond a cell's alignment) can come out of
-/// [`parse`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// [`parse`]. Serializable, so that the browser's worker can parse the
+/// brief and the page only draw it (the page then carries no Markdown
+/// parser).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Element {
     /// A heading of the brief, as a level below the page's own headings:
     /// `#` is 4 (`<h4>`), `##` is 5, deeper ones 6.
@@ -52,7 +54,7 @@ pub enum Element {
 }
 
 /// A node of the rendered brief.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Node {
     /// An element and its children.
     Element(Element, Vec<Node>),
