@@ -10,6 +10,19 @@ fn window() -> web_sys::Window {
     web_sys::window().expect("a page has a window")
 }
 
+/// Brings the element `id` (a heading with `tabindex="-1"`, so that it can
+/// hold the focus without being a Tab stop) into view with the keyboard's
+/// focus: where a click opened a panel or skipped to the report, the
+/// keyboard and screen readers follow.
+pub fn focus_into_view(id: &str) {
+    if let Some(el) = window().document().and_then(|d| d.get_element_by_id(id)) {
+        el.scroll_into_view();
+        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+            let _ = el.focus();
+        }
+    }
+}
+
 /// The address's state: its fragment (`#bundle=…&tz=…`), or for a link
 /// written with `?` that the first script (boot.js) has not rewritten, its
 /// query.

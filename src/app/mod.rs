@@ -79,8 +79,6 @@ use engagement_engine::presigned::redact_secrets;
 use leptos::prelude::*;
 #[cfg(target_arch = "wasm32")]
 use state::AppState;
-#[cfg(target_arch = "wasm32")]
-use wasm_bindgen::JsCast;
 
 /// Shows a panic's message in the page instead of leaving it blank.
 #[cfg(target_arch = "wasm32")]
@@ -150,12 +148,7 @@ fn SkipLink() -> impl IntoView {
     let state = expect_context::<AppState>();
     let go = move |ev: web_sys::MouseEvent| {
         ev.prevent_default();
-        let title = document().get_element_by_id("report-title");
-        if let Some(title) = title.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
-            let _ = title.set_attribute("tabindex", "-1");
-            title.scroll_into_view();
-            let _ = title.focus();
-        }
+        browser::focus_into_view("report-title");
     };
     move || {
         state.report.with(Option::is_some).then(|| {

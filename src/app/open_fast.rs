@@ -3,8 +3,8 @@
 //! that open it and the view it opens use each other's parts.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
+use super::browser;
 use super::state::AppState;
 
 /// Opens `fast`'s view (under Fasts, whichever view it was chosen from)
@@ -12,12 +12,5 @@ use super::state::AppState;
 pub fn open_fast(state: AppState, fast: i64) {
     state.section.set("fasts".to_string());
     state.selected_fast.set(Some(fast));
-    request_animation_frame(|| {
-        if let Some(title) = document().get_element_by_id("fast-panel-title") {
-            title.scroll_into_view();
-            if let Ok(title) = title.dyn_into::<web_sys::HtmlElement>() {
-                let _ = title.focus();
-            }
-        }
-    });
+    request_animation_frame(|| browser::focus_into_view("fast-panel-title"));
 }

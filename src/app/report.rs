@@ -1,12 +1,12 @@
 //! The computed report: summary cards, charts, and a section per data set.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::protocol::ReportSummary;
 
 use super::activity_view::ActivityView;
 use super::app_usage_view::AppUsageView;
+use super::browser;
 use super::comparison::change_view;
 use super::export::ExportPanel;
 use super::fast_detail::FastPanel;
@@ -146,14 +146,7 @@ pub fn ReportView() -> impl IntoView {
         state.selected_user.set(Some(id));
         // The details open below the table: bring them into view, and the
         // keyboard's focus with them.
-        request_animation_frame(|| {
-            if let Some(title) = document().get_element_by_id("user-panel-title") {
-                title.scroll_into_view();
-                if let Ok(title) = title.dyn_into::<web_sys::HtmlElement>() {
-                    let _ = title.focus();
-                }
-            }
-        });
+        request_animation_frame(|| browser::focus_into_view("user-panel-title"));
     });
     let on_fast = Callback::new(move |id: i64| open_fast(state, id));
     let user_signal = Signal::derive(move || state.selected_user.get());
@@ -235,7 +228,7 @@ pub fn ReportView() -> impl IntoView {
     view! {
         <Show when=move || state.report.with(|r| r.is_some())>
             <section class="report" id="report" aria-labelledby="report-title">
-                <h2 id="report-title">
+                <h2 id="report-title" tabindex="-1">
                     {move || state.report.with(|r| r.as_ref().map(|r| format!(
                         "3. Report from {} to {} ({})", r.range.0, r.range.1, r.range.2)))}
                 </h2>
