@@ -22,13 +22,11 @@ pub fn summarize(report: &Report<'_>, period: &Period, tables: &TableStore) -> R
     // activity in the period is retention. A cohort that joins inside the
     // period is "active" by joining (its first feed item), so it reads
     // 100 % on nearly every bundle and says nothing.
-    let start = engagement_engine::period::parse_date("start", &report.range.start).ok();
+    let start = period.start();
     let earlier_cohort = report
         .retention_cohorts
         .iter()
-        .find(|c| {
-            start.is_some_and(|s| s.signed_duration_since(c.cohort_start_date).num_days() >= 7)
-        })
+        .find(|c| start.signed_duration_since(c.cohort_start_date).num_days() >= 7)
         .map(|c| {
             (
                 c.cohort_week.clone(),
