@@ -11,10 +11,10 @@
 //! target/release/examples/period_change bench/data/M/csv whole-data
 //! target/release/examples/period_change bench/data/M/csv last-7-days
 //! ```
-use std::io::Read;
+mod common;
+
 use std::time::Instant;
 
-use engagement_engine::load::{classify, Bundle, Limits};
 use engagement_engine::period::{PeriodChoice, Preset};
 use engagement_engine::segment::Segment;
 use engagement_engine::timestamp::Timestamp;
@@ -33,31 +33,7 @@ fn main() {
         std::process::exit(2);
     };
     let runs: usize = std::env::var("RUNS").map_or(5, |r| r.parse().expect("RUNS"));
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
-        .collect();
-    paths.sort();
-    let mut bundle = Bundle::new(Limits::default());
-    let mut slice = vec![0u8; 8 << 20];
-    for path in paths {
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        let Some(mut file) = bundle.open_as(&name, classify(&name, None)) else {
-            continue;
-        };
-        let mut source = std::fs::File::open(&path).unwrap();
-        file.expect_bytes(source.metadata().unwrap().len());
-        loop {
-            let n = source.read(&mut slice).unwrap();
-            if n == 0 {
-                break;
-            }
-            file.push(&slice[..n]).unwrap();
-        }
-        bundle.close(file).unwrap();
-    }
-    let loaded = bundle.finish().unwrap();
+    let loaded = common::load_csv_folder(dir);
     let extent = loaded.dataset.time_extent();
     // A fixed "now" after the data, so the presets are the same every run.
     let now = extent.map_or(Timestamp(0), |(_, last)| last);

@@ -10,9 +10,9 @@
 //! heaptrack target/release/examples/worker_like bench/data/L/csv 2025-06-01 2025-06-30
 //! heaptrack target/release/examples/worker_like bench/data/L/csv   # the load alone
 //! ```
-use std::io::Read;
 
-use engagement_engine::load::{classify, Bundle, Limits};
+mod common;
+
 use engagement_engine::period::{parse_date, parse_time_zone, Period};
 use engagement_engine::{insights, metrics};
 use engagement_report_web::summary::summarize;
@@ -28,31 +28,7 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
-        .collect();
-    paths.sort();
-    let mut bundle = Bundle::new(Limits::default());
-    let mut slice = vec![0u8; 8 << 20];
-    for path in paths {
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        let Some(mut file) = bundle.open_as(&name, classify(&name, None)) else {
-            continue;
-        };
-        let mut source = std::fs::File::open(&path).unwrap();
-        file.expect_bytes(source.metadata().unwrap().len());
-        loop {
-            let n = source.read(&mut slice).unwrap();
-            if n == 0 {
-                break;
-            }
-            file.push(&slice[..n]).unwrap();
-        }
-        bundle.close(file).unwrap();
-    }
-    let loaded = bundle.finish().unwrap();
+    let loaded = common::load_csv_folder(dir);
     println!(
         "{} users, {} events, {} feed items",
         loaded.dataset.users.len(),
