@@ -18,6 +18,21 @@ fn keyboard_only_demo_preset_sort_and_user_details() {
         "return document.getElementById('report-title').textContent.includes('2025-06-23')",
         30,
     );
+    // Once a report is shown, the first Tab stop is "Skip to the report",
+    // and Enter moves the focus to the report's title.
+    // (Tab is pressed from the page's very start: a button put first, focused
+    // and removed leaves the focus there.)
+    b.js("const s = document.createElement('button'); document.body.prepend(s); s.focus(); s.remove()");
+    b.press(TAB);
+    assert_eq!(
+        b.js("return document.activeElement.id"),
+        serde_json::json!("skip-to-report")
+    );
+    b.press(ENTER);
+    assert_eq!(
+        b.js("return document.activeElement.id"),
+        serde_json::json!("report-title")
+    );
     // The section tabs are one stop for Tab (ARIA tabs pattern): the
     // arrow keys move between them, End goes to the last, and a moved-to
     // tab is selected.
