@@ -64,16 +64,56 @@ impl Interner {
 /// all-different values costs about what a plain buffer of them would, plus
 /// the hash table (about 5 bytes a distinct value). NULL stays apart from
 /// `""`.
+///
+/// The distinct values live in one or more buffers (*chunks*): a column
+/// parsed in pieces on several threads takes over each piece's buffer when
+/// it is appended instead of copying its text (see [`TextColumn::append`]),
+/// so a feed whose every title differs is not held twice while it loads.
 #[derive(Clone, Debug, Default)]
 pub struct TextColumn {
     /// Each row's symbol, or [`NONE`] for NULL.
     rows: Vec<u32>,
-    /// The distinct values, one after another.
-    text: String,
-    /// Where each distinct value ends in `text`.
+    /// The distinct values, one after another, in chunks; values are added
+    /// to the last chunk.
+    chunks: Vec<String>,
+    /// Where each distinct value ends, counted over the chunks as if they
+    /// were one buffer.
     ends: Vec<usize>,
-    /// Symbols, found by their value's hash.
+    /// For each chunk after the first: its first symbol and where it starts
+    /// in that one buffer.
+    chunk_starts: Vec<(u32, usize)>,
+    /// Symbols, found by their value's hash. A symbol taken over from an
+    /// appended column whose value this column already had is not in it:
+    /// no row refers to such a symbol.
     table: hashbrown::HashTable<u32>,
+}
+
+/// Where distinct values are kept: a borrowed view of a [`TextColumn`]'s
+/// buffers, so that the table can be borrowed mutably beside it.
+#[derive(Clone, Copy)]
+struct Texts<'a> {
+    chunks: &'a [String],
+    ends: &'a [usize],
+    chunk_starts: &'a [(u32, usize)],
+}
+
+impl<'a> Texts<'a> {
+    /// Distinct value `sym`.
+    #[inline]
+    fn value(self, sym: u32) -> &'a str {
+        let i = sym as usize;
+        // The chunk holding `sym` and where it starts; most columns have
+        // one chunk, a column read in pieces a few dozen.
+        let (chunk, base, first) = match self.chunk_starts.partition_point(|&(f, _)| f <= sym) {
+            0 => (0, 0, 0),
+            n => {
+                let (first, base) = self.chunk_starts[n - 1];
+                (n, base, first as usize)
+            }
+        };
+        let start = if i == first { base } else { self.ends[i - 1] };
+        &self.chunks[chunk][start - base..self.ends[i] - base]
+    }
 }
 
 impl TextColumn {
@@ -85,38 +125,58 @@ impl TextColumn {
         rustc_hash::FxBuildHasher.hash_one(value)
     }
 
-    /// Distinct value `sym` of the buffer `text` cut at `ends` (a function
-    /// of the two fields, for closures that borrow them while the table is
-    /// borrowed mutably).
     #[inline]
-    fn value<'a>(text: &'a str, ends: &[usize], sym: u32) -> &'a str {
-        let i = sym as usize;
-        let start = if i == 0 { 0 } else { ends[i - 1] };
-        &text[start..ends[i]]
+    fn texts(&self) -> Texts<'_> {
+        Texts {
+            chunks: &self.chunks,
+            ends: &self.ends,
+            chunk_starts: &self.chunk_starts,
+        }
     }
 
     /// Distinct value `sym`.
     #[inline]
     fn distinct(&self, sym: u32) -> &str {
-        Self::value(&self.text, &self.ends, sym)
+        self.texts().value(sym)
+    }
+
+    /// The length of the one buffer the chunks make.
+    fn text_len(&self) -> usize {
+        self.ends.last().copied().unwrap_or(0)
+    }
+
+    /// The symbol of `value` with hash `hash`, if this column has it.
+    fn find(&self, hash: u64, value: &str) -> Option<u32> {
+        let texts = self.texts();
+        self.table.find(hash, |&s| texts.value(s) == value).copied()
+    }
+
+    /// Remembers that symbol `sym` (whose value hashes to `hash`) is the
+    /// one of its value.
+    fn remember(&mut self, hash: u64, sym: u32) {
+        let texts = Texts {
+            chunks: &self.chunks,
+            ends: &self.ends,
+            chunk_starts: &self.chunk_starts,
+        };
+        self.table
+            .insert_unique(hash, sym, |&s| Self::hash(texts.value(s)));
     }
 
     /// The symbol of `value`, added when new.
     fn symbol(&mut self, value: &str) -> u32 {
         let hash = Self::hash(value);
-        let (text, ends) = (&self.text, &self.ends);
-        if let Some(&sym) = self
-            .table
-            .find(hash, |&s| Self::value(text, ends, s) == value)
-        {
+        if let Some(sym) = self.find(hash, value) {
             return sym;
         }
         let sym = self.ends.len() as u32;
-        self.text.push_str(value);
-        self.ends.push(self.text.len());
-        let (text, ends) = (&self.text, &self.ends);
-        self.table
-            .insert_unique(hash, sym, |&s| Self::hash(Self::value(text, ends, s)));
+        if self.chunks.is_empty() {
+            self.chunks.push(String::new());
+        }
+        let end = self.text_len() + value.len();
+        self.chunks.last_mut().expect("a chunk").push_str(value);
+        self.ends.push(end);
+        self.remember(hash, sym);
         sym
     }
 
@@ -163,7 +223,9 @@ impl TextColumn {
         self.rows.is_empty()
     }
 
-    /// Number of distinct values (NULL not counted).
+    /// Number of symbols of distinct values (NULL not counted). A column
+    /// built by [`TextColumn::append`] may count a value twice, once under
+    /// a symbol no row refers to.
     pub fn distinct_len(&self) -> usize {
         self.ends.len()
     }
@@ -176,22 +238,76 @@ impl TextColumn {
     /// Gives back unused capacity.
     pub fn shrink_to_fit(&mut self) {
         self.rows.shrink_to_fit();
-        self.text.shrink_to_fit();
+        for chunk in &mut self.chunks {
+            chunk.shrink_to_fit();
+        }
         self.ends.shrink_to_fit();
-        let (text, ends) = (&self.text, &self.ends);
-        self.table
-            .shrink_to_fit(|&s| Self::hash(Self::value(text, ends, s)));
+        let texts = Texts {
+            chunks: &self.chunks,
+            ends: &self.ends,
+            chunk_starts: &self.chunk_starts,
+        };
+        self.table.shrink_to_fit(|&s| Self::hash(texts.value(s)));
     }
 
     /// Appends all of `other`.
-    pub fn append(&mut self, other: TextColumn) {
+    ///
+    /// When `other` brings mostly values this column lacks (a piece of a
+    /// feed whose texts all differ), its buffer becomes a chunk of this
+    /// column as it is, so its text is never copied: the values this
+    /// column had already get a symbol that no row refers to. Otherwise
+    /// (a few templates repeated) its new values are copied and its
+    /// buffer dropped.
+    pub fn append(&mut self, mut other: TextColumn) {
         if self.rows.is_empty() && self.ends.is_empty() {
             *self = other;
             return;
         }
-        let to_self: Vec<u32> = (0..other.ends.len() as u32)
-            .map(|sym| self.symbol(other.distinct(sym)))
+        let known: Vec<Option<u32>> = (0..other.ends.len() as u32)
+            .map(|sym| {
+                let value = other.distinct(sym);
+                self.find(Self::hash(value), value)
+            })
             .collect();
+        let new = known.iter().filter(|k| k.is_none()).count();
+        // Taking over the buffers costs one entry of `ends` per value
+        // already known; copying costs the text of the new ones.
+        let take_over = other.chunks.len() == 1 && new > 0 && new >= known.len() / 2;
+        let to_self: Vec<u32> = if take_over {
+            let first = self.ends.len() as u32;
+            let base = self.text_len();
+            other.shrink_to_fit();
+            let chunk = std::mem::take(&mut other.chunks[0]);
+            self.chunk_starts.push((first, base));
+            self.chunks.push(chunk);
+            self.ends.extend(other.ends.iter().map(|&e| base + e));
+            // Values added after this append go to a chunk of their own,
+            // so that the taken-over buffer is never written to.
+            self.chunks.push(String::new());
+            self.chunk_starts
+                .push((self.ends.len() as u32, self.text_len()));
+            known
+                .iter()
+                .enumerate()
+                .map(|(i, k)| match k {
+                    Some(sym) => *sym,
+                    None => {
+                        let sym = first + i as u32;
+                        self.remember(Self::hash(self.distinct(sym)), sym);
+                        sym
+                    }
+                })
+                .collect()
+        } else {
+            known
+                .iter()
+                .enumerate()
+                .map(|(i, k)| match k {
+                    Some(sym) => *sym,
+                    None => self.symbol(other.distinct(i as u32)),
+                })
+                .collect()
+        };
         self.rows.extend(other.rows.iter().map(|&sym| match sym {
             NONE => NONE,
             sym => to_self[sym as usize],
@@ -209,8 +325,9 @@ impl TextColumn {
     pub fn selected(&self, rows: &[u32]) -> TextColumn {
         TextColumn {
             rows: rows.iter().map(|&r| self.rows[r as usize]).collect(),
-            text: self.text.clone(),
+            chunks: self.chunks.clone(),
             ends: self.ends.clone(),
+            chunk_starts: self.chunk_starts.clone(),
             table: self.table.clone(),
         }
     }
@@ -556,6 +673,75 @@ mod tests {
         assert_eq!(both.get(7), Some("ünï"));
         assert_eq!(both.get(5), None);
         assert_eq!(both.len(), 8);
+    }
+
+    #[test]
+    fn text_column_takes_over_the_buffer_of_a_piece_of_mostly_new_values() {
+        let column = |values: &[Option<&str>]| {
+            let mut c = TextColumn::default();
+            for v in values {
+                c.push(*v);
+            }
+            c
+        };
+        let mut a = column(&[Some("a1"), None, Some("a2"), Some("a1")]);
+        // Three of four values are new: the buffer is taken over, "a2"
+        // gets a second symbol that no row refers to.
+        let b = column(&[Some("b1"), Some("a2"), Some("b2"), Some("b3"), Some("b1")]);
+        a.append(b);
+        assert_eq!(a.chunks.len(), 3, "the piece's buffer and one to add to");
+        // Values added later go to the last chunk, and are still found.
+        a.push(Some("c1"));
+        a.push(Some("b2"));
+        a.push(Some("a2"));
+        let c = column(&[Some("d1"), Some("d2"), Some("c1")]);
+        a.append(c);
+        a.push(Some("d2"));
+        a.push(Some(""));
+        let want = [
+            Some("a1"),
+            None,
+            Some("a2"),
+            Some("a1"),
+            Some("b1"),
+            Some("a2"),
+            Some("b2"),
+            Some("b3"),
+            Some("b1"),
+            Some("c1"),
+            Some("b2"),
+            Some("a2"),
+            Some("d1"),
+            Some("d2"),
+            Some("c1"),
+            Some("d2"),
+            Some(""),
+        ];
+        let all: Vec<Option<&str>> = (0..a.len()).map(|i| a.get(i)).collect();
+        assert_eq!(all, want);
+        // Equal values have one symbol, whichever piece they came from.
+        for i in 0..a.len() {
+            for j in 0..a.len() {
+                if want[i].is_some() && want[i] == want[j] {
+                    assert_eq!(a.symbol_at(i), a.symbol_at(j), "rows {i} and {j}");
+                }
+            }
+        }
+        // Every symbol's value reads back whole, and selection and
+        // shrinking keep them.
+        let distinct: Vec<&str> = (0..a.distinct_len() as u32)
+            .map(|s| a.distinct_value(s))
+            .collect();
+        assert_eq!(
+            distinct,
+            ["a1", "a2", "b1", "a2", "b2", "b3", "c1", "d1", "d2", "c1", ""]
+        );
+        a.shrink_to_fit();
+        let picked = a.selected(&[16, 14, 7, 0]);
+        assert_eq!(
+            (0..4).map(|i| picked.get(i)).collect::<Vec<_>>(),
+            [Some(""), Some("c1"), Some("b3"), Some("a1")]
+        );
     }
 
     #[test]
