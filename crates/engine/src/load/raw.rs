@@ -1,7 +1,10 @@
 //! Rows as parsed, before references are resolved. Each file parser fills
 //! its own [`RawTables`]; a bundle appends them in any order.
 
-use std::collections::HashMap;
+// FxHash: these maps are looked up once per event row; std's SipHash was
+// 1.5 % of a whole report at L (perf, 2026-12-07), and the keys are the
+// user's own data, not hash-flooding input that matters here.
+use rustc_hash::FxHashMap as HashMap;
 
 use super::catalogue::{Table, TableCounts};
 use crate::id_column::IdColumn;
@@ -319,7 +322,7 @@ impl RawTables {
         self.note_missing(other.optional_columns);
 
         // Synthetic ids of `other` are re-issued here so they stay unique.
-        let mut synthetic: HashMap<i64, i64> = HashMap::new();
+        let mut synthetic: HashMap<i64, i64> = HashMap::default();
         for (id, app, model) in other.content_types {
             if id < 0 {
                 synthetic.insert(id, self.natural_content_type(&app, &model));

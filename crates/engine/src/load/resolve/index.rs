@@ -1,6 +1,9 @@
 //! Ids to dense indices, and rows sorted and deduplicated by id.
 
-use std::collections::HashMap;
+// FxHash: these maps are looked up once per event row; std's SipHash was
+// 1.5 % of a whole report at L (perf, 2026-12-07), and the keys are the
+// user's own data, not hash-flooding input that matters here.
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::id_column::IdColumn;
 use crate::load::warning::Warnings;

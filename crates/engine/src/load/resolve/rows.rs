@@ -1,6 +1,8 @@
 //! The event and feed tables resolved column by column.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::load::raw::{RawEvents, RawFeed};
 use crate::load::warning::Warnings;
