@@ -49,6 +49,10 @@ pub(crate) struct DumpParser {
     raw: RawTables,
     warnings: Warnings,
     bad_rows: BadRows,
+    /// Whether a large chunk is read in two parts at once (see
+    /// [`DumpParser::push`]). Off for a piece of a dump that the front end
+    /// parses beside the other pieces: the cores are busy already.
+    split: bool,
 }
 
 impl DumpParser {
@@ -65,7 +69,36 @@ impl DumpParser {
             raw: RawTables::default(),
             warnings: Warnings::default(),
             bad_rows: BadRows::default(),
+            split: true,
         }
+    }
+
+    /// A parser for a later piece of the same dump that starts with the
+    /// `{` of top-level object number `index` (0-based, the number of
+    /// objects before it): its objects, malformed ones and errors are
+    /// numbered as in the whole file. Closed after the pieces before it,
+    /// in file order, it loads what one parser fed the whole file would,
+    /// provided the piece really starts there: see
+    /// [`DumpParser::next_object`].
+    pub(crate) fn continuation(&self, index: u64) -> Self {
+        let mut next = DumpParser::new(&self.file, self.limits);
+        next.phase = Phase::BeforeObject;
+        next.index = index;
+        next.split = self.split;
+        next
+    }
+
+    /// Reads each chunk on this thread only (see [`DumpParser::split`]).
+    pub(crate) fn without_split(&mut self) {
+        self.split = false;
+    }
+
+    /// `Some(index)` when the bytes pushed so far end between two
+    /// top-level objects, after the `,`, and the next object is number
+    /// `index`; `None` anywhere else (inside an object, before the
+    /// array, after an object but before its `,`).
+    pub(crate) fn next_object(&self) -> Option<u64> {
+        (self.phase == Phase::BeforeObject).then_some(self.index)
     }
 
     pub(crate) fn objects(&self) -> u64 {
@@ -125,6 +158,9 @@ impl DumpParser {
     /// takes in what the other one reads. `None` when the rest is too
     /// small to be worth a second thread.
     fn split_point(&self, text: &str, i: usize) -> Option<usize> {
+        if !self.split {
+            return None;
+        }
         if self.phase != Phase::BeforeObject && self.phase != Phase::AfterObject {
             return None;
         }
@@ -309,10 +345,17 @@ impl DumpParser {
         Ok(i)
     }
 
-    pub(crate) fn finish(mut self) -> Result<(RawTables, Warnings, BadRows), LoadError> {
+    /// Ends the parser: at the end of the file, or, with `file_ends`
+    /// false, at the end of a piece after which the file goes on (between
+    /// two objects, where the next piece starts).
+    pub(crate) fn finish(
+        mut self,
+        file_ends: bool,
+    ) -> Result<(RawTables, Warnings, BadRows), LoadError> {
         match self.phase {
             // Not shrunk here: the bundle shrinks its columns once, at the end.
             Phase::Done => Ok((self.raw, self.warnings, self.bad_rows)),
+            Phase::BeforeObject if !file_ends => Ok((self.raw, self.warnings, self.bad_rows)),
             // Cut off inside an object: that object is malformed, the ones
             // before it are whole.
             Phase::InObject => {

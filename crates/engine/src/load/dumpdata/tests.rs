@@ -9,7 +9,7 @@ fn parse(text: &str, chunk: usize) -> Result<(RawTables, Warnings), LoadError> {
     for c in text.as_bytes().chunks(chunk) {
         p.push(c)?;
     }
-    let (raw, mut warnings, bad_rows) = p.finish()?;
+    let (raw, mut warnings, bad_rows) = p.finish(true)?;
     warnings.extend(bad_rows.warnings());
     Ok((raw, warnings))
 }
