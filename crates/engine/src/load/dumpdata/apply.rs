@@ -18,20 +18,20 @@ pub(super) fn apply(
     file: &str,
     model: &str,
     pk: i64,
-    fields: Fields<'_>,
+    fields: &Fields<'_>,
 ) -> Result<(), ObjectIssue> {
     match fields {
         Fields::Users(f) => user(raw, file, model, pk, f)?,
-        Fields::Churches(f) => raw.churches.push((pk, f.name.into())),
+        Fields::Churches(f) => raw.churches.push((pk, (*f.name).into())),
         Fields::Fasts(f) => fast(raw, model, pk, f)?,
         Fields::Profiles(f) => profile(raw, file, model, pk, f)?,
-        Fields::EventTypes(f) => raw.event_types.push((pk, f.code.into())),
+        Fields::EventTypes(f) => raw.event_types.push((pk, (*f.code).into())),
         Fields::ContentTypes(f) => {
             if pk == NO_ID {
                 raw.natural_content_type(&f.app_label, &f.model);
             } else {
                 raw.content_types
-                    .push((pk, f.app_label.into(), f.model.into()));
+                    .push((pk, (*f.app_label).into(), (*f.model).into()));
             }
         }
         Fields::Events(f) => event(raw, model, pk, f)?,
@@ -49,12 +49,12 @@ fn user(
     file: &str,
     model: &str,
     pk: i64,
-    f: UserFields<'_>,
+    f: &UserFields<'_>,
 ) -> Result<(), ObjectIssue> {
     raw.users.push(RawUser {
         id: pk,
-        username: f.username.into(),
-        email: f.email.unwrap_or_default().into(),
+        username: (*f.username).into(),
+        email: f.email.as_deref().unwrap_or_default().into(),
         date_joined: parse_timestamp(model, "date_joined", &f.date_joined)?,
         staff: dumped_flag(f.is_staff) || dumped_flag(f.is_superuser),
     });
@@ -68,14 +68,14 @@ fn user(
 }
 
 /// A `hub.fast`, with its church when it references one by pk.
-fn fast(raw: &mut RawTables, model: &str, pk: i64, f: FastFields<'_>) -> Result<(), ObjectIssue> {
+fn fast(raw: &mut RawTables, model: &str, pk: i64, f: &FastFields<'_>) -> Result<(), ObjectIssue> {
     let church_id = match reference(f.church).map_err(|e| field_issue(model, "church", e))? {
         Reference::Pk(id) => Some(id),
         _ => None,
     };
     raw.fasts.push(RawFast {
         id: pk,
-        name: f.name.into(),
+        name: (*f.name).into(),
         church_id,
         year: f.year,
     });
@@ -89,7 +89,7 @@ fn profile(
     file: &str,
     model: &str,
     pk: i64,
-    f: ProfileFields<'_>,
+    f: &ProfileFields<'_>,
 ) -> Result<(), ObjectIssue> {
     let user = match reference(Some(f.user)).map_err(|e| field_issue(model, "user", e))? {
         Reference::Pk(id) => UserRef::Id(id),
@@ -117,7 +117,12 @@ fn profile(
 }
 
 /// An `events.event`.
-fn event(raw: &mut RawTables, model: &str, pk: i64, f: EventFields<'_>) -> Result<(), ObjectIssue> {
+fn event(
+    raw: &mut RawTables,
+    model: &str,
+    pk: i64,
+    f: &EventFields<'_>,
+) -> Result<(), ObjectIssue> {
     let event_type =
         match reference(Some(f.event_type)).map_err(|e| field_issue(model, "event_type", e))? {
             Reference::Pk(id) => id,
@@ -156,7 +161,7 @@ fn feed_item(
     raw: &mut RawTables,
     model: &str,
     pk: i64,
-    f: FeedFields<'_>,
+    f: &FeedFields<'_>,
 ) -> Result<(), ObjectIssue> {
     let (user, natural_user) = user_column(model, Some(f.user))?;
     let content_type = content_type_column(raw, model, f.content_type)?;
@@ -179,7 +184,7 @@ fn feed_item(
 
 /// A `hub.day` of a fast; a day without a fast is a church day, not read
 /// (SPEC §2a).
-fn day(raw: &mut RawTables, model: &str, f: DayFields<'_>) -> Result<(), ObjectIssue> {
+fn day(raw: &mut RawTables, model: &str, f: &DayFields<'_>) -> Result<(), ObjectIssue> {
     let date = parse_day(&f.date)
         .ok_or_else(|| ObjectIssue::new(model, "date", &f.date, "a date YYYY-MM-DD"))?;
     match reference(f.fast).map_err(|e| field_issue(model, "fast", e))? {
