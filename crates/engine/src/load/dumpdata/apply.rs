@@ -1,10 +1,9 @@
 //! Dumped objects into the raw tables: one function per model, each taking
 //! the model's typed fields as the matching CSV table's row would be read.
 
-use serde_json::value::RawValue;
-
 use super::fields::{
-    dumped_flag, DayFields, EventFields, FastFields, FeedFields, Fields, ProfileFields, UserFields,
+    dumped_flag, DayFields, EventFields, FastFields, FeedFields, Fields, ProfileFields, Raw,
+    UserFields,
 };
 use super::issue::{field_issue, parse_timestamp, reference, ObjectIssue, Reference};
 use crate::id_column::NO_ID;
@@ -201,7 +200,7 @@ fn day(raw: &mut RawTables, model: &str, f: &DayFields<'_>) -> Result<(), Object
 /// A user column: a pk, or [`NO_ID`] plus the username of a natural key.
 pub(super) fn user_column(
     model: &str,
-    value: Option<&RawValue>,
+    value: Option<Raw<'_>>,
 ) -> Result<(i64, Option<Box<str>>), ObjectIssue> {
     match reference(value).map_err(|e| field_issue(model, "user", e))? {
         Reference::Null => Ok((NO_ID, None)),
@@ -214,7 +213,7 @@ pub(super) fn user_column(
 pub(super) fn content_type_column(
     raw: &mut RawTables,
     model: &str,
-    value: Option<&RawValue>,
+    value: Option<Raw<'_>>,
 ) -> Result<i64, ObjectIssue> {
     match reference(value).map_err(|e| field_issue(model, "content_type", e))? {
         Reference::Null => Ok(NO_ID),
@@ -226,7 +225,7 @@ pub(super) fn content_type_column(
 
 /// `object_id`: a number, or a string holding one; anything else targets
 /// nothing.
-pub(super) fn object_id(value: Option<&RawValue>) -> i64 {
+pub(super) fn object_id(value: Option<Raw<'_>>) -> i64 {
     match reference(value) {
         Ok(Reference::Pk(id)) => id,
         _ => NO_ID,
