@@ -28,8 +28,8 @@ use crate::csv_split::{first_record_end, last_record_end, lines_in, record_limit
 pub struct PieceSizes {
     /// Bytes handed to a parser thread at once.
     pub piece: usize,
-    /// CSV tables at least this big are read in pieces; smaller files and
-    /// dumps are read whole by one thread.
+    /// CSV tables and dumps at least this big are read in pieces; smaller
+    /// files are read whole by one thread.
     pub from: u64,
 }
 
