@@ -319,9 +319,7 @@ fn the_fast_reader_gives_what_serde_gives() {
         event(
             r#" "event_type" :3 ,"timestamp":"t" , "ip_address": null, "extra": {"model": [0, 1e5]} "#,
         ),
-        format!(
-            r#"{{ "model" : "events.event" ,"pk":"12","fields":{{"event_type":1,"timestamp":"t"}}, "other": [] }}"#
-        ),
+        r#"{ "model" : "events.event" ,"pk":"12","fields":{"event_type":1,"timestamp":"t"}, "other": [] }"#.to_string(),
         feed(
             r#""user": 7, "activity_type": "fast_join", "title": null, "description": "d", "created_at": "2025-01-01", "object_id": -0"#,
         ),
@@ -338,15 +336,12 @@ fn the_fast_reader_gives_what_serde_gives() {
         event(r#""event_type": 1., "timestamp": "x""#),
         event(r#""event_type": 3, "timestamp": "x", "data": [[[[[[[[[[1]]]]]]]]]]"#),
         event(""),
-        format!(
-            r#"{{"pk": 1, "model": "events.event", "fields": {{"event_type": 3, "timestamp": "x"}}}}"#
-        ),
-        format!(
-            r#"{{"model": "events.event", "fields": {{"event_type": 3, "timestamp": "x"}}, "model": "x"}}"#
-        ),
-        format!(
-            r#"{{"model": "auth.user", "pk": 1, "fields": {{"username": "a", "date_joined": "x"}}}}"#
-        ),
+        r#"{"pk": 1, "model": "events.event", "fields": {"event_type": 3, "timestamp": "x"}}"#
+            .to_string(),
+        r#"{"model": "events.event", "fields": {"event_type": 3, "timestamp": "x"}, "model": "x"}"#
+            .to_string(),
+        r#"{"model": "auth.user", "pk": 1, "fields": {"username": "a", "date_joined": "x"}}"#
+            .to_string(),
         feed(r#""user": 7, "activity_type": 3, "created_at": "x""#),
     ];
     for text in &taken {
