@@ -1,5 +1,6 @@
 //! Files on disk parsed on several threads: small files whole, big CSV
-//! tables in the engine's pieces, closed into the bundle in input order.
+//! tables and dumps in the engine's pieces, closed into the bundle in
+//! input order.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -9,7 +10,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 
 use engagement_engine::load::{
-    Bundle, CsvPieces, FileLoader, Limits, Piece, PieceAt, PieceError, PieceSizes, ReadError, Spare,
+    Bundle, CsvPieces, DumpPieces, FileLoader, Limits, Piece, PieceAt, PieceError, PieceSizes,
+    ReadError, Spare,
 };
 
 use crate::input_error::InputError;
@@ -20,7 +22,8 @@ pub(super) struct DiskFile {
     pub(super) path: PathBuf,
     pub(super) loader: FileLoader,
     pub(super) size: u64,
-    /// A CSV table, which can be read in pieces (a dump cannot).
+    /// A CSV table (else a dump): which of the engine's cutters reads it
+    /// in pieces.
     pub(super) csv: bool,
 }
 
@@ -37,7 +40,8 @@ pub(super) struct ReadStats {
 enum Work {
     /// A whole file to read and parse.
     Whole { job: usize, file: DiskFile },
-    /// A piece of a CSV table, read already, to parse with its loader.
+    /// A piece of a CSV table or dump, read already, to parse with its
+    /// loader.
     Piece {
         job: usize,
         at: PieceAt,
@@ -58,14 +62,16 @@ struct Parsed {
 /// input order.
 ///
 /// A reader thread hands each small file to a parser thread whole, and has
-/// the engine cut each big CSV table into pieces ([`CsvPieces`]), each
-/// parsed by a continuation of the file's loader: `events_event.csv` alone
-/// is most of a bundle, and one thread per file would leave the others
-/// idle. This thread closes the pieces in file order, after the engine's
-/// check that each piece starts where the one before it ended
+/// the engine cut each big CSV table ([`CsvPieces`]) or dump
+/// ([`DumpPieces`]) into pieces, each parsed by a continuation of the
+/// file's loader: `events_event.csv` alone is most of a bundle, a dump
+/// all of it, and one thread per file would leave the others idle. This
+/// thread closes the pieces in file order, after the engine's check that
+/// each piece starts where the one before it ended
 /// ([`PieceAt::follows`]); where a guess was wrong (a stray `"` in an
-/// unquoted field), the rest of that file is read again in order by one
-/// loader, so the result is always the one loader fed the whole file gives.
+/// unquoted field, a nested object that begins with a `model` key), the
+/// rest of that file is read again in order by one loader, so the result
+/// is always the one loader fed the whole file gives.
 pub(super) fn parse_files(
     bundle: &mut Bundle,
     files: Vec<DiskFile>,
@@ -125,7 +131,12 @@ fn read_files(
     spare: &Spare,
 ) {
     for (job, file) in files.into_iter().enumerate() {
-        let sent = if sizes.cuts(file.csv, file.size) {
+        let cut = if file.csv {
+            sizes.cuts(true, file.size)
+        } else {
+            sizes.cuts_dump(file.size)
+        };
+        let sent = if cut {
             read_in_pieces(
                 job,
                 file,
@@ -144,9 +155,9 @@ fn read_files(
     }
 }
 
-/// Reads one big CSV table and sends it in the engine's pieces: the
-/// header, parsed already, straight to the collector; then pieces for the
-/// parser threads. Returns false once nobody listens any more.
+/// Reads one big CSV table or dump and sends it in the engine's pieces: a
+/// table's header, parsed already, straight to the collector; then pieces
+/// for the parser threads. Returns false once nobody listens any more.
 fn read_in_pieces(
     job: usize,
     file: DiskFile,
@@ -157,7 +168,10 @@ fn read_in_pieces(
     spare: &Spare,
 ) -> bool {
     let DiskFile {
-        path, loader, size, ..
+        path,
+        loader,
+        size,
+        csv,
     } = file;
     let fail = |at: PieceAt, e: std::io::Error| {
         let result = Err(InputError::Io(format!(
@@ -170,7 +184,12 @@ fn read_in_pieces(
         Ok(f) => f,
         Err(e) => return fail(PieceAt::failed(0, 0), e),
     };
-    for piece in CsvPieces::new(reader, loader, size, sizes, limits, spare) {
+    let pieces: Box<dyn Iterator<Item = Result<Piece, PieceError>> + '_> = if csv {
+        Box::new(CsvPieces::new(reader, loader, size, sizes, limits, spare))
+    } else {
+        Box::new(DumpPieces::new(reader, loader, sizes, limits, spare))
+    };
+    for piece in pieces {
         if abandoned.load(Ordering::Relaxed) {
             return true;
         }
@@ -498,6 +517,67 @@ mod tests {
         let error = parse_files(&mut bundle, files, 2, sizes, &Silent).unwrap_err();
         assert!(error.to_string().contains("auth_user.csv"), "{error}");
         assert!(error.to_string().contains("username"), "{error}");
+    }
+
+    /// The worked example's dump, with `edit` applied to its text, read
+    /// in pieces of `piece` bytes on two threads: the report, or the
+    /// error, and what the read did.
+    fn load_dump(edit: impl Fn(String) -> String, piece: usize) -> (String, ReadStats) {
+        let from =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/tiny/dump.json");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dump.json");
+        std::fs::write(&path, edit(std::fs::read_to_string(from).unwrap())).unwrap();
+        let mut bundle = Bundle::new(Limits::default());
+        let file = DiskFile {
+            loader: bundle.open(&path.display().to_string()).unwrap(),
+            size: std::fs::metadata(&path).unwrap().len(),
+            csv: false,
+            path,
+        };
+        let sizes = PieceSizes { piece, from: 0 };
+        let stats = parse_files(&mut bundle, vec![file], 2, sizes, &Silent).unwrap();
+        // Each call's folder is new: messages name the file only.
+        let folder = format!("{}/", dir.path().display());
+        let loaded = match bundle.finish() {
+            Ok(loaded) => loaded,
+            Err(e) => return (format!("{e:?}").replace(&folder, ""), stats),
+        };
+        let period = Period::from_options(
+            Some("2024-11-01"),
+            Some("2025-01-31"),
+            Some("UTC"),
+            Default::default(),
+        )
+        .unwrap();
+        let report = export::consolidated_json(&metrics::compute(&loaded.dataset, &period));
+        let described = format!(
+            "{:?} {:?}\n{}",
+            loaded.counts,
+            loaded.warnings,
+            String::from_utf8(report).unwrap()
+        );
+        (described.replace(&folder, ""), stats)
+    }
+
+    /// A dump read in pieces on two threads loads what one piece loads,
+    /// and a malformed object in a late piece fails as in one loader,
+    /// naming the same object.
+    #[test]
+    fn a_dump_in_pieces_loads_as_whole() {
+        let (whole, stats) = load_dump(|t| t, 1 << 30);
+        assert_eq!(stats, ReadStats::default());
+        let (pieces, stats) = load_dump(|t| t, 4096);
+        assert_eq!(pieces, whole);
+        assert!(stats.pieces > 50, "{stats:?}");
+        assert_eq!(stats.read_again, 0);
+
+        let late = |t: String| t.replacen("\"pk\": 1748,", "\"pk\": \"x\",", 1);
+        let (whole, _) = load_dump(late, 1 << 30);
+        assert!(whole.contains("Object(600)"), "{whole}");
+        for piece in [700, 4096] {
+            assert_eq!(load_dump(late, piece).0, whole, "pieces of {piece} bytes");
+        }
     }
 
     /// A stray `"` inside an unquoted field, then a quoted field over two

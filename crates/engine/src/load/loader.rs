@@ -21,6 +21,11 @@ pub struct FileLoader {
     /// The file's whole size, when told: a loader that has read that much
     /// read the whole file (not one piece of it).
     total_bytes: Option<u64>,
+    /// The size of the piece of a dump this loader reads, when the file
+    /// goes on after it: having read exactly that much, the loader ends
+    /// between two objects, not at the file's end. (A loader that reads
+    /// on, when a guessed cut was wrong, reaches the file's real end.)
+    piece_bytes: Option<u64>,
 }
 
 enum FileParser {
@@ -60,6 +65,7 @@ impl FileLoader {
             bytes: 0,
             expected_bytes: None,
             total_bytes: None,
+            piece_bytes: None,
         })
     }
 
@@ -93,37 +99,53 @@ impl FileLoader {
         }
     }
 
-    /// A loader for a later piece of the same CSV table that starts at a
-    /// record boundary on `line`, so that pieces of one big file can be
-    /// parsed on several threads; `None` for a dump, or before this loader
-    /// has read the header. Closed into the bundle after this one, in file
+    /// A loader for a later piece of the same file, so that pieces of one
+    /// big file can be parsed on several threads: for a CSV table, a piece
+    /// that starts at a record boundary on `line` (`None` before this
+    /// loader has read the header); for a dump, a piece that starts with
+    /// the `{` of top-level object number `line` (0-based: the number of
+    /// objects before it). Closed into the bundle after this one, in file
     /// order, the pieces load what one loader fed the whole file would,
     /// provided the piece really starts where this loader's bytes end:
     /// check with [`FileLoader::next_record_line`] before closing it.
     /// [`engagement_engine::csv_split::last_record_end`] guesses where to
-    /// cut.
+    /// cut a CSV table; [`DumpPieces`](crate::load::DumpPieces) cuts dumps.
     ///
     /// [`engagement_engine::csv_split::last_record_end`]: crate::csv_split::last_record_end
     pub fn continuation(&self, line: u64) -> Option<FileLoader> {
-        match &self.inner {
-            FileParser::Csv(p) => Some(FileLoader {
-                name: self.name.clone(),
-                inner: FileParser::Csv(p.continuation(line)?),
-                bytes: 0,
-                expected_bytes: None,
-                total_bytes: None,
-            }),
-            FileParser::Dump(_) => None,
-        }
+        let inner = match &self.inner {
+            FileParser::Csv(p) => FileParser::Csv(p.continuation(line)?),
+            FileParser::Dump(p) => FileParser::Dump(p.continuation(line)),
+        };
+        Some(FileLoader {
+            name: self.name.clone(),
+            inner,
+            bytes: 0,
+            expected_bytes: None,
+            total_bytes: None,
+            piece_bytes: None,
+        })
     }
 
     /// `Some(line)` when the bytes pushed so far end exactly at a record
     /// boundary of a CSV table and the next record starts on `line` (the
-    /// header is line 1); `None` in the middle of a record, and for dumps.
+    /// header is line 1), or, in a dump, between two top-level objects
+    /// after the `,`, the next one being object number `line` (0-based);
+    /// `None` anywhere else.
     pub fn next_record_line(&self) -> Option<u64> {
         match &self.inner {
             FileParser::Csv(p) => p.next_record_line(),
-            FileParser::Dump(_) => None,
+            FileParser::Dump(p) => p.next_object(),
+        }
+    }
+
+    /// Makes this loader read one piece of a dump, of `bytes` bytes, that
+    /// is parsed beside the others: each chunk on the calling thread only,
+    /// and, when `more_follows`, the piece's end is not the file's.
+    pub(super) fn dump_piece(&mut self, bytes: u64, more_follows: bool) {
+        if let FileParser::Dump(p) = &mut self.inner {
+            p.without_split();
+            self.piece_bytes = more_follows.then_some(self.bytes + bytes);
         }
     }
 
@@ -178,7 +200,7 @@ impl FileLoader {
     pub(super) fn finish(self) -> Result<(RawTables, Warnings, BadRows), LoadError> {
         match self.inner {
             FileParser::Csv(p) => p.finish(),
-            FileParser::Dump(p) => p.finish(),
+            FileParser::Dump(p) => p.finish(self.piece_bytes != Some(self.bytes)),
         }
     }
 }

@@ -16,7 +16,7 @@
 //! Each [`FileLoader`] is independent (it owns its rows until it is closed),
 //! so the CLI can parse several files on several threads and close them
 //! into one [`Bundle`] in any order. A big CSV table is read in pieces by
-//! [`CsvPieces`] (cut, carried and checked here; the front end brings the
+//! [`CsvPieces`] (a big dump by [`DumpPieces`]; cut, carried and checked here; the front end brings the
 //! threads or workers), and every reader is read through [`fill`].
 //!
 //! This file only declares the modules and re-exports their public items;
@@ -50,6 +50,6 @@ pub use kind::{classify, file_kind, needs_sniffing, FileKind, SNIFF_BYTES};
 pub use limits::Limits;
 pub use loader::{FileLoader, ReadError};
 pub use location::{grouped, Location};
-pub use pieces::{CsvPieces, Piece, PieceAt, PieceError, PieceSizes, Spare};
+pub use pieces::{CsvPieces, DumpPieces, Piece, PieceAt, PieceError, PieceSizes, Spare};
 pub use raw::RawTables;
 pub use warning::{Warning, Warnings};

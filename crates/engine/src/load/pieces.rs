@@ -28,8 +28,8 @@ use crate::csv_split::{first_record_end, last_record_end, lines_in, record_limit
 pub struct PieceSizes {
     /// Bytes handed to a parser thread at once.
     pub piece: usize,
-    /// CSV tables at least this big are read in pieces; smaller files and
-    /// dumps are read whole by one thread.
+    /// CSV tables and dumps at least this big are read in pieces; smaller
+    /// files are read whole by one thread.
     pub from: u64,
 }
 
@@ -42,10 +42,17 @@ impl PieceSizes {
         from: 16 << 20,
     };
 
-    /// Whether a file of `size` bytes is read in pieces: a CSV table (a
-    /// dump cannot be cut) at least [`PieceSizes::from`] big.
+    /// Whether a file of `size` bytes is read in [`CsvPieces`]: a CSV
+    /// table at least [`PieceSizes::from`] big (a dump is cut by
+    /// [`DumpPieces`], see [`PieceSizes::cuts_dump`]).
     pub fn cuts(&self, csv: bool, size: u64) -> bool {
         csv && size >= self.from
+    }
+
+    /// Whether a dump of `size` bytes is read in [`DumpPieces`]: at least
+    /// [`PieceSizes::from`] big, like a CSV table.
+    pub fn cuts_dump(&self, size: u64) -> bool {
+        size >= self.from
     }
 
     /// The longest a piece grows while no record ends in it: a record the
@@ -59,11 +66,13 @@ impl PieceSizes {
 /// Where a piece of a file is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PieceAt {
-    /// The piece's index in the file; 0 is the header (or the whole file).
+    /// The piece's index in the file; 0 is the header (or the whole file;
+    /// a dump's first piece).
     pub seq: usize,
     /// Offset of the piece's first byte in the file.
     pub offset: u64,
-    /// Line the piece's first record starts on, as counted by the reader.
+    /// Line the piece's first record starts on, as counted by the reader;
+    /// in a dump, the number of the piece's first object (0-based).
     pub line: u64,
     /// Whether the file ends with this piece.
     pub last: bool,
@@ -89,7 +98,8 @@ impl PieceAt {
     }
 
     /// The check of a cut: whether this piece starts where `previous`,
-    /// the loader of the pieces before it, ended. When not, the guessed
+    /// the loader of the pieces before it, ended (see
+    /// [`FileLoader::next_record_line`]). When not, the guessed
     /// boundary was not one, and the rest of the file (from
     /// [`PieceAt::offset`]) must be read into `previous` in order.
     pub fn follows(&self, previous: &FileLoader) -> bool {
@@ -335,6 +345,195 @@ impl<R: Read> Iterator for CsvPieces<'_, R> {
         Some(self.part())
     }
 }
+
+/// Cuts a Django `dumpdata` JSON file read from a reader into pieces that
+/// each start with a top-level object, so that they can be parsed on
+/// several threads like the pieces of a CSV table ([`CsvPieces`], whose
+/// rules they follow): every piece, the first included, is a
+/// [`Piece::Part`] whose loader parses it on any thread; the pieces are
+/// closed in file order, each after the check [`PieceAt::follows`].
+///
+/// Where a piece is cut is a guess that needs no pass over the strings:
+/// at the `{` of a `{"model"` that follows a `,` (`dumpdata` writes each
+/// object's `model` first; in valid JSON a `"` inside a string is
+/// escaped, so these bytes are never text). [`PieceAt::line`] is the
+/// number of the piece's first object, from such starts counted before
+/// it. A nested object that also begins with a `model` key makes a wrong
+/// guess or a wrong count: the check before closing the next piece then
+/// fails (the loader before it does not stand between two objects, or not
+/// before that object number), and the front end reads the rest of the
+/// file in order into the loader of the pieces before, as for a CSV
+/// table. Ends after the last piece, or after a read error.
+pub struct DumpPieces<'s, R> {
+    reader: R,
+    /// The file's loader, for the first piece.
+    loader: Option<FileLoader>,
+    /// A loader of the file, whose continuations read the other pieces.
+    template: Option<FileLoader>,
+    sizes: PieceSizes,
+    longest: usize,
+    spare: &'s Spare,
+    carry: Vec<u8>,
+    eof: bool,
+    at: PieceAt,
+    offset: u64,
+    /// Objects counted before the next piece (its first object's number).
+    objects: u64,
+    /// Whether the next piece starts at a guessed object start.
+    at_object: bool,
+    done: bool,
+}
+
+impl<'s, R: Read> DumpPieces<'s, R> {
+    /// Cuts the dump `reader` reads (from its start) for `loader`, a
+    /// loader of the file just opened; `limits` are those of the bundle
+    /// (an object longer than any the loader takes may be cut anywhere);
+    /// buffers come from `spare`.
+    pub fn new(
+        reader: R,
+        loader: FileLoader,
+        sizes: PieceSizes,
+        limits: Limits,
+        spare: &'s Spare,
+    ) -> Self {
+        DumpPieces {
+            reader,
+            template: loader.continuation(0),
+            loader: Some(loader),
+            sizes,
+            longest: limits.max_field_bytes.saturating_add(sizes.piece),
+            spare,
+            carry: Vec::new(),
+            eof: false,
+            at: PieceAt::WHOLE,
+            offset: 0,
+            objects: 0,
+            at_object: false,
+            done: false,
+        }
+    }
+
+    fn fail(&mut self, seq: usize, error: std::io::Error) -> PieceError {
+        self.done = true;
+        PieceError {
+            at: PieceAt::failed(seq, self.offset),
+            error,
+        }
+    }
+
+    /// Cuts the next piece: the bytes carried, grown to about a piece,
+    /// and further until an object starts in it after its first byte, the
+    /// file ends, or it is longer than any object the loader takes.
+    fn part(&mut self) -> Result<Piece, PieceError> {
+        let piece_bytes = self.sizes.piece;
+        let seq = if self.loader.is_some() {
+            0
+        } else {
+            self.at.seq + 1
+        };
+        let mut piece = self.spare.take();
+        piece.append(&mut self.carry);
+        let (cut, at_object) = loop {
+            if !self.eof && piece.len() < piece_bytes {
+                match fill(&mut self.reader, &mut piece, piece_bytes) {
+                    Ok(e) => self.eof = e,
+                    Err(e) => return Err(self.fail(seq, e)),
+                }
+            }
+            if self.eof {
+                break (piece.len(), false);
+            }
+            match last_object_start(&piece) {
+                Some(cut) => break (cut, true),
+                None if piece.len() >= self.longest => break (piece.len(), false),
+                None => {
+                    let longer = piece.len() + piece_bytes;
+                    match fill(&mut self.reader, &mut piece, longer) {
+                        Ok(e) => self.eof = e,
+                        Err(e) => return Err(self.fail(seq, e)),
+                    }
+                }
+            }
+        };
+        self.carry.extend_from_slice(&piece[cut..]);
+        piece.truncate(cut);
+        self.at = PieceAt {
+            seq,
+            offset: self.offset,
+            line: self.objects,
+            last: self.eof && self.carry.is_empty(),
+        };
+        self.done = self.at.last;
+        // The objects whose `{` is in this piece: the one it starts with
+        // (the first piece's first object follows the `[`, not a `,`),
+        // and each start found after a `,` in it.
+        self.objects += u64::from(seq == 0 || self.at_object) + object_starts(&piece) as u64;
+        self.at_object = at_object;
+        self.offset += piece.len() as u64;
+        let mut loader = match self.loader.take() {
+            Some(loader) => loader,
+            None => self
+                .template
+                .as_ref()
+                .and_then(|t| t.continuation(self.at.line))
+                .expect("a dump's loader always continues"),
+        };
+        loader.dump_piece(piece.len() as u64, !self.at.last);
+        Ok(Piece::Part {
+            at: self.at,
+            loader,
+            bytes: piece,
+        })
+    }
+}
+
+impl<R: Read> Iterator for DumpPieces<'_, R> {
+    type Item = Result<Piece, PieceError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        Some(self.part())
+    }
+}
+
+/// Where the guessed object start whose `"model"` key is at `key` in
+/// `bytes` has its `{`: that `{` and a `,` before it, each after nothing
+/// but JSON whitespace, both in `bytes`.
+fn object_start_at(bytes: &[u8], key: usize) -> Option<usize> {
+    let is_space = |b: &u8| matches!(b, b' ' | b'\n' | b'\r' | b'\t');
+    let brace = key.checked_sub(
+        1 + bytes[..key]
+            .iter()
+            .rev()
+            .take_while(|b| is_space(b))
+            .count(),
+    )?;
+    if bytes[brace] != b'{' {
+        return None;
+    }
+    let before = bytes[..brace].iter().rev().find(|b| !is_space(b));
+    (before == Some(&b',')).then_some(brace)
+}
+
+/// The last guessed object start in `bytes` after its first byte (see
+/// [`DumpPieces`]).
+fn last_object_start(bytes: &[u8]) -> Option<usize> {
+    memchr::memmem::rfind_iter(bytes, MODEL_KEY)
+        .find_map(|key| object_start_at(bytes, key))
+        .filter(|&brace| brace > 0)
+}
+
+/// How many guessed object starts `bytes` holds.
+fn object_starts(bytes: &[u8]) -> usize {
+    memchr::memmem::find_iter(bytes, MODEL_KEY)
+        .filter(|&key| object_start_at(bytes, key).is_some())
+        .count()
+}
+
+/// The key `dumpdata` writes first in every object.
+const MODEL_KEY: &[u8] = b"\"model\"";
 
 #[cfg(test)]
 mod tests {

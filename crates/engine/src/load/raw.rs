@@ -161,6 +161,7 @@ pub struct RawTables {
     /// The detail of each `data` text seen, up to [`MAX_CACHED_TEXTS`]:
     /// exports repeat a few texts millions of times, and a look-up by text
     /// costs less than parsing the JSON (and its allocations) again.
+    /// FxHash like every map here (SipHash was 2 % of a dump's load).
     detail_by_text: HashMap<Box<str>, u32>,
     /// Files that contributed rows, per table, for warnings.
     pub(crate) sources: Vec<(Table, String)>,
@@ -210,27 +211,46 @@ impl RawTables {
 
     /// A synthetic content-type id for a natural key `[app_label, model]`.
     pub(crate) fn natural_content_type(&mut self, app_label: &str, model: &str) -> i64 {
+        let (id, new) = self.synthetic_content_type(app_label, model);
+        if new {
+            self.content_types
+                .push((id, app_label.into(), model.into()));
+        }
+        id
+    }
+
+    /// The synthetic id of a natural content-type key, and whether it was
+    /// issued now (the caller then lists the content type).
+    fn synthetic_content_type(&mut self, app_label: &str, model: &str) -> (i64, bool) {
         let key = (Box::<str>::from(app_label), Box::<str>::from(model));
         if let Some(&id) = self.synthetic_content_types.get(&key) {
-            return id;
+            return (id, false);
         }
         self.next_synthetic -= 1;
         let id = self.next_synthetic;
-        self.content_types.push((id, key.0.clone(), key.1.clone()));
         self.synthetic_content_types.insert(key, id);
-        id
+        (id, true)
     }
 
     /// A synthetic event-type id for a natural key `[code]`.
     pub(crate) fn natural_event_type(&mut self, code: &str) -> i64 {
+        let (id, new) = self.synthetic_event_type(code);
+        if new {
+            self.event_types.push((id, code.into()));
+        }
+        id
+    }
+
+    /// The synthetic id of a natural event-type key, and whether it was
+    /// issued now.
+    fn synthetic_event_type(&mut self, code: &str) -> (i64, bool) {
         if let Some(&id) = self.synthetic_event_types.get(code) {
-            return id;
+            return (id, false);
         }
         self.next_synthetic -= 1;
         let id = self.next_synthetic;
-        self.event_types.push((id, code.into()));
         self.synthetic_event_types.insert(code.into(), id);
-        id
+        (id, true)
     }
 
     /// Records optional columns that a file lacked (once per file).
@@ -321,20 +341,50 @@ impl RawTables {
         self.days.extend(other.days);
         self.note_missing(other.optional_columns);
 
-        // Synthetic ids of `other` are re-issued here so they stay unique.
+        // Synthetic ids of `other` are re-issued here so they stay unique,
+        // in the order `other` issued them (its ids count down from -1,
+        // content types and event types together): pieces of one dump,
+        // appended in file order, then get the ids one loader fed the
+        // whole dump gives. A key this side knows keeps its id, and is
+        // not listed twice.
+        let mut issued: Vec<(i64, bool, usize)> = (other.content_types.iter())
+            .enumerate()
+            .filter(|(_, c)| c.0 < 0)
+            .map(|(i, c)| (c.0, true, i))
+            .chain(
+                (other.event_types.iter())
+                    .enumerate()
+                    .filter(|(_, e)| e.0 < 0)
+                    .map(|(i, e)| (e.0, false, i)),
+            )
+            .collect();
+        issued.sort_unstable_by_key(|&(id, ..)| std::cmp::Reverse(id));
         let mut synthetic: HashMap<i64, i64> = HashMap::default();
-        for (id, app, model) in other.content_types {
-            if id < 0 {
-                synthetic.insert(id, self.natural_content_type(&app, &model));
+        let mut known: std::collections::HashSet<i64> = Default::default();
+        for (id, content_type, i) in issued {
+            let (new_id, new) = if content_type {
+                let (_, app, model) = &other.content_types[i];
+                self.synthetic_content_type(app, model)
             } else {
+                self.synthetic_event_type(&other.event_types[i].1)
+            };
+            synthetic.insert(id, new_id);
+            if !new {
+                known.insert(id);
+            }
+        }
+        for (id, app, model) in other.content_types {
+            if id >= 0 {
                 self.content_types.push((id, app, model));
+            } else if !known.contains(&id) {
+                self.content_types.push((synthetic[&id], app, model));
             }
         }
         for (id, code) in other.event_types {
-            if id < 0 {
-                synthetic.insert(id, self.natural_event_type(&code));
-            } else {
+            if id >= 0 {
                 self.event_types.push((id, code));
+            } else if !known.contains(&id) {
+                self.event_types.push((synthetic[&id], code));
             }
         }
         // Moving a column when this side has none avoids copying the big
@@ -451,5 +501,42 @@ impl RawTables {
             && self.events.id.is_empty()
             && self.feed.id.is_empty()
             && self.days.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Natural keys met in this order: event type `a`, content type
+    /// `hub.fast`, event type `b`, content type `x.y`, `a` again.
+    fn meet(raw: &mut RawTables, keys: &[(&str, &str)]) {
+        for &(app, model) in keys {
+            if app.is_empty() {
+                raw.natural_event_type(model);
+            } else {
+                raw.natural_content_type(app, model);
+            }
+        }
+    }
+
+    /// Two pieces of one dump, appended in order, get the synthetic ids
+    /// and lists one reader of the whole dump gives, content types and
+    /// event types interleaved, a key of both pieces listed once.
+    #[test]
+    fn synthetic_ids_of_pieces_are_those_of_the_whole() {
+        let keys = [("", "a"), ("hub", "fast"), ("", "b"), ("x", "y"), ("", "a")];
+        let mut whole = RawTables::default();
+        meet(&mut whole, &keys);
+        for cut in 1..keys.len() {
+            let mut first = RawTables::default();
+            meet(&mut first, &keys[..cut]);
+            let mut second = RawTables::default();
+            meet(&mut second, &keys[cut..]);
+            first.append(second);
+            assert_eq!(first.content_types, whole.content_types, "cut at {cut}");
+            assert_eq!(first.event_types, whole.event_types, "cut at {cut}");
+        }
+        assert_eq!(whole.event_types, [(-1, "a".into()), (-3, "b".into())]);
     }
 }

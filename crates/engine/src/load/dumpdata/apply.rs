@@ -1,10 +1,9 @@
 //! Dumped objects into the raw tables: one function per model, each taking
 //! the model's typed fields as the matching CSV table's row would be read.
 
-use serde_json::value::RawValue;
-
 use super::fields::{
-    dumped_flag, DayFields, EventFields, FastFields, FeedFields, Fields, ProfileFields, UserFields,
+    dumped_flag, DayFields, EventFields, FastFields, FeedFields, Fields, ProfileFields, Raw,
+    UserFields,
 };
 use super::issue::{field_issue, parse_timestamp, reference, ObjectIssue, Reference};
 use crate::id_column::NO_ID;
@@ -18,20 +17,20 @@ pub(super) fn apply(
     file: &str,
     model: &str,
     pk: i64,
-    fields: Fields<'_>,
+    fields: &Fields<'_>,
 ) -> Result<(), ObjectIssue> {
     match fields {
         Fields::Users(f) => user(raw, file, model, pk, f)?,
-        Fields::Churches(f) => raw.churches.push((pk, f.name.into())),
+        Fields::Churches(f) => raw.churches.push((pk, (*f.name).into())),
         Fields::Fasts(f) => fast(raw, model, pk, f)?,
         Fields::Profiles(f) => profile(raw, file, model, pk, f)?,
-        Fields::EventTypes(f) => raw.event_types.push((pk, f.code.into())),
+        Fields::EventTypes(f) => raw.event_types.push((pk, (*f.code).into())),
         Fields::ContentTypes(f) => {
             if pk == NO_ID {
                 raw.natural_content_type(&f.app_label, &f.model);
             } else {
                 raw.content_types
-                    .push((pk, f.app_label.into(), f.model.into()));
+                    .push((pk, (*f.app_label).into(), (*f.model).into()));
             }
         }
         Fields::Events(f) => event(raw, model, pk, f)?,
@@ -49,12 +48,12 @@ fn user(
     file: &str,
     model: &str,
     pk: i64,
-    f: UserFields<'_>,
+    f: &UserFields<'_>,
 ) -> Result<(), ObjectIssue> {
     raw.users.push(RawUser {
         id: pk,
-        username: f.username.into(),
-        email: f.email.unwrap_or_default().into(),
+        username: (*f.username).into(),
+        email: f.email.as_deref().unwrap_or_default().into(),
         date_joined: parse_timestamp(model, "date_joined", &f.date_joined)?,
         staff: dumped_flag(f.is_staff) || dumped_flag(f.is_superuser),
     });
@@ -68,14 +67,14 @@ fn user(
 }
 
 /// A `hub.fast`, with its church when it references one by pk.
-fn fast(raw: &mut RawTables, model: &str, pk: i64, f: FastFields<'_>) -> Result<(), ObjectIssue> {
+fn fast(raw: &mut RawTables, model: &str, pk: i64, f: &FastFields<'_>) -> Result<(), ObjectIssue> {
     let church_id = match reference(f.church).map_err(|e| field_issue(model, "church", e))? {
         Reference::Pk(id) => Some(id),
         _ => None,
     };
     raw.fasts.push(RawFast {
         id: pk,
-        name: f.name.into(),
+        name: (*f.name).into(),
         church_id,
         year: f.year,
     });
@@ -89,7 +88,7 @@ fn profile(
     file: &str,
     model: &str,
     pk: i64,
-    f: ProfileFields<'_>,
+    f: &ProfileFields<'_>,
 ) -> Result<(), ObjectIssue> {
     let user = match reference(Some(f.user)).map_err(|e| field_issue(model, "user", e))? {
         Reference::Pk(id) => UserRef::Id(id),
@@ -117,7 +116,12 @@ fn profile(
 }
 
 /// An `events.event`.
-fn event(raw: &mut RawTables, model: &str, pk: i64, f: EventFields<'_>) -> Result<(), ObjectIssue> {
+fn event(
+    raw: &mut RawTables,
+    model: &str,
+    pk: i64,
+    f: &EventFields<'_>,
+) -> Result<(), ObjectIssue> {
     let event_type =
         match reference(Some(f.event_type)).map_err(|e| field_issue(model, "event_type", e))? {
             Reference::Pk(id) => id,
@@ -156,7 +160,7 @@ fn feed_item(
     raw: &mut RawTables,
     model: &str,
     pk: i64,
-    f: FeedFields<'_>,
+    f: &FeedFields<'_>,
 ) -> Result<(), ObjectIssue> {
     let (user, natural_user) = user_column(model, Some(f.user))?;
     let content_type = content_type_column(raw, model, f.content_type)?;
@@ -179,7 +183,7 @@ fn feed_item(
 
 /// A `hub.day` of a fast; a day without a fast is a church day, not read
 /// (SPEC §2a).
-fn day(raw: &mut RawTables, model: &str, f: DayFields<'_>) -> Result<(), ObjectIssue> {
+fn day(raw: &mut RawTables, model: &str, f: &DayFields<'_>) -> Result<(), ObjectIssue> {
     let date = parse_day(&f.date)
         .ok_or_else(|| ObjectIssue::new(model, "date", &f.date, "a date YYYY-MM-DD"))?;
     match reference(f.fast).map_err(|e| field_issue(model, "fast", e))? {
@@ -196,7 +200,7 @@ fn day(raw: &mut RawTables, model: &str, f: DayFields<'_>) -> Result<(), ObjectI
 /// A user column: a pk, or [`NO_ID`] plus the username of a natural key.
 pub(super) fn user_column(
     model: &str,
-    value: Option<&RawValue>,
+    value: Option<Raw<'_>>,
 ) -> Result<(i64, Option<Box<str>>), ObjectIssue> {
     match reference(value).map_err(|e| field_issue(model, "user", e))? {
         Reference::Null => Ok((NO_ID, None)),
@@ -209,7 +213,7 @@ pub(super) fn user_column(
 pub(super) fn content_type_column(
     raw: &mut RawTables,
     model: &str,
-    value: Option<&RawValue>,
+    value: Option<Raw<'_>>,
 ) -> Result<i64, ObjectIssue> {
     match reference(value).map_err(|e| field_issue(model, "content_type", e))? {
         Reference::Null => Ok(NO_ID),
@@ -221,7 +225,7 @@ pub(super) fn content_type_column(
 
 /// `object_id`: a number, or a string holding one; anything else targets
 /// nothing.
-pub(super) fn object_id(value: Option<&RawValue>) -> i64 {
+pub(super) fn object_id(value: Option<Raw<'_>>) -> i64 {
     match reference(value) {
         Ok(Reference::Pk(id)) => id,
         _ => NO_ID,

@@ -9,10 +9,30 @@ use serde_json::value::RawValue;
 use super::issue::ObjectIssue;
 use crate::load::catalogue::Table;
 
+/// The JSON text of one value as serde's `&RawValue` holds it (a
+/// number, a string with its quotes, a natural key's array, `null`),
+/// borrowed from the input: [`super::fast`] finds it without serde.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Raw<'a>(pub(super) &'a str);
+
+impl<'a> Raw<'a> {
+    /// The value's JSON text.
+    pub(super) fn get(self) -> &'a str {
+        self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Raw<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <&'de RawValue>::deserialize(d).map(|r| Raw(r.get()))
+    }
+}
+
 /// The envelope of every dumped object. `model` and `fields` are optional
 /// here so that an object without them is a malformed object (SPEC §2d),
 /// not a file that cannot be read.
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(Debug))]
 pub(super) struct Envelope<'a> {
     #[serde(borrow, default)]
     pub(super) model: Option<Cow<'a, str>>,
@@ -23,6 +43,7 @@ pub(super) struct Envelope<'a> {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(Debug))]
 pub(super) struct UserFields<'a> {
     #[serde(borrow)]
     pub(super) username: Cow<'a, str>,
@@ -31,49 +52,52 @@ pub(super) struct UserFields<'a> {
     #[serde(borrow)]
     pub(super) date_joined: Cow<'a, str>,
     #[serde(borrow, default)]
-    pub(super) is_staff: Option<&'a RawValue>,
+    pub(super) is_staff: Option<Raw<'a>>,
     #[serde(borrow, default)]
-    pub(super) is_superuser: Option<&'a RawValue>,
+    pub(super) is_superuser: Option<Raw<'a>>,
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(Debug))]
 pub(super) struct NameFields<'a> {
     #[serde(borrow)]
     pub(super) name: Cow<'a, str>,
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(Debug))]
 pub(super) struct FastFields<'a> {
     #[serde(borrow)]
     pub(super) name: Cow<'a, str>,
     #[serde(borrow, default)]
-    pub(super) church: Option<&'a RawValue>,
+    pub(super) church: Option<Raw<'a>>,
     #[serde(default)]
     pub(super) year: Option<i64>,
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(Debug))]
 pub(super) struct ProfileFields<'a> {
     #[serde(borrow)]
-    pub(super) user: &'a RawValue,
+    pub(super) user: Raw<'a>,
     #[serde(default)]
     pub(super) fasts: Vec<i64>,
     /// `Some` whenever the field is there, `null` included, so that an
     /// absent field can be told from a profile without a church.
     #[serde(borrow, default, deserialize_with = "present")]
-    pub(super) church: Option<&'a RawValue>,
+    pub(super) church: Option<Raw<'a>>,
 }
 
 /// A field that is there, even when `null`.
 pub(super) fn present<'de, D: serde::Deserializer<'de>>(
     d: D,
-) -> Result<Option<&'de RawValue>, D::Error> {
-    <&RawValue>::deserialize(d).map(Some)
+) -> Result<Option<Raw<'de>>, D::Error> {
+    Raw::deserialize(d).map(Some)
 }
 
 /// A dumped boolean (`true`; also `"t"`, `"true"`, `1`); anything else is
 /// false.
-pub(super) fn dumped_flag(value: Option<&RawValue>) -> bool {
+pub(super) fn dumped_flag(value: Option<Raw<'_>>) -> bool {
     value.is_some_and(|v| {
         let text = v.get().trim_matches('"');
         crate::load::csv_tables::fields::is_true(text.as_bytes())
@@ -81,12 +105,14 @@ pub(super) fn dumped_flag(value: Option<&RawValue>) -> bool {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(Debug))]
 pub(super) struct EventTypeFields<'a> {
     #[serde(borrow)]
     pub(super) code: Cow<'a, str>,
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(Debug))]
 pub(super) struct ContentTypeFields<'a> {
     #[serde(borrow)]
     pub(super) app_label: Cow<'a, str>,
@@ -95,31 +121,33 @@ pub(super) struct ContentTypeFields<'a> {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(Debug))]
 pub(super) struct EventFields<'a> {
     #[serde(borrow)]
-    pub(super) event_type: &'a RawValue,
+    pub(super) event_type: Raw<'a>,
     #[serde(borrow, default)]
-    pub(super) user: Option<&'a RawValue>,
+    pub(super) user: Option<Raw<'a>>,
     #[serde(borrow, default)]
-    pub(super) content_type: Option<&'a RawValue>,
+    pub(super) content_type: Option<Raw<'a>>,
     #[serde(borrow, default)]
-    pub(super) object_id: Option<&'a RawValue>,
+    pub(super) object_id: Option<Raw<'a>>,
     #[serde(borrow, default)]
-    pub(super) data: Option<&'a RawValue>,
+    pub(super) data: Option<Raw<'a>>,
     #[serde(borrow)]
     pub(super) timestamp: Cow<'a, str>,
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(Debug))]
 pub(super) struct FeedFields<'a> {
     #[serde(borrow)]
-    pub(super) user: &'a RawValue,
+    pub(super) user: Raw<'a>,
     #[serde(borrow)]
     pub(super) activity_type: Cow<'a, str>,
     #[serde(borrow, default)]
-    pub(super) content_type: Option<&'a RawValue>,
+    pub(super) content_type: Option<Raw<'a>>,
     #[serde(borrow, default)]
-    pub(super) object_id: Option<&'a RawValue>,
+    pub(super) object_id: Option<Raw<'a>>,
     #[serde(borrow, default)]
     pub(super) title: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
@@ -131,14 +159,16 @@ pub(super) struct FeedFields<'a> {
 /// `hub.day` (SPEC §2b): a calendar day of a fast, or of a church when
 /// `fast` is null.
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(Debug))]
 pub(super) struct DayFields<'a> {
     #[serde(borrow)]
     pub(super) date: Cow<'a, str>,
     #[serde(borrow, default)]
-    pub(super) fast: Option<&'a RawValue>,
+    pub(super) fast: Option<Raw<'a>>,
 }
 
 /// A known model's fields, typed.
+#[cfg_attr(test, derive(Debug))]
 pub(super) enum Fields<'a> {
     Days(DayFields<'a>),
     Users(UserFields<'a>),
@@ -160,10 +190,11 @@ pub(super) enum Fields<'a> {
 /// wrong type) is a deserialization error, and the caller then reads the
 /// object in two passes ([`Envelope`], then the fields by model), which
 /// names what is wrong: this type only has to be right for good objects.
+#[cfg_attr(test, derive(Debug))]
 pub(super) struct OnePass<'a> {
     pub(super) model: Cow<'a, str>,
     pub(super) table: Option<Table>,
-    pub(super) pk: Option<&'a RawValue>,
+    pub(super) pk: Option<Raw<'a>>,
     pub(super) fields: Fields<'a>,
 }
 
@@ -186,7 +217,7 @@ impl<'de> serde::de::Visitor<'de> for OnePassVisitor {
         use serde::de::Error;
         let mut model: Option<Cow<'de, str>> = None;
         let mut table = None;
-        let mut pk: Option<Option<&'de RawValue>> = None;
+        let mut pk: Option<Option<Raw<'de>>> = None;
         let mut fields = None;
         while let Some(key) = map.next_key::<Key>()? {
             match key {

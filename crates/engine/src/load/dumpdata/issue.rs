@@ -1,8 +1,8 @@
 //! Malformed dumped objects (SPEC §2d): what is wrong with them, in words,
 //! and the references and timestamps whose reading makes such issues.
 
+use super::fields::Raw;
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
 use crate::timestamp::{shorten, Timestamp, TIMESTAMP_FORMS};
 
@@ -110,7 +110,7 @@ pub(super) enum Reference {
     Natural(Vec<String>),
 }
 
-pub(super) fn reference(value: Option<&RawValue>) -> Result<Reference, String> {
+pub(super) fn reference(value: Option<Raw<'_>>) -> Result<Reference, String> {
     let Some(value) = value else {
         return Ok(Reference::Null);
     };
