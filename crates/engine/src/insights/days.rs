@@ -6,15 +6,18 @@
 //!
 //! Only what is exact day by day is kept: daily activity (its distinct
 //! active users are counted per day, so a day's figure is the same in any
-//! period that holds the day) and each fast's joins and leaves per day.
+//! period that holds the day), each fast's joins and leaves per day, and
+//! the local dates of the joins that a fast's editions compare (whole
+//! history, whatever the period).
 //! Figures over several days with distinct users (the heatmap, app usage,
 //! engagement) cannot be summed from days and are computed as before.
 
 use super::daily_activity::{self, DailyActivityRow};
 use super::fast_daily::{self, FastDailyRow};
+use super::fast_editions::{self, FastEditionRow};
 use super::AppCode;
 use crate::model::Dataset;
-use crate::period::{date_in, Period};
+use crate::period::{date_in, Date, Period};
 use chrono_tz::Tz;
 use crate::timestamp::Timestamp;
 
@@ -33,6 +36,8 @@ pub struct Days {
     daily: Vec<DailyActivityRow>,
     /// [`fast_daily`] of `whole`: by fast, then date.
     fast_daily: Vec<FastDailyRow>,
+    /// The join dates [`fast_editions`] reads, by fast index.
+    edition_dates: Vec<Vec<Date>>,
 }
 
 impl Days {
@@ -53,6 +58,7 @@ impl Days {
         Some(Days {
             daily: daily_activity::compute(data, &whole, &codes),
             fast_daily: fast_daily::compute(data, &whole, &codes),
+            edition_dates: fast_editions::all_join_dates(data, &whole, &codes),
             whole,
         })
     }
@@ -104,6 +110,21 @@ impl Days {
     }
 }
 
+/// Each fast against its previous edition (made from `data`, which the
+/// days were made from), with the join dates from `days` when they answer
+/// for `period`, walking the events otherwise.
+pub(super) fn fast_editions_of(
+    data: &Dataset,
+    period: &Period,
+    codes: &[AppCode],
+    days: Option<&Days>,
+) -> Vec<FastEditionRow> {
+    let kept = days
+        .filter(|d| d.answers(period))
+        .map(|d| &d.edition_dates[..]);
+    fast_editions::compute_with(data, period, codes, kept)
+}
+
 /// Daily activity of `period`: from `days` when they answer for it,
 /// walking the data otherwise.
 pub(super) fn daily_activity_of(
@@ -142,6 +163,17 @@ mod tests {
             .fast(16, "Community", None, None)
             .fast(20, "No days", None, None)
             .days(16, "2024-10-28", "2024-11-03")
+            // Two editions of one fast, with joins across the DST changes.
+            .church(1, "St. Mary")
+            .fast(41, "Nativity Fast", Some(1), Some(2024))
+            .days(41, "2024-11-05", "2024-11-12")
+            .fast(42, "Nativity Fast", Some(1), Some(2023))
+            .days(42, "2023-11-05", "2023-11-12")
+            .event("user_joined_fast", Some(2), Some(41), "2024-11-06 12:00:00+00")
+            .event("user_joined_fast", Some(3), Some(41), "2024-10-15 12:00:00+00")
+            .event("user_joined_fast", Some(4), Some(42), "2023-11-05 07:30:00+00")
+            .event("user_joined_fast", Some(1), Some(42), "2023-11-05 09:30:00+00")
+            .event("user_joined_fast", Some(2), Some(42), "2023-10-20 12:00:00+00")
             .user(1, "2024-11-03 08:30:00+00") // 01:30 PDT on the 3rd
             .user(2, "2024-11-04 07:30:00+00") // 23:30 PST on the 3rd
             .user(3, "2024-11-04 08:30:00+00") // 00:30 PST on the 4th
@@ -178,7 +210,10 @@ mod tests {
             ("2023-01-01", "2023-01-31"),
             ("2025-01-01", "2025-01-02"),
             ("2024-10-01", "2024-11-20"),
+            ("2023-10-01", "2023-11-30"),
+            ("2024-10-10", "2024-10-20"),
         ];
+        let mut editions = 0;
         for zone in zones {
             let days = Days::new(&data, parse_time_zone(zone).unwrap()).unwrap();
             let codes = crate::insights::app_codes(&data);
@@ -195,8 +230,19 @@ mod tests {
                     fast_daily::compute(&data, &p, &codes),
                     "fast daily, {what}"
                 );
+                assert_eq!(
+                    fast_editions_of(&data, &p, &codes, Some(&days)),
+                    fast_editions::compute(&data, &p, &codes),
+                    "fast editions, {what}"
+                );
+                editions += fast_editions::compute(&data, &p, &codes)
+                    .iter()
+                    .filter(|r| r.joins + r.previous_joins > 0)
+                    .count();
             }
         }
+        // The editions compared hold joins, not only empty days.
+        assert!(editions > 0);
     }
 
     #[test]

@@ -157,7 +157,7 @@ pub fn compute_with<'a>(
                 ),
                 (
                     days::daily_activity_of(data, period, codes, days),
-                    fast_editions::compute(data, period, codes),
+                    days::fast_editions_of(data, period, codes, days),
                 ),
             )
         },
