@@ -380,9 +380,24 @@ mod tests {
             .feed(3, 2, "post", "2024-12-31 12:00:00+00")
             .event_data("app_open", Some(1), "{}", "2025-01-05 11:00:00+00")
             .event_data("session_start", Some(2), "{}", "2024-12-31 11:30:00+00")
-            .event("user_joined_fast", Some(2), Some(16), "2025-01-01 09:00:00+00")
-            .event("user_joined_fast", Some(1), Some(16), "2025-01-03 09:00:00+00")
-            .event("user_left_fast", Some(1), Some(16), "2025-01-04 20:00:00+00")
+            .event(
+                "user_joined_fast",
+                Some(2),
+                Some(16),
+                "2025-01-01 09:00:00+00",
+            )
+            .event(
+                "user_joined_fast",
+                Some(1),
+                Some(16),
+                "2025-01-03 09:00:00+00",
+            )
+            .event(
+                "user_left_fast",
+                Some(1),
+                Some(16),
+                "2025-01-04 20:00:00+00",
+            )
             .load();
         let mut cache = None;
         let csv = OutputOptions {
@@ -398,8 +413,13 @@ mod tests {
                 Default::default(),
             )
             .unwrap(),
-            Period::from_options(Some("2024-12-20"), Some("2025-01-10"), None, Default::default())
-                .unwrap(),
+            Period::from_options(
+                Some("2024-12-20"),
+                Some("2025-01-10"),
+                None,
+                Default::default(),
+            )
+            .unwrap(),
         ];
         for segment in [Segment::default(), NO_STAFF, NO_STAFF] {
             for period in &periods {
@@ -414,7 +434,11 @@ mod tests {
                     })
                     .unwrap()
                 };
-                assert_eq!(files(Some(&mut cache)), files(None), "{segment:?} {period:?}");
+                assert_eq!(
+                    files(Some(&mut cache)),
+                    files(None),
+                    "{segment:?} {period:?}"
+                );
                 let (kept_segment, days) = cache.as_ref().unwrap();
                 assert_eq!(*kept_segment, segment);
                 assert_eq!(days.as_ref().unwrap().tz(), period.tz());

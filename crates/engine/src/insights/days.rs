@@ -18,8 +18,8 @@ use super::fast_editions::{self, FastEditionRow};
 use super::AppCode;
 use crate::model::Dataset;
 use crate::period::{date_in, Date, Period};
-use chrono_tz::Tz;
 use crate::timestamp::Timestamp;
+use chrono_tz::Tz;
 
 /// More days than this between the data's first and last instant (a stray
 /// timestamp in year 1 or 9999) and the data gets no [`Days`]: the
@@ -169,11 +169,36 @@ mod tests {
             .days(41, "2024-11-05", "2024-11-12")
             .fast(42, "Nativity Fast", Some(1), Some(2023))
             .days(42, "2023-11-05", "2023-11-12")
-            .event("user_joined_fast", Some(2), Some(41), "2024-11-06 12:00:00+00")
-            .event("user_joined_fast", Some(3), Some(41), "2024-10-15 12:00:00+00")
-            .event("user_joined_fast", Some(4), Some(42), "2023-11-05 07:30:00+00")
-            .event("user_joined_fast", Some(1), Some(42), "2023-11-05 09:30:00+00")
-            .event("user_joined_fast", Some(2), Some(42), "2023-10-20 12:00:00+00")
+            .event(
+                "user_joined_fast",
+                Some(2),
+                Some(41),
+                "2024-11-06 12:00:00+00",
+            )
+            .event(
+                "user_joined_fast",
+                Some(3),
+                Some(41),
+                "2024-10-15 12:00:00+00",
+            )
+            .event(
+                "user_joined_fast",
+                Some(4),
+                Some(42),
+                "2023-11-05 07:30:00+00",
+            )
+            .event(
+                "user_joined_fast",
+                Some(1),
+                Some(42),
+                "2023-11-05 09:30:00+00",
+            )
+            .event(
+                "user_joined_fast",
+                Some(2),
+                Some(42),
+                "2023-10-20 12:00:00+00",
+            )
             .user(1, "2024-11-03 08:30:00+00") // 01:30 PDT on the 3rd
             .user(2, "2024-11-04 07:30:00+00") // 23:30 PST on the 3rd
             .user(3, "2024-11-04 08:30:00+00") // 00:30 PST on the 4th
@@ -181,13 +206,43 @@ mod tests {
             .event_data("app_open", Some(1), "{}", "2024-11-03 08:30:00+00")
             .event_data("session_start", Some(2), "{}", "2024-11-03 09:30:00+00")
             .event_data("screen_view", None, "{}", "2024-11-04 07:59:59+00")
-            .event("user_joined_fast", Some(1), Some(16), "2024-11-03 08:30:00+00")
+            .event(
+                "user_joined_fast",
+                Some(1),
+                Some(16),
+                "2024-11-03 08:30:00+00",
+            )
             .event("user_joined_fast", None, Some(16), "2024-11-03 09:30:00+00")
-            .event("user_left_fast", Some(1), Some(16), "2024-11-04 07:30:00+00")
-            .event("user_left_fast", Some(4), Some(16), "2024-10-20 12:00:00+00")
-            .event("user_joined_fast", Some(2), Some(20), "2024-11-05 12:00:00+00")
-            .event("user_joined_fast", Some(1), Some(99), "2024-11-05 12:00:00+00")
-            .event("user_joined_fast", Some(3), Some(16), "2024-11-17 08:00:00+00")
+            .event(
+                "user_left_fast",
+                Some(1),
+                Some(16),
+                "2024-11-04 07:30:00+00",
+            )
+            .event(
+                "user_left_fast",
+                Some(4),
+                Some(16),
+                "2024-10-20 12:00:00+00",
+            )
+            .event(
+                "user_joined_fast",
+                Some(2),
+                Some(20),
+                "2024-11-05 12:00:00+00",
+            )
+            .event(
+                "user_joined_fast",
+                Some(1),
+                Some(99),
+                "2024-11-05 12:00:00+00",
+            )
+            .event(
+                "user_joined_fast",
+                Some(3),
+                Some(16),
+                "2024-11-17 08:00:00+00",
+            )
             .feed(1, 1, "post", "2024-11-03 08:00:00+00")
             .feed(2, 1, "post", "2024-11-03 09:40:00+00")
             .feed(3, 1, "post", "2024-11-04 07:40:00+00")

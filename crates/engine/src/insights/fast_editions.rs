@@ -85,7 +85,12 @@ pub(super) fn all_join_dates(data: &Dataset, period: &Period, codes: &[AppCode])
 
 /// The local dates of the joins of the `wanted` fasts (by fast index),
 /// whole history, sorted.
-fn join_dates(data: &Dataset, period: &Period, codes: &[AppCode], wanted: &[bool]) -> Vec<Vec<Date>> {
+fn join_dates(
+    data: &Dataset,
+    period: &Period,
+    codes: &[AppCode],
+    wanted: &[bool],
+) -> Vec<Vec<Date>> {
     let mut dates: Vec<Vec<Date>> = vec![Vec::new(); data.fasts.len()];
     if !wanted.contains(&true) {
         return dates;

@@ -199,7 +199,12 @@ mod tests {
                 id += 1;
                 let day = 1 + (user % 3) * k;
                 let hour = if user % 5 == 0 { 9 } else { 8 + k };
-                bundle = bundle.feed(id, user, "a", &format!("2025-01-{day:02} {hour:02}:00:00+00"));
+                bundle = bundle.feed(
+                    id,
+                    user,
+                    "a",
+                    &format!("2025-01-{day:02} {hour:02}:00:00+00"),
+                );
             }
         }
         let data = bundle.load();
@@ -215,7 +220,12 @@ mod tests {
                 .then(a.user_id.cmp(&b.user_id))
         });
         for (rank, i) in old.into_iter().enumerate() {
-            assert_eq!(rows[i].engagement_rank, rank as u64 + 1, "user {}", rows[i].user_id);
+            assert_eq!(
+                rows[i].engagement_rank,
+                rank as u64 + 1,
+                "user {}",
+                rows[i].user_id
+            );
         }
     }
 

@@ -153,7 +153,10 @@ mod tests {
         assert_eq!(serde_json::from_str::<Element>(&json).unwrap(), e);
         // The full form still reads.
         let full = r#"{"name":"rect","attrs":[],"text":null,"children":[]}"#;
-        assert_eq!(serde_json::from_str::<Element>(full).unwrap(), Element::new("rect"));
+        assert_eq!(
+            serde_json::from_str::<Element>(full).unwrap(),
+            Element::new("rect")
+        );
     }
 
     #[test]
