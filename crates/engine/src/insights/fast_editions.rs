@@ -63,6 +63,9 @@ pub fn previous_editions(data: &Dataset) -> Vec<Option<u32>> {
         .collect()
 }
 
+/// The rows of `period` (the insights call [`compute_with`] through
+/// [`super::days`]; the tests compare with this walk).
+#[cfg(test)]
 pub(super) fn compute(data: &Dataset, period: &Period, codes: &[AppCode]) -> Vec<FastEditionRow> {
     compute_with(data, period, codes, None)
 }
