@@ -79,6 +79,10 @@ struct Tally {
     first_half: u64,
 }
 
+/// A row's place in the ranking (more active days, more items, later last
+/// activity, then user id) and its index.
+type RankKey = (Reverse<u64>, Reverse<u64>, Reverse<i64>, i64, u32);
+
 pub(super) fn compute<'a>(data: &'a Dataset, period: &Period) -> Vec<UserEngagementRow<'a>> {
     let days = period.day_count();
     let half = days.div_ceil(2);
@@ -160,7 +164,7 @@ pub(super) fn compute<'a>(data: &'a Dataset, period: &Period) -> Vec<UserEngagem
     // user id (unique, so the order is total). The keys are sorted side by
     // side, not through the rows: at 100,000 users the sort reaching into
     // the rows was the insights' largest sort (issue 23).
-    let mut order: Vec<(Reverse<u64>, Reverse<u64>, Reverse<i64>, i64, u32)> = rows
+    let mut order: Vec<RankKey> = rows
         .iter()
         .enumerate()
         .map(|(i, r)| {
