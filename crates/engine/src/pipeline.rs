@@ -421,6 +421,7 @@ mod tests {
             )
             .unwrap(),
         ];
+        let (mut last, mut last_made, mut kept) = (None, None, 0);
         for segment in [Segment::default(), NO_STAFF, NO_STAFF] {
             for period in &periods {
                 let files = |days: Option<&mut DaysCache>| {
@@ -441,9 +442,21 @@ mod tests {
                 );
                 let (kept_segment, days) = cache.as_ref().unwrap();
                 assert_eq!(*kept_segment, segment);
-                assert_eq!(days.as_ref().unwrap().tz(), period.tz());
+                let days = days.as_ref().unwrap();
+                assert_eq!(days.tz(), period.tz());
+                // The same segment in the same zone keeps the days it made:
+                // a run that made them again would hold a new list.
+                let made = days.made_at();
+                if last == Some((segment, period.tz())) {
+                    assert_eq!(Some(made), last_made, "{segment:?} {period:?}");
+                    kept += 1;
+                }
+                files(Some(&mut cache));
+                assert_eq!(cache.as_ref().unwrap().1.as_ref().unwrap().made_at(), made);
+                (last, last_made) = (Some((segment, period.tz())), Some(made));
             }
         }
+        assert_eq!(kept, 1);
     }
 
     #[test]

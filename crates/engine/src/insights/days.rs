@@ -63,6 +63,13 @@ impl Days {
         })
     }
 
+    /// Where the rows are: the same for as long as these days are kept
+    /// (the tests tell days kept from days made again).
+    #[cfg(test)]
+    pub(crate) fn made_at(&self) -> *const DailyActivityRow {
+        self.daily.as_ptr()
+    }
+
     /// The zone the days are local to.
     pub fn tz(&self) -> Tz {
         self.whole.tz()
