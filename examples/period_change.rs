@@ -1,13 +1,14 @@
 //! The page's period change, natively and timed by phase: loads a folder
 //! of CSV tables as the worker does (see `worker_like`), computes the
 //! default report once (as the page does after a load, which fills the
-//! worker's caches of data set 5 and of the daily insights), then changes
+//! worker's cache of data set 5), then changes
 //! the period to a preset `RUNS` times (default 5) the way the worker's
 //! `compute` does: segment, report, insights, table store (keeping the
 //! period-free table), summary and charts. Prints each phase's median in
-//! milliseconds. `DAYS=0` leaves the daily insights' cache out (each
-//! period walks the data for them, as before issue 23's second round);
-//! `CHECK=1` also computes each run's insights by walking the data and
+//! milliseconds. `DAYS=1` keeps the daily insights of every day
+//! (`insights::Days`, made once after the load) and takes each period's
+//! from them, which the worker does not do (see its `compute`);
+//! with it, `CHECK=1` also computes each run's insights by walking the data and
 //! stops if they differ from those taken from the cache (its timings
 //! then include that walk).
 //!
@@ -51,7 +52,7 @@ fn main() {
     let first = PeriodChoice::default().resolve(now, extent).unwrap();
     let report = metrics::compute_with(data, &first, &participation);
     let made = Instant::now();
-    let days = (std::env::var("DAYS").as_deref() != Ok("0"))
+    let days = (std::env::var("DAYS").as_deref() == Ok("1"))
         .then(|| insights::Days::new(data, first.tz()))
         .flatten();
     let days_ms = made.elapsed().as_secs_f64() * 1e3;

@@ -13,7 +13,7 @@ use std::rc::Rc;
 use engagement_engine::load::Loaded;
 use engagement_engine::output;
 use engagement_engine::period::Period;
-use engagement_engine::pipeline::{self, DaysCache, ParticipationCache, RunOptions};
+use engagement_engine::pipeline::{self, ParticipationCache, RunOptions};
 use engagement_engine::pseudonym::{self, Key};
 use engagement_engine::timestamp::Timestamp;
 use js_sys::{Array, Object, Reflect, Uint8Array};
@@ -40,10 +40,6 @@ struct State {
     /// Data set 5 of the loaded data narrowed to a segment: it does not
     /// depend on the period, so a period change does not compute it again.
     participation: ParticipationCache,
-    /// The daily insights of every day of the loaded data (segment and
-    /// zone of the last report): a period change takes its days from them
-    /// instead of walking every event again.
-    days: DaysCache,
     store: TableStore,
     /// Number of the newest load; older loads stop at their next step.
     generation: u64,
@@ -155,7 +151,6 @@ fn handle(state: &Shared, req: Request, files: Array) {
                             s.loaded = Some(loaded);
                             s.store = TableStore::default();
                             s.participation = None;
-                            s.days = None;
                         }
                         post(&Reply::Loaded(summary));
                         compute(&state, &period, segment);
@@ -246,7 +241,11 @@ fn compute(state: &Shared, choice: &PeriodChoice, segment: Segment) {
         insights: true,
         pseudonym_key: None,
         participation: Some(&mut s.participation),
-        days: Some(&mut s.days),
+        // Not the kept daily insights (`pipeline::DaysCache`): faster
+        // natively, but in the page a "Whole data" change was no faster
+        // with them and a quarter of such changes took twice as long
+        // (BENCHMARKS.md, issue 23 round two).
+        days: None,
     };
     let computed = pipeline::run(
         Cow::Borrowed(&loaded.dataset),
