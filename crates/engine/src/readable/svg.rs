@@ -1,10 +1,10 @@
 //! A small typed SVG tree. Charts are built as trees, never as markup text:
-//! `report.html` serializes them with escaping, and the page can create DOM
-//! nodes from the same tree.
+//! `report.html` serializes them with escaping, and the page writes its
+//! markup from the same tree with the same escaping and allow-list.
 
 use serde::{Deserialize, Serialize};
 
-/// The SVG namespace, for `createElementNS` when building DOM nodes.
+/// The SVG namespace (a standalone SVG file's `xmlns`).
 pub const SVG_NS: &str = "http://www.w3.org/2000/svg";
 
 /// One SVG element: its name, attributes in order, optional text content
@@ -90,7 +90,7 @@ impl Element {
 }
 
 /// Element names a chart may use. Writers of a tree (report.html, the
-/// page's DOM) leave anything else out, so that no tree, even one read back
+/// page's markup) leave anything else out, so that no tree, even one read back
 /// from elsewhere, can put a script in a page.
 pub const ELEMENTS: &[&str] = &[
     "svg", "g", "rect", "line", "text", "title", "desc", "circle", "path", "polyline", "tspan",
