@@ -1,10 +1,16 @@
 //! The page's period change, natively and timed by phase: loads a folder
 //! of CSV tables as the worker does (see `worker_like`), computes the
 //! default report once (as the page does after a load, which fills the
-//! worker's cache of data set 5), then changes the period to a preset
-//! `RUNS` times (default 5) the way the worker's `compute` does: segment,
-//! report, insights, table store (keeping the period-free table), summary
-//! and charts. Prints each phase's median in milliseconds.
+//! worker's cache of data set 5), then changes
+//! the period to a preset `RUNS` times (default 5) the way the worker's
+//! `compute` does: segment, report, insights, table store (keeping the
+//! period-free table), summary and charts. Prints each phase's median in
+//! milliseconds. `DAYS=1` keeps the daily insights of every day
+//! (`insights::Days`, made once after the load) and takes each period's
+//! from them, which the worker does not do (see its `compute`);
+//! with it, `CHECK=1` also computes each run's insights by walking the data and
+//! stops if they differ from those taken from the cache (its timings
+//! then include that walk).
 //!
 //! ```text
 //! cargo build --release --example period_change
@@ -45,7 +51,19 @@ fn main() {
     // What the page computes after a load: the default period's tables.
     let first = PeriodChoice::default().resolve(now, extent).unwrap();
     let report = metrics::compute_with(data, &first, &participation);
-    let ins = insights::compute(data, &first, &report, &segmented.info, &loaded.warnings);
+    let made = Instant::now();
+    let days = (std::env::var("DAYS").as_deref() == Ok("1"))
+        .then(|| insights::Days::new(data, first.tz()))
+        .flatten();
+    let days_ms = made.elapsed().as_secs_f64() * 1e3;
+    let ins = insights::compute_with(
+        data,
+        &first,
+        &report,
+        &segmented.info,
+        &loaded.warnings,
+        days.as_ref(),
+    );
     let mut store = TableStore::from_report(&report);
     store.add_insights(&ins);
     drop((ins, report));
@@ -87,8 +105,20 @@ fn main() {
         mark(&mut t);
         let report = metrics::compute_with(data, &period, &participation);
         mark(&mut t);
-        let ins = insights::compute(data, &period, &report, &segmented.info, &loaded.warnings);
+        let ins = insights::compute_with(
+            data,
+            &period,
+            &report,
+            &segmented.info,
+            &loaded.warnings,
+            days.as_ref(),
+        );
         mark(&mut t);
+        if std::env::var("CHECK").as_deref() == Ok("1") {
+            let walked =
+                insights::compute(data, &period, &report, &segmented.info, &loaded.warnings);
+            assert!(ins == walked, "the kept days changed the insights");
+        }
         let mut next = TableStore::from_report_reusing(&report, kept);
         mark(&mut t);
         next.add_insights(&ins);
@@ -120,6 +150,10 @@ fn main() {
         period.start(),
         period.end(),
         rows
+    );
+    println!(
+        "  the daily insights of every day, made once after the load: {days_ms:.1} ms ({})",
+        if days.is_some() { "kept" } else { "not kept" }
     );
     for (name, mut all) in names.iter().zip(times) {
         all.sort_by(f64::total_cmp);

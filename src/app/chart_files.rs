@@ -1,6 +1,7 @@
-//! What the page does with an engine chart outside the DOM: the standalone
-//! `<key>.svg` file its "SVG" and "PNG" buttons start from, and the rows of
-//! its "Data of this chart" table. No browser API here, so it is tested
+//! What the page does with an engine chart outside the DOM: the markup it
+//! draws the chart from ([`svg_markup`]), the standalone `<key>.svg` file
+//! its "SVG" and "PNG" buttons start from, and the rows of its "Data of
+//! this chart" table. No browser API here, so it is tested
 //! natively.
 //!
 //! The charts themselves come from the engine's chart module
@@ -10,7 +11,7 @@
 //! any element or attribute that is not allowed.
 
 use engagement_engine::readable::charts::Chart;
-use engagement_engine::readable::svg::{coord, Element, SVG_NS};
+use engagement_engine::readable::svg::{coord, is_allowed_element, is_safe_attr, Element, SVG_NS};
 
 /// Scale of the PNG download: two canvas pixels per SVG unit, sharp on
 /// high-density screens and in slides.
@@ -130,6 +131,110 @@ fn xml_safe(mut e: Element) -> Element {
     e
 }
 
+/// The chart's tree as SVG markup for the page. Elements that the
+/// allow-list refuses are left out with their children, and so are
+/// unsafe attributes; values and text are escaped. Each datum (`g.datum`)
+/// gets its `<title>` as its accessible name (`role="img"`, `aria-label`)
+/// instead of a `<title>` child, so that the browser's own tooltip does
+/// not repeat the page's; only the first datum is in the Tab order, the
+/// arrow keys move between the others (one Tab stop per chart, not one per
+/// day). `described_by` goes on the root as `aria-describedby`. `None`
+/// when the root itself is refused.
+pub fn svg_markup(tree: &Element, described_by: &str) -> Option<String> {
+    if !is_allowed_element(&tree.name) {
+        return None;
+    }
+    // About 60 bytes of markup per element of the tree.
+    let mut out = String::with_capacity(4096);
+    let mut first = true;
+    write_element(&mut out, tree, &mut first, Some(described_by));
+    Some(out)
+}
+
+/// Escaped text: the engine's serializer's own escaping (maud's).
+fn escaped(out: &mut String, text: &str) {
+    maud::Render::render_to(text, out);
+}
+
+fn attribute(out: &mut String, name: &str, value: &str) {
+    out.push(' ');
+    out.push_str(name);
+    out.push_str("=\"");
+    escaped(out, value);
+    out.push('"');
+}
+
+fn write_element(
+    out: &mut String,
+    e: &Element,
+    first_datum: &mut bool,
+    described_by: Option<&str>,
+) {
+    if !is_allowed_element(&e.name) {
+        return;
+    }
+    let datum = e.name == "g" && is_datum(e);
+    // A datum's accessible name is its (last) `<title>`, in place of any
+    // `role` / `aria-label` of its own, as the DOM builder had it.
+    let title = if datum {
+        e.children.iter().rev().find(|c| c.name == "title")
+    } else {
+        None
+    };
+    out.push('<');
+    out.push_str(&e.name);
+    for (name, value) in e.attrs.iter().filter(|(n, _)| is_safe_attr(n)) {
+        if datum && name == "tabindex" {
+            continue;
+        }
+        if title.is_some() && (name == "role" || name == "aria-label") {
+            continue;
+        }
+        if described_by.is_some() && name == "aria-describedby" {
+            continue;
+        }
+        attribute(out, name, value);
+    }
+    if let Some(id) = described_by {
+        attribute(out, "aria-describedby", id);
+    }
+    if datum {
+        attribute(out, "tabindex", if *first_datum { "0" } else { "-1" });
+        *first_datum = false;
+        if let Some(title) = title {
+            attribute(out, "role", "img");
+            attribute(out, "aria-label", title.text.as_deref().unwrap_or_default());
+        }
+    }
+    out.push('>');
+    if let Some(text) = &e.text {
+        escaped(out, text);
+    }
+    for child in &e.children {
+        if datum && child.name == "title" {
+            continue;
+        }
+        write_element(out, child, first_datum, None);
+    }
+    out.push_str("</");
+    out.push_str(&e.name);
+    out.push('>');
+}
+
+/// The rows of the chart's data table as markup (`<tr>` with the datum's
+/// label as a row header and its value), escaped like the chart.
+pub fn data_rows_markup(rows: &[DataRow]) -> String {
+    let mut out = String::with_capacity(rows.len() * 64);
+    for r in rows {
+        out.push_str("<tr><th scope=\"row\">");
+        escaped(&mut out, &r.label);
+        out.push_str("</th><td class=\"num\">");
+        escaped(&mut out, &r.value);
+        out.push_str("</td></tr>");
+    }
+    out
+}
+
 /// The PNG's size in pixels for a chart of `size` SVG units.
 pub fn png_size(size: (f64, f64)) -> (u32, u32) {
     (
@@ -205,6 +310,43 @@ mod tests {
         assert!(!text.contains("onclick"));
         assert!(!text.contains('\u{1}'));
         assert!(text.ends_with("</svg>\n"));
+    }
+
+    #[test]
+    fn the_page_markup_is_filtered_escaped_and_one_tab_stop() {
+        let markup = svg_markup(&chart().svg, "chart-top_screens-desc").unwrap();
+        assert_eq!(
+            markup,
+            "<svg viewBox=\"0 0 560 48\" width=\"100%\" role=\"group\" aria-describedby=\"chart-top_screens-desc\">\
+             <g class=\"datum\" data-label=\"&lt;script&gt;alert(1)&lt;/script&gt;\" data-value=\"7\" tabindex=\"0\" role=\"img\" aria-label=\"&lt;script&gt;alert(1)&lt;/script&gt; — views: 7\"><rect width=\"10\"></rect></g>\
+             <g><g class=\"datum\" data-label=\"a\u{1}b &amp; &quot;c&quot;\" data-value=\"3\" tabindex=\"-1\" role=\"img\" aria-label=\"a\u{1}b &amp; &quot;c&quot; — views: 3\"><rect width=\"10\"></rect></g>\
+             <rect></rect></g></svg>"
+        );
+        // A root that is not allowed draws nothing.
+        assert_eq!(svg_markup(&Element::new("script"), "d"), None);
+        // A datum without a title keeps its own name; text comes before
+        // the children and is escaped.
+        let g = Element::new("svg").child(
+            Element::new("g")
+                .attr("class", "datum x")
+                .attr("aria-label", "own")
+                .child(Element::new("text").text("<b>&</b>")),
+        );
+        assert_eq!(
+            svg_markup(&g, "d").unwrap(),
+            "<svg aria-describedby=\"d\"><g class=\"datum x\" aria-label=\"own\" tabindex=\"0\"><text>&lt;b&gt;&amp;&lt;/b&gt;</text></g></svg>"
+        );
+    }
+
+    #[test]
+    fn the_data_table_rows_are_escaped_text() {
+        let rows = data_rows(&chart().svg);
+        assert_eq!(
+            data_rows_markup(&rows),
+            "<tr><th scope=\"row\">&lt;script&gt;alert(1)&lt;/script&gt;</th><td class=\"num\">7</td></tr>\
+             <tr><th scope=\"row\">a\u{1}b &amp; &quot;c&quot;</th><td class=\"num\">3</td></tr>"
+        );
+        assert_eq!(data_rows_markup(&[]), "");
     }
 
     #[test]

@@ -3,78 +3,29 @@
 //! exact label and value of the bar, point or cell under the mouse or with
 //! the keyboard focus, "SVG" and "PNG" downloads, and its data as a table.
 //!
-//! The chart is the engine's typed tree ([`Element`]); it is turned into
-//! DOM nodes one by one (`createElementNS`, `setAttribute`,
-//! `textContent`), never through markup, and only the elements and
-//! attributes that the engine's allow-list admits are created. Data text
-//! (a screen or fast name) therefore stays an attribute value or a text
-//! node whatever it holds.
+//! The chart is the engine's typed tree
+//! ([`Element`](engagement_engine::readable::svg::Element)). It reaches the DOM
+//! as one piece of markup written by [`svg_markup`] and parsed by the
+//! browser in one call: a "Whole data" report has thousands of bars, and
+//! creating them node by node (`createElementNS`, `setAttribute`, one call
+//! across to JavaScript each) was most of the page's drawing time (issue
+//! 23). The markup is written like `report.html`'s: only the elements and
+//! attributes that the engine's allow-list admits, every value and text
+//! escaped (`&`, `<`, `>`, `"`), so data text (a screen or fast name)
+//! stays an attribute value or a text node whatever it holds.
 
 use engagement_engine::readable::charts::Chart;
-use engagement_engine::readable::svg::{is_allowed_element, is_safe_attr, Element, SVG_NS};
 use js_sys::{Array, Promise};
 use leptos::html;
 use leptos::prelude::*;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::chart_files::{self, DataRow};
+use super::chart_files::{self, data_rows_markup, svg_markup};
 
 use super::browser;
 use super::open_fast::open_fast;
 use super::state::AppState;
-
-/// The chart's tree as DOM nodes in the SVG namespace. Elements that the
-/// allow-list refuses are left out with their children, and so are
-/// unsafe attributes. Each datum (`g.datum`) gets its `<title>` as its
-/// accessible name (`role="img"`, `aria-label`) instead of a `<title>`
-/// child, so that the browser's own tooltip does not repeat the page's;
-/// only the first datum is in the Tab order, the arrow keys move between
-/// the others (one Tab stop per chart, not one per day).
-pub fn svg_element(tree: &Element) -> Result<web_sys::Element, JsValue> {
-    let doc = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or_else(|| JsValue::from_str("no document"))?;
-    let mut first = true;
-    build(&doc, tree, &mut first)?.ok_or_else(|| JsValue::from_str("the chart is not an SVG"))
-}
-
-fn build(
-    doc: &web_sys::Document,
-    e: &Element,
-    first_datum: &mut bool,
-) -> Result<Option<web_sys::Element>, JsValue> {
-    if !is_allowed_element(&e.name) {
-        return Ok(None);
-    }
-    let el = doc.create_element_ns(Some(SVG_NS), &e.name)?;
-    let datum = e.name == "g" && chart_files::is_datum(e);
-    for (name, value) in e.attrs.iter().filter(|(n, _)| is_safe_attr(n)) {
-        if datum && name == "tabindex" {
-            continue;
-        }
-        el.set_attribute(name, value)?;
-    }
-    if datum {
-        el.set_attribute("tabindex", if *first_datum { "0" } else { "-1" })?;
-        *first_datum = false;
-    }
-    if let Some(text) = &e.text {
-        el.set_text_content(Some(text));
-    }
-    for child in &e.children {
-        if datum && child.name == "title" {
-            el.set_attribute("role", "img")?;
-            el.set_attribute("aria-label", child.text.as_deref().unwrap_or_default())?;
-            continue;
-        }
-        if let Some(node) = build(doc, child, first_datum)? {
-            el.append_child(&node)?;
-        }
-    }
-    Ok(Some(el))
-}
 
 /// Opens the fast that datum `g` stands for (`data-fast`), if it stands for
 /// one and the page has its state; says whether it did.
@@ -263,7 +214,7 @@ pub fn SvgChart(
     };
     let alt = chart.alt.clone();
     let desc_id = format!("chart-{key}-desc");
-    let rows: Vec<DataRow> = chart_files::data_rows(&chart.svg);
+    let rows = data_rows_markup(&chart_files::data_rows(&chart.svg));
     let chart = StoredValue::new(chart);
     let host = NodeRef::<html::Div>::new();
     let plot = NodeRef::<html::Div>::new();
@@ -272,15 +223,11 @@ pub fn SvgChart(
 
     let described_by = desc_id.clone();
     host.on_load(move |div| {
-        chart.with_value(|c| match svg_element(&c.svg) {
-            Ok(svg) => {
-                let _ = svg.set_attribute("aria-describedby", &described_by);
-                // The host may be loaded again when the report is redrawn:
-                // it holds exactly one drawing, never a second beside it.
-                div.set_text_content(None);
-                let _ = div.append_child(&svg);
-            }
-            Err(_) => status
+        // The host may be loaded again when the report is redrawn: the
+        // markup replaces what it held, never a second drawing beside it.
+        chart.with_value(|c| match svg_markup(&c.svg, &described_by) {
+            Some(markup) => div.set_inner_html(&markup),
+            None => status
                 .set("This browser cannot draw the chart; its data is in the table below.".into()),
         });
     });
@@ -401,12 +348,7 @@ pub fn SvgChart(
                 <summary>"Data of this chart"</summary>
                 <div class="scroll">
                     <table class="chart-data">
-                        <tbody>
-                            {rows
-                                .into_iter()
-                                .map(|r| view! { <tr><th scope="row">{r.label}</th><td class="num">{r.value}</td></tr> })
-                                .collect_view()}
-                        </tbody>
+                        <tbody inner_html=rows></tbody>
                     </table>
                 </div>
             </details>

@@ -241,6 +241,11 @@ fn compute(state: &Shared, choice: &PeriodChoice, segment: Segment) {
         insights: true,
         pseudonym_key: None,
         participation: Some(&mut s.participation),
+        // Not the kept daily insights (`pipeline::DaysCache`): faster
+        // natively, but in the page a "Whole data" change was no faster
+        // with them and a quarter of such changes took twice as long
+        // (BENCHMARKS.md, issue 23 round two).
+        days: None,
     };
     let computed = pipeline::run(
         Cow::Borrowed(&loaded.dataset),
@@ -302,6 +307,7 @@ fn export_bytes(
         insights: options.insights || matches!(what, ExportWhat::File(_)),
         pseudonym_key: key.as_ref(),
         participation: None,
+        days: None,
     };
     let files = options.into();
     pipeline::run(

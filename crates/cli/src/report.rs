@@ -93,6 +93,7 @@ pub(crate) fn report(args: &ReportArgs) -> Result<(), Failure> {
         insights: args.insights,
         pseudonym_key: pseudonym_key.as_ref(),
         participation: None,
+        days: None,
     };
     pipeline::run(
         Cow::Owned(dataset),

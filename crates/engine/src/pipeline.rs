@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 use crate::csv_write::UTF8_BOM;
 use crate::export::{self, OutputFile};
-use crate::insights::{self, Insights};
+use crate::insights::{self, Days, Insights};
 use crate::load::Warning;
 use crate::metrics::{self, Participation};
 use crate::model::Dataset;
@@ -25,6 +25,13 @@ use crate::segment::{Segment, SegmentError, SegmentInfo};
 /// periods of the same data keeps it between runs.
 pub type ParticipationCache = Option<(Segment, Participation)>;
 
+/// The daily insights of every day of one segment of the data in one zone
+/// ([`Days`]): a front end that computes several periods of the same data
+/// keeps them between runs, so that a long period does not walk every
+/// event for them again. `None` inside: the data has no days to keep
+/// (see [`Days::new`]).
+pub type DaysCache = Option<(Segment, Option<Days>)>;
+
 /// What a run computes besides the seven data sets.
 #[derive(Default)]
 pub struct RunOptions<'o> {
@@ -37,6 +44,10 @@ pub struct RunOptions<'o> {
     /// Where data set 5 is kept between runs (the page's): taken from
     /// it when it holds this segment's, put there otherwise.
     pub participation: Option<&'o mut ParticipationCache>,
+    /// Where the daily insights are kept between runs (the page's): taken
+    /// from it when it holds this segment's in the period's zone, made and
+    /// put there otherwise. Without it, every run walks the data.
+    pub days: Option<&'o mut DaysCache>,
 }
 
 /// Why a report cannot be made.
@@ -115,9 +126,21 @@ pub fn run<T>(
         .1;
     let mut report = metrics::compute_with(data, period, participation);
     report.range.segment = info.range_segment();
+    let days = match options.days {
+        Some(cache) if options.insights => {
+            let fits = |(s, d): &(Segment, Option<Days>)| {
+                *s == segment && d.as_ref().is_none_or(|d| d.tz() == period.tz())
+            };
+            if !cache.as_ref().is_some_and(fits) {
+                *cache = Some((segment, Days::new(data, period.tz())));
+            }
+            cache.as_ref().and_then(|(_, d)| d.as_ref())
+        }
+        _ => None,
+    };
     let insights = options
         .insights
-        .then(|| insights::compute(data, period, &report, &info, warnings));
+        .then(|| insights::compute_with(data, period, &report, &info, warnings, days));
     // SPEC §12: one step after every figure is computed.
     let pseudonyms = match options.pseudonym_key {
         Some(key) => Some(Pseudonyms::new(key, data).map_err(RunError::Pseudonyms)?),
@@ -342,6 +365,98 @@ mod tests {
             run(Cow::Borrowed(&data), &[], &period, segment, options, |_| ()).unwrap();
             assert_eq!(cache.as_ref().map(|c| c.0), Some(segment));
         }
+    }
+
+    #[test]
+    fn kept_days_give_the_same_outputs_and_follow_segment_and_zone() {
+        let data = TestBundle::new()
+            .with_segment_columns()
+            .staff_user(1, "2024-12-31 23:30:00+00", true, false)
+            .staff_user(2, "2025-01-02 00:00:00+00", false, false)
+            .fast(16, "Community", None, None)
+            .days(16, "2025-01-01", "2025-01-07")
+            .feed(1, 2, "follow", "2025-01-05 10:00:00+00")
+            .feed(2, 1, "follow", "2025-01-05 11:00:00+00")
+            .feed(3, 2, "post", "2024-12-31 12:00:00+00")
+            .event_data("app_open", Some(1), "{}", "2025-01-05 11:00:00+00")
+            .event_data("session_start", Some(2), "{}", "2024-12-31 11:30:00+00")
+            .event(
+                "user_joined_fast",
+                Some(2),
+                Some(16),
+                "2025-01-01 09:00:00+00",
+            )
+            .event(
+                "user_joined_fast",
+                Some(1),
+                Some(16),
+                "2025-01-03 09:00:00+00",
+            )
+            .event(
+                "user_left_fast",
+                Some(1),
+                Some(16),
+                "2025-01-04 20:00:00+00",
+            )
+            .load();
+        let mut cache = None;
+        let csv = OutputOptions {
+            format: Format::Csv,
+            ..OutputOptions::default()
+        };
+        let periods = [
+            january(),
+            Period::from_options(
+                Some("2024-12-01"),
+                Some("2025-03-31"),
+                Some("Pacific/Chatham"),
+                Default::default(),
+            )
+            .unwrap(),
+            Period::from_options(
+                Some("2024-12-20"),
+                Some("2025-01-10"),
+                None,
+                Default::default(),
+            )
+            .unwrap(),
+        ];
+        let (mut last, mut last_made, mut kept) = (None, None, 0);
+        for segment in [Segment::default(), NO_STAFF, NO_STAFF] {
+            for period in &periods {
+                let files = |days: Option<&mut DaysCache>| {
+                    let options = RunOptions {
+                        insights: true,
+                        days,
+                        ..RunOptions::default()
+                    };
+                    run(Cow::Borrowed(&data), &[], period, segment, options, |r| {
+                        r.files(OutputOptions { html: true, ..csv }).unwrap()
+                    })
+                    .unwrap()
+                };
+                assert_eq!(
+                    files(Some(&mut cache)),
+                    files(None),
+                    "{segment:?} {period:?}"
+                );
+                let (kept_segment, days) = cache.as_ref().unwrap();
+                assert_eq!(*kept_segment, segment);
+                let days = days.as_ref().unwrap();
+                assert_eq!(days.tz(), period.tz());
+                // The same segment in the same zone keeps the days it made:
+                // a run that made them again would hold a new list.
+                let made = days.made_at();
+                if last == Some((segment, period.tz())) {
+                    assert_eq!(Some(made), last_made, "{segment:?} {period:?}");
+                    kept += 1;
+                }
+                files(Some(&mut cache));
+                assert_eq!(cache.as_ref().unwrap().1.as_ref().unwrap().made_at(), made);
+                (last, last_made) = (Some((segment, period.tz())), Some(made));
+            }
+        }
+        assert_eq!(kept, 1);
     }
 
     #[test]

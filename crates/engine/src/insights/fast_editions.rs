@@ -63,33 +63,41 @@ pub fn previous_editions(data: &Dataset) -> Vec<Option<u32>> {
         .collect()
 }
 
+/// The rows of `period` (the insights call [`compute_with`] through
+/// [`super::days`]; the tests compare with this walk).
+#[cfg(test)]
 pub(super) fn compute(data: &Dataset, period: &Period, codes: &[AppCode]) -> Vec<FastEditionRow> {
-    let end = period.end();
+    compute_with(data, period, codes, None)
+}
+
+/// The local dates (in `period`'s zone, whole history) of the joins of
+/// every fast that has a previous edition or is one, sorted, by fast index
+/// (empty for the other fasts): what [`compute_with`] reads, for any
+/// period in that zone.
+pub(super) fn all_join_dates(data: &Dataset, period: &Period, codes: &[AppCode]) -> Vec<Vec<Date>> {
     let previous = previous_editions(data);
-    // The fasts drawn (F, P) and, for each fast index, its slot of dates.
-    let mut pairs: Vec<(u32, u32)> = Vec::new();
-    let mut slot = vec![u32::MAX; data.fasts.len()];
-    let mut slots = 0u32;
+    let mut wanted = vec![false; data.fasts.len()];
     for (f, fast) in data.fasts.iter().enumerate() {
-        let (Some(p), Some(days)) = (previous[f], fast.days) else {
-            continue;
-        };
-        if days.first - Duration::days(LEAD_DAYS) > end {
-            continue;
-        }
-        pairs.push((f as u32, p));
-        for i in [f, p as usize] {
-            if slot[i] == u32::MAX {
-                slot[i] = slots;
-                slots += 1;
-            }
+        if let (Some(p), Some(_)) = (previous[f], fast.days) {
+            wanted[f] = true;
+            wanted[p as usize] = true;
         }
     }
-    if pairs.is_empty() {
-        return Vec::new();
+    join_dates(data, period, codes, &wanted)
+}
+
+/// The local dates of the joins of the `wanted` fasts (by fast index),
+/// whole history, sorted.
+fn join_dates(
+    data: &Dataset,
+    period: &Period,
+    codes: &[AppCode],
+    wanted: &[bool],
+) -> Vec<Vec<Date>> {
+    let mut dates: Vec<Vec<Date>> = vec![Vec::new(); data.fasts.len()];
+    if !wanted.contains(&true) {
+        return dates;
     }
-    // The local dates of the joins of those fasts, whole history.
-    let mut dates: Vec<Vec<Date>> = vec![Vec::new(); slots as usize];
     let e = &data.events;
     for (i, &code) in e.code.iter().enumerate() {
         if codes[code as usize] != AppCode::Joined {
@@ -102,14 +110,53 @@ pub(super) fn compute(data: &Dataset, period: &Period, codes: &[AppCode]) -> Vec
         let Some(f) = data.fast_index(fast_id) else {
             continue;
         };
-        let s = slot[f as usize];
-        if s != u32::MAX {
-            dates[s as usize].push(period.local_date(Timestamp(e.timestamp[i])));
+        if wanted[f as usize] {
+            dates[f as usize].push(period.local_date(Timestamp(e.timestamp[i])));
         }
     }
     for d in &mut dates {
         d.sort_unstable();
     }
+    dates
+}
+
+/// [`compute`], with the join dates of [`all_join_dates`] (made in
+/// `period`'s zone) when given instead of walking the events for them.
+pub(super) fn compute_with(
+    data: &Dataset,
+    period: &Period,
+    codes: &[AppCode],
+    kept: Option<&[Vec<Date>]>,
+) -> Vec<FastEditionRow> {
+    let end = period.end();
+    let previous = previous_editions(data);
+    // The fasts drawn (F, P).
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    for (f, fast) in data.fasts.iter().enumerate() {
+        let (Some(p), Some(days)) = (previous[f], fast.days) else {
+            continue;
+        };
+        if days.first - Duration::days(LEAD_DAYS) > end {
+            continue;
+        }
+        pairs.push((f as u32, p));
+    }
+    if pairs.is_empty() {
+        return Vec::new();
+    }
+    let walked;
+    let dates: &[Vec<Date>] = match kept {
+        Some(dates) => dates,
+        None => {
+            let mut wanted = vec![false; data.fasts.len()];
+            for &(f, p) in &pairs {
+                wanted[f as usize] = true;
+                wanted[p as usize] = true;
+            }
+            walked = join_dates(data, period, codes, &wanted);
+            &walked
+        }
+    };
     // Joins on `date` and on or before it.
     let count = |dates: &[Date], date: Date| {
         let upto = dates.partition_point(|&d| d <= date);
@@ -123,10 +170,7 @@ pub(super) fn compute(data: &Dataset, period: &Period, codes: &[AppCode]) -> Vec
             continue;
         };
         let last = (fd.last.min(end) - fd.first).num_days();
-        let (fdates, pdates) = (
-            &dates[slot[f as usize] as usize],
-            &dates[slot[p as usize] as usize],
-        );
+        let (fdates, pdates) = (&dates[f as usize], &dates[p as usize]);
         for r in -LEAD_DAYS..=last {
             let date = fd.first + Duration::days(r);
             let previous_date = pd.first + Duration::days(r);

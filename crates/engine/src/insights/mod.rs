@@ -27,6 +27,7 @@
 
 mod app_usage;
 mod daily_activity;
+mod days;
 mod fast_calendar;
 mod fast_daily;
 mod fast_editions;
@@ -44,6 +45,7 @@ pub use app_usage::{
     AppUsage, HourOpens, PlatformRow, SessionSeconds, SessionUser, VersionRow, TOP_SESSION_USERS,
 };
 pub use daily_activity::DailyActivityRow;
+pub use days::Days;
 pub use fast_calendar::{FastCalendarRow, FastStatus};
 pub use fast_daily::FastDailyRow;
 pub use fast_editions::{previous_editions, FastEditionRow, LEAD_DAYS};
@@ -112,6 +114,21 @@ pub fn compute<'a>(
     segment: &SegmentInfo,
     warnings: &[Warning],
 ) -> Insights<'a> {
+    compute_with(data, period, report, segment, warnings, None)
+}
+
+/// [`compute`], taking the daily insights from `days` (made from the same
+/// `data`) when they are in the period's zone: the same insights, without
+/// walking the data for them (a front end that computes several periods of
+/// the same data keeps its [`Days`]).
+pub fn compute_with<'a>(
+    data: &'a Dataset,
+    period: &Period,
+    report: &Report<'a>,
+    segment: &SegmentInfo,
+    warnings: &[Warning],
+    days: Option<&Days>,
+) -> Insights<'a> {
     let codes = app_codes(data);
     let codes = &codes[..];
     // Natively, the passes over every event are shared by two threads.
@@ -127,7 +144,7 @@ pub fn compute<'a>(
                 ),
                 (
                     app_usage::compute(data, period, codes),
-                    fast_daily::compute(data, period, codes),
+                    days::fast_daily_of(data, period, codes, days),
                 ),
             )
         },
@@ -139,8 +156,8 @@ pub fn compute<'a>(
                     fast_retention::compute(data, &report.user_fast_participation),
                 ),
                 (
-                    daily_activity::compute(data, period, codes),
-                    fast_editions::compute(data, period, codes),
+                    days::daily_activity_of(data, period, codes, days),
+                    days::fast_editions_of(data, period, codes, days),
                 ),
             )
         },

@@ -1,5 +1,7 @@
 //! Insight 3: each active user's engagement, status and rank.
 
+use std::cmp::Reverse;
+
 use serde::Serialize;
 
 use crate::metrics::round2;
@@ -76,6 +78,10 @@ struct Tally {
     last_day: usize,
     first_half: u64,
 }
+
+/// A row's place in the ranking (more active days, more items, later last
+/// activity, then user id) and its index.
+type RankKey = (Reverse<u64>, Reverse<u64>, Reverse<i64>, i64, u32);
 
 pub(super) fn compute<'a>(data: &'a Dataset, period: &Period) -> Vec<UserEngagementRow<'a>> {
     let days = period.day_count();
@@ -154,17 +160,26 @@ pub(super) fn compute<'a>(data: &'a Dataset, period: &Period) -> Vec<UserEngagem
         })
         .collect();
 
-    let mut order: Vec<usize> = (0..rows.len()).collect();
-    order.sort_unstable_by(|&a, &b| {
-        let (a, b) = (&rows[a], &rows[b]);
-        b.active_days
-            .cmp(&a.active_days)
-            .then(b.items.cmp(&a.items))
-            .then(b.last_activity.cmp(&a.last_activity))
-            .then(a.user_id.cmp(&b.user_id))
-    });
-    for (rank, i) in order.into_iter().enumerate() {
-        rows[i].engagement_rank = rank as u64 + 1;
+    // Ranked by more active days, more items, later last activity, then
+    // user id (unique, so the order is total). The keys are sorted side by
+    // side, not through the rows: at 100,000 users the sort reaching into
+    // the rows was the insights' largest sort (issue 23).
+    let mut order: Vec<RankKey> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            (
+                Reverse(r.active_days),
+                Reverse(r.items),
+                Reverse(r.last_activity.0),
+                r.user_id,
+                i as u32,
+            )
+        })
+        .collect();
+    order.sort_unstable();
+    for (rank, key) in order.into_iter().enumerate() {
+        rows[key.4 as usize].engagement_rank = rank as u64 + 1;
     }
     rows
 }
@@ -173,6 +188,50 @@ pub(super) fn compute<'a>(data: &'a Dataset, period: &Period) -> Vec<UserEngagem
 mod tests {
     use crate::insights::testing::*;
     use crate::metrics::testing::*;
+
+    /// The ranks are those of the comparison through the rows that the
+    /// sort of keys replaced, on 60 users with many ties.
+    #[test]
+    fn ranks_follow_days_items_last_activity_then_id() {
+        let mut bundle = TestBundle::new();
+        let mut id = 0;
+        for user in 1..=60i64 {
+            bundle = bundle.user(user, "2024-01-01 00:00:00+00");
+            // Few distinct shapes, so that many users tie on days and items
+            // and some on the last activity too.
+            for k in 0..(user % 4) {
+                id += 1;
+                let day = 1 + (user % 3) * k;
+                let hour = if user % 5 == 0 { 9 } else { 8 + k };
+                bundle = bundle.feed(
+                    id,
+                    user,
+                    "a",
+                    &format!("2025-01-{day:02} {hour:02}:00:00+00"),
+                );
+            }
+        }
+        let data = bundle.load();
+        let rows = insights(&data, "2025-01-01", "2025-01-10", "UTC").user_engagement;
+        assert!(rows.len() > 30);
+        let mut old: Vec<usize> = (0..rows.len()).collect();
+        old.sort_by(|&a, &b| {
+            let (a, b) = (&rows[a], &rows[b]);
+            b.active_days
+                .cmp(&a.active_days)
+                .then(b.items.cmp(&a.items))
+                .then(b.last_activity.cmp(&a.last_activity))
+                .then(a.user_id.cmp(&b.user_id))
+        });
+        for (rank, i) in old.into_iter().enumerate() {
+            assert_eq!(
+                rows[i].engagement_rank,
+                rank as u64 + 1,
+                "user {}",
+                rows[i].user_id
+            );
+        }
+    }
 
     #[test]
     fn one_row_per_active_user_with_status_and_rank() {

@@ -1,15 +1,19 @@
 //! A small typed SVG tree. Charts are built as trees, never as markup text:
-//! `report.html` serializes them with escaping, and the page can create DOM
-//! nodes from the same tree.
+//! `report.html` serializes them with escaping, and the page writes its
+//! markup from the same tree with the same escaping and allow-list.
 
 use serde::{Deserialize, Serialize};
 
-/// The SVG namespace, for `createElementNS` when building DOM nodes.
+/// The SVG namespace (a standalone SVG file's `xmlns`).
 pub const SVG_NS: &str = "http://www.w3.org/2000/svg";
 
 /// One SVG element: its name, attributes in order, optional text content
 /// (before the children) and children. Names and attribute names are the
 /// chart module's own constants; only values and text can come from data.
+///
+/// Serialized (the worker's reply to the page), an absent text and an
+/// empty list of children are left out: most elements of a long chart are
+/// leaves, and a "Whole data" reply carries about 2 MB of charts.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Element {
     /// Element name, e.g. `rect`.
@@ -17,8 +21,10 @@ pub struct Element {
     /// Attributes `(name, value)`, in order.
     pub attrs: Vec<(String, String)>,
     /// Text content (for `text`, `title`, `desc`), or `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Child elements, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<Element>,
 }
 
@@ -84,7 +90,7 @@ impl Element {
 }
 
 /// Element names a chart may use. Writers of a tree (report.html, the
-/// page's DOM) leave anything else out, so that no tree, even one read back
+/// page's markup) leave anything else out, so that no tree, even one read back
 /// from elsewhere, can put a script in a page.
 pub const ELEMENTS: &[&str] = &[
     "svg", "g", "rect", "line", "text", "title", "desc", "circle", "path", "polyline", "tspan",
@@ -131,6 +137,26 @@ mod tests {
         assert_eq!(coord(-0.04), "0");
         assert_eq!(coord(-0.5), "-0.5");
         assert_eq!(coord(-3.25), "-3.3");
+    }
+
+    #[test]
+    fn serialized_leaves_leave_out_empty_text_and_children() {
+        let e = Element::new("g")
+            .attr("class", "datum")
+            .child(Element::new("title").text("a \"b\""))
+            .child(Element::new("rect").attr("x", "1"));
+        let json = serde_json::to_string(&e).unwrap();
+        assert_eq!(
+            json,
+            r#"{"name":"g","attrs":[["class","datum"]],"children":[{"name":"title","attrs":[],"text":"a \"b\""},{"name":"rect","attrs":[["x","1"]]}]}"#
+        );
+        assert_eq!(serde_json::from_str::<Element>(&json).unwrap(), e);
+        // The full form still reads.
+        let full = r#"{"name":"rect","attrs":[],"text":null,"children":[]}"#;
+        assert_eq!(
+            serde_json::from_str::<Element>(full).unwrap(),
+            Element::new("rect")
+        );
     }
 
     #[test]
