@@ -276,8 +276,10 @@ impl TextColumn {
         let to_self: Vec<u32> = if take_over {
             let first = self.ends.len() as u32;
             let base = self.text_len();
-            other.shrink_to_fit();
-            let chunk = std::mem::take(&mut other.chunks[0]);
+            // Only the buffer is kept: `other`'s rows and table are
+            // dropped below, so they are not shrunk or rehashed first.
+            let mut chunk = std::mem::take(&mut other.chunks[0]);
+            chunk.shrink_to_fit();
             self.chunk_starts.push((first, base));
             self.chunks.push(chunk);
             self.ends.extend(other.ends.iter().map(|&e| base + e));
