@@ -659,6 +659,15 @@ impl Dataset {
 mod tests {
     use super::*;
 
+    /// A column of `values`, pushed in order.
+    fn column(values: &[Option<&str>]) -> TextColumn {
+        let mut c = TextColumn::default();
+        for v in values {
+            c.push(*v);
+        }
+        c
+    }
+
     #[test]
     fn text_column_keeps_null_apart_from_empty() {
         let mut c = TextColumn::default();
@@ -679,13 +688,6 @@ mod tests {
 
     #[test]
     fn text_column_takes_over_the_buffer_of_a_piece_of_mostly_new_values() {
-        let column = |values: &[Option<&str>]| {
-            let mut c = TextColumn::default();
-            for v in values {
-                c.push(*v);
-            }
-            c
-        };
         let mut a = column(&[Some("a1"), None, Some("a2"), Some("a1")]);
         // Three of four values are new: the buffer is taken over, "a2"
         // gets a second symbol that no row refers to.
@@ -748,13 +750,6 @@ mod tests {
 
     #[test]
     fn text_column_stores_each_distinct_value_once_across_appends_and_selection() {
-        let column = |values: &[Option<&str>]| {
-            let mut c = TextColumn::default();
-            for v in values {
-                c.push(*v);
-            }
-            c
-        };
         let mut a = column(&[Some("Welcome"), Some(""), None, Some("Welcome"), Some("x")]);
         assert_eq!(a.distinct_len(), 3);
         // The other column numbers its values differently: "x" first.
